@@ -1,0 +1,104 @@
+# Two commands do everything: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+PG_BIN ?= $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := $(shell grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+
+DEV_PG_DIR := $(CURDIR)/.data/pg
+DEV_PG_PORT ?= 54320
+TEST_PG_DIR := $(CURDIR)/.data/pg-test
+TEST_PG_PORT ?= 54321
+E2E_PORT ?= 3100
+
+BIN := target/debug/consultor
+# The server reads its Leptos settings from these (cargo-leptos sets them when it runs the app).
+export LEPTOS_OUTPUT_NAME := consultor
+export LEPTOS_SITE_ROOT := target/site
+export LEPTOS_SITE_PKG_DIR := pkg
+
+.PHONY: run test deps test-deps lint unit e2e build db-up db-down test-db-up test-db-down
+
+# Starts (initdb on first use) a private PostgreSQL cluster in $(1) on port $(2), with a
+# superuser "consultor" and a database "consultor", reachable only on 127.0.0.1.
+define pg_up
+	mkdir -p "$(1)"
+	if [ "$$(id -u)" -eq 0 ]; then chown postgres: "$(1)"; AS="runuser -u postgres --"; else AS=""; fi; \
+	if [ ! -s "$(1)/PG_VERSION" ]; then \
+	  $$AS "$(PG_BIN)/initdb" -D "$(1)" -U consultor --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null; \
+	fi; \
+	if ! $$AS "$(PG_BIN)/pg_ctl" -D "$(1)" status >/dev/null 2>&1; then \
+	  $$AS "$(PG_BIN)/pg_ctl" -D "$(1)" -l "$(1)/server.log" -w \
+	    -o "-p $(2) -k $(1) -c listen_addresses=127.0.0.1" start >/dev/null; \
+	fi; \
+	"$(PG_BIN)/psql" -h 127.0.0.1 -p $(2) -U consultor -d postgres -tAc \
+	  "select 1 from pg_database where datname = 'consultor'" | grep -q 1 || \
+	  "$(PG_BIN)/createdb" -h 127.0.0.1 -p $(2) -U consultor consultor
+endef
+
+define pg_down
+	if [ -s "$(1)/PG_VERSION" ]; then \
+	  if [ "$$(id -u)" -eq 0 ]; then AS="runuser -u postgres --"; else AS=""; fi; \
+	  $$AS "$(PG_BIN)/pg_ctl" -D "$(1)" -m fast stop >/dev/null 2>&1 || true; \
+	fi
+endef
+
+## run: install what is missing, start Postgres (unless DATABASE_URL is set), migrate, seed, serve.
+run: deps build
+	@if [ -z "$${DATABASE_URL:-}" ]; then $(MAKE) --no-print-directory db-up; fi
+	@export DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(DEV_PG_PORT)/consultor}"; \
+	  $(BIN) migrate && $(BIN) seed-demo && exec $(BIN) serve
+
+## test: lints, unit and integration tests on a throwaway cluster, Playwright with JS on and off.
+test: deps test-deps lint
+	@$(MAKE) --no-print-directory test-db-up
+	@trap '$(MAKE) --no-print-directory test-db-down' EXIT; \
+	  export TEST_DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(TEST_PG_PORT)/consultor}"; \
+	  $(MAKE) --no-print-directory unit build e2e
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+unit:
+	cargo test --workspace
+
+build:
+	cargo leptos build
+
+e2e:
+	@export DATABASE_URL="$${TEST_DATABASE_URL%/*}/consultor_e2e"; \
+	  "$(PG_BIN)/psql" "$${TEST_DATABASE_URL}" -qc "drop database if exists consultor_e2e with (force)" -c "create database consultor_e2e"; \
+	  $(BIN) migrate && $(BIN) seed-demo >/dev/null; \
+	  cd end2end && E2E_PORT=$(E2E_PORT) DATABASE_URL="$$DATABASE_URL" npx playwright test
+
+db-up:
+	@$(call pg_up,$(DEV_PG_DIR),$(DEV_PG_PORT))
+	@echo "PostgreSQL: postgres://consultor@127.0.0.1:$(DEV_PG_PORT)/consultor"
+
+db-down:
+	@$(call pg_down,$(DEV_PG_DIR))
+
+test-db-up:
+	@if [ -z "$${DATABASE_URL:-}" ]; then $(call pg_up,$(TEST_PG_DIR),$(TEST_PG_PORT)); fi
+
+test-db-down:
+	@$(call pg_down,$(TEST_PG_DIR))
+
+## deps: everything `run` needs, installed only when missing.
+deps:
+	@rustup target list --installed | grep -q '^wasm32-unknown-unknown$$' || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || \
+	  cargo install cargo-leptos@$(CARGO_LEPTOS_VERSION) --locked --features no_downloads
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ -x "$(PG_BIN)/initdb" ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
+	@id postgres >/dev/null 2>&1 || [ "$$(id -u)" -ne 0 ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
+
+## test-deps: Chromium from Debian and the Playwright runner from npm (never its browser download).
+test-deps:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@[ -d end2end/node_modules/@playwright/test ] || (cd end2end && npm ci --no-audit --no-fund)

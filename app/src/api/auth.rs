@@ -1,0 +1,222 @@
+//! Sign-up, login, logout and "who is signed in".
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedInConsultant {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+}
+
+/// The signed-in consultant, or `None`.
+#[server(prefix = "/api", endpoint = "sessao")]
+pub async fn current_consultant() -> Result<Option<SignedInConsultant>, AppError> {
+    use crate::server::{app_state, auth, db};
+    let Some(id) = auth::session_consultant_id().await? else {
+        return Ok(None);
+    };
+    let state = app_state()?;
+    let mut tx = db::tenant_tx(&state.pool, id).await?;
+    let row: Option<(Uuid, String, String)> =
+        sqlx::query_as("select id, name, slug from consultants where id = $1 and is_active")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(row.map(|(id, name, slug)| SignedInConsultant { id, name, slug }))
+}
+
+#[server(prefix = "/api", endpoint = "entrar")]
+pub async fn login(csrf: String, email: String, password: String) -> Result<(), AppError> {
+    let values = vec![("email", email.clone())];
+    let result = login_inner(csrf, email, password).await;
+    crate::server::flash::remember("login", values, "", result).await
+}
+
+#[cfg(feature = "ssr")]
+async fn login_inner(csrf: String, email: String, password: String) -> Result<(), AppError> {
+    use crate::domain::Email;
+    use crate::server::request_meta::RequestMeta;
+    use crate::server::{app_state, audit, auth, csrf as csrf_check, db, password_hash};
+    use serde_json::json;
+
+    let state = app_state()?;
+    let session = auth::session().await?;
+    csrf_check::verify(&session, &csrf).await?;
+    let meta = RequestMeta::current();
+    let wrong = || AppError::Invalid {
+        message: "E-mail ou senha incorretos.".into(),
+        fields: Vec::new(),
+    };
+    // A malformed address cannot belong to an account; answer exactly like a wrong password.
+    let email = Email::parse(&email)
+        .map(|e| e.as_str().to_string())
+        .unwrap_or_else(|_| email.trim().to_lowercase());
+
+    let cfg = &state.config;
+    let (per_account, per_ip): (i64, i64) = sqlx::query_as(
+        "select count(*) filter (where details->>'email' = $1),
+                count(*) filter (where $2::inet is not null and ip_address = $2::inet)
+         from audit_logs
+         where action = 'login_failed'
+           and created_at > now() - make_interval(secs => $3)
+           and (details->>'email' = $1 or ($2::inet is not null and ip_address = $2::inet))",
+    )
+    .bind(&email)
+    .bind(meta.ip.map(|ip| ip.to_string()))
+    .bind(cfg.login_window_secs as f64)
+    .fetch_one(&state.pool)
+    .await?;
+    if per_account >= cfg.login_max_failures_per_account || per_ip >= cfg.login_max_failures_per_ip
+    {
+        let minutes = (cfg.login_window_secs + 59) / 60;
+        return Err(AppError::TooManyRequests(format!(
+            "Muitas tentativas de entrada. Aguarde {minutes} minutos e tente de novo."
+        )));
+    }
+
+    let mut tx = db::system_tx(&state.pool).await?;
+    let account: Option<(Uuid, String)> = sqlx::query_as(
+        "select id, password_hash from consultants where email = $1 and is_active",
+    )
+    .bind(&email)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let ok = password_hash::verify(password, account.as_ref().map(|a| a.1.clone())).await;
+    match account.filter(|_| ok) {
+        Some((id, _)) => {
+            audit::record(&mut *tx, Some(id), "login", json!({}), &meta).await?;
+            tx.commit().await?;
+            auth::sign_in(&session, id).await?;
+            leptos_axum::redirect("/painel");
+            Ok(())
+        }
+        None => {
+            audit::record(&mut *tx, None, "login_failed", json!({ "email": email }), &meta)
+                .await?;
+            tx.commit().await?;
+            Err(wrong())
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "cadastro")]
+pub async fn signup(
+    csrf: String,
+    name: String,
+    email: String,
+    password: String,
+    whatsapp: String,
+    vertical: String,
+) -> Result<(), AppError> {
+    let values = vec![
+        ("name", name.clone()),
+        ("email", email.clone()),
+        ("whatsapp", whatsapp.clone()),
+        ("vertical", vertical.clone()),
+    ];
+    let result = signup_inner(csrf, name, email, password, whatsapp, vertical).await;
+    crate::server::flash::remember("signup", values, "", result).await
+}
+
+#[cfg(feature = "ssr")]
+async fn signup_inner(
+    csrf: String,
+    name: String,
+    email: String,
+    password: String,
+    whatsapp: String,
+    vertical: String,
+) -> Result<(), AppError> {
+    use crate::domain::{Email, Password, PersonName, PhoneBr, Vertical};
+    use crate::error::FieldErrors;
+    use crate::server::request_meta::RequestMeta;
+    use crate::server::{app_state, audit, auth, csrf as csrf_check, db, error, password_hash};
+    use serde_json::json;
+
+    let state = app_state()?;
+    let session = auth::session().await?;
+    csrf_check::verify(&session, &csrf).await?;
+
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", PersonName::parse(&name));
+    let email = errors.check("email", Email::parse(&email));
+    let password = errors.check("password", Password::parse(password));
+    let whatsapp = errors.check("whatsapp", PhoneBr::parse(&whatsapp));
+    let vertical = errors.check("vertical", Vertical::parse(&vertical));
+    errors.into_result()?;
+    let (Some(name), Some(email), Some(password), Some(whatsapp), Some(vertical)) =
+        (name, email, password, whatsapp, vertical)
+    else {
+        return Err(AppError::Internal);
+    };
+
+    let hash = password_hash::hash(password.expose().to_string())
+        .await
+        .map_err(|e| error::internal("password hash", e))?;
+    let meta = RequestMeta::current();
+
+    // generate_slug picks a free slug, but two sign-ups with the same name can race for it;
+    // the unique constraint catches the loser, who simply tries again.
+    let mut attempt = 0;
+    let id = loop {
+        attempt += 1;
+        let mut tx = db::system_tx(&state.pool).await?;
+        let inserted: Result<Uuid, sqlx::Error> = sqlx::query_scalar(
+            "insert into consultants (email, password_hash, name, whatsapp_number, vertical, slug)
+             values ($1, $2, $3, $4, $5, generate_slug($3))
+             returning id",
+        )
+        .bind(email.as_str())
+        .bind(&hash)
+        .bind(name.as_str())
+        .bind(whatsapp.as_str())
+        .bind(vertical.as_str())
+        .fetch_one(&mut *tx)
+        .await;
+        match inserted {
+            Ok(id) => {
+                audit::record(&mut *tx, Some(id), "signup", json!({}), &meta).await?;
+                tx.commit().await?;
+                break id;
+            }
+            Err(e)
+                if attempt < 5
+                    && e.as_database_error().and_then(|d| d.constraint())
+                        == Some("consultants_slug_key") =>
+            {
+                continue
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    auth::sign_in(&session, id).await?;
+    leptos_axum::redirect("/painel");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "sair")]
+pub async fn logout(csrf: String) -> Result<(), AppError> {
+    use crate::server::request_meta::RequestMeta;
+    use crate::server::{app_state, audit, auth, csrf as csrf_check};
+    let state = app_state()?;
+    let session = auth::session().await?;
+    csrf_check::verify(&session, &csrf).await?;
+    if let Some(id) = auth::consultant_id_of(&session).await? {
+        audit::record(
+            &state.pool,
+            Some(id),
+            "logout",
+            serde_json::json!({}),
+            &RequestMeta::current(),
+        )
+        .await?;
+    }
+    auth::sign_out(&session).await?;
+    leptos_axum::redirect("/entrar");
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! The dashboard's figures for the signed-in consultant.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecentLead {
+    pub name: String,
+    pub whatsapp: String,
+    pub status: String,
+    pub status_label: String,
+    pub last_interaction: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardData {
+    pub name: String,
+    /// Per status, in kanban order: (label, count).
+    pub by_status: Vec<(String, i64)>,
+    pub total_leads: i64,
+    pub conversion_rate: Option<f64>,
+    pub completed_conversations: i64,
+    pub total_conversations: i64,
+    pub recent: Vec<RecentLead>,
+}
+
+#[server(prefix = "/api", endpoint = "painel")]
+pub async fn dashboard() -> Result<DashboardData, AppError> {
+    use crate::domain::{time::format_datetime, LeadStatus, PhoneBr};
+    use crate::server::{app_state, auth, db};
+    use chrono::{DateTime, Utc};
+    let id = auth::require_consultant().await?;
+    let state = app_state()?;
+    let mut tx = db::tenant_tx(&state.pool, id).await?;
+    let name: String = sqlx::query_scalar("select name from consultants where id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    // Live counts: cheap per consultant and never stale, unlike the hourly materialized view.
+    let counts: Vec<(String, i64)> =
+        sqlx::query_as("select status, count(*) from leads group by status")
+            .fetch_all(&mut *tx)
+            .await?;
+    let conv: (i64, i64) = sqlx::query_as(
+        "select count(*), count(*) filter (where is_completed) from conversations",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let recent: Vec<(Option<String>, Option<String>, String, String, DateTime<Utc>)> =
+        sqlx::query_as(
+            "select name, profile_name, whatsapp_number, status, last_interaction_at
+             from leads order by last_interaction_at desc nulls last limit 5",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+
+    let count_of = |s: LeadStatus| {
+        counts
+            .iter()
+            .find(|(k, _)| k == s.as_str())
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    let closed = count_of(LeadStatus::Fechado);
+    Ok(DashboardData {
+        name,
+        by_status: LeadStatus::ALL
+            .iter()
+            .map(|s| (s.label().to_string(), count_of(*s)))
+            .collect(),
+        total_leads: total,
+        conversion_rate: (total > 0).then(|| closed as f64 * 100.0 / total as f64),
+        total_conversations: conv.0,
+        completed_conversations: conv.1,
+        recent: recent
+            .into_iter()
+            .map(|(name, profile, phone, status, at)| {
+                let s = LeadStatus::parse(&status).unwrap_or(LeadStatus::Novo);
+                RecentLead {
+                    name: name.or(profile).unwrap_or_else(|| "Sem nome".into()),
+                    whatsapp: PhoneBr::parse(&phone).map(|p| p.display()).unwrap_or(phone),
+                    status: s.as_str().into(),
+                    status_label: s.label().into(),
+                    last_interaction: format_datetime(at),
+                }
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,8 @@
+//! Server functions, grouped by resource. Signatures and the types they carry are shared
+//! with the browser; bodies run only on the server.
+
+pub mod auth;
+pub mod dashboard;
+pub mod feedback;
+pub mod profile;
+pub mod settings;

@@ -1,0 +1,93 @@
+//! The public profile page's data, by slug. Public: no session needed.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub name: String,
+    pub slug: String,
+    pub bio: Option<String>,
+    pub vertical: String,
+    pub vertical_label: String,
+    pub registration_label: String,
+    pub registration: Option<String>,
+    pub photo_url: Option<String>,
+    /// The absolute page address, for Open Graph.
+    pub page_url: String,
+    /// Absolute photo address, for Open Graph.
+    pub photo_absolute_url: Option<String>,
+    /// The `wa.me` link with a prefilled message that carries a ref code.
+    pub whatsapp_link: String,
+}
+
+/// The ref code put in the prefilled message; the WhatsApp intake records it as the source.
+pub const PROFILE_REF: &str = "perfil";
+
+#[server(prefix = "/api", endpoint = "perfil")]
+pub async fn public_profile(slug: String) -> Result<ProfileView, AppError> {
+    use crate::domain::{PhoneBr, Vertical};
+    use crate::server::{app_state, db};
+    let state = app_state()?;
+    let slug = slug.trim().to_lowercase();
+    let mut tx = db::system_tx(&state.pool).await?;
+    let row: Option<(String, String, Option<String>, String, Option<String>, Option<String>, String)> =
+        sqlx::query_as(
+            "select name, slug, bio, vertical, crm_number, profile_image_url, whatsapp_number
+             from consultants where slug = $1 and is_active",
+        )
+        .bind(&slug)
+        .fetch_optional(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let Some((name, slug, bio, vertical, registration, photo_url, whatsapp)) = row else {
+        crate::server::auth::set_error_status(&AppError::NotFound);
+        return Err(AppError::NotFound);
+    };
+    let v = Vertical::parse(&vertical).map_err(|_| AppError::Internal)?;
+    let digits = PhoneBr::parse(&whatsapp)
+        .map(|p| p.wa_digits().to_string())
+        .unwrap_or_else(|_| whatsapp.chars().filter(char::is_ascii_digit).collect());
+    let first_name = name.split_whitespace().next().unwrap_or(&name);
+    let message = format!(
+        "Olá, {first_name}! Vi seu perfil no Consultor e gostaria de atendimento. [ref:{PROFILE_REF}]"
+    );
+    let base = state.config.public_url.trim_end_matches('/').to_string();
+    Ok(ProfileView {
+        page_url: format!("{base}/c/{slug}"),
+        photo_absolute_url: photo_url.as_ref().map(|p| format!("{base}{p}")),
+        whatsapp_link: format!("https://wa.me/{digits}?text={}", percent_encode(&message)),
+        name,
+        slug,
+        bio,
+        vertical: v.as_str().into(),
+        vertical_label: v.label().into(),
+        registration_label: v.registration_label().into(),
+        registration,
+        photo_url,
+    })
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_utf8() {
+        assert_eq!(percent_encode("Olá, Jo!"), "Ol%C3%A1%2C%20Jo%21");
+    }
+}

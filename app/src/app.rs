@@ -1,0 +1,55 @@
+//! The HTML shell and the route table.
+
+use crate::pages::{
+    DashboardPage, HomePage, LoginPage, NotFoundPage, PublicProfilePage, SettingsPage,
+    SignupPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="pt-BR">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0f766e"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Every page waits for its data before the first byte, so that redirects, 404 statuses
+    // and meta tags (title, Open Graph) are in the response itself.
+    let ssr = SsrMode::Async;
+    view! {
+        <Stylesheet id="leptos" href="/pkg/consultor.css"/>
+        <Title text="Consultor"/>
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage ssr=ssr.clone()/>
+                <Route path=path!("/entrar") view=LoginPage ssr=ssr.clone()/>
+                <Route path=path!("/cadastro") view=SignupPage ssr=ssr.clone()/>
+                <Route path=path!("/painel") view=DashboardPage ssr=ssr.clone()/>
+                <Route path=path!("/configuracoes") view=SettingsPage ssr=ssr.clone()/>
+                <Route path=path!("/c/:slug") view=PublicProfilePage ssr=ssr/>
+            </Routes>
+        </Router>
+    }
+}

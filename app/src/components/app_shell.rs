@@ -1,0 +1,61 @@
+//! The signed-in frame: navigation, the consultant's name, logout. Sends anyone not signed
+//! in to the login page (the server functions refuse them anyway).
+
+use crate::api::auth::{current_consultant, Logout};
+use crate::api::feedback::form_state;
+use crate::components::{Loading, SignInRedirect};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn AppShell(children: ChildrenFn) -> impl IntoView {
+    let data = Resource::new(
+        || (),
+        |_| async {
+            let me = current_consultant().await?;
+            let form = form_state("logout".into()).await?;
+            Ok::<_, AppError>((me, form.csrf))
+        },
+    );
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok((Some(me), csrf)) => view! {
+                            <header class="topbar">
+                                <A href="/painel" attr:class="brand">"Consultor"</A>
+                                <nav aria-label="Principal">
+                                    <A href="/painel">"Painel"</A>
+                                    <A href="/configuracoes">"Configurações"</A>
+                                    <a href=format!("/c/{}", me.slug)>"Meu perfil"</a>
+                                </nav>
+                                <div class="who">
+                                    <span class="who-name">{me.name.clone()}</span>
+                                    <ActionForm action=logout attr:class="inline">
+                                        <input type="hidden" name="csrf" value=csrf/>
+                                        <button type="submit" class="link">"Sair"</button>
+                                    </ActionForm>
+                                </div>
+                            </header>
+                            <main class="content">{children()}</main>
+                        }
+                        .into_any(),
+                        Ok((None, _)) | Err(AppError::Unauthenticated) => {
+                            view! { <SignInRedirect/> }.into_any()
+                        }
+                        Err(e) => view! {
+                            <main class="content">
+                                <div class="alert alert-error" role="alert">{e.to_string()}</div>
+                            </main>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,0 +1,13 @@
+//! Reusable views, one per file.
+
+mod app_shell;
+mod field;
+mod form_alert;
+mod loading;
+mod sign_in_redirect;
+
+pub use app_shell::AppShell;
+pub use field::{SelectField, TextField};
+pub use form_alert::{error_view, FormAlert, FormErrors};
+pub use loading::Loading;
+pub use sign_in_redirect::SignInRedirect;

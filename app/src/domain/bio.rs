@@ -1,0 +1,53 @@
+//! The consultant's short bio: at most 200 characters as a person counts them (grapheme
+//! clusters, so "👍🏽" or "é" written as e + accent count as one).
+
+use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
+
+pub const MAX_GRAPHEMES: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bio(String);
+
+impl Bio {
+    /// Empty input means "no bio" (`None`).
+    pub fn parse(input: &str) -> Result<Option<Self>, String> {
+        let value = input.trim();
+        if value.is_empty() {
+            return Ok(None);
+        }
+        let n = count_graphemes(value);
+        if n > MAX_GRAPHEMES {
+            return Err(format!(
+                "A bio pode ter no máximo {MAX_GRAPHEMES} caracteres (tem {n})."
+            ));
+        }
+        Ok(Some(Self(value.replace("\r\n", "\n"))))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Characters as a person counts them.
+pub fn count_graphemes(s: &str) -> usize {
+    s.graphemes(true).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_graphemes() {
+        assert_eq!(Bio::parse("   ").unwrap(), None);
+        assert!(Bio::parse(&"a".repeat(200)).unwrap().is_some());
+        assert!(Bio::parse(&"a".repeat(201)).is_err());
+        // 200 thumbs with skin tone: 400 code points, 200 graphemes.
+        assert!(Bio::parse(&"👍🏽".repeat(200)).unwrap().is_some());
+        // "é" as e + combining acute: two code points, one grapheme.
+        assert!(Bio::parse(&"e\u{301}".repeat(200)).unwrap().is_some());
+        assert!(Bio::parse(&"e\u{301}".repeat(201)).is_err());
+    }
+}

@@ -1,0 +1,23 @@
+//! Pure domain types: values that refuse bad input at construction, so the rest of the code
+//! can rely on them. No I/O here; everything compiles for the browser too.
+
+pub mod bio;
+pub mod email;
+pub mod lead_status;
+pub mod password;
+pub mod person_name;
+pub mod phone;
+pub mod registration;
+pub mod slug;
+pub mod time;
+pub mod vertical;
+
+pub use bio::Bio;
+pub use email::Email;
+pub use lead_status::LeadStatus;
+pub use password::Password;
+pub use person_name::PersonName;
+pub use phone::PhoneBr;
+pub use registration::RegistrationNumber;
+pub use slug::Slug;
+pub use vertical::Vertical;

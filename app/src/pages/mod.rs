@@ -1,0 +1,17 @@
+//! One routed page per file.
+
+mod dashboard_page;
+mod home_page;
+mod login_page;
+mod not_found_page;
+mod public_profile_page;
+mod settings_page;
+mod signup_page;
+
+pub use dashboard_page::DashboardPage;
+pub use home_page::HomePage;
+pub use login_page::LoginPage;
+pub use not_found_page::NotFoundPage;
+pub use public_profile_page::PublicProfilePage;
+pub use settings_page::SettingsPage;
+pub use signup_page::SignupPage;

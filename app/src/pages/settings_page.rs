@@ -1,0 +1,131 @@
+use crate::api::feedback::{form_state, FormFeedback, FormContext};
+use crate::api::settings::{get_settings, Settings, UpdateSettings};
+use crate::components::{error_view, AppShell, FormAlert, Loading, SelectField, TextField};
+use crate::domain::{bio, Vertical};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <Title text="Configurações | Consultor"/>
+        <AppShell>
+            <SettingsContent/>
+        </AppShell>
+    }
+}
+
+#[component]
+fn SettingsContent() -> impl IntoView {
+    let data = Resource::new(
+        || (),
+        |_| async {
+            let settings = get_settings().await?;
+            let form = form_state("settings".into()).await?;
+            let photo = form_state("foto".into()).await?;
+            Ok::<_, AppError>((settings, form, photo))
+        },
+    );
+    view! {
+        <h1>"Configurações"</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                data.await
+                    .map(|(settings, form, photo)| view! {
+                        <ProfileForm settings=settings.clone() st=form/>
+                        <PhotoForm settings st=photo/>
+                    }.into_any())
+                    .unwrap_or_else(error_view)
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
+    let action = ServerAction::<UpdateSettings>::new();
+    // After a plain post that failed, show what was typed rather than what is stored.
+    let typed = |k: &str, stored: &str| {
+        st.feedback
+            .as_ref()
+            .filter(|f| f.error.is_some())
+            .and_then(|f| f.value(k))
+            .unwrap_or_else(|| stored.to_string())
+    };
+    let name = typed("name", &settings.name);
+    let bio_text = typed("bio", &settings.bio);
+    let crm = typed("crm_number", &settings.crm_number);
+    let whatsapp = typed("whatsapp", &settings.whatsapp);
+    let vertical = typed("vertical", &settings.vertical);
+    let slug = typed("slug", &settings.slug);
+    let stored_success = st.feedback.as_ref().and_then(|f| f.success.clone());
+    let success = Signal::derive(move || match action.value().get() {
+        Some(Ok(())) => Some("Configurações salvas.".to_string()),
+        Some(Err(_)) => None,
+        None => stored_success.clone(),
+    });
+    let errors = FormFeedback::error_signal(st.feedback, move || action.value().get());
+    let bio_count = RwSignal::new(bio::count_graphemes(&bio_text));
+    let verticals = Vertical::ALL.iter().map(|v| (v.as_str(), v.label())).collect();
+    let bio_error = move || errors.get().and_then(|e| e.field_message("bio"));
+    view! {
+        <section aria-labelledby="perfil-titulo">
+            <h2 id="perfil-titulo">"Perfil"</h2>
+            <ActionForm action=action>
+                <input type="hidden" name="csrf" value=st.csrf/>
+                <FormAlert errors success/>
+                <TextField label="Nome" name="name" value=name autocomplete="name" required=true errors/>
+                <div class="field" class:field-invalid=move || bio_error().is_some()>
+                    <label for="campo-bio">"Bio"</label>
+                    <textarea id="campo-bio" name="bio" rows="3" aria-describedby="contador-bio erro-bio"
+                        on:input=move |ev| bio_count.set(bio::count_graphemes(&event_target_value(&ev)))
+                    >{bio_text}</textarea>
+                    <small id="contador-bio" class="hint"
+                        class:over=move || { bio_count.get() > bio::MAX_GRAPHEMES }>
+                        {move || format!("{}/{} caracteres", bio_count.get(), bio::MAX_GRAPHEMES)}
+                    </small>
+                    <p class="field-error" id="erro-bio">{bio_error}</p>
+                </div>
+                <TextField label="Registro profissional (CRM, CRECI, SUSEP…)" name="crm_number"
+                    value=crm errors/>
+                <TextField label="WhatsApp" name="whatsapp" kind="tel" value=whatsapp
+                    inputmode="tel" required=true hint="Celular com DDD, ex.: (11) 91234-5678" errors/>
+                <SelectField label="Área de atuação" name="vertical" options=verticals
+                    selected=vertical errors/>
+                <TextField label="Endereço do perfil" name="slug" value=slug required=true
+                    hint="Letras sem acento, números e hífens." errors/>
+                <p class="hint">"Seu link público: "
+                    <a href=settings.public_link.clone()>{settings.public_link.clone()}</a>
+                </p>
+                <button type="submit" disabled=move || action.pending().get()>"Salvar"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn PhotoForm(settings: Settings, st: FormContext) -> impl IntoView {
+    let error = st.feedback.as_ref().and_then(|f| f.error.clone());
+    let success = st.feedback.as_ref().and_then(|f| f.success.clone());
+    view! {
+        <section aria-labelledby="foto-titulo">
+            <h2 id="foto-titulo">"Foto do perfil"</h2>
+            {error.map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
+            {success.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}
+            {settings.profile_image_url.map(|src| view! {
+                <img class="avatar" src=src alt="Sua foto de perfil" width="96" height="96"/>
+            })}
+            // A plain multipart form: uploads work the same with or without JavaScript.
+            <form method="post" action="/configuracoes/foto" enctype="multipart/form-data">
+                <input type="hidden" name="csrf" value=st.csrf/>
+                <div class="field">
+                    <label for="campo-foto">"Escolher foto"</label>
+                    <input id="campo-foto" type="file" name="foto" accept="image/jpeg,image/png,image/webp" required/>
+                    <small class="hint">"JPEG, PNG ou WebP, até 2 MB."</small>
+                </div>
+                <button type="submit">"Enviar foto"</button>
+            </form>
+        </section>
+    }
+}

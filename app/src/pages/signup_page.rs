@@ -1,0 +1,51 @@
+use crate::api::auth::Signup;
+use crate::api::feedback::{form_state, FormFeedback, FormContext};
+use crate::components::{error_view, FormAlert, Loading, SelectField, TextField};
+use crate::domain::Vertical;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SignupPage() -> impl IntoView {
+    let state = Resource::new(|| (), |_| form_state("signup".into()));
+    view! {
+        <Title text="Criar conta | Consultor"/>
+        <main class="narrow">
+            <h1>"Criar conta"</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    state.await.map(|st| view! { <SignupForm st/> }.into_any()).unwrap_or_else(error_view)
+                })}
+            </Suspense>
+            <p>"Já tem conta? " <a href="/entrar">"Entrar"</a></p>
+        </main>
+    }
+}
+
+#[component]
+fn SignupForm(st: FormContext) -> impl IntoView {
+    let action = ServerAction::<Signup>::new();
+    let value = |k: &str| st.feedback.as_ref().and_then(|f| f.value(k)).unwrap_or_default();
+    let (name, email, whatsapp, vertical) =
+        (value("name"), value("email"), value("whatsapp"), value("vertical"));
+    let errors = FormFeedback::error_signal(st.feedback, move || action.value().get());
+    let verticals = Vertical::ALL.iter().map(|v| (v.as_str(), v.label())).collect();
+    view! {
+        <ActionForm action=action>
+            <input type="hidden" name="csrf" value=st.csrf/>
+            <FormAlert errors/>
+            <TextField label="Nome" name="name" value=name autocomplete="name" required=true errors/>
+            <TextField label="E-mail" name="email" kind="email" value=email
+                autocomplete="email" required=true errors/>
+            <TextField label="Senha" name="password" kind="password"
+                autocomplete="new-password" required=true
+                hint="De 8 a 128 caracteres." errors/>
+            <TextField label="WhatsApp" name="whatsapp" kind="tel" value=whatsapp
+                autocomplete="tel" inputmode="tel" required=true
+                hint="Celular com DDD, ex.: (11) 91234-5678" errors/>
+            <SelectField label="Área de atuação" name="vertical" options=verticals
+                selected=vertical placeholder="Escolha…" errors/>
+            <button type="submit" disabled=move || action.pending().get()>"Criar conta"</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,31 @@
+//! The two ways into the database.
+//!
+//! * [`tenant_tx`]: every consultant-facing query. Opens a transaction, switches to the
+//!   `consultor_app` role (no table ownership, no BYPASSRLS) and sets `app.consultant_id`
+//!   transaction-locally, so row-level security decides what is visible and the setting dies
+//!   with the transaction instead of lingering on a pooled connection.
+//! * [`system_tx`]: the explicit privileged path for work that is not one consultant's
+//!   (sign-up, login, public profile lookups, webhooks, jobs). Runs as the login role.
+
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+pub type Tx = Transaction<'static, Postgres>;
+
+/// A transaction in which only `consultant_id`'s rows exist.
+pub async fn tenant_tx(pool: &PgPool, consultant_id: Uuid) -> Result<Tx, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "select set_config('role', 'consultor_app', true),
+                set_config('app.consultant_id', $1, true)",
+    )
+    .bind(consultant_id.to_string())
+    .execute(&mut *tx)
+    .await?;
+    Ok(tx)
+}
+
+/// A transaction on the privileged path. Callers scope their own queries.
+pub async fn system_tx(pool: &PgPool) -> Result<Tx, sqlx::Error> {
+    pool.begin().await
+}

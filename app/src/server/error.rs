@@ -1,0 +1,36 @@
+//! Turning server-side failures into `AppError` without leaking their text.
+
+use crate::error::{AppError, FieldError};
+
+/// Logs the full cause chain and returns the generic error the user sees.
+pub fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
+    tracing::error!(context, error = %err, "internal error");
+    AppError::Internal
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        if let Some(field) = unique_violation_field(&err) {
+            return AppError::fields(vec![field]);
+        }
+        internal("database", err)
+    }
+}
+
+/// Maps a unique-constraint violation, by constraint name, to a message on the form field
+/// it concerns. Unknown constraints fall through to the generic error.
+pub fn unique_violation_field(err: &sqlx::Error) -> Option<FieldError> {
+    let db = err.as_database_error()?;
+    if !db.is_unique_violation() {
+        return None;
+    }
+    let (field, message) = match db.constraint()? {
+        "consultants_email_key" => ("email", "Já existe uma conta com este e-mail."),
+        "consultants_slug_key" => ("slug", "Este endereço já está em uso. Escolha outro."),
+        _ => return None,
+    };
+    Some(FieldError {
+        field: field.into(),
+        message: message.into(),
+    })
+}

@@ -1,0 +1,64 @@
+//! Form feedback that survives a redirect, for browsers without JavaScript.
+//!
+//! A plain form post to a server function is answered with a redirect back to the form
+//! (leptos_axum), which would drop the error on the floor. Before returning, the server
+//! function stores the outcome here; the form's page takes it when it renders.
+
+use crate::api::feedback::FormFeedback;
+use crate::error::AppError;
+use tower_sessions::Session;
+
+const KEY: &str = "form_feedback";
+
+/// Stores the outcome for `form` when the request is a plain form post; passes it through.
+pub async fn remember<T>(
+    form: &str,
+    values: Vec<(&str, String)>,
+    success: &str,
+    result: Result<T, AppError>,
+) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        super::auth::set_error_status(e);
+    }
+    if !super::request_meta::is_plain_form_post() {
+        return result;
+    }
+    let feedback = FormFeedback {
+        form: form.to_string(),
+        error: result.as_ref().err().cloned(),
+        success: result.is_ok().then(|| success.to_string()),
+        values: values
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    };
+    if let Ok(session) = super::auth::session().await {
+        put(&session, feedback).await;
+    }
+    result
+}
+
+/// Stores feedback for the next render of its form. A failure only costs the message.
+pub async fn put(session: &Session, feedback: FormFeedback) {
+    if let Err(e) = session.insert(KEY, feedback).await {
+        tracing::warn!(error = %e, "could not store form feedback");
+    }
+}
+
+/// Takes (and clears) the stored feedback if it belongs to `form`.
+pub async fn take(session: &Session, form: &str) -> Result<Option<FormFeedback>, AppError> {
+    let stored: Option<FormFeedback> = session
+        .get(KEY)
+        .await
+        .map_err(|e| super::error::internal("flash read", e))?;
+    match stored {
+        Some(f) if f.form == form => {
+            session
+                .remove::<FormFeedback>(KEY)
+                .await
+                .map_err(|e| super::error::internal("flash remove", e))?;
+            Ok(Some(f))
+        }
+        _ => Ok(None),
+    }
+}

@@ -1,0 +1,40 @@
+//! The shared state handed to axum routes and, through Leptos context, to server functions.
+
+use sqlx::PgPool;
+use std::sync::Arc;
+
+/// The settings pages and server functions need (a slice of the server's config).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Where the site is reached, e.g. `http://127.0.0.1:3000`; used for absolute links
+    /// (Open Graph, the public profile link) and to decide on `Secure` cookies.
+    pub public_url: String,
+    /// Trust `X-Forwarded-For` for the client IP (only behind a proxy that sets it).
+    pub trust_proxy_headers: bool,
+    /// Failed logins allowed per e-mail within `login_window_secs`.
+    pub login_max_failures_per_account: i64,
+    /// Failed logins allowed per IP within `login_window_secs`.
+    pub login_max_failures_per_ip: i64,
+    pub login_window_secs: i64,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<AppConfig>,
+    pub leptos_options: leptos::config::LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for leptos::config::LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state, from inside a server function or a component rendered on the server.
+pub fn app_state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from Leptos context");
+        crate::error::AppError::Internal
+    })
+}

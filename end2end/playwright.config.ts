@@ -1,0 +1,57 @@
+import { defineConfig } from '@playwright/test';
+
+// The server is the real binary on a real database; `make e2e` migrates and seeds it and
+// passes DATABASE_URL. Playwright starts it and waits for /healthz before any test runs.
+const port = process.env.E2E_PORT ?? '3100';
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL,
+    locale: 'pt-BR',
+    timezoneId: 'America/Sao_Paulo',
+    launchOptions: {
+      // Debian's Chromium: Playwright's own browser download cannot be fetched here.
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [
+    { name: 'js', use: { javaScriptEnabled: true } },
+    { name: 'no-js', use: { javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command: './target/debug/consultor serve',
+    cwd: '..',
+    url: `${baseURL}/healthz`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      BIND_ADDR: `127.0.0.1:${port}`,
+      DATABASE_URL: process.env.DATABASE_URL ?? '',
+      LEPTOS_OUTPUT_NAME: 'consultor',
+      LEPTOS_SITE_ROOT: 'target/site',
+      LEPTOS_SITE_PKG_DIR: 'pkg',
+      // The suite itself makes a few failed logins on purpose.
+      LOGIN_MAX_FAILURES_PER_IP: '100',
+    },
+  },
+});

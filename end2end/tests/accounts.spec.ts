@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { DEMO, login, ready, signup, uniqueEmail } from './helpers';
+
+test('the demo consultant logs in, sees the dashboard and logs out', async ({ page }, testInfo) => {
+  await login(page, testInfo, DEMO.email, DEMO.password);
+  await expect(page.getByRole('heading', { name: 'Olá, Joana' })).toBeVisible();
+  await expect(page.getByText('Joana Conceição').first()).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Últimos leads' })).toContainText('Marcos Oliveira');
+  await ready(page, testInfo);
+  await page.getByRole('button', { name: 'Sair' }).click();
+  await expect(page).toHaveURL(/\/entrar$/);
+  await page.goto('/painel');
+  await expect(page).toHaveURL(/\/entrar$/);
+});
+
+test('a wrong password gets one clear message in Portuguese', async ({ page }, testInfo) => {
+  await page.goto('/entrar');
+  await ready(page, testInfo);
+  await page.getByLabel('E-mail').fill(DEMO.email);
+  await page.getByLabel('Senha').fill('senha-errada');
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await expect(page.getByRole('alert')).toHaveText('E-mail ou senha incorretos.');
+  await expect(page.getByLabel('E-mail')).toHaveValue(DEMO.email);
+});
+
+test('sign-up explains what is wrong with each field, then creates the account', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'cadastro');
+  await page.goto('/cadastro');
+  await ready(page, testInfo);
+  await page.getByLabel('Nome').fill('Carla Mendes');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill('curta12');
+  await page.getByLabel('WhatsApp').fill('(11) 3333-4444');
+  await page.getByLabel('Área de atuação').selectOption('automotive');
+  await page.getByRole('button', { name: 'Criar conta' }).click();
+  await expect(page.locator('#erro-password')).toHaveText('A senha precisa ter pelo menos 8 caracteres.');
+  await expect(page.locator('#erro-whatsapp')).toContainText('Número inválido');
+  // Nothing typed is lost (except the password).
+  await expect(page.getByLabel('Nome')).toHaveValue('Carla Mendes');
+  await expect(page.getByLabel('E-mail')).toHaveValue(email);
+
+  await page.getByLabel('Senha').fill('senha-segura-123');
+  await page.getByLabel('WhatsApp').fill('(11) 98888-7777');
+  await page.getByRole('button', { name: 'Criar conta' }).click();
+  await expect(page).toHaveURL(/\/painel$/);
+  await expect(page.getByRole('heading', { name: 'Olá, Carla' })).toBeVisible();
+});

@@ -1,0 +1,37 @@
+import { expect, Page, TestInfo } from '@playwright/test';
+
+export const DEMO = { email: 'demo@consultor.app', password: 'demonstracao123' };
+
+/** With JavaScript on, wait until the page is hydrated so clicks go through Leptos. */
+export async function ready(page: Page, testInfo: TestInfo) {
+  await page.waitForLoadState('load');
+  if (testInfo.project.name === 'js') {
+    // The wasm bundle is fetched after load; once the network is quiet it has hydrated.
+    await page.waitForLoadState('networkidle');
+  }
+}
+
+export function uniqueEmail(testInfo: TestInfo, tag: string) {
+  return `e2e-${tag}-${testInfo.project.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@exemplo.com`;
+}
+
+export async function login(page: Page, testInfo: TestInfo, email: string, password: string) {
+  await page.goto('/entrar');
+  await ready(page, testInfo);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill(password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await expect(page).toHaveURL(/\/painel$/);
+}
+
+export async function signup(page: Page, testInfo: TestInfo, name: string, email: string) {
+  await page.goto('/cadastro');
+  await ready(page, testInfo);
+  await page.getByLabel('Nome').fill(name);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill('senha-segura-123');
+  await page.getByLabel('WhatsApp').fill('(11) 98888-7777');
+  await page.getByLabel('Área de atuação').selectOption('real_estate');
+  await page.getByRole('button', { name: 'Criar conta' }).click();
+  await expect(page).toHaveURL(/\/painel$/);
+}

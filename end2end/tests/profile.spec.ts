@@ -1,0 +1,52 @@
+import { expect, test } from '@playwright/test';
+import { ready, signup, uniqueEmail } from './helpers';
+
+test('settings change the public profile, which links to WhatsApp', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'perfil');
+  const slug = `perfil-${testInfo.project.name}-${Date.now()}`;
+  await signup(page, testInfo, 'Renato Dias', email);
+  await page.getByRole('link', { name: 'Configurações' }).click();
+  await expect(page.getByRole('heading', { name: 'Configurações' })).toBeVisible();
+  await ready(page, testInfo);
+  await page.getByLabel('Bio').fill('Imóveis na zona sul há 10 anos.');
+  await page.getByLabel(/Registro profissional/).fill('CRECI 98765-F');
+  await page.getByLabel('Endereço do perfil').fill(slug);
+  await page.getByRole('button', { name: 'Salvar' }).click();
+  await expect(page.getByRole('status')).toHaveText('Configurações salvas.');
+
+  await page.goto(`/c/${slug}`);
+  await expect(page).toHaveTitle('Renato Dias | Imóveis | Consultor');
+  await expect(page.getByRole('heading', { name: 'Renato Dias' })).toBeVisible();
+  await expect(page.getByText('Imóveis na zona sul há 10 anos.')).toBeVisible();
+  await expect(page.getByText('CRECI 98765-F')).toBeVisible();
+  const cta = page.getByRole('link', { name: 'Conversar no WhatsApp' });
+  await expect(cta).toHaveAttribute('href', /^https:\/\/wa\.me\/5511988887777\?text=/);
+  await expect(page.locator('meta[property="og:title"]')).toHaveAttribute('content', 'Renato Dias | Imóveis | Consultor');
+});
+
+test('a bio over 200 characters is refused with the count', async ({ page }, testInfo) => {
+  await signup(page, testInfo, 'Lia Prado', uniqueEmail(testInfo, 'bio'));
+  await page.goto('/configuracoes');
+  await ready(page, testInfo);
+  await page.getByLabel('Bio').fill('a'.repeat(201));
+  await page.getByRole('button', { name: 'Salvar' }).click();
+  await expect(page.locator('#erro-bio')).toHaveText('A bio pode ter no máximo 200 caracteres (tem 201).');
+});
+
+test('an unknown profile is a real 404 page', async ({ page }) => {
+  const res = await page.goto('/c/ninguem-com-este-endereco');
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Página não encontrada' })).toBeVisible();
+});
+
+test('pages fit a phone screen', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signup(page, testInfo, 'Tiago Nunes', uniqueEmail(testInfo, 'celular'));
+  for (const path of ['/painel', '/configuracoes', '/entrar', '/cadastro']) {
+    await page.goto(path);
+    const box = await page.locator('body').boundingBox();
+    const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth).catch(() => 0);
+    expect(box?.width ?? 0).toBeLessThanOrEqual(360);
+    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+  }
+});

@@ -1,0 +1,155 @@
+//! The server's configuration, read once at start-up from environment variables.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `DATABASE_URL` | required | PostgreSQL URL; the role must be superuser or BYPASSRLS (see README) |
+//! | `DATABASE_MAX_CONNECTIONS` | `10` | pool size |
+//! | `BIND_ADDR` | `LEPTOS_SITE_ADDR`, else `127.0.0.1:3000` | where the server listens (port 0: any free port) |
+//! | `PUBLIC_URL` | `http://{BIND_ADDR}` | the address users reach; `https://…` turns on `Secure` cookies |
+//! | `TRUST_PROXY_HEADERS` | `false` | take the client IP from `X-Forwarded-For` |
+//! | `LOGIN_MAX_FAILURES_PER_ACCOUNT` | `5` | failed logins per e-mail per window before 429 |
+//! | `LOGIN_MAX_FAILURES_PER_IP` | `20` | failed logins per IP per window before 429 |
+//! | `LOGIN_WINDOW_SECS` | `900` | the throttling window |
+//! | `METRICS_REFRESH_SECS` | `300` | how often the analytics views are refreshed (0: never) |
+//! | `LEPTOS_SITE_ROOT` | `target/site` | where the built CSS/JS/wasm are served from |
+//! | `LEPTOS_OUTPUT_NAME` | `consultor` | the name of the built JS/wasm bundle |
+
+use std::fmt;
+use std::net::SocketAddr;
+
+/// A value that must not appear in logs.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: Secret,
+    pub database_max_connections: u32,
+    pub bind_addr: SocketAddr,
+    pub public_url: String,
+    pub trust_proxy_headers: bool,
+    pub login_max_failures_per_account: i64,
+    pub login_max_failures_per_ip: i64,
+    pub login_window_secs: i64,
+    pub metrics_refresh_secs: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("missing required environment variable {0}")]
+    Missing(&'static str),
+    #[error("environment variable {name} has an invalid value {value:?}: {reason}")]
+    Invalid {
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads through `get`, so tests can supply variables without touching the process.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let database_url = get("DATABASE_URL").ok_or(ConfigError::Missing("DATABASE_URL"))?;
+        let bind_raw = get("BIND_ADDR")
+            .or_else(|| get("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let bind_addr: SocketAddr = parse_value("BIND_ADDR", &bind_raw)?;
+        let public_url = get("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind_addr}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                name: "PUBLIC_URL",
+                value: public_url,
+                reason: "must start with http:// or https://".into(),
+            });
+        }
+        let num = |name: &'static str, default: &str| -> Result<i64, ConfigError> {
+            parse_value(name, &get(name).unwrap_or_else(|| default.into()))
+        };
+        Ok(Self {
+            database_url: Secret(database_url),
+            database_max_connections: num("DATABASE_MAX_CONNECTIONS", "10")? as u32,
+            bind_addr,
+            public_url,
+            trust_proxy_headers: parse_value(
+                "TRUST_PROXY_HEADERS",
+                &get("TRUST_PROXY_HEADERS").unwrap_or_else(|| "false".into()),
+            )?,
+            login_max_failures_per_account: num("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")?,
+            login_max_failures_per_ip: num("LOGIN_MAX_FAILURES_PER_IP", "20")?,
+            login_window_secs: num("LOGIN_WINDOW_SECS", "900")?,
+            metrics_refresh_secs: num("METRICS_REFRESH_SECS", "300")? as u64,
+        })
+    }
+
+    /// Cookies get `Secure` when users reach us over https.
+    pub fn cookies_secure(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn parse_value<T: std::str::FromStr>(name: &'static str, raw: &str) -> Result<T, ConfigError>
+where
+    T::Err: fmt::Display,
+{
+    raw.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+        name,
+        value: raw.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn names_the_missing_variable() {
+        let err = Config::from_lookup(lookup(&[])).unwrap_err();
+        assert_eq!(err.to_string(), "missing required environment variable DATABASE_URL");
+    }
+
+    #[test]
+    fn defaults_and_overrides() {
+        let c = Config::from_lookup(lookup(&[("DATABASE_URL", "postgres://x")])).unwrap();
+        assert_eq!(c.bind_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert!(!c.cookies_secure());
+        assert_eq!(format!("{:?}", c.database_url), "Secret(***)");
+        let c = Config::from_lookup(lookup(&[
+            ("DATABASE_URL", "postgres://x"),
+            ("PUBLIC_URL", "https://consultor.example"),
+            ("LOGIN_MAX_FAILURES_PER_ACCOUNT", "3"),
+        ]))
+        .unwrap();
+        assert!(c.cookies_secure());
+        assert_eq!(c.login_max_failures_per_account, 3);
+        let err = Config::from_lookup(lookup(&[("DATABASE_URL", "x"), ("BIND_ADDR", "nope")]))
+            .unwrap_err();
+        assert!(err.to_string().contains("BIND_ADDR"));
+    }
+}

@@ -1,0 +1,7 @@
+//! The Consultor server: configuration, start-up, plain axum routes and the command line.
+
+pub mod cli;
+pub mod config;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,126 @@
+//! `consultor seed-demo`: a demo consultant with leads and conversations, so a fresh
+//! install has something to look at. Idempotent: a second run changes nothing.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+pub struct DemoLogin {
+    pub email: &'static str,
+    pub password: &'static str,
+}
+
+pub const DEMO: DemoLogin = DemoLogin {
+    email: "demo@consultor.app",
+    password: "demonstracao123",
+};
+
+/// (name, number, status, answers, hours ago, completed)
+type DemoLead = (&'static str, &'static str, &'static str, serde_json::Value, i32, bool);
+
+fn demo_leads() -> Vec<DemoLead> {
+    use serde_json::json;
+    vec![
+        ("Marcos Oliveira", "+5511987650001", "novo", json!({"nome": "Marcos Oliveira", "perfil": "individual", "idade": "31_45", "copart": "sim", "cidade": "São Paulo"}), 2, true),
+        ("Fernanda Lima", "+5511987650002", "novo", json!({"nome": "Fernanda Lima", "perfil": "familia"}), 5, false),
+        ("Ricardo Alves", "+5521987650003", "em_contato", json!({"nome": "Ricardo Alves", "perfil": "familia", "idade": "46_59", "copart": "nao", "cidade": "Niterói"}), 26, true),
+        ("Patrícia Souza", "+5531987650004", "em_contato", json!({"nome": "Patrícia Souza", "perfil": "empresa", "idade": "ate_30", "copart": "nao_sei", "cidade": "Belo Horizonte"}), 50, true),
+        ("João Conceição", "+5511987650005", "agendado", json!({"nome": "João Conceição", "perfil": "individual", "idade": "60_mais", "copart": "nao", "cidade": "Campinas"}), 75, true),
+        ("Aline Ribeiro", "+5541987650006", "fechado", json!({"nome": "Aline Ribeiro", "perfil": "familia", "idade": "31_45", "copart": "sim", "cidade": "Curitiba"}), 120, true),
+        ("Bruno Carvalho", "+5551987650007", "perdido", json!({"nome": "Bruno Carvalho", "perfil": "individual", "idade": "ate_30", "copart": "sim", "cidade": "Porto Alegre"}), 200, true),
+    ]
+}
+
+pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<DemoLogin> {
+    let hash = app::server::password_hash::hash(DEMO.password.to_string())
+        .await
+        .map_err(anyhow::Error::msg)?;
+    // System path: seeding is not any consultant's request.
+    let mut tx = app::server::db::system_tx(pool).await?;
+    let inserted: Option<Uuid> = sqlx::query_scalar(
+        "insert into consultants (email, password_hash, name, bio, crm_number, whatsapp_number, vertical, slug)
+         values ($1, $2, 'Joana Conceição',
+                 'Corretora de planos de saúde há 12 anos. Ajudo famílias e empresas a escolher o plano certo, sem letras miúdas.',
+                 'SUSEP 123456', '+5511912345678', 'health_plans', generate_slug('Joana Conceição'))
+         on conflict (email) do nothing
+         returning id",
+    )
+    .bind(DEMO.email)
+    .bind(&hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(consultant_id) = inserted else {
+        tx.rollback().await?;
+        return Ok(DEMO);
+    };
+    let flow_id: Uuid = sqlx::query_scalar(
+        "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+
+    for (name, phone, status, answers, hours_ago, completed) in demo_leads() {
+        let lead_id: Uuid = sqlx::query_scalar(
+            "insert into leads (consultant_id, whatsapp_number, name, profile_name, status, respostas,
+                                metadata, last_interaction_at, created_at)
+             values ($1, $2, $3, $3, $4, $5, '{\"source\": \"perfil\"}',
+                     now() - make_interval(hours => $6), now() - make_interval(hours => $6 + 1))
+             returning id",
+        )
+        .bind(consultant_id)
+        .bind(phone)
+        .bind(name)
+        .bind(status)
+        .bind(&answers)
+        .bind(hours_ago)
+        .fetch_one(&mut *tx)
+        .await?;
+        let conversation_id: Uuid = sqlx::query_scalar(
+            "insert into conversations (lead_id, flow_id, current_step, state, is_completed, started_at, completed_at)
+             values ($1, $2, $3, '{}', $4, now() - make_interval(hours => $5 + 1),
+                     case when $4 then now() - make_interval(hours => $5) end)
+             returning id",
+        )
+        .bind(lead_id)
+        .bind(flow_id)
+        .bind(if completed { "fim" } else { "idade" })
+        .bind(completed)
+        .bind(hours_ago)
+        .fetch_one(&mut *tx)
+        .await?;
+        let first_name = name.split_whitespace().next().unwrap_or(name);
+        let mut lines = vec![
+            ("inbound", "Oi! Vi seu perfil e quero saber de plano de saúde.".to_string()),
+            ("outbound", "Olá! Sou o assistente virtual. Para começar, qual é o seu nome?".to_string()),
+            ("inbound", name.to_string()),
+            ("outbound", format!("Prazer, {first_name}! Você busca plano para:")),
+        ];
+        if completed {
+            lines.push(("inbound", "Família".into()));
+            lines.push((
+                "outbound",
+                format!("Obrigado, {first_name}! Já vou preparar as melhores opções para você."),
+            ));
+        }
+        for (i, (direction, content)) in lines.into_iter().enumerate() {
+            sqlx::query(
+                "insert into messages (conversation_id, direction, content, status, created_at)
+                 values ($1, $2, $3, 'read',
+                         now() - make_interval(hours => $4 + 1) + make_interval(mins => $5))",
+            )
+            .bind(conversation_id)
+            .bind(direction)
+            .bind(content)
+            .bind(hours_ago)
+            .bind(i as i32 * 2)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    sqlx::query("select log_audit_event($1, 'signup', 'consultant', $1, '{\"source\": \"seed-demo\"}')")
+        .bind(consultant_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    sqlx::query("select refresh_metrics()").execute(pool).await?;
+    Ok(DEMO)
+}

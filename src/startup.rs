@@ -1,0 +1,166 @@
+//! Builds the application as a value: `Application::build(config)` binds a listener (port 0
+//! in tests), exposes `port()`, and serves until stopped.
+
+use crate::config::Config;
+use app::server::{photos, AppConfig, AppState};
+use app::{shell, App};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::{time, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    port: u16,
+}
+
+pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
+    let pool = PgPoolOptions::new()
+        .max_connections(config.database_max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(config.database_url.expose())
+        .await?;
+    Ok(pool)
+}
+
+/// Applies our migrations and the session store's table.
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    sqlx::migrate!("./migrations").run(pool).await?;
+    PostgresStore::new(pool.clone()).migrate().await?;
+    Ok(())
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let pool = connect(&config).await?;
+        Self::build_with_pool(config, pool).await
+    }
+
+    pub async fn build_with_pool(config: Config, pool: PgPool) -> anyhow::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
+        let port = listener.local_addr()?.port();
+
+        let mut leptos_options = leptos::config::get_configuration(None)?.leptos_options;
+        leptos_options.site_addr = SocketAddr::new(config.bind_addr.ip(), port);
+
+        let state = AppState {
+            pool: pool.clone(),
+            config: Arc::new(AppConfig {
+                public_url: config.public_url.clone(),
+                trust_proxy_headers: config.trust_proxy_headers,
+                login_max_failures_per_account: config.login_max_failures_per_account,
+                login_max_failures_per_ip: config.login_max_failures_per_ip,
+                login_window_secs: config.login_window_secs,
+            }),
+            leptos_options,
+        };
+
+        let store = PostgresStore::new(pool.clone());
+        let sessions = SessionManagerLayer::new(store)
+            .with_name("consultor_sessao")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(config.cookies_secure())
+            .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
+
+        let routes = generate_route_list(App);
+        let context_state = state.clone();
+        let shell_options = state.leptos_options.clone();
+        let router = Router::new()
+            .route("/healthz", get(healthz))
+            .route(
+                "/configuracoes/foto",
+                post(photos::upload).layer(DefaultBodyLimit::max(photos::BODY_LIMIT)),
+            )
+            .route("/fotos/{id}", get(photos::serve))
+            .leptos_routes_with_context(
+                &state,
+                routes,
+                move || provide_context(context_state.clone()),
+                move || shell(shell_options.clone()),
+            )
+            .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+            .layer(sessions)
+            .layer(TraceLayer::new_for_http())
+            .with_state(state);
+
+        app::server::password_hash::warm_up();
+        if config.metrics_refresh_secs > 0 {
+            spawn_metrics_refresh(pool, Duration::from_secs(config.metrics_refresh_secs));
+        }
+        Ok(Self {
+            listener,
+            router,
+            port,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> StatusCode {
+    match sqlx::query("select 1").execute(&state.pool).await {
+        Ok(_) => StatusCode::OK,
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}
+
+/// Keeps the analytics views fresh (the seed asked for pg_cron; this needs no extension).
+fn spawn_metrics_refresh(pool: PgPool, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = sqlx::query("select refresh_metrics()").execute(&pool).await {
+                tracing::warn!(error = %e, "metrics refresh failed");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,314 @@
+//! Sign-up, login, logout, CSRF, throttling and the audit trail, over HTTP.
+
+use super::helpers::TestApp;
+use serde_json::Value;
+
+const PASSWORD: &str = "senha-segura-123";
+
+fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("consultor_sessao="))
+        .map(str::to_string)
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<(String, Option<String>, Option<String>)> {
+    sqlx::query_as(
+        "select action, host(ip_address), user_agent from audit_logs order by created_at, action",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn health_check_answers_when_the_database_does() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn signup_creates_the_account_signs_in_and_audits() {
+    let app = TestApp::spawn().await;
+    let res = app.signup("João Conceição", " Joao@Exemplo.com ", PASSWORD).await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let (email, phone, slug, hash): (String, String, String, String) = sqlx::query_as(
+        "select email, whatsapp_number, slug, password_hash from consultants",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(email, "joao@exemplo.com");
+    assert_eq!(phone, "+5511912345678");
+    assert_eq!(slug, "joao-conceicao");
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+
+    let painel = app.get("/painel").await;
+    assert_eq!(painel.status(), 200);
+    let html = painel.text().await.unwrap();
+    assert!(html.contains("João Conceição"), "shell shows the name");
+
+    let audit = audit_actions(&app).await;
+    assert_eq!(audit[0].0, "signup");
+    assert_eq!(audit[0].1.as_deref(), Some("127.0.0.1"));
+    assert_eq!(audit[0].2.as_deref(), Some("consultor-tests/1.0"));
+}
+
+#[tokio::test]
+async fn signup_refuses_bad_input_with_field_messages_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let csrf = app.csrf_from("/cadastro").await;
+    let res = app
+        .post_form(
+            "/api/cadastro",
+            &[
+                ("csrf", &csrf),
+                ("name", "J"),
+                ("email", "nao-e-email"),
+                ("password", "curta"),
+                ("whatsapp", "(11) 3333-4444"),
+                ("vertical", "bancos"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    let fields: Vec<&str> = body["Invalid"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["name", "email", "password", "whatsapp", "vertical"]);
+    let n: i64 = sqlx::query_scalar("select count(*) from consultants")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn duplicate_email_is_a_field_error_and_same_names_get_numbered_slugs() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await.status(), 200);
+    let other = app.other_browser();
+    let res = other.signup("Ana Souza", "ANA@exemplo.com", PASSWORD).await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["Invalid"]["fields"][0]["field"], "email");
+    assert_eq!(body["Invalid"]["fields"][0]["message"], "Já existe uma conta com este e-mail.");
+
+    let third = app.other_browser();
+    assert_eq!(third.signup("Ana Souza", "ana2@exemplo.com", PASSWORD).await.status(), 200);
+    let slugs: Vec<String> = sqlx::query_scalar("select slug from consultants order by created_at")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(slugs, ["ana-souza", "ana-souza-1"]);
+}
+
+#[tokio::test]
+async fn forms_without_a_valid_csrf_token_are_refused() {
+    let app = TestApp::spawn().await;
+    app.get("/cadastro").await; // a session exists, with its own token
+    for token in ["", "0000"] {
+        let res = app
+            .post_form(
+                "/api/cadastro",
+                &[
+                    ("csrf", token),
+                    ("name", "Ana"),
+                    ("email", "ana@exemplo.com"),
+                    ("password", PASSWORD),
+                    ("whatsapp", "11912345678"),
+                    ("vertical", "insurance"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 403);
+    }
+    // A token from another session is no good either.
+    let other = app.other_browser();
+    let foreign = other.csrf_from("/cadastro").await;
+    let res = app
+        .post_form("/api/entrar", &[("csrf", &foreign), ("email", "a@b.com"), ("password", "x")])
+        .await;
+    assert_eq!(res.status(), 403);
+    let n: i64 = sqlx::query_scalar("select count(*) from consultants")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn login_cycles_the_session_and_logout_ends_it_server_side() {
+    let app = TestApp::spawn().await;
+    app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
+    let browser = app.other_browser();
+
+    let csrf = browser.csrf_from("/entrar").await;
+    let anonymous: String =
+        sqlx::query_scalar("select id from tower_sessions.session order by expiry_date desc limit 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let res = browser
+        .post_form("/api/entrar", &[("csrf", &csrf), ("email", "ana@exemplo.com"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["location"], "/painel");
+    let cookie = session_cookie(&res).expect("new session cookie on login");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
+    assert!(!cookie.contains(&anonymous), "session id must change at login");
+    let old_exists: bool =
+        sqlx::query_scalar("select exists (select 1 from tower_sessions.session where id = $1)")
+            .bind(&anonymous)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(!old_exists, "the pre-login session id is gone");
+    assert_eq!(browser.get("/painel").await.status(), 200);
+
+    let html = browser.get_html("/painel").await;
+    let csrf = super::helpers::hidden_csrf(&html).unwrap();
+    let sessions_before: i64 = sqlx::query_scalar("select count(*) from tower_sessions.session")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let res = browser.post_form("/api/sair", &[("csrf", &csrf)]).await;
+    assert_eq!(res.status(), 200);
+    let sessions_after: i64 = sqlx::query_scalar("select count(*) from tower_sessions.session")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions_after, sessions_before - 1, "logout deletes the stored session");
+    let res = browser.get("/painel").await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/entrar");
+
+    let actions: Vec<String> = audit_actions(&app).await.into_iter().map(|a| a.0).collect();
+    assert_eq!(actions, ["signup", "login", "logout"]);
+}
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_look_the_same() {
+    let app = TestApp::spawn().await;
+    app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
+    let browser = app.other_browser();
+
+    let started = std::time::Instant::now();
+    let wrong = browser.login("ana@exemplo.com", "senha-errada-1").await;
+    let wrong_time = started.elapsed();
+    let (wrong_status, wrong_body) = (wrong.status(), wrong.text().await.unwrap());
+
+    let started = std::time::Instant::now();
+    let unknown = browser.login("ninguem@exemplo.com", "senha-errada-1").await;
+    let unknown_time = started.elapsed();
+    let (unknown_status, unknown_body) = (unknown.status(), unknown.text().await.unwrap());
+
+    assert_eq!(wrong_status, 422);
+    assert_eq!(wrong_status, unknown_status);
+    assert_eq!(wrong_body, unknown_body);
+    assert!(wrong_body.contains("E-mail ou senha incorretos."));
+    // Both verify an argon2 hash; neither returns early. Generous bound for a busy machine.
+    let (fast, slow) = if wrong_time < unknown_time {
+        (wrong_time, unknown_time)
+    } else {
+        (unknown_time, wrong_time)
+    };
+    assert!(
+        slow.as_secs_f64() < fast.as_secs_f64() * 3.0 + 0.05,
+        "timings differ: wrong {wrong_time:?}, unknown {unknown_time:?}"
+    );
+
+    let failed: Vec<(String, Option<String>)> = sqlx::query_as(
+        "select details->>'email', host(ip_address) from audit_logs where action = 'login_failed' order by created_at",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        failed,
+        [
+            ("ana@exemplo.com".to_string(), Some("127.0.0.1".to_string())),
+            ("ninguem@exemplo.com".to_string(), Some("127.0.0.1".to_string())),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_per_account_and_per_ip() {
+    let app = TestApp::spawn_with(|c| {
+        c.login_max_failures_per_account = 3;
+        c.login_max_failures_per_ip = 5;
+    })
+    .await;
+    app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
+    let browser = app.other_browser();
+    for _ in 0..3 {
+        assert_eq!(browser.login("ana@exemplo.com", "errada-123").await.status(), 422);
+    }
+    // Even the right password waits out the window now.
+    let res = browser.login("ana@exemplo.com", PASSWORD).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.text().await.unwrap().contains("Muitas tentativas"));
+
+    // Per IP: two more failures on other accounts reach the IP's limit of 5.
+    for email in ["b@exemplo.com", "c@exemplo.com"] {
+        assert_eq!(browser.login(email, "errada-123").await.status(), 422);
+    }
+    assert_eq!(browser.login("d@exemplo.com", "errada-123").await.status(), 429);
+}
+
+#[tokio::test]
+async fn without_javascript_errors_come_back_on_the_form_page() {
+    let app = TestApp::spawn().await;
+    let csrf = app.csrf_from("/cadastro").await;
+    let res = app
+        .post_plain_form(
+            "/api/cadastro",
+            "/cadastro",
+            &[
+                ("csrf", &csrf),
+                ("name", "Ana Souza"),
+                ("email", "ana@exemplo.com"),
+                ("password", "curta"),
+                ("whatsapp", "11912345678"),
+                ("vertical", "insurance"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], app.url("/cadastro"));
+    let html = app.get_html("/cadastro").await;
+    assert!(html.contains("A senha precisa ter pelo menos 8 caracteres."));
+    // What was typed is kept (but never the password).
+    assert!(html.contains(r#"value="ana@exemplo.com""#));
+    assert!(!html.contains("curta"));
+    // The message is shown once, not on every later visit.
+    let again = app.get_html("/cadastro").await;
+    assert!(!again.contains("A senha precisa ter pelo menos 8 caracteres."));
+
+    // A successful plain post redirects to the dashboard.
+    let csrf = app.csrf_from("/cadastro").await;
+    let res = app
+        .post_plain_form(
+            "/api/cadastro",
+            "/cadastro",
+            &[
+                ("csrf", &csrf),
+                ("name", "Ana Souza"),
+                ("email", "ana@exemplo.com"),
+                ("password", PASSWORD),
+                ("whatsapp", "11912345678"),
+                ("vertical", "insurance"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/painel");
+}

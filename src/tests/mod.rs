@@ -1,0 +1,10 @@
+//! Integration tests: the real server against a real PostgreSQL.
+//! `TEST_DATABASE_URL` (or `DATABASE_URL`) names a role that may create databases;
+//! `make test` starts a throwaway cluster and sets it.
+
+mod accounts;
+mod helpers;
+mod metrics;
+mod pages;
+mod rls;
+mod settings;

@@ -1,0 +1,361 @@
+//! Row-level security is the wall between consultants: these tests try to climb it.
+
+use super::helpers::{fresh_db, insert_consultant};
+use app::server::db::tenant_tx;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Every table that holds one consultant's data.
+const TENANT_TABLES: &[&str] = &[
+    "consultants",
+    "leads",
+    "flows",
+    "conversations",
+    "messages",
+    "ai_responses",
+    "generated_images",
+    "consultant_photos",
+];
+
+#[tokio::test]
+async fn every_tenant_table_has_forced_rls_and_the_app_role_cannot_bypass_it() {
+    let pool = fresh_db().await;
+    for table in TENANT_TABLES {
+        let (enabled, forced): (bool, bool) = sqlx::query_as(
+            "select relrowsecurity, relforcerowsecurity from pg_class
+             where relname = $1 and relnamespace = 'public'::regnamespace",
+        )
+        .bind(table)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert!(enabled && forced, "{table}: rls enabled={enabled} forced={forced}");
+    }
+    let (superuser, bypass, login): (bool, bool, bool) = sqlx::query_as(
+        "select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'consultor_app'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(!superuser && !bypass && !login);
+    let owned: i64 = sqlx::query_scalar(
+        "select count(*) from pg_class where relowner = 'consultor_app'::regrole",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(owned, 0, "consultor_app must own no table");
+
+    // Inside the tenant helper the effective role really is consultor_app.
+    let id = insert_consultant(&pool, "a@exemplo.com", "Ana").await;
+    let mut tx = tenant_tx(&pool, id).await.unwrap();
+    let role: String = sqlx::query_scalar("select current_user::text")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(role, "consultor_app");
+    tx.rollback().await.unwrap();
+    // ...and the setting does not outlive the transaction on the pooled connection.
+    let mut conn = pool.acquire().await.unwrap();
+    let leaked: Option<String> =
+        sqlx::query_scalar("select nullif(current_setting('app.consultant_id', true), '')")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(leaked, None);
+}
+
+/// One row of consultant A's in every tenant table; returns (table, row id) pairs.
+async fn seed_tenant(pool: &PgPool, a: Uuid) -> Vec<(&'static str, Uuid)> {
+    let lead: Uuid = sqlx::query_scalar(
+        "insert into leads (consultant_id, whatsapp_number, name) values ($1, '+5511900000001', 'Lead A') returning id",
+    )
+    .bind(a)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let flow: Uuid = sqlx::query_scalar(
+        "insert into flows (name, vertical, definition, created_by) values ('Fluxo A', 'health_plans', '{\"etapas\": []}', $1) returning id",
+    )
+    .bind(a)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let conversation: Uuid = sqlx::query_scalar(
+        "insert into conversations (lead_id, flow_id) values ($1, $2) returning id",
+    )
+    .bind(lead)
+    .bind(flow)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let message: Uuid = sqlx::query_scalar(
+        "insert into messages (conversation_id, direction, content) values ($1, 'inbound', 'oi') returning id",
+    )
+    .bind(conversation)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let ai: Uuid = sqlx::query_scalar(
+        "insert into ai_responses (lead_id, conversation_id, prompt, response, model) values ($1, $2, 'p', 'r', 'm') returning id",
+    )
+    .bind(lead)
+    .bind(conversation)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let image: Uuid = sqlx::query_scalar(
+        "insert into generated_images (lead_id, consultant_id, template_id, template_data, image_url) values ($1, $2, 't', '{}', 'u') returning id",
+    )
+    .bind(lead)
+    .bind(a)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into consultant_photos (consultant_id, content_type, bytes) values ($1, 'image/png', '\\x89504e47')",
+    )
+    .bind(a)
+    .execute(pool)
+    .await
+    .unwrap();
+    vec![
+        ("consultants", a),
+        ("leads", lead),
+        ("flows", flow),
+        ("conversations", conversation),
+        ("messages", message),
+        ("ai_responses", ai),
+        ("generated_images", image),
+        ("consultant_photos", a),
+    ]
+}
+
+fn key_column(table: &str) -> &'static str {
+    if table == "consultant_photos" {
+        "consultant_id"
+    } else {
+        "id"
+    }
+}
+
+/// An UPDATE that touches a harmless column of each table.
+fn update_sql(table: &str) -> String {
+    let set = match table {
+        "consultants" => "name = 'invadido'",
+        "leads" => "name = 'invadido'",
+        "flows" => "name = 'invadido'",
+        "conversations" => "current_step = 'invadido'",
+        "messages" => "content = 'invadido'",
+        "ai_responses" => "response = 'invadido'",
+        "generated_images" => "image_url = 'invadido'",
+        "consultant_photos" => "content_type = 'image/jpeg'",
+        _ => unreachable!(),
+    };
+    format!("update {table} set {set} where {} = $1", key_column(table))
+}
+
+/// An INSERT of a row that would belong to consultant A (ids from `rows`).
+fn insert_for_a(table: &str, rows: &[(&str, Uuid)]) -> (String, Uuid) {
+    let id = |t: &str| rows.iter().find(|(n, _)| *n == t).unwrap().1;
+    match table {
+        "consultants" => (
+            "insert into consultants (id, email, password_hash, name, whatsapp_number, vertical, slug)
+             values ($1, 'x@x.com', 'x', 'X', '+5511912345678', 'health_plans', 'x-x-x')".into(),
+            Uuid::new_v4(),
+        ),
+        "leads" => (
+            "insert into leads (consultant_id, whatsapp_number) values ($1, '+5511900000099')".into(),
+            id("consultants"),
+        ),
+        "flows" => (
+            "insert into flows (name, vertical, definition, created_by) values ('f', 'health_plans', '{}', $1)".into(),
+            id("consultants"),
+        ),
+        "conversations" => (
+            format!("insert into conversations (lead_id, flow_id) values ($1, '{}')", id("flows")),
+            id("leads"),
+        ),
+        "messages" => (
+            "insert into messages (conversation_id, direction, content) values ($1, 'outbound', 'x')".into(),
+            id("conversations"),
+        ),
+        "ai_responses" => (
+            "insert into ai_responses (lead_id, prompt, response, model) values ($1, 'p', 'r', 'm')".into(),
+            id("leads"),
+        ),
+        "generated_images" => (
+            "insert into generated_images (consultant_id, template_id, template_data, image_url) values ($1, 't', '{}', 'u')".into(),
+            id("consultants"),
+        ),
+        "consultant_photos" => (
+            // A already has a photo row; B tries to write A's id anyway.
+            "insert into consultant_photos (consultant_id, content_type, bytes) values ($1, 'image/png', '\\x00')
+             on conflict (consultant_id) do update set bytes = excluded.bytes".into(),
+            id("consultants"),
+        ),
+        _ => unreachable!(),
+    }
+}
+
+async fn row_count(pool: &PgPool, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("select count(*) from {table}"))
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
+    let pool = fresh_db().await;
+    let a = insert_consultant(&pool, "a@exemplo.com", "Ana").await;
+    let b = insert_consultant(&pool, "b@exemplo.com", "Bia").await;
+    let rows = seed_tenant(&pool, a).await;
+    let snapshot: Vec<String> = {
+        let mut v = Vec::new();
+        for (table, id) in &rows {
+            let row: String = sqlx::query_scalar(&format!(
+                "select row_to_json(t)::text from {table} t where {} = $1",
+                key_column(table)
+            ))
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            v.push(row);
+        }
+        v
+    };
+    let counts_before: Vec<i64> = {
+        let mut v = Vec::new();
+        for t in TENANT_TABLES {
+            v.push(row_count(&pool, t).await);
+        }
+        v
+    };
+
+    for (table, id) in &rows {
+        let key = key_column(table);
+        // A sees the row: proves the queries below could find it if RLS allowed.
+        let mut tx = tenant_tx(&pool, a).await.unwrap();
+        let seen_by_a: i64 = sqlx::query_scalar(&format!("select count(*) from {table} where {key} = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(seen_by_a, 1, "A must see its own {table} row");
+        tx.rollback().await.unwrap();
+
+        // SELECT as B.
+        let mut tx = tenant_tx(&pool, b).await.unwrap();
+        let seen: i64 = sqlx::query_scalar(&format!("select count(*) from {table} where {key} = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(seen, 0, "B sees A's {table} row");
+        tx.rollback().await.unwrap();
+
+        // UPDATE as B: either refused outright or zero rows; committed to prove nothing stuck.
+        let mut tx = tenant_tx(&pool, b).await.unwrap();
+        match sqlx::query(&update_sql(table)).bind(id).execute(&mut *tx).await {
+            Ok(r) => {
+                assert_eq!(r.rows_affected(), 0, "B updated A's {table} row");
+                tx.commit().await.unwrap();
+            }
+            Err(_) => tx.rollback().await.unwrap(),
+        }
+
+        // DELETE as B.
+        let mut tx = tenant_tx(&pool, b).await.unwrap();
+        match sqlx::query(&format!("delete from {table} where {key} = $1"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+        {
+            Ok(r) => {
+                assert_eq!(r.rows_affected(), 0, "B deleted A's {table} row");
+                tx.commit().await.unwrap();
+            }
+            Err(_) => tx.rollback().await.unwrap(),
+        }
+
+        // INSERT a row for A, as B: must be refused.
+        let (sql, bind) = insert_for_a(table, &rows);
+        let mut tx = tenant_tx(&pool, b).await.unwrap();
+        let inserted = sqlx::query(&sql).bind(bind).execute(&mut *tx).await;
+        assert!(inserted.is_err(), "B inserted a {table} row for A");
+        tx.rollback().await.unwrap();
+    }
+
+    // Nothing of A's changed, and no row was added anywhere.
+    for ((table, id), before) in rows.iter().zip(&snapshot) {
+        let after: String = sqlx::query_scalar(&format!(
+            "select row_to_json(t)::text from {table} t where {} = $1",
+            key_column(table)
+        ))
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(&after, before, "{table} row changed");
+    }
+    for (t, before) in TENANT_TABLES.iter().zip(&counts_before) {
+        assert_eq!(row_count(&pool, t).await, *before, "{t} row count changed");
+    }
+}
+
+#[tokio::test]
+async fn with_no_consultant_set_nothing_is_visible() {
+    let pool = fresh_db().await;
+    let a = insert_consultant(&pool, "a@exemplo.com", "Ana").await;
+    seed_tenant(&pool, a).await;
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("set local role consultor_app")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    for table in TENANT_TABLES {
+        let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table} t where not coalesce((to_jsonb(t)->>'is_template')::boolean, false)"))
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap_or_else(|e| panic!("{table}: {e}"));
+        assert_eq!(n, 0, "{table} visible with no consultant");
+    }
+    let n: i64 = sqlx::query_scalar("select count(*) from my_consultant_metrics")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    tx.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn templates_are_shared_read_only_and_system_tables_are_closed() {
+    let pool = fresh_db().await;
+    let b = insert_consultant(&pool, "b@exemplo.com", "Bia").await;
+    let mut tx = tenant_tx(&pool, b).await.unwrap();
+    let templates: i64 = sqlx::query_scalar("select count(*) from flows where is_template")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(templates, 4, "one template per vertical");
+    let changed = sqlx::query("update flows set name = 'meu' where is_template")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(changed.rows_affected(), 0);
+    tx.rollback().await.unwrap();
+
+    for sql in [
+        "select count(*) from audit_logs",
+        "select count(*) from webhook_events",
+        "select count(*) from consultant_metrics",
+        "select count(*) from daily_lead_stats",
+    ] {
+        let mut tx = tenant_tx(&pool, b).await.unwrap();
+        let r: Result<i64, _> = sqlx::query_scalar(sql).fetch_one(&mut *tx).await;
+        assert!(r.is_err(), "consultor_app could run: {sql}");
+        tx.rollback().await.unwrap();
+    }
+}

@@ -1,0 +1,159 @@
+//! Settings and the profile photo, over HTTP.
+
+use super::helpers::{hidden_csrf, TestApp};
+use serde_json::Value;
+
+async fn signed_in() -> TestApp {
+    let app = TestApp::spawn().await;
+    let res = app.signup("Joana Conceição", "joana@exemplo.com", "senha-segura-123").await;
+    assert_eq!(res.status(), 200);
+    app
+}
+
+async fn save(app: &TestApp, bio: &str, slug: &str) -> reqwest::Response {
+    let csrf = app.csrf_from("/configuracoes").await;
+    app.post_form(
+        "/api/salvar-configuracoes",
+        &[
+            ("csrf", &csrf),
+            ("name", "Joana Conceição"),
+            ("bio", bio),
+            ("crm_number", "SUSEP 12345"),
+            ("whatsapp", "+55 21 98765-4321"),
+            ("vertical", "insurance"),
+            ("slug", slug),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn settings_save_and_show_on_the_public_profile() {
+    let app = signed_in().await;
+    let res = save(&app, "Seguros sob medida 🛡️", "joana-seguros").await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let html = app.get_html("/c/joana-seguros").await;
+    assert!(html.contains("Seguros sob medida 🛡️"));
+    assert!(html.contains("SUSEP 12345"));
+    assert!(html.contains("https://wa.me/5521987654321?text="));
+    assert!(html.contains(r#"<meta property="og:title" content="Joana Conceição | Seguros | Consultor">"#));
+    assert_eq!(app.get("/c/joana-conceicao").await.status(), 404);
+    let settings = app.get_html("/configuracoes").await;
+    assert!(settings.contains("+55 (21) 98765-4321"));
+    assert!(settings.contains("/c/joana-seguros"));
+}
+
+#[tokio::test]
+async fn bio_is_counted_as_a_person_counts() {
+    let app = signed_in().await;
+    let ok = "👍🏽".repeat(200);
+    assert_eq!(save(&app, &ok, "joana").await.status(), 200);
+    let res = save(&app, &"👍🏽".repeat(201), "joana").await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["Invalid"]["fields"][0]["field"], "bio");
+    let stored: String = sqlx::query_scalar("select bio from consultants")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, ok, "a refused save changes nothing");
+}
+
+#[tokio::test]
+async fn a_taken_slug_is_a_field_error() {
+    let app = signed_in().await;
+    let other = app.other_browser();
+    other.signup("Pedro Alves", "pedro@exemplo.com", "senha-segura-123").await;
+    let res = save(&app, "", "pedro-alves").await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["Invalid"]["fields"][0]["field"], "slug");
+    assert_eq!(
+        body["Invalid"]["fields"][0]["message"],
+        "Este endereço já está em uso. Escolha outro."
+    );
+}
+
+#[tokio::test]
+async fn settings_need_a_session() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/configuracoes").await;
+    assert_eq!(res.status(), 302);
+    let res = app.post_form("/api/configuracoes", &[]).await;
+    assert_eq!(res.status(), 401);
+}
+
+fn png() -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+    v.extend_from_slice(&[0u8; 64]);
+    v
+}
+
+async fn upload(app: &TestApp, bytes: Vec<u8>, name: &str) -> reqwest::Response {
+    let html = app.get_html("/configuracoes").await;
+    let csrf = hidden_csrf(&html).unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .part("foto", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    app.client
+        .post(app.url("/configuracoes/foto"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn photo_upload_checks_type_and_size() {
+    let app = signed_in().await;
+
+    let res = upload(&app, b"GIF89a....".to_vec(), "foto.png").await;
+    assert_eq!(res.status(), 303);
+    assert!(app.get_html("/configuracoes").await.contains("Envie uma imagem JPEG, PNG ou WebP."));
+
+    let mut big = png();
+    big.resize(2 * 1024 * 1024 + 1, 0);
+    let res = upload(&app, big, "grande.png").await;
+    assert!(res.status() == 303 || res.status() == 413, "{}", res.status());
+    let n: i64 = sqlx::query_scalar("select count(*) from consultant_photos")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+
+    let res = upload(&app, png(), "foto.png").await;
+    assert_eq!(res.status(), 303);
+    let html = app.get_html("/configuracoes").await;
+    assert!(html.contains("Foto atualizada."));
+    let url: String = sqlx::query_scalar("select profile_image_url from consultants")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let photo = app.other_browser().get(&url).await;
+    assert_eq!(photo.status(), 200);
+    assert_eq!(photo.headers()["content-type"], "image/png");
+    assert_eq!(photo.bytes().await.unwrap().to_vec(), png());
+    let profile = app.get_html("/c/joana-conceicao").await;
+    assert!(profile.contains(&format!(r#"<meta property="og:image" content="{}"#, app.url(&url))));
+}
+
+#[tokio::test]
+async fn photo_upload_needs_the_csrf_token() {
+    let app = signed_in().await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", "errado")
+        .part("foto", reqwest::multipart::Part::bytes(png()).file_name("f.png"));
+    let res = app
+        .client
+        .post(app.url("/configuracoes/foto"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let n: i64 = sqlx::query_scalar("select count(*) from consultant_photos")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
