@@ -25,7 +25,7 @@ export LEPTOS_SITE_PKG_DIR := pkg
 # Starts (initdb on first use) a private PostgreSQL cluster in $(1) on port $(2), with a
 # superuser "consultor" and a database "consultor", reachable only on 127.0.0.1.
 define pg_up
-	mkdir -p "$(1)"
+	mkdir -p "$(1)"; \
 	if [ "$$(id -u)" -eq 0 ]; then chown postgres: "$(1)"; AS="runuser -u postgres --"; else AS=""; fi; \
 	if [ ! -s "$(1)/PG_VERSION" ]; then \
 	  $$AS "$(PG_BIN)/initdb" -D "$(1)" -U consultor --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null; \
@@ -59,12 +59,16 @@ test: deps test-deps lint
 	  export TEST_DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(TEST_PG_PORT)/consultor}"; \
 	  $(MAKE) --no-print-directory unit build e2e
 
+# cargo-leptos builds the server with exactly these flags in debug mode; giving clippy and
+# the tests the same ones lets all three share one set of compiled dependencies.
+LEPTOS_DEV_RUSTFLAGS := --cfg erase_components
+
 lint:
 	cargo fmt --all --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo clippy --workspace --all-targets -- -D warnings
 
 unit:
-	cargo test --workspace
+	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo test --workspace
 
 build:
 	cargo leptos build

@@ -29,7 +29,10 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
         "seed-demo" => {
             let pool = startup::connect(&config).await?;
             let login = seed::seed_demo(&pool).await?;
-            println!("conta de demonstração: {} / {}", login.email, login.password);
+            println!(
+                "conta de demonstração: {} / {}",
+                login.email, login.password
+            );
         }
         other => anyhow::bail!("comando desconhecido: {other}\n{USAGE}"),
     }

@@ -5,7 +5,7 @@
 //! | `DATABASE_URL` | required | PostgreSQL URL; the role must be superuser or BYPASSRLS (see README) |
 //! | `DATABASE_MAX_CONNECTIONS` | `10` | pool size |
 //! | `BIND_ADDR` | `LEPTOS_SITE_ADDR`, else `127.0.0.1:3000` | where the server listens (port 0: any free port) |
-//! | `PUBLIC_URL` | `http://{BIND_ADDR}` | the address users reach; `https://…` turns on `Secure` cookies |
+//! | `PUBLIC_URL` | `http://` + the bound address | the address users reach; `https://…` turns on `Secure` cookies |
 //! | `TRUST_PROXY_HEADERS` | `false` | take the client IP from `X-Forwarded-For` |
 //! | `LOGIN_MAX_FAILURES_PER_ACCOUNT` | `5` | failed logins per e-mail per window before 429 |
 //! | `LOGIN_MAX_FAILURES_PER_IP` | `20` | failed logins per IP per window before 429 |
@@ -38,7 +38,8 @@ pub struct Config {
     pub database_url: Secret,
     pub database_max_connections: u32,
     pub bind_addr: SocketAddr,
-    pub public_url: String,
+    /// `None`: `http://` + the address actually bound (known only after binding port 0).
+    pub public_url: Option<String>,
     pub trust_proxy_headers: bool,
     pub login_max_failures_per_account: i64,
     pub login_max_failures_per_ip: i64,
@@ -70,13 +71,15 @@ impl Config {
             .or_else(|| get("LEPTOS_SITE_ADDR"))
             .unwrap_or_else(|| "127.0.0.1:3000".into());
         let bind_addr: SocketAddr = parse_value("BIND_ADDR", &bind_raw)?;
-        let public_url = get("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind_addr}"));
-        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(ConfigError::Invalid {
-                name: "PUBLIC_URL",
-                value: public_url,
-                reason: "must start with http:// or https://".into(),
-            });
+        let public_url = get("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
+        if let Some(url) = &public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::Invalid {
+                    name: "PUBLIC_URL",
+                    value: url.clone(),
+                    reason: "must start with http:// or https://".into(),
+                });
+            }
         }
         let num = |name: &'static str, default: &str| -> Result<i64, ConfigError> {
             parse_value(name, &get(name).unwrap_or_else(|| default.into()))
@@ -99,7 +102,9 @@ impl Config {
 
     /// Cookies get `Secure` when users reach us over https.
     pub fn cookies_secure(&self) -> bool {
-        self.public_url.starts_with("https://")
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 }
 
@@ -107,11 +112,13 @@ fn parse_value<T: std::str::FromStr>(name: &'static str, raw: &str) -> Result<T,
 where
     T::Err: fmt::Display,
 {
-    raw.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
-        name,
-        value: raw.to_string(),
-        reason: e.to_string(),
-    })
+    raw.trim()
+        .parse()
+        .map_err(|e: T::Err| ConfigError::Invalid {
+            name,
+            value: raw.to_string(),
+            reason: e.to_string(),
+        })
 }
 
 #[cfg(test)]
@@ -130,14 +137,17 @@ mod tests {
     #[test]
     fn names_the_missing_variable() {
         let err = Config::from_lookup(lookup(&[])).unwrap_err();
-        assert_eq!(err.to_string(), "missing required environment variable DATABASE_URL");
+        assert_eq!(
+            err.to_string(),
+            "missing required environment variable DATABASE_URL"
+        );
     }
 
     #[test]
     fn defaults_and_overrides() {
         let c = Config::from_lookup(lookup(&[("DATABASE_URL", "postgres://x")])).unwrap();
         assert_eq!(c.bind_addr.to_string(), "127.0.0.1:3000");
-        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert_eq!(c.public_url, None);
         assert!(!c.cookies_secure());
         assert_eq!(format!("{:?}", c.database_url), "Secret(***)");
         let c = Config::from_lookup(lookup(&[

@@ -15,18 +15,74 @@ pub const DEMO: DemoLogin = DemoLogin {
 };
 
 /// (name, number, status, answers, hours ago, completed)
-type DemoLead = (&'static str, &'static str, &'static str, serde_json::Value, i32, bool);
+type DemoLead = (
+    &'static str,
+    &'static str,
+    &'static str,
+    serde_json::Value,
+    i32,
+    bool,
+);
 
 fn demo_leads() -> Vec<DemoLead> {
     use serde_json::json;
     vec![
-        ("Marcos Oliveira", "+5511987650001", "novo", json!({"nome": "Marcos Oliveira", "perfil": "individual", "idade": "31_45", "copart": "sim", "cidade": "São Paulo"}), 2, true),
-        ("Fernanda Lima", "+5511987650002", "novo", json!({"nome": "Fernanda Lima", "perfil": "familia"}), 5, false),
-        ("Ricardo Alves", "+5521987650003", "em_contato", json!({"nome": "Ricardo Alves", "perfil": "familia", "idade": "46_59", "copart": "nao", "cidade": "Niterói"}), 26, true),
-        ("Patrícia Souza", "+5531987650004", "em_contato", json!({"nome": "Patrícia Souza", "perfil": "empresa", "idade": "ate_30", "copart": "nao_sei", "cidade": "Belo Horizonte"}), 50, true),
-        ("João Conceição", "+5511987650005", "agendado", json!({"nome": "João Conceição", "perfil": "individual", "idade": "60_mais", "copart": "nao", "cidade": "Campinas"}), 75, true),
-        ("Aline Ribeiro", "+5541987650006", "fechado", json!({"nome": "Aline Ribeiro", "perfil": "familia", "idade": "31_45", "copart": "sim", "cidade": "Curitiba"}), 120, true),
-        ("Bruno Carvalho", "+5551987650007", "perdido", json!({"nome": "Bruno Carvalho", "perfil": "individual", "idade": "ate_30", "copart": "sim", "cidade": "Porto Alegre"}), 200, true),
+        (
+            "Marcos Oliveira",
+            "+5511987650001",
+            "novo",
+            json!({"nome": "Marcos Oliveira", "perfil": "individual", "idade": "31_45", "copart": "sim", "cidade": "São Paulo"}),
+            2,
+            true,
+        ),
+        (
+            "Fernanda Lima",
+            "+5511987650002",
+            "novo",
+            json!({"nome": "Fernanda Lima", "perfil": "familia"}),
+            5,
+            false,
+        ),
+        (
+            "Ricardo Alves",
+            "+5521987650003",
+            "em_contato",
+            json!({"nome": "Ricardo Alves", "perfil": "familia", "idade": "46_59", "copart": "nao", "cidade": "Niterói"}),
+            26,
+            true,
+        ),
+        (
+            "Patrícia Souza",
+            "+5531987650004",
+            "em_contato",
+            json!({"nome": "Patrícia Souza", "perfil": "empresa", "idade": "ate_30", "copart": "nao_sei", "cidade": "Belo Horizonte"}),
+            50,
+            true,
+        ),
+        (
+            "João Conceição",
+            "+5511987650005",
+            "agendado",
+            json!({"nome": "João Conceição", "perfil": "individual", "idade": "60_mais", "copart": "nao", "cidade": "Campinas"}),
+            75,
+            true,
+        ),
+        (
+            "Aline Ribeiro",
+            "+5541987650006",
+            "fechado",
+            json!({"nome": "Aline Ribeiro", "perfil": "familia", "idade": "31_45", "copart": "sim", "cidade": "Curitiba"}),
+            120,
+            true,
+        ),
+        (
+            "Bruno Carvalho",
+            "+5551987650007",
+            "perdido",
+            json!({"nome": "Bruno Carvalho", "perfil": "individual", "idade": "ate_30", "copart": "sim", "cidade": "Porto Alegre"}),
+            200,
+            true,
+        ),
     ]
 }
 
@@ -89,10 +145,19 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<DemoLogin> {
         .await?;
         let first_name = name.split_whitespace().next().unwrap_or(name);
         let mut lines = vec![
-            ("inbound", "Oi! Vi seu perfil e quero saber de plano de saúde.".to_string()),
-            ("outbound", "Olá! Sou o assistente virtual. Para começar, qual é o seu nome?".to_string()),
+            (
+                "inbound",
+                "Oi! Vi seu perfil e quero saber de plano de saúde.".to_string(),
+            ),
+            (
+                "outbound",
+                "Olá! Sou o assistente virtual. Para começar, qual é o seu nome?".to_string(),
+            ),
             ("inbound", name.to_string()),
-            ("outbound", format!("Prazer, {first_name}! Você busca plano para:")),
+            (
+                "outbound",
+                format!("Prazer, {first_name}! Você busca plano para:"),
+            ),
         ];
         if completed {
             lines.push(("inbound", "Família".into()));
@@ -116,11 +181,15 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<DemoLogin> {
             .await?;
         }
     }
-    sqlx::query("select log_audit_event($1, 'signup', 'consultant', $1, '{\"source\": \"seed-demo\"}')")
-        .bind(consultant_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "select log_audit_event($1, 'signup', 'consultant', $1, '{\"source\": \"seed-demo\"}')",
+    )
+    .bind(consultant_id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
-    sqlx::query("select refresh_metrics()").execute(pool).await?;
+    sqlx::query("select refresh_metrics()")
+        .execute(pool)
+        .await?;
     Ok(DEMO)
 }

@@ -51,13 +51,18 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
         let port = listener.local_addr()?.port();
 
+        let bound = SocketAddr::new(config.bind_addr.ip(), port);
         let mut leptos_options = leptos::config::get_configuration(None)?.leptos_options;
-        leptos_options.site_addr = SocketAddr::new(config.bind_addr.ip(), port);
+        leptos_options.site_addr = bound;
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"));
 
         let state = AppState {
             pool: pool.clone(),
             config: Arc::new(AppConfig {
-                public_url: config.public_url.clone(),
+                public_url,
                 trust_proxy_headers: config.trust_proxy_headers,
                 login_max_failures_per_account: config.login_max_failures_per_account,
                 login_max_failures_per_ip: config.login_max_failures_per_ip,
@@ -151,8 +156,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         {
             s.recv().await;
         }

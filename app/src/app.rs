@@ -1,8 +1,7 @@
 //! The HTML shell and the route table.
 
 use crate::pages::{
-    DashboardPage, HomePage, LoginPage, NotFoundPage, PublicProfilePage, SettingsPage,
-    SignupPage,
+    DashboardPage, HomePage, LoginPage, NotFoundPage, PublicProfilePage, SettingsPage, SignupPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -97,18 +97,35 @@ async fn metrics_are_exact_with_several_conversations_and_ai_responses_per_lead(
     ai(&pool, l1, 200, 3000).await;
     ai(&pool, l2, 50, 500).await;
 
-    sqlx::query("select refresh_metrics()").execute(&pool).await.unwrap();
+    sqlx::query("select refresh_metrics()")
+        .execute(&pool)
+        .await
+        .unwrap();
     // Refreshing concurrently needs the unique indexes; a second refresh proves it works.
-    sqlx::query("select refresh_metrics()").execute(&pool).await.unwrap();
+    sqlx::query("select refresh_metrics()")
+        .execute(&pool)
+        .await
+        .unwrap();
 
     let select = "select total_leads, leads_novo, leads_em_contato, leads_agendado, leads_fechado,
                          leads_perdido, total_conversations, completed_conversations,
                          avg_conversation_duration_minutes::numeric(10,4)::text as avg_conversation_duration_minutes,
                          total_tokens_used, avg_ai_latency_ms::numeric(10,4)::text as avg_ai_latency_ms
                   from consultant_metrics where consultant_id = $1";
-    let m: Metrics = sqlx::query_as(select).bind(a).fetch_one(&pool).await.unwrap();
+    let m: Metrics = sqlx::query_as(select)
+        .bind(a)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(
-        (m.total_leads, m.leads_novo, m.leads_em_contato, m.leads_agendado, m.leads_fechado, m.leads_perdido),
+        (
+            m.total_leads,
+            m.leads_novo,
+            m.leads_em_contato,
+            m.leads_agendado,
+            m.leads_fechado,
+            m.leads_perdido
+        ),
         (3, 1, 0, 0, 2, 0)
     );
     assert_eq!((m.total_conversations, m.completed_conversations), (3, 2));
@@ -116,8 +133,15 @@ async fn metrics_are_exact_with_several_conversations_and_ai_responses_per_lead(
     assert_eq!(m.total_tokens_used, 350);
     assert_eq!(m.avg_ai_latency_ms, dec("1500.0000"));
 
-    let m: Metrics = sqlx::query_as(select).bind(b).fetch_one(&pool).await.unwrap();
-    assert_eq!((m.total_leads, m.total_conversations, m.total_tokens_used), (0, 0, 0));
+    let m: Metrics = sqlx::query_as(select)
+        .bind(b)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        (m.total_leads, m.total_conversations, m.total_tokens_used),
+        (0, 0, 0)
+    );
     assert_eq!(m.avg_conversation_duration_minutes, None);
 
     // Daily stats by São Paulo date.
@@ -167,7 +191,10 @@ async fn generate_slug_folds_accents_and_numbers_collisions() {
         }
     };
     assert_eq!(slug("João Conceição").await, "joao-conceicao");
-    assert_eq!(slug("  ÂNGELA   Müller -- Seguros! ").await, "angela-muller-seguros");
+    assert_eq!(
+        slug("  ÂNGELA   Müller -- Seguros! ").await,
+        "angela-muller-seguros"
+    );
     assert_eq!(slug("???").await, "consultor");
     insert_consultant(&pool, "1@x.com", "João Conceição").await;
     assert_eq!(slug("João Conceição").await, "joao-conceicao-1");

@@ -17,18 +17,24 @@ async fn demo_seed_is_idempotent_and_its_login_works() {
     let app = TestApp::spawn().await;
     let login = consultor::seed::seed_demo(&app.pool).await.unwrap();
     consultor::seed::seed_demo(&app.pool).await.unwrap();
-    let (consultants, leads): (i64, i64) = sqlx::query_as(
-        "select (select count(*) from consultants), (select count(*) from leads)",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let (consultants, leads): (i64, i64) =
+        sqlx::query_as("select (select count(*) from consultants), (select count(*) from leads)")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!((consultants, leads), (1, 7));
     let res = app.login(login.email, login.password).await;
     assert_eq!(res.status(), 200);
     let html = app.get_html("/painel").await;
     assert!(html.contains("Olá, Joana"));
-    assert!(html.contains("Aline Ribeiro"));
+    assert!(
+        html.contains("Marcos Oliveira"),
+        "the most recent lead is listed"
+    );
+    assert!(
+        !html.contains("Bruno Carvalho"),
+        "only the five most recent are"
+    );
     let profile = app.get_html("/c/joana-conceicao").await;
     assert!(profile.contains("Conversar no WhatsApp"));
 }

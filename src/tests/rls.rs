@@ -29,7 +29,10 @@ async fn every_tenant_table_has_forced_rls_and_the_app_role_cannot_bypass_it() {
         .fetch_one(&pool)
         .await
         .unwrap();
-        assert!(enabled && forced, "{table}: rls enabled={enabled} forced={forced}");
+        assert!(
+            enabled && forced,
+            "{table}: rls enabled={enabled} forced={forced}"
+        );
     }
     let (superuser, bypass, login): (bool, bool, bool) = sqlx::query_as(
         "select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'consultor_app'",
@@ -238,27 +241,33 @@ async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
         let key = key_column(table);
         // A sees the row: proves the queries below could find it if RLS allowed.
         let mut tx = tenant_tx(&pool, a).await.unwrap();
-        let seen_by_a: i64 = sqlx::query_scalar(&format!("select count(*) from {table} where {key} = $1"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
+        let seen_by_a: i64 =
+            sqlx::query_scalar(&format!("select count(*) from {table} where {key} = $1"))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
         assert_eq!(seen_by_a, 1, "A must see its own {table} row");
         tx.rollback().await.unwrap();
 
         // SELECT as B.
         let mut tx = tenant_tx(&pool, b).await.unwrap();
-        let seen: i64 = sqlx::query_scalar(&format!("select count(*) from {table} where {key} = $1"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
+        let seen: i64 =
+            sqlx::query_scalar(&format!("select count(*) from {table} where {key} = $1"))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
         assert_eq!(seen, 0, "B sees A's {table} row");
         tx.rollback().await.unwrap();
 
         // UPDATE as B: either refused outright or zero rows; committed to prove nothing stuck.
         let mut tx = tenant_tx(&pool, b).await.unwrap();
-        match sqlx::query(&update_sql(table)).bind(id).execute(&mut *tx).await {
+        match sqlx::query(&update_sql(table))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+        {
             Ok(r) => {
                 assert_eq!(r.rows_affected(), 0, "B updated A's {table} row");
                 tx.commit().await.unwrap();

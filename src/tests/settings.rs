@@ -5,7 +5,9 @@ use serde_json::Value;
 
 async fn signed_in() -> TestApp {
     let app = TestApp::spawn().await;
-    let res = app.signup("Joana Conceição", "joana@exemplo.com", "senha-segura-123").await;
+    let res = app
+        .signup("Joana Conceição", "joana@exemplo.com", "senha-segura-123")
+        .await;
     assert_eq!(res.status(), 200);
     app
 }
@@ -36,7 +38,8 @@ async fn settings_save_and_show_on_the_public_profile() {
     assert!(html.contains("Seguros sob medida 🛡️"));
     assert!(html.contains("SUSEP 12345"));
     assert!(html.contains("https://wa.me/5521987654321?text="));
-    assert!(html.contains(r#"<meta property="og:title" content="Joana Conceição | Seguros | Consultor">"#));
+    assert!(html
+        .contains(r#"<meta property="og:title" content="Joana Conceição | Seguros | Consultor">"#));
     assert_eq!(app.get("/c/joana-conceicao").await.status(), 404);
     let settings = app.get_html("/configuracoes").await;
     assert!(settings.contains("+55 (21) 98765-4321"));
@@ -63,7 +66,9 @@ async fn bio_is_counted_as_a_person_counts() {
 async fn a_taken_slug_is_a_field_error() {
     let app = signed_in().await;
     let other = app.other_browser();
-    other.signup("Pedro Alves", "pedro@exemplo.com", "senha-segura-123").await;
+    other
+        .signup("Pedro Alves", "pedro@exemplo.com", "senha-segura-123")
+        .await;
     let res = save(&app, "", "pedro-alves").await;
     assert_eq!(res.status(), 422);
     let body: Value = res.json().await.unwrap();
@@ -92,9 +97,10 @@ fn png() -> Vec<u8> {
 async fn upload(app: &TestApp, bytes: Vec<u8>, name: &str) -> reqwest::Response {
     let html = app.get_html("/configuracoes").await;
     let csrf = hidden_csrf(&html).unwrap();
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", csrf)
-        .part("foto", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "foto",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+    );
     app.client
         .post(app.url("/configuracoes/foto"))
         .multipart(form)
@@ -109,12 +115,19 @@ async fn photo_upload_checks_type_and_size() {
 
     let res = upload(&app, b"GIF89a....".to_vec(), "foto.png").await;
     assert_eq!(res.status(), 303);
-    assert!(app.get_html("/configuracoes").await.contains("Envie uma imagem JPEG, PNG ou WebP."));
+    assert!(app
+        .get_html("/configuracoes")
+        .await
+        .contains("Envie uma imagem JPEG, PNG ou WebP."));
 
     let mut big = png();
     big.resize(2 * 1024 * 1024 + 1, 0);
     let res = upload(&app, big, "grande.png").await;
-    assert!(res.status() == 303 || res.status() == 413, "{}", res.status());
+    assert!(
+        res.status() == 303 || res.status() == 413,
+        "{}",
+        res.status()
+    );
     let n: i64 = sqlx::query_scalar("select count(*) from consultant_photos")
         .fetch_one(&app.pool)
         .await
@@ -134,15 +147,19 @@ async fn photo_upload_checks_type_and_size() {
     assert_eq!(photo.headers()["content-type"], "image/png");
     assert_eq!(photo.bytes().await.unwrap().to_vec(), png());
     let profile = app.get_html("/c/joana-conceicao").await;
-    assert!(profile.contains(&format!(r#"<meta property="og:image" content="{}"#, app.url(&url))));
+    assert!(profile.contains(&format!(
+        r#"<meta property="og:image" content="{}"#,
+        app.url(&url)
+    )));
 }
 
 #[tokio::test]
 async fn photo_upload_needs_the_csrf_token() {
     let app = signed_in().await;
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", "errado")
-        .part("foto", reqwest::multipart::Part::bytes(png()).file_name("f.png"));
+    let form = reqwest::multipart::Form::new().text("csrf", "errado").part(
+        "foto",
+        reqwest::multipart::Part::bytes(png()).file_name("f.png"),
+    );
     let res = app
         .client
         .post(app.url("/configuracoes/foto"))

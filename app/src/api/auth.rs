@@ -80,12 +80,11 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
     }
 
     let mut tx = db::system_tx(&state.pool).await?;
-    let account: Option<(Uuid, String)> = sqlx::query_as(
-        "select id, password_hash from consultants where email = $1 and is_active",
-    )
-    .bind(&email)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let account: Option<(Uuid, String)> =
+        sqlx::query_as("select id, password_hash from consultants where email = $1 and is_active")
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?;
     let ok = password_hash::verify(password, account.as_ref().map(|a| a.1.clone())).await;
     match account.filter(|_| ok) {
         Some((id, _)) => {
@@ -96,8 +95,14 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
             Ok(())
         }
         None => {
-            audit::record(&mut *tx, None, "login_failed", json!({ "email": email }), &meta)
-                .await?;
+            audit::record(
+                &mut *tx,
+                None,
+                "login_failed",
+                json!({ "email": email }),
+                &meta,
+            )
+            .await?;
             tx.commit().await?;
             Err(wrong())
         }

@@ -43,18 +43,24 @@ pub async fn dashboard() -> Result<DashboardData, AppError> {
         sqlx::query_as("select status, count(*) from leads group by status")
             .fetch_all(&mut *tx)
             .await?;
-    let conv: (i64, i64) = sqlx::query_as(
-        "select count(*), count(*) filter (where is_completed) from conversations",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    let recent: Vec<(Option<String>, Option<String>, String, String, DateTime<Utc>)> =
-        sqlx::query_as(
-            "select name, profile_name, whatsapp_number, status, last_interaction_at
+    let conv: (i64, i64) =
+        sqlx::query_as("select count(*), count(*) filter (where is_completed) from conversations")
+            .fetch_one(&mut *tx)
+            .await?;
+    #[derive(sqlx::FromRow)]
+    struct LeadRow {
+        name: Option<String>,
+        profile_name: Option<String>,
+        whatsapp_number: String,
+        status: String,
+        last_interaction_at: DateTime<Utc>,
+    }
+    let recent: Vec<LeadRow> = sqlx::query_as(
+        "select name, profile_name, whatsapp_number, status, last_interaction_at
              from leads order by last_interaction_at desc nulls last limit 5",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     tx.commit().await?;
 
     let count_of = |s: LeadStatus| {
@@ -78,14 +84,19 @@ pub async fn dashboard() -> Result<DashboardData, AppError> {
         completed_conversations: conv.1,
         recent: recent
             .into_iter()
-            .map(|(name, profile, phone, status, at)| {
-                let s = LeadStatus::parse(&status).unwrap_or(LeadStatus::Novo);
+            .map(|l| {
+                let s = LeadStatus::parse(&l.status).unwrap_or(LeadStatus::Novo);
                 RecentLead {
-                    name: name.or(profile).unwrap_or_else(|| "Sem nome".into()),
-                    whatsapp: PhoneBr::parse(&phone).map(|p| p.display()).unwrap_or(phone),
+                    name: l
+                        .name
+                        .or(l.profile_name)
+                        .unwrap_or_else(|| "Sem nome".into()),
+                    whatsapp: PhoneBr::parse(&l.whatsapp_number)
+                        .map(|p| p.display())
+                        .unwrap_or(l.whatsapp_number),
                     status: s.as_str().into(),
                     status_label: s.label().into(),
-                    last_interaction: format_datetime(at),
+                    last_interaction: format_datetime(l.last_interaction_at),
                 }
             })
             .collect(),

@@ -11,7 +11,6 @@ pub struct ProfileView {
     pub bio: Option<String>,
     pub vertical: String,
     pub vertical_label: String,
-    pub registration_label: String,
     pub registration: Option<String>,
     pub photo_url: Option<String>,
     /// The absolute page address, for Open Graph.
@@ -32,16 +31,34 @@ pub async fn public_profile(slug: String) -> Result<ProfileView, AppError> {
     let state = app_state()?;
     let slug = slug.trim().to_lowercase();
     let mut tx = db::system_tx(&state.pool).await?;
-    let row: Option<(String, String, Option<String>, String, Option<String>, Option<String>, String)> =
-        sqlx::query_as(
-            "select name, slug, bio, vertical, crm_number, profile_image_url, whatsapp_number
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        name: String,
+        slug: String,
+        bio: Option<String>,
+        vertical: String,
+        crm_number: Option<String>,
+        profile_image_url: Option<String>,
+        whatsapp_number: String,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "select name, slug, bio, vertical, crm_number, profile_image_url, whatsapp_number
              from consultants where slug = $1 and is_active",
-        )
-        .bind(&slug)
-        .fetch_optional(&mut *tx)
-        .await?;
+    )
+    .bind(&slug)
+    .fetch_optional(&mut *tx)
+    .await?;
     tx.commit().await?;
-    let Some((name, slug, bio, vertical, registration, photo_url, whatsapp)) = row else {
+    let Some(Row {
+        name,
+        slug,
+        bio,
+        vertical,
+        crm_number: registration,
+        profile_image_url: photo_url,
+        whatsapp_number: whatsapp,
+    }) = row
+    else {
         crate::server::auth::set_error_status(&AppError::NotFound);
         return Err(AppError::NotFound);
     };
@@ -63,7 +80,6 @@ pub async fn public_profile(slug: String) -> Result<ProfileView, AppError> {
         bio,
         vertical: v.as_str().into(),
         vertical_label: v.label().into(),
-        registration_label: v.registration_label().into(),
         registration,
         photo_url,
     })

@@ -46,7 +46,16 @@ mod tests {
             Email::parse("  Joana@Exemplo.COM.br ").unwrap().as_str(),
             "joana@exemplo.com.br"
         );
-        for bad in ["", "joana", "joana@", "@x.com", "a@b", "a b@c.com", "a@@b.com", "a@b..com"] {
+        for bad in [
+            "",
+            "joana",
+            "joana@",
+            "@x.com",
+            "a@b",
+            "a b@c.com",
+            "a@@b.com",
+            "a@b..com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

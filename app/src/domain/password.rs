@@ -36,6 +36,9 @@ mod tests {
         assert!(Password::parse("ç".repeat(128)).is_ok());
         assert!(Password::parse("ç".repeat(129)).is_err());
         // Spaces count and are kept.
-        assert_eq!(Password::parse("  espaço  ".into()).unwrap().expose(), "  espaço  ");
+        assert_eq!(
+            Password::parse("  espaço  ".into()).unwrap().expose(),
+            "  espaço  "
+        );
     }
 }

@@ -5,9 +5,9 @@ use std::fmt;
 
 /// Area codes (DDD) in use in Brazil, per Anatel.
 const DDDS: &[u8] = &[
-    11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38, 41, 42,
-    43, 44, 45, 46, 47, 48, 49, 51, 53, 54, 55, 61, 62, 63, 64, 65, 66, 67, 68, 69, 71, 73, 74,
-    75, 77, 79, 81, 82, 83, 84, 85, 86, 87, 88, 89, 91, 92, 93, 94, 95, 96, 97, 98, 99,
+    11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38, 41, 42, 43,
+    44, 45, 46, 47, 48, 49, 51, 53, 54, 55, 61, 62, 63, 64, 65, 66, 67, 68, 69, 71, 73, 74, 75, 77,
+    79, 81, 82, 83, 84, 85, 86, 87, 88, 89, 91, 92, 93, 94, 95, 96, 97, 98, 99,
 ];
 
 /// A Brazilian mobile number (WhatsApp numbers are mobiles: 9 digits starting with 9).
@@ -44,8 +44,10 @@ impl PhoneBr {
         if let Some(rest) = digits.strip_prefix("00") {
             digits = rest.to_string();
         }
+        // An explicit country code must be Brazil's (a "+1 415..." must not pass as DDD 14).
+        let international = trimmed.starts_with('+') || trimmed.starts_with("00");
         let national = match digits.len() {
-            11 => digits.as_str(),
+            11 if !international => digits.as_str(),
             13 if digits.starts_with("55") => &digits[2..],
             _ => return Err(PhoneError::Malformed),
         };
@@ -112,7 +114,11 @@ mod tests {
             "005511912345678",
             " 11 9 1234 5678 ",
         ] {
-            assert_eq!(PhoneBr::parse(input).unwrap().as_str(), "+5511912345678", "{input}");
+            assert_eq!(
+                PhoneBr::parse(input).unwrap().as_str(),
+                "+5511912345678",
+                "{input}"
+            );
         }
     }
 
@@ -121,9 +127,18 @@ mod tests {
         assert_eq!(PhoneBr::parse(""), Err(PhoneError::Empty));
         assert_eq!(PhoneBr::parse("1191234567"), Err(PhoneError::Malformed));
         assert_eq!(PhoneBr::parse("abc11912345678"), Err(PhoneError::Malformed));
-        assert_eq!(PhoneBr::parse("(10) 91234-5678"), Err(PhoneError::UnknownDdd));
-        assert_eq!(PhoneBr::parse("(11) 81234-5678"), Err(PhoneError::NotMobile));
-        assert_eq!(PhoneBr::parse("+1 415 555 0100"), Err(PhoneError::Malformed));
+        assert_eq!(
+            PhoneBr::parse("(10) 91234-5678"),
+            Err(PhoneError::UnknownDdd)
+        );
+        assert_eq!(
+            PhoneBr::parse("(11) 81234-5678"),
+            Err(PhoneError::NotMobile)
+        );
+        assert_eq!(
+            PhoneBr::parse("+1 415 555 0100"),
+            Err(PhoneError::Malformed)
+        );
     }
 
     #[test]

@@ -43,8 +43,13 @@ mod tests {
 
     #[test]
     fn validates_shape() {
-        assert_eq!(Slug::parse(" Joana-Saude ").unwrap().as_str(), "joana-saude");
-        for bad in ["ab", "joão", "-joana", "joana-", "jo--ana", "jo ana", "admin"] {
+        assert_eq!(
+            Slug::parse(" Joana-Saude ").unwrap().as_str(),
+            "joana-saude"
+        );
+        for bad in [
+            "ab", "joão", "-joana", "joana-", "jo--ana", "jo ana", "admin",
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad}");
         }
     }

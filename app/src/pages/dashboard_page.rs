@@ -25,7 +25,7 @@ fn DashboardContent() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 data.await.map(|d| view! {
-                    <h1>"Olá, " {d.name.split_whitespace().next().unwrap_or_default().to_string()}</h1>
+                    <h1>{format!("Olá, {}", d.name.split_whitespace().next().unwrap_or_default())}</h1>
                     <section class="cards" aria-label="Resumo">
                         <div class="card"><span class="card-label">"Leads"</span>
                             <strong class="card-value">{d.total_leads}</strong></div>

@@ -1,5 +1,5 @@
 use crate::api::auth::Login;
-use crate::api::feedback::{form_state, FormFeedback, FormContext};
+use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::components::{error_view, FormAlert, Loading, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,7 +24,11 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 fn LoginForm(st: FormContext) -> impl IntoView {
     let action = ServerAction::<Login>::new();
-    let email = st.feedback.as_ref().and_then(|f| f.value("email")).unwrap_or_default();
+    let email = st
+        .feedback
+        .as_ref()
+        .and_then(|f| f.value("email"))
+        .unwrap_or_default();
     let errors = FormFeedback::error_signal(st.feedback, move || action.value().get());
     view! {
         <ActionForm action=action>

@@ -30,7 +30,11 @@ pub fn PublicProfilePage() -> impl IntoView {
 fn Profile(p: ProfileView) -> impl IntoView {
     let title = format!("{} | {} | Consultor", p.name, p.vertical_label);
     let description = p.bio.clone().unwrap_or_else(|| {
-        format!("Fale com {} pelo WhatsApp: atendimento em {}.", p.name, p.vertical_label.to_lowercase())
+        format!(
+            "Fale com {} pelo WhatsApp: atendimento em {}.",
+            p.name,
+            p.vertical_label.to_lowercase()
+        )
     });
     let initials: String = p
         .name
@@ -61,7 +65,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
                     <h1>{p.name.clone()}</h1>
                     <p class="muted">{p.vertical_label.clone()}</p>
                     {p.registration.clone().map(|r| view! {
-                        <p class="muted">{p.registration_label.clone()} ": " {r}</p>
+                        <p class="muted">{format!("Registro profissional: {r}")}</p>
                     })}
                 </div>
             </div>

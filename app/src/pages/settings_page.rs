@@ -1,4 +1,4 @@
-use crate::api::feedback::{form_state, FormFeedback, FormContext};
+use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::settings::{get_settings, Settings, UpdateSettings};
 use crate::components::{error_view, AppShell, FormAlert, Loading, SelectField, TextField};
 use crate::domain::{bio, Vertical};
@@ -67,7 +67,10 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
     });
     let errors = FormFeedback::error_signal(st.feedback, move || action.value().get());
     let bio_count = RwSignal::new(bio::count_graphemes(&bio_text));
-    let verticals = Vertical::ALL.iter().map(|v| (v.as_str(), v.label())).collect();
+    let verticals = Vertical::ALL
+        .iter()
+        .map(|v| (v.as_str(), v.label()))
+        .collect();
     let bio_error = move || errors.get().and_then(|e| e.field_message("bio"));
     view! {
         <section aria-labelledby="perfil-titulo">

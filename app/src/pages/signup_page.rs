@@ -1,5 +1,5 @@
 use crate::api::auth::Signup;
-use crate::api::feedback::{form_state, FormFeedback, FormContext};
+use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::components::{error_view, FormAlert, Loading, SelectField, TextField};
 use crate::domain::Vertical;
 use leptos::prelude::*;
@@ -25,11 +25,23 @@ pub fn SignupPage() -> impl IntoView {
 #[component]
 fn SignupForm(st: FormContext) -> impl IntoView {
     let action = ServerAction::<Signup>::new();
-    let value = |k: &str| st.feedback.as_ref().and_then(|f| f.value(k)).unwrap_or_default();
-    let (name, email, whatsapp, vertical) =
-        (value("name"), value("email"), value("whatsapp"), value("vertical"));
+    let value = |k: &str| {
+        st.feedback
+            .as_ref()
+            .and_then(|f| f.value(k))
+            .unwrap_or_default()
+    };
+    let (name, email, whatsapp, vertical) = (
+        value("name"),
+        value("email"),
+        value("whatsapp"),
+        value("vertical"),
+    );
     let errors = FormFeedback::error_signal(st.feedback, move || action.value().get());
-    let verticals = Vertical::ALL.iter().map(|v| (v.as_str(), v.label())).collect();
+    let verticals = Vertical::ALL
+        .iter()
+        .map(|v| (v.as_str(), v.label()))
+        .collect();
     view! {
         <ActionForm action=action>
             <input type="hidden" name="csrf" value=st.csrf/>

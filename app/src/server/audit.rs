@@ -11,15 +11,13 @@ pub async fn record<'e>(
     details: serde_json::Value,
     meta: &RequestMeta,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "select log_audit_event($1, $2, 'consultant', $1, $3, $4::inet, $5)",
-    )
-    .bind(consultant_id)
-    .bind(action)
-    .bind(details)
-    .bind(meta.ip.map(|ip| ip.to_string()))
-    .bind(meta.user_agent.as_deref())
-    .execute(db)
-    .await?;
+    sqlx::query("select log_audit_event($1, $2, 'consultant', $1, $3, $4::inet, $5)")
+        .bind(consultant_id)
+        .bind(action)
+        .bind(details)
+        .bind(meta.ip.map(|ip| ip.to_string()))
+        .bind(meta.user_agent.as_deref())
+        .execute(db)
+        .await?;
     Ok(())
 }

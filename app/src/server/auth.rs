@@ -29,10 +29,12 @@ pub async fn consultant_id_of(session: &Session) -> Result<Option<Uuid>, AppErro
 }
 
 /// The signed-in consultant's id, or `Unauthenticated`.
+/// Answers 401 (for fetches from the hydrated page) when nobody is signed in.
 pub async fn require_consultant() -> Result<Uuid, AppError> {
-    session_consultant_id()
-        .await?
-        .ok_or(AppError::Unauthenticated)
+    session_consultant_id().await?.ok_or_else(|| {
+        set_error_status(&AppError::Unauthenticated);
+        AppError::Unauthenticated
+    })
 }
 
 /// Starts an authenticated session. The id is cycled so that a session id planted before
