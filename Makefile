@@ -92,7 +92,7 @@ test-db-up:
 test-db-down:
 	@$(call pg_down,$(TEST_PG_DIR))
 
-## deps: everything `run` needs, installed only when missing.
+## deps: everything `run` needs (and the npm packages of end2end), installed only when missing.
 deps:
 	@rustup target list --installed | grep -q '^wasm32-unknown-unknown$$' || rustup target add wasm32-unknown-unknown
 	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || \
@@ -101,8 +101,9 @@ deps:
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@[ -x "$(PG_BIN)/initdb" ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
 	@id postgres >/dev/null 2>&1 || [ "$$(id -u)" -ne 0 ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
+	@[ -d end2end/node_modules/@playwright/test ] || (cd end2end && npm ci --no-audit --no-fund)
 
-## test-deps: Chromium from Debian and the Playwright runner from npm (never its browser download).
+## test-deps: Chromium from Debian (the Playwright runner comes from npm in `deps`, and never
+## downloads a browser of its own).
 test-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
-	@[ -d end2end/node_modules/@playwright/test ] || (cd end2end && npm ci --no-audit --no-fund)

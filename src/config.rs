@@ -11,6 +11,9 @@
 //! | `LOGIN_MAX_FAILURES_PER_IP` | `20` | failed logins per IP per window before 429 |
 //! | `LOGIN_WINDOW_SECS` | `900` | the throttling window |
 //! | `METRICS_REFRESH_SECS` | `300` | how often the analytics views are refreshed (0: never) |
+//! | `WHATSAPP_VERIFY_TOKEN` | unset | token Meta sends when subscribing the webhook; unset: every verification is refused |
+//! | `WHATSAPP_APP_SECRET` | unset | app secret that signs webhook bodies; unset: every event is refused (401) |
+//! | `WEBHOOK_MAX_BODY_BYTES` | `1048576` | larger webhook bodies are refused (413) |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | where the built CSS/JS/wasm are served from |
 //! | `LEPTOS_OUTPUT_NAME` | `consultor` | the name of the built JS/wasm bundle |
 
@@ -22,6 +25,10 @@ use std::net::SocketAddr;
 pub struct Secret(String);
 
 impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -45,6 +52,9 @@ pub struct Config {
     pub login_max_failures_per_ip: i64,
     pub login_window_secs: i64,
     pub metrics_refresh_secs: u64,
+    pub whatsapp_verify_token: Option<Secret>,
+    pub whatsapp_app_secret: Option<Secret>,
+    pub webhook_max_body_bytes: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +107,9 @@ impl Config {
             login_max_failures_per_ip: num("LOGIN_MAX_FAILURES_PER_IP", "20")?,
             login_window_secs: num("LOGIN_WINDOW_SECS", "900")?,
             metrics_refresh_secs: num("METRICS_REFRESH_SECS", "300")? as u64,
+            whatsapp_verify_token: get("WHATSAPP_VERIFY_TOKEN").map(Secret),
+            whatsapp_app_secret: get("WHATSAPP_APP_SECRET").map(Secret),
+            webhook_max_body_bytes: num("WEBHOOK_MAX_BODY_BYTES", "1048576")? as usize,
         })
     }
 

@@ -5,3 +5,4 @@ pub mod config;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;

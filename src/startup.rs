@@ -2,6 +2,7 @@
 //! in tests), exposes `port()`, and serves until stopped.
 
 use crate::config::Config;
+use crate::webhooks::{self, WebhookState};
 use app::server::{photos, AppConfig, AppState};
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
@@ -9,13 +10,15 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+use tokio::sync::Notify;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{time, SameSite};
+use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
@@ -79,7 +82,7 @@ impl Application {
             .with_secure(config.cookies_secure())
             .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
 
-        let routes = generate_route_list(App);
+        let routes = route_list();
         let context_state = state.clone();
         let shell_options = state.leptos_options.clone();
         let router = Router::new()
@@ -89,6 +92,15 @@ impl Application {
                 post(photos::upload).layer(DefaultBodyLimit::max(photos::BODY_LIMIT)),
             )
             .route("/fotos/{id}", get(photos::serve))
+            .merge(webhooks::router(
+                WebhookState {
+                    pool: pool.clone(),
+                    verify_token: config.whatsapp_verify_token.clone(),
+                    app_secret: config.whatsapp_app_secret.clone(),
+                    wake: Arc::new(Notify::new()),
+                },
+                config.webhook_max_body_bytes,
+            ))
             .leptos_routes_with_context(
                 &state,
                 routes,
@@ -102,7 +114,7 @@ impl Application {
 
         app::server::password_hash::warm_up();
         if config.metrics_refresh_secs > 0 {
-            spawn_metrics_refresh(pool, Duration::from_secs(config.metrics_refresh_secs));
+            spawn_maintenance(pool, Duration::from_secs(config.metrics_refresh_secs));
         }
         Ok(Self {
             listener,
@@ -126,6 +138,15 @@ impl Application {
     }
 }
 
+/// The page routes, computed once per process. While Leptos generates the list it suppresses
+/// resource loading process-wide (leptos-rs/leptos#4773): a page whose resources start in that
+/// window never finishes. Generating it again for each Application (the tests build many in
+/// one process) made such pages hang now and then; once, before anything serves, is safe.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// 200 when the database answers, 503 otherwise.
 async fn healthz(State(state): State<AppState>) -> StatusCode {
     match sqlx::query("select 1").execute(&state.pool).await {
@@ -137,14 +158,19 @@ async fn healthz(State(state): State<AppState>) -> StatusCode {
     }
 }
 
-/// Keeps the analytics views fresh (the seed asked for pg_cron; this needs no extension).
-fn spawn_metrics_refresh(pool: PgPool, every: Duration) {
+/// Periodic upkeep: keeps the analytics views fresh (the seed asked for pg_cron; this needs
+/// no extension) and deletes expired sessions, which the store otherwise keeps forever.
+fn spawn_maintenance(pool: PgPool, every: Duration) {
     tokio::spawn(async move {
+        let store = PostgresStore::new(pool.clone());
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
             if let Err(e) = sqlx::query("select refresh_metrics()").execute(&pool).await {
                 tracing::warn!(error = %e, "metrics refresh failed");
+            }
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "expired session cleanup failed");
             }
         }
     });

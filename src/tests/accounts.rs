@@ -23,13 +23,13 @@ async fn audit_actions(app: &TestApp) -> Vec<(String, Option<String>, Option<Str
     .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_check_answers_when_the_database_does() {
     let app = TestApp::spawn().await;
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signup_creates_the_account_signs_in_and_audits() {
     let app = TestApp::spawn().await;
     let res = app
@@ -57,7 +57,7 @@ async fn signup_creates_the_account_signs_in_and_audits() {
     assert_eq!(audit[0].2.as_deref(), Some("consultor-tests/1.0"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signup_refuses_bad_input_with_field_messages_and_writes_nothing() {
     let app = TestApp::spawn().await;
     let csrf = app.csrf_from("/cadastro").await;
@@ -93,7 +93,7 @@ async fn signup_refuses_bad_input_with_field_messages_and_writes_nothing() {
     assert_eq!(n, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicate_email_is_a_field_error_and_same_names_get_numbered_slugs() {
     let app = TestApp::spawn().await;
     assert_eq!(
@@ -127,7 +127,7 @@ async fn duplicate_email_is_a_field_error_and_same_names_get_numbered_slugs() {
     assert_eq!(slugs, ["ana-souza", "ana-souza-1"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forms_without_a_valid_csrf_token_are_refused() {
     let app = TestApp::spawn().await;
     app.get("/cadastro").await; // a session exists, with its own token
@@ -164,7 +164,7 @@ async fn forms_without_a_valid_csrf_token_are_refused() {
     assert_eq!(n, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_cycles_the_session_and_logout_ends_it_server_side() {
     let app = TestApp::spawn().await;
     app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
@@ -233,7 +233,7 @@ async fn login_cycles_the_session_and_logout_ends_it_server_side() {
     assert_eq!(actions, ["signup", "login", "logout"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_email_and_wrong_password_look_the_same() {
     let app = TestApp::spawn().await;
     app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
@@ -282,7 +282,7 @@ async fn unknown_email_and_wrong_password_look_the_same() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_failures_are_throttled_per_account_and_per_ip() {
     let app = TestApp::spawn_with(|c| {
         c.login_max_failures_per_account = 3;
@@ -315,7 +315,7 @@ async fn repeated_failures_are_throttled_per_account_and_per_ip() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_javascript_errors_come_back_on_the_form_page() {
     let app = TestApp::spawn().await;
     let csrf = app.csrf_from("/cadastro").await;

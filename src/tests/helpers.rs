@@ -188,6 +188,8 @@ fn new_client() -> reqwest::Client {
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent("consultor-tests/1.0")
+        // A request the server never answers fails the test instead of hanging the run.
+        .timeout(std::time::Duration::from_secs(30))
         .build()
         .expect("client")
 }

@@ -77,7 +77,7 @@ fn dec(s: &str) -> Option<String> {
     Some(s.to_string())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_are_exact_with_several_conversations_and_ai_responses_per_lead() {
     let pool = fresh_db().await;
     let a = insert_consultant(&pool, "a@exemplo.com", "Ana").await;
@@ -177,7 +177,7 @@ async fn metrics_are_exact_with_several_conversations_and_ai_responses_per_lead(
     tx.rollback().await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generate_slug_folds_accents_and_numbers_collisions() {
     let pool = fresh_db().await;
     let slug = |name: &'static str| {

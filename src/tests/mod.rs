@@ -8,3 +8,4 @@ mod metrics;
 mod pages;
 mod rls;
 mod settings;
+mod webhooks;

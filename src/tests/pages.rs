@@ -2,7 +2,7 @@
 
 use super::helpers::TestApp;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_pages_and_slugs_are_real_404s() {
     let app = TestApp::spawn().await;
     for path in ["/c/ninguem-aqui", "/nao-existe"] {
@@ -12,7 +12,7 @@ async fn unknown_pages_and_slugs_are_real_404s() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_seed_is_idempotent_and_its_login_works() {
     let app = TestApp::spawn().await;
     let login = consultor::seed::seed_demo(&app.pool).await.unwrap();

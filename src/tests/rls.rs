@@ -17,7 +17,7 @@ const TENANT_TABLES: &[&str] = &[
     "consultant_photos",
 ];
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_tenant_table_has_forced_rls_and_the_app_role_cannot_bypass_it() {
     let pool = fresh_db().await;
     for table in TENANT_TABLES {
@@ -208,7 +208,7 @@ async fn row_count(pool: &PgPool, table: &str) -> i64 {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
     let pool = fresh_db().await;
     let a = insert_consultant(&pool, "a@exemplo.com", "Ana").await;
@@ -314,7 +314,7 @@ async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_no_consultant_set_nothing_is_visible() {
     let pool = fresh_db().await;
     let a = insert_consultant(&pool, "a@exemplo.com", "Ana").await;
@@ -339,7 +339,7 @@ async fn with_no_consultant_set_nothing_is_visible() {
     tx.rollback().await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn templates_are_shared_read_only_and_system_tables_are_closed() {
     let pool = fresh_db().await;
     let b = insert_consultant(&pool, "b@exemplo.com", "Bia").await;

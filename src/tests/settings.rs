@@ -29,7 +29,7 @@ async fn save(app: &TestApp, bio: &str, slug: &str) -> reqwest::Response {
     .await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_save_and_show_on_the_public_profile() {
     let app = signed_in().await;
     let res = save(&app, "Seguros sob medida 🛡️", "joana-seguros").await;
@@ -46,7 +46,7 @@ async fn settings_save_and_show_on_the_public_profile() {
     assert!(settings.contains("/c/joana-seguros"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bio_is_counted_as_a_person_counts() {
     let app = signed_in().await;
     let ok = "👍🏽".repeat(200);
@@ -62,7 +62,7 @@ async fn bio_is_counted_as_a_person_counts() {
     assert_eq!(stored, ok, "a refused save changes nothing");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_taken_slug_is_a_field_error() {
     let app = signed_in().await;
     let other = app.other_browser();
@@ -79,7 +79,7 @@ async fn a_taken_slug_is_a_field_error() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_need_a_session() {
     let app = TestApp::spawn().await;
     let res = app.get("/configuracoes").await;
@@ -109,7 +109,7 @@ async fn upload(app: &TestApp, bytes: Vec<u8>, name: &str) -> reqwest::Response 
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn photo_upload_checks_type_and_size() {
     let app = signed_in().await;
 
@@ -153,7 +153,7 @@ async fn photo_upload_checks_type_and_size() {
     )));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn photo_upload_needs_the_csrf_token() {
     let app = signed_in().await;
     let form = reqwest::multipart::Form::new().text("csrf", "errado").part(

@@ -2,7 +2,9 @@
 //! can rely on them. No I/O here; everything compiles for the browser too.
 
 pub mod bio;
+pub mod cpf;
 pub mod email;
+pub mod flow;
 pub mod lead_status;
 pub mod password;
 pub mod person_name;
@@ -10,9 +12,11 @@ pub mod phone;
 pub mod registration;
 pub mod slug;
 pub mod time;
+pub mod validators;
 pub mod vertical;
 
 pub use bio::Bio;
+pub use cpf::Cpf;
 pub use email::Email;
 pub use lead_status::LeadStatus;
 pub use password::Password;

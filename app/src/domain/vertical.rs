@@ -38,15 +38,6 @@ impl Vertical {
         }
     }
 
-    /// What the registration number is called in this line of business.
-    pub fn registration_label(self) -> &'static str {
-        match self {
-            Vertical::HealthPlans | Vertical::Insurance => "Registro SUSEP",
-            Vertical::RealEstate => "CRECI",
-            Vertical::Automotive => "Registro profissional",
-        }
-    }
-
     pub fn parse(input: &str) -> Result<Self, &'static str> {
         Self::ALL
             .into_iter()

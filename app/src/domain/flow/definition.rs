@@ -1,0 +1,97 @@
+//! The flow definition format: the seed's (`etapas` with `id`, `tipo`, `pergunta`, `opcoes`
+//! of `rotulo`/`valor`, `proxima`), extended with per-option `proxima`, option `descricao`,
+//! step types `texto` (with `validacao`), `mensagem` and `fim`, and `{{placeholders}}`.
+
+use crate::domain::validators::Validation;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowDefinition {
+    /// The first step is where every conversation starts.
+    pub etapas: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKind {
+    /// Multiple choice: waits for one of `opcoes`.
+    Escolha,
+    /// Free text, optionally validated.
+    Texto,
+    /// A message; the flow goes on at once without waiting.
+    Mensagem,
+    /// The end: `pergunta`, if any, is the goodbye.
+    Fim,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: String,
+    pub tipo: StepKind,
+    #[serde(default)]
+    pub pergunta: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub opcoes: Vec<Choice>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxima: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validacao: Option<Validation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub rotulo: String,
+    pub valor: String,
+    /// Shown under the title when the choices go as a list message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descricao: Option<String>,
+    /// Branching: overrides the step's `proxima` when this option is chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxima: Option<String>,
+}
+
+impl FlowDefinition {
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.etapas.iter().find(|s| s.id == id)
+    }
+
+    pub fn first(&self) -> Option<&Step> {
+        self.etapas.first()
+    }
+}
+
+impl Step {
+    /// Where the flow goes after this step when `choice` was picked.
+    pub fn next_after<'a>(&'a self, choice: Option<&'a Choice>) -> Option<&'a str> {
+        choice
+            .and_then(|c| c.proxima.as_deref())
+            .or(self.proxima.as_deref())
+    }
+
+    /// Every step this one can lead to.
+    pub fn successors(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        match self.tipo {
+            StepKind::Fim => {}
+            StepKind::Escolha => {
+                for c in &self.opcoes {
+                    if let Some(n) = self.next_after(Some(c)) {
+                        if !out.contains(&n) {
+                            out.push(n);
+                        }
+                    }
+                }
+            }
+            StepKind::Texto | StepKind::Mensagem => out.extend(self.proxima.as_deref()),
+        }
+        out
+    }
+
+    /// Whether the lead is asked something here (the flow stops and waits).
+    pub fn waits(&self) -> bool {
+        matches!(self.tipo, StepKind::Escolha | StepKind::Texto)
+    }
+}

@@ -1,0 +1,19 @@
+//! Conversation flows: the definition a consultant edits, the validator that refuses bad
+//! ones, and the engine that walks a lead through one. All pure: no database, clock or
+//! network; callers pass the time in and perform the effects the engine returns.
+
+mod answer;
+mod definition;
+mod engine;
+mod validate;
+
+pub use answer::normalise;
+pub use definition::{Choice, FlowDefinition, Step, StepKind};
+pub use engine::{
+    handle, start, ConversationState, Effect, HandOffReason, Inbound, Outgoing, StepResult,
+    MAX_WRONG_ANSWERS,
+};
+pub use validate::{parse_and_validate, validate, FlowIssue, WhatsAppLimits};
+
+#[cfg(test)]
+mod tests;

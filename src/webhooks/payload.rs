@@ -1,0 +1,412 @@
+//! Meta's WhatsApp Cloud API webhook payloads, as documented: several entries, each with
+//! changes, each with messages, contacts and statuses. Parsing is tolerant (unknown fields
+//! and types are kept as "unsupported", never an error) because Meta adds fields freely.
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Payload {
+    #[serde(default)]
+    pub object: String,
+    #[serde(default)]
+    pub entry: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Entry {
+    #[serde(default)]
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Change {
+    #[serde(default)]
+    pub value: Value,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Value {
+    #[serde(default)]
+    pub metadata: Metadata,
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    #[serde(default)]
+    pub messages: Vec<Message>,
+    #[serde(default)]
+    pub statuses: Vec<Status>,
+}
+
+#[derive(Debug, Deserialize, Default, Clone)]
+pub struct Metadata {
+    #[serde(default)]
+    pub display_phone_number: String,
+    #[serde(default)]
+    pub phone_number_id: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Contact {
+    #[serde(default)]
+    pub wa_id: String,
+    #[serde(default)]
+    pub profile: Option<Profile>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Profile {
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Message {
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub timestamp: String,
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub text: Option<Text>,
+    #[serde(default)]
+    pub interactive: Option<Interactive>,
+    #[serde(default)]
+    pub button: Option<ButtonReply>,
+    #[serde(default)]
+    pub referral: Option<Referral>,
+    #[serde(default)]
+    pub location: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Text {
+    #[serde(default)]
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Interactive {
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub button_reply: Option<Reply>,
+    #[serde(default)]
+    pub list_reply: Option<Reply>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Reply {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+}
+
+/// A tap on a template's quick-reply button.
+#[derive(Debug, Deserialize, Default)]
+pub struct ButtonReply {
+    #[serde(default)]
+    pub payload: String,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// A click-to-WhatsApp ad.
+#[derive(Debug, Deserialize, Default, Clone, PartialEq)]
+pub struct Referral {
+    #[serde(default)]
+    pub source_type: Option<String>,
+    #[serde(default)]
+    pub source_id: Option<String>,
+    #[serde(default)]
+    pub source_url: Option<String>,
+    #[serde(default)]
+    pub headline: Option<String>,
+    #[serde(default)]
+    pub ctwa_clid: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Status {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub errors: Vec<StatusError>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct StatusError {
+    #[serde(default)]
+    pub code: Option<i64>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// What the lead sent, reduced to what the conversation needs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    Text(String),
+    /// Reply button, list row or template quick reply: (id, title).
+    Reply {
+        id: String,
+        title: String,
+    },
+    /// Anything else, with a readable description for the history.
+    Unsupported {
+        description: String,
+    },
+}
+
+/// One inbound message with its routing and contact details.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboundMessage {
+    pub to_display_number: String,
+    pub to_phone_number_id: String,
+    pub from: String,
+    pub profile_name: Option<String>,
+    pub wa_message_id: String,
+    pub content: Content,
+    pub referral: Option<Referral>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusUpdate {
+    pub wa_message_id: String,
+    pub status: String,
+    pub error: Option<String>,
+}
+
+/// Everything in one payload, in order.
+#[derive(Debug, Default, PartialEq)]
+pub struct Events {
+    pub messages: Vec<InboundMessage>,
+    pub statuses: Vec<StatusUpdate>,
+}
+
+fn describe(kind: &str) -> &'static str {
+    match kind {
+        "image" => "[imagem]",
+        "audio" | "voice" => "[áudio]",
+        "video" => "[vídeo]",
+        "document" => "[documento]",
+        "sticker" => "[figurinha]",
+        "location" => "[localização]",
+        "contacts" => "[contato]",
+        "reaction" => "[reação]",
+        _ => "[mensagem não suportada]",
+    }
+}
+
+impl Message {
+    fn content(&self) -> Content {
+        match self.kind.as_str() {
+            "text" => Content::Text(
+                self.text
+                    .as_ref()
+                    .map(|t| t.body.clone())
+                    .unwrap_or_default(),
+            ),
+            "interactive" => {
+                let reply = self
+                    .interactive
+                    .as_ref()
+                    .and_then(|i| i.button_reply.as_ref().or(i.list_reply.as_ref()));
+                match reply {
+                    Some(r) => Content::Reply {
+                        id: r.id.clone(),
+                        title: r.title.clone(),
+                    },
+                    None => Content::Unsupported {
+                        description: describe("interactive").into(),
+                    },
+                }
+            }
+            "button" => match &self.button {
+                Some(b) => Content::Reply {
+                    id: b.payload.clone(),
+                    title: b.text.clone(),
+                },
+                None => Content::Unsupported {
+                    description: describe("button").into(),
+                },
+            },
+            other => Content::Unsupported {
+                description: describe(other).into(),
+            },
+        }
+    }
+}
+
+impl Payload {
+    pub fn events(&self) -> Events {
+        let mut out = Events::default();
+        for change in self.entry.iter().flat_map(|e| &e.changes) {
+            let v = &change.value;
+            for m in &v.messages {
+                if m.id.is_empty() || m.from.is_empty() {
+                    continue;
+                }
+                let profile_name = v
+                    .contacts
+                    .iter()
+                    .find(|c| c.wa_id == m.from)
+                    .or(v.contacts.first())
+                    .and_then(|c| c.profile.as_ref())
+                    .and_then(|p| p.name.clone())
+                    .filter(|n| !n.trim().is_empty());
+                out.messages.push(InboundMessage {
+                    to_display_number: v.metadata.display_phone_number.clone(),
+                    to_phone_number_id: v.metadata.phone_number_id.clone(),
+                    from: m.from.clone(),
+                    profile_name,
+                    wa_message_id: m.id.clone(),
+                    content: m.content(),
+                    referral: m.referral.clone(),
+                });
+            }
+            for s in &v.statuses {
+                if s.id.is_empty() {
+                    continue;
+                }
+                let error = s.errors.first().map(|e| {
+                    let text = e
+                        .message
+                        .clone()
+                        .or_else(|| e.title.clone())
+                        .unwrap_or_else(|| "erro desconhecido".into());
+                    match e.code {
+                        Some(code) => format!("{code}: {text}"),
+                        None => text,
+                    }
+                });
+                out.statuses.push(StatusUpdate {
+                    wa_message_id: s.id.clone(),
+                    status: s.status.clone(),
+                    error,
+                });
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(v: serde_json::Value) -> Events {
+        serde_json::from_value::<Payload>(v).unwrap().events()
+    }
+
+    #[test]
+    fn reads_every_message_kind_across_entries_and_changes() {
+        let meta = json!({"display_phone_number": "5511912345678", "phone_number_id": "1065"});
+        let events = parse(json!({
+            "object": "whatsapp_business_account",
+            "entry": [
+                {"id": "WABA", "changes": [{"field": "messages", "value": {
+                    "messaging_product": "whatsapp", "metadata": meta,
+                    "contacts": [{"profile": {"name": "Kerry"}, "wa_id": "5521999990001"}],
+                    "messages": [
+                        {"from": "5521999990001", "id": "wamid.1", "timestamp": "1700000000", "type": "text", "text": {"body": "Oi"},
+                         "referral": {"source_type": "ad", "source_id": "123", "source_url": "https://fb.me/x", "headline": "Plano"}},
+                        {"from": "5521999990001", "id": "wamid.2", "timestamp": "1700000001", "type": "interactive",
+                         "interactive": {"type": "button_reply", "button_reply": {"id": "familia", "title": "Família"}}}
+                    ]}}]},
+                {"id": "WABA", "changes": [{"field": "messages", "value": {
+                    "metadata": meta,
+                    "messages": [
+                        {"from": "5521999990002", "id": "wamid.3", "type": "interactive",
+                         "interactive": {"type": "list_reply", "list_reply": {"id": "31_45", "title": "31 a 45 anos", "description": "x"}}},
+                        {"from": "5521999990002", "id": "wamid.4", "type": "button", "button": {"payload": "sim", "text": "Sim"}},
+                        {"from": "5521999990002", "id": "wamid.5", "type": "image", "image": {"id": "img", "mime_type": "image/jpeg"}},
+                        {"from": "5521999990002", "id": "wamid.6", "type": "sticker", "sticker": {}},
+                        {"from": "5521999990002", "id": "wamid.7", "type": "unsupported", "errors": [{"code": 131051}]}
+                    ]}}]}
+            ]
+        }));
+        let contents: Vec<&Content> = events.messages.iter().map(|m| &m.content).collect();
+        assert_eq!(
+            contents,
+            [
+                &Content::Text("Oi".into()),
+                &Content::Reply {
+                    id: "familia".into(),
+                    title: "Família".into()
+                },
+                &Content::Reply {
+                    id: "31_45".into(),
+                    title: "31 a 45 anos".into()
+                },
+                &Content::Reply {
+                    id: "sim".into(),
+                    title: "Sim".into()
+                },
+                &Content::Unsupported {
+                    description: "[imagem]".into()
+                },
+                &Content::Unsupported {
+                    description: "[figurinha]".into()
+                },
+                &Content::Unsupported {
+                    description: "[mensagem não suportada]".into()
+                },
+            ]
+        );
+        assert_eq!(events.messages[0].profile_name.as_deref(), Some("Kerry"));
+        assert_eq!(events.messages[2].profile_name, None);
+        assert_eq!(events.messages[0].to_phone_number_id, "1065");
+        assert_eq!(
+            events.messages[0]
+                .referral
+                .as_ref()
+                .unwrap()
+                .source_id
+                .as_deref(),
+            Some("123")
+        );
+    }
+
+    #[test]
+    fn reads_statuses_with_errors() {
+        let events = parse(
+            json!({"object": "whatsapp_business_account", "entry": [{"changes": [{"value": {
+            "metadata": {"display_phone_number": "1", "phone_number_id": "2"},
+            "statuses": [
+                {"id": "wamid.A", "status": "read", "timestamp": "1", "recipient_id": "55"},
+                {"id": "wamid.B", "status": "failed", "errors": [{"code": 131047, "title": "Re-engagement message", "message": "More than 24 hours have passed"}]}
+            ]}}]}]}),
+        );
+        assert_eq!(
+            events.statuses,
+            [
+                StatusUpdate {
+                    wa_message_id: "wamid.A".into(),
+                    status: "read".into(),
+                    error: None
+                },
+                StatusUpdate {
+                    wa_message_id: "wamid.B".into(),
+                    status: "failed".into(),
+                    error: Some("131047: More than 24 hours have passed".into())
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn tolerates_unknown_and_missing_fields() {
+        assert_eq!(parse(json!({})), Events::default());
+        assert_eq!(
+            parse(json!({"entry": [{"changes": [{"value": {"novo_campo": 1}}]}]})),
+            Events::default()
+        );
+    }
+}
