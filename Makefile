@@ -13,6 +13,8 @@ DEV_PG_PORT ?= 54320
 TEST_PG_DIR := $(CURDIR)/.data/pg-test
 TEST_PG_PORT ?= 54321
 E2E_PORT ?= 3100
+# The test cluster is thrown away: durability only slows the tests down.
+TEST_PG_OPTIONS := -c fsync=off -c full_page_writes=off -c synchronous_commit=off
 
 BIN := target/debug/consultor
 # The server reads its Leptos settings from these (cargo-leptos sets them when it runs the app).
@@ -23,7 +25,8 @@ export LEPTOS_SITE_PKG_DIR := pkg
 .PHONY: run test deps test-deps lint unit e2e build db-up db-down test-db-up test-db-down
 
 # Starts (initdb on first use) a private PostgreSQL cluster in $(1) on port $(2), with a
-# superuser "consultor" and a database "consultor", reachable only on 127.0.0.1.
+# superuser "consultor" and a database "consultor", reachable only on 127.0.0.1; $(3) adds
+# server options.
 define pg_up
 	mkdir -p "$(1)"; \
 	if [ "$$(id -u)" -eq 0 ]; then chown postgres: "$(1)"; AS="runuser -u postgres --"; else AS=""; fi; \
@@ -32,7 +35,7 @@ define pg_up
 	fi; \
 	if ! $$AS "$(PG_BIN)/pg_ctl" -D "$(1)" status >/dev/null 2>&1; then \
 	  $$AS "$(PG_BIN)/pg_ctl" -D "$(1)" -l "$(1)/server.log" -w \
-	    -o "-p $(2) -k $(1) -c listen_addresses=127.0.0.1" start >/dev/null; \
+	    -o "-p $(2) -k $(1) -c listen_addresses=127.0.0.1 $(3)" start >/dev/null; \
 	fi; \
 	"$(PG_BIN)/psql" -h 127.0.0.1 -p $(2) -U consultor -d postgres -tAc \
 	  "select 1 from pg_database where datname = 'consultor'" | grep -q 1 || \
@@ -87,7 +90,7 @@ db-down:
 	@$(call pg_down,$(DEV_PG_DIR))
 
 test-db-up:
-	@if [ -z "$${DATABASE_URL:-}" ]; then $(call pg_up,$(TEST_PG_DIR),$(TEST_PG_PORT)); fi
+	@if [ -z "$${DATABASE_URL:-}" ]; then $(call pg_up,$(TEST_PG_DIR),$(TEST_PG_PORT),$(TEST_PG_OPTIONS)); fi
 
 test-db-down:
 	@$(call pg_down,$(TEST_PG_DIR))

@@ -25,6 +25,9 @@ alter table messages add column reply_seq smallint;
 create unique index idx_messages_reply_once on messages(reply_to, reply_seq)
     where reply_to is not null;
 create index idx_messages_pending on messages(created_at) where status = 'pending';
+-- The structured form of an outbound message (buttons, list rows) for the sender; content
+-- keeps the readable text for the history.
+alter table messages add column payload jsonb;
 
 -- One active conversation per lead, enforced by the database (the seed left it to the app).
 create unique index idx_conversations_one_active_per_lead on conversations(lead_id)

@@ -3,10 +3,11 @@
 use crate::config::Config;
 use crate::{seed, startup};
 
-const USAGE: &str = "uso: consultor [serve | migrate | seed-demo]\n\
-  serve      inicia o servidor (padrão)\n\
-  migrate    aplica as migrações do banco\n\
-  seed-demo  cria a conta de demonstração com leads e conversas";
+const USAGE: &str = "uso: consultor [serve | migrate | seed-demo | webhooks replay [ID]]\n\
+  serve                   inicia o servidor (padrão)\n\
+  migrate                 aplica as migrações do banco\n\
+  seed-demo               cria a conta de demonstração com leads e conversas\n\
+  webhooks replay [ID]    reprocessa os eventos que falharam (todos, ou só o ID)";
 
 pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
     let command = args.first().map(String::as_str).unwrap_or("serve");
@@ -33,6 +34,19 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
                 "conta de demonstração: {} / {}",
                 login.email, login.password
             );
+        }
+        "webhooks" if args.get(1).map(String::as_str) == Some("replay") => {
+            let id = match args.get(2) {
+                Some(raw) => Some(
+                    raw.parse::<uuid::Uuid>()
+                        .map_err(|_| anyhow::anyhow!("ID de evento inválido: {raw}"))?,
+                ),
+                None => None,
+            };
+            let pool = startup::connect(&config).await?;
+            let (reset, processed) =
+                crate::jobs::replay(&pool, &startup::services(&config), id).await?;
+            println!("{reset} evento(s) com falha voltaram para a fila; {processed} processado(s)");
         }
         other => anyhow::bail!("comando desconhecido: {other}\n{USAGE}"),
     }

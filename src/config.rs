@@ -14,6 +14,14 @@
 //! | `WHATSAPP_VERIFY_TOKEN` | unset | token Meta sends when subscribing the webhook; unset: every verification is refused |
 //! | `WHATSAPP_APP_SECRET` | unset | app secret that signs webhook bodies; unset: every event is refused (401) |
 //! | `WEBHOOK_MAX_BODY_BYTES` | `1048576` | larger webhook bodies are refused (413) |
+//! | `WEBHOOK_WORKERS` | `2` | webhook queue workers in this process (0: none) |
+//! | `WHATSAPP_ACCESS_TOKEN` | unset | Graph API token; unset: the sandbox transport records outbound messages in the database |
+//! | `WHATSAPP_GRAPH_URL` | `https://graph.facebook.com/v21.0` | Graph API base |
+//! | `REMINDER_DELAY_SECS` | `7200` | a lead quiet this long mid-flow gets one reminder (inside the 24-hour window) |
+//! | `AI_BASE_URL` | unset | OpenAI-compatible API base (e.g. `https://api.groq.com/openai/v1`); unset: built-in responder |
+//! | `AI_API_KEY` | unset | bearer token for that API |
+//! | `AI_MODEL` | `llama-3.1-8b-instant` | model name sent to that API |
+//! | `AI_TIMEOUT_MS` | `10000` | after this the built-in responder answers instead |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | where the built CSS/JS/wasm are served from |
 //! | `LEPTOS_OUTPUT_NAME` | `consultor` | the name of the built JS/wasm bundle |
 
@@ -55,6 +63,14 @@ pub struct Config {
     pub whatsapp_verify_token: Option<Secret>,
     pub whatsapp_app_secret: Option<Secret>,
     pub webhook_max_body_bytes: usize,
+    pub webhook_workers: usize,
+    pub reminder_delay_secs: u64,
+    pub whatsapp_access_token: Option<Secret>,
+    pub whatsapp_graph_url: String,
+    pub ai_base_url: Option<String>,
+    pub ai_api_key: Option<Secret>,
+    pub ai_model: String,
+    pub ai_timeout_ms: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +126,15 @@ impl Config {
             whatsapp_verify_token: get("WHATSAPP_VERIFY_TOKEN").map(Secret),
             whatsapp_app_secret: get("WHATSAPP_APP_SECRET").map(Secret),
             webhook_max_body_bytes: num("WEBHOOK_MAX_BODY_BYTES", "1048576")? as usize,
+            webhook_workers: num("WEBHOOK_WORKERS", "2")? as usize,
+            reminder_delay_secs: num("REMINDER_DELAY_SECS", "7200")? as u64,
+            whatsapp_access_token: get("WHATSAPP_ACCESS_TOKEN").map(Secret),
+            whatsapp_graph_url: get("WHATSAPP_GRAPH_URL")
+                .unwrap_or_else(|| "https://graph.facebook.com/v21.0".into()),
+            ai_base_url: get("AI_BASE_URL"),
+            ai_api_key: get("AI_API_KEY").map(Secret),
+            ai_model: get("AI_MODEL").unwrap_or_else(|| "llama-3.1-8b-instant".into()),
+            ai_timeout_ms: num("AI_TIMEOUT_MS", "10000")? as u64,
         })
     }
 

@@ -1,8 +1,11 @@
 //! The Consultor server: configuration, start-up, plain axum routes and the command line.
 
+pub mod ai;
 pub mod cli;
 pub mod config;
+pub mod jobs;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
 pub mod webhooks;
+pub mod whatsapp;

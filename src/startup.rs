@@ -2,6 +2,7 @@
 //! in tests), exposes `port()`, and serves until stopped.
 
 use crate::config::Config;
+use crate::jobs;
 use crate::webhooks::{self, WebhookState};
 use app::server::{photos, AppConfig, AppState};
 use app::{shell, App};
@@ -83,6 +84,24 @@ impl Application {
             .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
 
         let routes = route_list();
+        let wake = Arc::new(Notify::new());
+        if config.webhook_workers > 0 {
+            let services = services(&config);
+            jobs::spawn_workers(
+                pool.clone(),
+                wake.clone(),
+                jobs::WorkerConfig {
+                    workers: config.webhook_workers,
+                    services: services.clone(),
+                    idle_poll: Duration::from_millis(500),
+                },
+            );
+            jobs::spawn_scheduler(
+                pool.clone(),
+                services,
+                Duration::from_secs(config.reminder_delay_secs),
+            );
+        }
         let context_state = state.clone();
         let shell_options = state.leptos_options.clone();
         let router = Router::new()
@@ -97,7 +116,7 @@ impl Application {
                     pool: pool.clone(),
                     verify_token: config.whatsapp_verify_token.clone(),
                     app_secret: config.whatsapp_app_secret.clone(),
-                    wake: Arc::new(Notify::new()),
+                    wake: wake.clone(),
                 },
                 config.webhook_max_body_bytes,
             ))
@@ -135,6 +154,34 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown_signal())
         .await
+    }
+}
+
+/// What background processing talks to, from the configuration.
+pub fn services(config: &Config) -> jobs::Services {
+    jobs::Services {
+        transport: transport(config),
+        ai: crate::ai::AiProvider::from_config(config),
+    }
+}
+
+/// The Graph API when a token is configured, else the sandbox.
+fn transport(config: &Config) -> jobs::Transport {
+    match &config.whatsapp_access_token {
+        None => jobs::Transport::Sandbox,
+        Some(token) => jobs::Transport::Graph(crate::whatsapp::GraphClient {
+            base_url: config.whatsapp_graph_url.clone(),
+            access_token: token.clone(),
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(15))
+                .build()
+                .expect("http client"),
+            retry_delays: vec![
+                Duration::from_millis(500),
+                Duration::from_secs(2),
+                Duration::from_secs(5),
+            ],
+        }),
     }
 }
 

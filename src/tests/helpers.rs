@@ -79,10 +79,14 @@ impl TestApp {
     }
 
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_on(fresh_db().await, tweak).await
+    }
+
+    /// Another server on an existing database (a restart, or a second instance).
+    pub async fn spawn_on(pool: PgPool, tweak: impl FnOnce(&mut Config)) -> Self {
         if std::env::var("LEPTOS_OUTPUT_NAME").is_err() {
             std::env::set_var("LEPTOS_OUTPUT_NAME", "consultor");
         }
-        let pool = fresh_db().await;
         let mut config = Config::from_lookup(|k| match k {
             "DATABASE_URL" => Some("postgres://unused".into()),
             "BIND_ADDR" => Some("127.0.0.1:0".into()),

@@ -3,7 +3,11 @@
 //! `make test` starts a throwaway cluster and sets it.
 
 mod accounts;
+mod ai_answers;
+mod conversation;
+mod graph_api;
 mod helpers;
+mod limits_and_reminders;
 mod metrics;
 mod pages;
 mod rls;

@@ -1,6 +1,7 @@
 //! Pure domain types: values that refuse bad input at construction, so the rest of the code
 //! can rely on them. No I/O here; everything compiles for the browser too.
 
+pub mod ai;
 pub mod bio;
 pub mod cpf;
 pub mod email;

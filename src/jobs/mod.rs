@@ -1,0 +1,12 @@
+//! Background work: the webhook queue's workers and the outbound sender.
+
+mod process;
+pub mod reminders;
+mod sender;
+mod worker;
+
+pub use process::{process_payload, Outcome};
+pub use sender::{send_pending, Transport};
+pub use worker::{
+    replay, run_once, spawn_scheduler, spawn_workers, Services, WorkerConfig, MAX_ATTEMPTS,
+};

@@ -1,0 +1,162 @@
+//! Webhook queue workers. Each claims one due event at a time with `FOR UPDATE SKIP LOCKED`
+//! (so any number of workers, in any number of server processes, share the queue without
+//! taking the same event), processes it inside a savepoint, and records the outcome on the
+//! claimed row in the same transaction: an event is either fully processed and marked, or
+//! untouched and retried. Events stored before a crash are simply still due after restart.
+
+use super::process::process_payload;
+use super::sender::{send_pending, Transport};
+
+use sqlx::{Connection, PgPool};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+/// Attempts before an event is left failed for inspection (`consultor webhooks replay`).
+pub const MAX_ATTEMPTS: i32 = 5;
+
+/// What processing talks to besides the database.
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub transport: Transport,
+    pub ai: crate::ai::AiProvider,
+}
+
+#[derive(Clone)]
+pub struct WorkerConfig {
+    pub workers: usize,
+    pub services: Services,
+    /// How long an idle worker sleeps when nothing wakes it.
+    pub idle_poll: Duration,
+}
+
+pub fn spawn_workers(pool: PgPool, wake: Arc<Notify>, config: WorkerConfig) {
+    for n in 0..config.workers {
+        let (pool, wake, config) = (pool.clone(), wake.clone(), config.clone());
+        tokio::spawn(async move {
+            loop {
+                match run_once(&pool, &config.services).await {
+                    Ok(true) => continue,
+                    Ok(false) => {
+                        let _ = tokio::time::timeout(config.idle_poll, wake.notified()).await;
+                    }
+                    Err(e) => {
+                        tracing::error!(worker = n, error = %e, "webhook worker failed");
+                        tokio::time::sleep(config.idle_poll).await;
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Backoff before attempt `n + 1`: 5 s, 30 s, 2 min, 10 min.
+fn backoff(attempts: i32) -> Duration {
+    match attempts {
+        ..=1 => Duration::from_secs(5),
+        2 => Duration::from_secs(30),
+        3 => Duration::from_secs(120),
+        _ => Duration::from_secs(600),
+    }
+}
+
+/// Processes one due event, if there is one, then sends what it queued. `Ok(true)` when an
+/// event was handled (there may be more).
+pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let claimed: Option<(Uuid, serde_json::Value, i32)> = sqlx::query_as(
+        "select id, payload, retry_count from webhook_events
+         where processed = false and next_attempt_at <= now()
+         order by received_at
+         limit 1
+         for update skip locked",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((id, payload, retries)) = claimed else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+
+    let mut savepoint = tx.begin().await?;
+    match process_payload(&mut savepoint, &payload, &services.ai).await {
+        Ok(outcome) => {
+            savepoint.commit().await?;
+            sqlx::query(
+                "update webhook_events
+                    set processed = true, processed_at = now(), processing_error = $2
+                  where id = $1",
+            )
+            .bind(id)
+            .bind(outcome.note())
+            .execute(&mut *tx)
+            .await?;
+        }
+        Err(e) => {
+            savepoint.rollback().await?;
+            let attempts = retries + 1;
+            let next = (attempts < MAX_ATTEMPTS).then(|| backoff(attempts).as_secs_f64());
+            tracing::warn!(event = %id, attempts, error = %e, "webhook event failed");
+            sqlx::query(
+                "update webhook_events
+                    set retry_count = $2, processing_error = $3,
+                        next_attempt_at = case when $4::float8 is null then null
+                                               else now() + make_interval(secs => $4::float8) end
+                  where id = $1",
+            )
+            .bind(id)
+            .bind(attempts)
+            .bind(e.to_string())
+            .bind(next)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    send_pending(pool, &services.transport).await?;
+    Ok(true)
+}
+
+/// Every minute: queues due reminders and sends them.
+pub fn spawn_scheduler(pool: PgPool, services: Services, reminder_delay: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match super::reminders::queue_due(&pool, reminder_delay).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(reminders = n, "reminders queued");
+                    if let Err(e) = send_pending(&pool, &services.transport).await {
+                        tracing::warn!(error = %e, "sending reminders failed");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "reminder scheduling failed"),
+            }
+        }
+    });
+}
+
+/// Makes failed events (all, or the one given) due again and processes everything due.
+/// Returns (events made due again, events processed).
+pub async fn replay(
+    pool: &PgPool,
+    services: &Services,
+    id: Option<Uuid>,
+) -> Result<(u64, usize), sqlx::Error> {
+    let reset = sqlx::query(
+        "update webhook_events
+            set retry_count = 0, next_attempt_at = now(), processing_error = null
+          where not processed and next_attempt_at is null and ($1::uuid is null or id = $1)",
+    )
+    .bind(id)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    let mut processed = 0;
+    while run_once(pool, services).await? {
+        processed += 1;
+    }
+    Ok((reset, processed))
+}

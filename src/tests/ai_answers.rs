@@ -1,0 +1,208 @@
+//! AI answers through an OpenAI-compatible API: a fake provider on loopback.
+
+use super::conversation::{message_from, replies, send, SECRET};
+use super::helpers::{insert_consultant, TestApp};
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use consultor::config::Secret;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Clone)]
+struct FakeAi {
+    hits: Arc<AtomicUsize>,
+    reply: Arc<Mutex<(u16, String)>>,
+    last_request: Arc<Mutex<Option<Value>>>,
+}
+
+async fn completions(
+    State(ai): State<FakeAi>,
+    Json(body): Json<Value>,
+) -> (axum::http::StatusCode, Json<Value>) {
+    ai.hits.fetch_add(1, Ordering::SeqCst);
+    *ai.last_request.lock().unwrap() = Some(body);
+    let (status, text) = ai.reply.lock().unwrap().clone();
+    (
+        axum::http::StatusCode::from_u16(status).unwrap(),
+        Json(json!({
+            "id": "chatcmpl-1", "object": "chat.completion", "model": "fake-model",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 42, "total_tokens": 142}
+        })),
+    )
+}
+
+async fn fake_ai(status: u16, text: &str) -> (String, FakeAi) {
+    let ai = FakeAi {
+        hits: Arc::default(),
+        reply: Arc::new(Mutex::new((status, text.to_string()))),
+        last_request: Arc::default(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    let app = Router::new()
+        .route("/v1/chat/completions", post(completions))
+        .with_state(ai.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, ai)
+}
+
+async fn app_with_ai(url: &str) -> TestApp {
+    let url = url.to_string();
+    let app = TestApp::spawn_with(move |c| {
+        c.whatsapp_app_secret = Some(Secret::new(SECRET));
+        c.ai_base_url = Some(url);
+        c.ai_api_key = Some(Secret::new("chave-teste"));
+        c.ai_model = "fake-model".into();
+        c.ai_timeout_ms = 1500;
+    })
+    .await;
+    insert_consultant(&app.pool, "joana@exemplo.com", "Joana").await;
+    app
+}
+
+fn t(from: &str, id: &str, body: &str) -> Value {
+    message_from(from, id, json!({"type": "text", "text": {"body": body}}))
+}
+
+/// Runs the health-plan template to the end for one lead.
+async fn qualify(app: &TestApp, from: &str) {
+    for (i, body) in ["Oi", "Maria Souza", "2", "2", "1", "Campinas"]
+        .iter()
+        .enumerate()
+    {
+        send(app, t(from, &format!("wamid.{from}.{i}"), body)).await;
+    }
+}
+
+const GOOD: &str = "Olá, Maria! Anotei que você busca um plano para a família. A Joana vai te chamar com opções. \
+Valores, carências e coberturas dependem da operadora e do plano escolhido, conforme as regras da ANS.";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compliant_answer_is_sent_logged_and_cached() {
+    let (url, ai) = fake_ai(200, GOOD).await;
+    let app = app_with_ai(&url).await;
+    qualify(&app, "5521999990001").await;
+    assert_eq!(replies(&app).await.last().unwrap(), GOOD);
+    let req = ai.last_request.lock().unwrap().clone().unwrap();
+    assert_eq!(req["model"], "fake-model");
+    assert!(
+        req["messages"][1]["content"]
+            .as_str()
+            .unwrap()
+            .contains("perfil: Família"),
+        "{req}"
+    );
+
+    // A second lead with the same name and answers gives the same prompt: served from cache.
+    qualify(&app, "5521999990002").await;
+    assert_eq!(ai.hits.load(Ordering::SeqCst), 1);
+    let rows: Vec<(String, Option<i32>, bool, bool)> = sqlx::query_as(
+        "select model, tokens_used, was_cached, compliance_check_passed from ai_responses order by created_at",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("fake-model".to_string(), Some(142), false, true),
+            ("fake-model".to_string(), None, true, true),
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_non_compliant_answer_is_replaced_and_flagged() {
+    let (url, _ai) = fake_ai(
+        200,
+        "Ótima notícia: plano sem carência e com preço garantido!",
+    )
+    .await;
+    let app = app_with_ai(&url).await;
+    qualify(&app, "5521999990001").await;
+    let last = replies(&app).await.pop().unwrap();
+    assert!(
+        last.starts_with("Obrigado pelas respostas, Maria Souza! Joana vai analisar"),
+        "{last}"
+    );
+    let (response, passed, flags): (String, bool, Value) = sqlx::query_as(
+        "select response, compliance_check_passed, compliance_flags from ai_responses",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(
+        response.contains("sem carência"),
+        "the model's words are kept for audit"
+    );
+    assert!(!passed);
+    let codes: Vec<&str> = flags
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["preco_garantido", "promessa_carencia", "disclaimer_ausente"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_errors_fall_back_to_the_builtin_responder() {
+    let (url, _ai) = fake_ai(500, "erro").await;
+    let app = app_with_ai(&url).await;
+    qualify(&app, "5521999990001").await;
+    let last = replies(&app).await.pop().unwrap();
+    assert!(
+        last.starts_with("Obrigado, Maria! Anotei seu perfil"),
+        "{last}"
+    );
+    let model: String = sqlx::query_scalar("select model from ai_responses")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(model, "builtin");
+
+    // Nothing listening at all (a timeout or refused connection) also falls back.
+    let app = app_with_ai("http://127.0.0.1:9/v1").await;
+    qualify(&app, "5521999990003").await;
+    assert!(replies(&app)
+        .await
+        .pop()
+        .unwrap()
+        .starts_with("Obrigado, Maria!"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn later_questions_are_answered_unless_the_consultant_took_over() {
+    let (url, ai) = fake_ai(200, GOOD).await;
+    let app = app_with_ai(&url).await;
+    let lead = "5521999990001";
+    qualify(&app, lead).await;
+    let before = replies(&app).await.len();
+    send(
+        &app,
+        t(lead, "wamid.later.1", "Quanto custa para 4 pessoas?"),
+    )
+    .await;
+    assert_eq!(replies(&app).await.len(), before + 1);
+    let req = ai.last_request.lock().unwrap().clone().unwrap();
+    assert!(req["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .contains("Quanto custa para 4 pessoas?"));
+
+    // The consultant takes over: the bot stays quiet.
+    sqlx::query("update conversations set state = jsonb_set(state, '{handed_off}', 'true')")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    send(&app, t(lead, "wamid.later.2", "Alô?")).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(replies(&app).await.len(), before + 1);
+}

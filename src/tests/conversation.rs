@@ -1,0 +1,404 @@
+//! The WhatsApp loop end to end: signed webhooks in, the flow engine, replies out (sandbox
+//! transport), statuses, exactly-once delivery, crash safety and retries.
+
+use super::helpers::{insert_consultant, TestApp};
+use consultor::ai::AiProvider;
+use consultor::config::Secret;
+use consultor::jobs::{self, Services, Transport, MAX_ATTEMPTS};
+use consultor::webhooks::signature;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+pub(super) const SECRET: &str = "segredo-do-app";
+const CONSULTANT_NUMBER: &str = "5511912345678"; // insert_consultant's number, as Meta writes it
+const LEAD: &str = "5521999990001";
+
+pub(super) fn sandbox() -> Services {
+    Services {
+        transport: Transport::Sandbox,
+        ai: AiProvider::BuiltIn,
+    }
+}
+
+async fn app_with_workers(workers: usize) -> TestApp {
+    let app = TestApp::spawn_with(|c| {
+        c.whatsapp_app_secret = Some(Secret::new(SECRET));
+        c.webhook_workers = workers;
+    })
+    .await;
+    insert_consultant(&app.pool, "joana@exemplo.com", "Joana").await;
+    app
+}
+
+pub(super) fn envelope(value: Value) -> Value {
+    json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}]})
+}
+
+fn message(wamid: &str, body: Value) -> Value {
+    message_from(LEAD, wamid, body)
+}
+
+pub(super) fn message_from(from: &str, wamid: &str, body: Value) -> Value {
+    let mut m = json!({"from": from, "id": wamid, "timestamp": "1700000000"});
+    m.as_object_mut()
+        .unwrap()
+        .extend(body.as_object().unwrap().clone());
+    envelope(json!({
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": CONSULTANT_NUMBER, "phone_number_id": "1065"},
+        "contacts": [{"profile": {"name": "Maria Zap"}, "wa_id": from}],
+        "messages": [m]
+    }))
+}
+
+pub(super) fn text(wamid: &str, body: &str) -> Value {
+    message(wamid, json!({"type": "text", "text": {"body": body}}))
+}
+
+pub(super) fn button(wamid: &str, id: &str, title: &str) -> Value {
+    message(
+        wamid,
+        json!({"type": "interactive", "interactive": {"type": "button_reply", "button_reply": {"id": id, "title": title}}}),
+    )
+}
+
+pub(super) fn list(wamid: &str, id: &str, title: &str) -> Value {
+    message(
+        wamid,
+        json!({"type": "interactive", "interactive": {"type": "list_reply", "list_reply": {"id": id, "title": title}}}),
+    )
+}
+
+fn statuses(list: &[(&str, &str)]) -> Value {
+    let s: Vec<Value> = list
+        .iter()
+        .map(|(id, st)| {
+            let mut v = json!({"id": id, "status": st, "timestamp": "1700000001", "recipient_id": LEAD});
+            if *st == "failed" {
+                v["errors"] = json!([{"code": 131047, "title": "Re-engagement message", "message": "More than 24 hours have passed"}]);
+            }
+            v
+        })
+        .collect();
+    envelope(
+        json!({"metadata": {"display_phone_number": CONSULTANT_NUMBER, "phone_number_id": "1065"}, "statuses": s}),
+    )
+}
+
+pub(super) async fn post(app: &TestApp, payload: &Value) -> u16 {
+    let body = payload.to_string();
+    app.client
+        .post(app.url("/webhooks/whatsapp"))
+        .header("content-type", "application/json")
+        .header(
+            "x-hub-signature-256",
+            signature::sign(SECRET.as_bytes(), body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Waits until the queue is drained and nothing is left to send.
+pub(super) async fn settle(app: &TestApp) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (events, pending): (i64, i64) = sqlx::query_as(
+            "select (select count(*) from webhook_events where not processed and next_attempt_at is not null),
+                    (select count(*) from messages where status = 'pending')",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        if events == 0 && pending == 0 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "queue not drained: {events} events, {pending} pending"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+pub(super) async fn send(app: &TestApp, payload: Value) {
+    assert_eq!(post(app, &payload).await, 200);
+    settle(app).await;
+}
+
+/// Outbound message texts, oldest first.
+pub(super) async fn replies(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar(
+        "select m.content from messages m join messages i on i.id = m.reply_to
+          order by i.created_at, m.reply_seq",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_is_qualified_from_hello_to_completion() {
+    let app = app_with_workers(2).await;
+    send(
+        &app,
+        text(
+            "wamid.1",
+            "Olá! Vi seu perfil no Consultor e gostaria de atendimento. [ref:perfil]",
+        ),
+    )
+    .await;
+    assert_eq!(
+        replies(&app).await,
+        ["Olá! Sou o assistente virtual. Para começar, qual é o seu nome?"]
+    );
+
+    send(&app, text("wamid.2", "Maria Souza")).await;
+    send(&app, button("wamid.3", "familia", "Família")).await;
+    send(&app, list("wamid.4", "31_45", "31 a 45 anos")).await;
+    send(&app, text("wamid.5", "nao")).await; // typed label, no accent
+    send(&app, text("wamid.6", "Campinas")).await;
+
+    let all = replies(&app).await;
+    assert_eq!(all.len(), 7, "{all:#?}");
+    assert_eq!(
+        all[1],
+        "Prazer, Maria Souza! Você busca plano para:\n[Só eu] [Família] [Empresa (CNPJ)]"
+    );
+    assert!(
+        all[2].starts_with("Qual a faixa de idade do titular?\n1. Até 30 anos"),
+        "{}",
+        all[2]
+    );
+    assert_eq!(
+        all[5],
+        "Obrigado, Maria Souza! Já vou preparar as melhores opções para você."
+    );
+
+    let (name, profile, respostas, metadata): (String, String, Value, Value) =
+        sqlx::query_as("select name, profile_name, respostas, metadata from leads")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (name.as_str(), profile.as_str()),
+        ("Maria Souza", "Maria Zap")
+    );
+    assert_eq!(
+        respostas,
+        json!({"nome": "Maria Souza", "perfil": "familia", "idade": "31_45", "copart": "nao", "cidade": "Campinas"})
+    );
+    assert_eq!(metadata["source"], "perfil");
+    let (completed, has_completed_at): (bool, bool) =
+        sqlx::query_as("select is_completed, completed_at is not null from conversations")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(completed && has_completed_at);
+    // Every reply went out through the sandbox transport, with an id of its own.
+    let unsent: i64 = sqlx::query_scalar(
+        "select count(*) from messages where direction = 'outbound' and (status <> 'sent' or whatsapp_message_id not like 'sandbox.%')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(unsent, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_deliveries_of_one_message_yield_one_row_and_one_reply() {
+    let app = app_with_workers(4).await;
+    let payload = text("wamid.dup", "Oi");
+    // Fifty deliveries in flight at once, each on its own task.
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let (client, url, body) = (
+                app.client.clone(),
+                app.url("/webhooks/whatsapp"),
+                payload.to_string(),
+            );
+            tokio::spawn(async move {
+                let sig = signature::sign(SECRET.as_bytes(), body.as_bytes());
+                client
+                    .post(url)
+                    .header("content-type", "application/json")
+                    .header("x-hub-signature-256", sig)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    settle(&app).await;
+    let (events, inbound, outbound, leads, conversations): (i64, i64, i64, i64, i64) =
+        sqlx::query_as(
+            "select (select count(*) from webhook_events where processed),
+                (select count(*) from messages where direction = 'inbound'),
+                (select count(*) from messages where direction = 'outbound'),
+                (select count(*) from leads),
+                (select count(*) from conversations)",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        (events, inbound, outbound, leads, conversations),
+        (50, 1, 1, 1, 1)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statuses_arrive_out_of_order_and_twice_but_never_move_backwards() {
+    let app = app_with_workers(2).await;
+    send(&app, text("wamid.1", "Oi")).await;
+    let reply: String =
+        sqlx::query_scalar("select whatsapp_message_id from messages where direction = 'outbound'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    for st in ["read", "delivered", "read", "sent", "failed", "delivered"] {
+        send(&app, statuses(&[(reply.as_str(), st)])).await;
+    }
+    let (status, error): (String, Option<String>) =
+        sqlx::query_as("select status, error_message from messages where whatsapp_message_id = $1")
+            .bind(&reply)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), error), ("read", None));
+
+    // A message that fails before delivery records why.
+    send(&app, text("wamid.2", "Ana")).await;
+    let second: String = sqlx::query_scalar(
+        "select whatsapp_message_id from messages where direction = 'outbound' and whatsapp_message_id <> $1",
+    )
+    .bind(&reply)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    send(
+        &app,
+        statuses(&[(second.as_str(), "failed"), (second.as_str(), "delivered")]),
+    )
+    .await;
+    let (status, error): (String, Option<String>) =
+        sqlx::query_as("select status, error_message from messages where whatsapp_message_id = $1")
+            .bind(&second)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "failed");
+    assert_eq!(
+        error.as_deref(),
+        Some("131047: More than 24 hours have passed")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_to_an_unknown_number_are_marked_and_ignored() {
+    let app = app_with_workers(2).await;
+    let mut payload = text("wamid.1", "Oi");
+    payload["entry"][0]["changes"][0]["value"]["metadata"] =
+        json!({"display_phone_number": "5599988887777", "phone_number_id": "999"});
+    send(&app, payload).await;
+    let (processed, error): (bool, Option<String>) =
+        sqlx::query_as("select processed, processing_error from webhook_events")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(processed);
+    assert_eq!(
+        error.as_deref(),
+        Some("número de destino desconhecido: *********7777")
+    );
+    let rows: i64 =
+        sqlx::query_scalar("select (select count(*) from leads) + (select count(*) from messages)")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(rows, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_acknowledged_before_a_crash_is_processed_once_after_restart() {
+    // The first server acknowledges but never processes (as if it died right after the 200).
+    let first = app_with_workers(0).await;
+    assert_eq!(post(&first, &text("wamid.1", "Oi")).await, 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let unprocessed: i64 =
+        sqlx::query_scalar("select count(*) from webhook_events where not processed")
+            .fetch_one(&first.pool)
+            .await
+            .unwrap();
+    assert_eq!(unprocessed, 1);
+    // The restarted server (same database) picks it up.
+    let second = TestApp::spawn_on(first.pool.clone(), |c| c.webhook_workers = 2).await;
+    settle(&second).await;
+    assert_eq!(replies(&second).await.len(), 1);
+    let inbound: i64 =
+        sqlx::query_scalar("select count(*) from messages where direction = 'inbound'")
+            .fetch_one(&second.pool)
+            .await
+            .unwrap();
+    assert_eq!(inbound, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_are_retried_with_backoff_then_left_for_inspection() {
+    let app = app_with_workers(0).await;
+    // The consultant's own active flow is broken: processing cannot succeed.
+    sqlx::query(
+        "insert into flows (name, vertical, definition, created_by)
+         select 'Quebrado', 'health_plans', '{\"etapas\": [{\"id\": \"a\", \"tipo\": \"texto\", \"pergunta\": \"?\", \"proxima\": \"x\"}]}', id
+         from consultants",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
+
+    for attempt in 1..=MAX_ATTEMPTS {
+        assert!(jobs::run_once(&app.pool, &sandbox()).await.unwrap());
+        let (retries, error, delay): (i32, String, Option<f64>) = sqlx::query_as(
+            "select retry_count, processing_error, extract(epoch from next_attempt_at - now())::float8 from webhook_events",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(retries, attempt);
+        assert!(error.contains("inválido"), "{error}");
+        if attempt < MAX_ATTEMPTS {
+            assert!(
+                delay.unwrap() > 1.0,
+                "attempt {attempt} waits before the next"
+            );
+            // Not due yet: nothing to claim.
+            assert!(!jobs::run_once(&app.pool, &sandbox()).await.unwrap());
+            sqlx::query("update webhook_events set next_attempt_at = now()")
+                .execute(&app.pool)
+                .await
+                .unwrap();
+        } else {
+            assert_eq!(delay, None, "given up: left for inspection");
+        }
+    }
+    // Each failed attempt rolled back everything it did.
+    let rows: i64 = sqlx::query_scalar(
+        "select (select count(*) from leads) + (select count(*) from messages) + (select count(*) from conversations)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows, 0);
+}

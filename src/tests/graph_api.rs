@@ -1,0 +1,202 @@
+//! Outbound messages through a fake WhatsApp Graph API on loopback.
+
+use super::conversation::{post, sandbox, text};
+use super::helpers::{insert_consultant, TestApp};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post as post_route;
+use axum::{Json, Router};
+use consultor::ai::AiProvider;
+use consultor::config::Secret;
+use consultor::jobs::{self, Services, Transport};
+use consultor::whatsapp::GraphClient;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Answers each request with the next scripted status (200 after the script runs out).
+#[derive(Clone, Default)]
+struct FakeGraph {
+    script: Arc<Mutex<Vec<u16>>>,
+    requests: Arc<Mutex<Vec<(String, String, Value)>>>,
+}
+
+async fn messages(
+    State(g): State<FakeGraph>,
+    Path(phone_number_id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let n = {
+        let mut r = g.requests.lock().unwrap();
+        r.push((phone_number_id, auth, body));
+        r.len()
+    };
+    let status = {
+        let mut s = g.script.lock().unwrap();
+        if s.is_empty() {
+            200
+        } else {
+            s.remove(0)
+        }
+    };
+    let reply = if status == 200 {
+        json!({"messaging_product": "whatsapp", "contacts": [{"input": "x", "wa_id": "x"}], "messages": [{"id": format!("wamid.OUT.{n}")}]})
+    } else {
+        json!({"error": {"message": format!("erro {status}"), "type": "OAuthException", "code": 100}})
+    };
+    (StatusCode::from_u16(status).unwrap(), Json(reply))
+}
+
+async fn fake_graph(script: Vec<u16>) -> (String, FakeGraph) {
+    let g = FakeGraph {
+        script: Arc::new(Mutex::new(script)),
+        ..Default::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v21.0", listener.local_addr().unwrap());
+    let app = Router::new()
+        .route("/v21.0/{phone_number_id}/messages", post_route(messages))
+        .with_state(g.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, g)
+}
+
+fn graph(url: &str) -> Services {
+    Services {
+        transport: Transport::Graph(GraphClient {
+            base_url: url.into(),
+            access_token: Secret::new("token-graph"),
+            client: reqwest::Client::new(),
+            retry_delays: vec![Duration::from_millis(10), Duration::from_millis(20)],
+        }),
+        ai: AiProvider::BuiltIn,
+    }
+}
+
+/// A server that stores events but does not process them; the test drives processing.
+async fn app(phone_number_id: Option<&str>) -> TestApp {
+    let app = TestApp::spawn_with(|c| {
+        c.whatsapp_app_secret = Some(Secret::new(super::conversation::SECRET));
+        c.webhook_workers = 0;
+    })
+    .await;
+    insert_consultant(&app.pool, "joana@exemplo.com", "Joana").await;
+    sqlx::query("update consultants set whatsapp_phone_number_id = $1")
+        .bind(phone_number_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app
+}
+
+async fn outbound(app: &TestApp) -> Vec<(String, Option<String>, Option<String>)> {
+    sqlx::query_as("select status, whatsapp_message_id, error_message from messages where direction = 'outbound' order by created_at, reply_seq")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_go_out_through_the_graph_api() {
+    let (url, g) = fake_graph(vec![]).await;
+    let app = app(Some("1065")).await;
+    assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
+    assert!(jobs::run_once(&app.pool, &graph(&url)).await.unwrap());
+    assert_eq!(
+        outbound(&app).await,
+        [("sent".into(), Some("wamid.OUT.1".into()), None)]
+    );
+    assert_eq!(post(&app, &text("wamid.2", "Maria")).await, 200);
+    assert!(jobs::run_once(&app.pool, &graph(&url)).await.unwrap());
+
+    let requests = g.requests.lock().unwrap().clone();
+    assert_eq!(requests.len(), 2);
+    let (pnid, auth, first) = &requests[0];
+    assert_eq!(
+        (pnid.as_str(), auth.as_str()),
+        ("1065", "Bearer token-graph")
+    );
+    assert_eq!(first["to"], "5521999990001");
+    assert_eq!(first["type"], "text");
+    let second = &requests[1].2;
+    assert_eq!(second["type"], "interactive");
+    assert_eq!(second["interactive"]["type"], "button");
+    assert_eq!(
+        second["interactive"]["action"]["buttons"][1]["reply"]["id"],
+        "familia"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_and_server_errors_are_retried_and_sent_once() {
+    let (url, g) = fake_graph(vec![429, 503]).await;
+    let app = app(Some("1065")).await;
+    assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
+    jobs::run_once(&app.pool, &graph(&url)).await.unwrap();
+    assert_eq!(g.requests.lock().unwrap().len(), 3);
+    assert_eq!(
+        outbound(&app).await,
+        [("sent".into(), Some("wamid.OUT.3".into()), None)]
+    );
+    // Nothing is pending, so no later run sends it again.
+    jobs::send_pending(&app.pool, &graph(&url).transport)
+        .await
+        .unwrap();
+    assert_eq!(g.requests.lock().unwrap().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn permanent_errors_are_recorded_on_the_message() {
+    let (url, g) = fake_graph(vec![400]).await;
+    let app = app(Some("1065")).await;
+    assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
+    jobs::run_once(&app.pool, &graph(&url)).await.unwrap();
+    assert_eq!(g.requests.lock().unwrap().len(), 1, "a 400 is not retried");
+    assert_eq!(
+        outbound(&app).await,
+        [(
+            "failed".into(),
+            None,
+            Some("400 Bad Request: erro 400".into())
+        )]
+    );
+
+    // Retries run out: the last error is kept.
+    let (url, _) = fake_graph(vec![500, 500, 500]).await;
+    assert_eq!(post(&app, &text("wamid.2", "Maria")).await, 200);
+    jobs::run_once(&app.pool, &graph(&url)).await.unwrap();
+    let last = outbound(&app).await.pop().unwrap();
+    assert_eq!(
+        last,
+        (
+            "failed".into(),
+            None,
+            Some("500 Internal Server Error: erro 500".into())
+        )
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consultant_without_a_business_number_gets_a_clear_failure() {
+    let (url, g) = fake_graph(vec![]).await;
+    let app = app(None).await;
+    assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
+    jobs::run_once(&app.pool, &graph(&url)).await.unwrap();
+    assert!(g.requests.lock().unwrap().is_empty());
+    let (status, _, error) = outbound(&app).await.pop().unwrap();
+    assert_eq!(status, "failed");
+    assert_eq!(
+        error.as_deref(),
+        Some("o consultor não tem um número do WhatsApp Business configurado")
+    );
+    // The sandbox (no token) still works for the same consultant.
+    assert_eq!(post(&app, &text("wamid.2", "Maria")).await, 200);
+    jobs::run_once(&app.pool, &sandbox()).await.unwrap();
+    assert_eq!(outbound(&app).await.pop().unwrap().0, "sent");
+}

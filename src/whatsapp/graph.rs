@@ -1,0 +1,138 @@
+//! Sending through the Graph API: `POST {base}/{phone_number_id}/messages`.
+//!
+//! 429 and 5xx answers mean the message was not accepted, so they are retried with backoff.
+//! A timeout or dropped connection is ambiguous (Meta may have accepted it): it is never
+//! retried, so a lead never gets the same message twice.
+
+use app::domain::flow::Outgoing;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct GraphClient {
+    pub base_url: String,
+    pub access_token: crate::config::Secret,
+    pub client: reqwest::Client,
+    /// Waits before each retry of a 429/5xx; its length is the number of retries.
+    pub retry_delays: Vec<Duration>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SendError {
+    /// Refused for good (bad number, outside the 24-hour window, bad token...).
+    #[error("{0}")]
+    Permanent(String),
+    /// Still failing after every retry.
+    #[error("{0}")]
+    Exhausted(String),
+    /// No answer: it may or may not have been delivered, and is not sent again.
+    #[error("{0}")]
+    Unknown(String),
+}
+
+/// The request body for one message to `to` (digits only, as Meta wants them).
+pub fn body(to: &str, message: &Outgoing) -> Value {
+    let base = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": to});
+    let specific = match message {
+        Outgoing::Text { body } => {
+            json!({"type": "text", "text": {"preview_url": false, "body": body}})
+        }
+        Outgoing::Buttons { body, buttons } => json!({
+            "type": "interactive",
+            "interactive": {
+                "type": "button",
+                "body": {"text": body},
+                "action": {"buttons": buttons.iter().map(|b| json!({
+                    "type": "reply", "reply": {"id": b.id, "title": b.title}
+                })).collect::<Vec<_>>()}
+            }
+        }),
+        Outgoing::List { body, button, rows } => json!({
+            "type": "interactive",
+            "interactive": {
+                "type": "list",
+                "body": {"text": body},
+                "action": {"button": button, "sections": [{"title": "Opções", "rows": rows.iter().map(|r| {
+                    let mut row = json!({"id": r.id, "title": r.title});
+                    if let Some(d) = &r.description { row["description"] = json!(d); }
+                    row
+                }).collect::<Vec<_>>()}]}
+            }
+        }),
+    };
+    let mut out = base;
+    if let (Some(o), Some(s)) = (out.as_object_mut(), specific.as_object()) {
+        o.extend(s.clone());
+    }
+    out
+}
+
+/// An image with an optional caption (comparison images, profile cards).
+pub fn image_body(to: &str, link: &str, caption: Option<&str>) -> Value {
+    let mut image = json!({"link": link});
+    if let Some(c) = caption {
+        image["caption"] = json!(c);
+    }
+    json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "image", "image": image})
+}
+
+impl GraphClient {
+    /// Sends one request body; returns the WhatsApp message id.
+    pub async fn send(&self, phone_number_id: &str, body: &Value) -> Result<String, SendError> {
+        let url = format!(
+            "{}/{}/messages",
+            self.base_url.trim_end_matches('/'),
+            phone_number_id
+        );
+        let mut attempt = 0;
+        loop {
+            let res = self
+                .client
+                .post(&url)
+                .bearer_auth(self.access_token.expose())
+                .json(body)
+                .send()
+                .await
+                .map_err(|e| SendError::Unknown(format!("sem resposta da API do WhatsApp: {e}")))?;
+            let status = res.status();
+            let payload: Value = res.json().await.unwrap_or(Value::Null);
+            if status.is_success() {
+                return payload["messages"][0]["id"]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| SendError::Unknown("resposta sem id de mensagem".into()));
+            }
+            let detail = payload["error"]["message"]
+                .as_str()
+                .map(|m| format!("{status}: {m}"))
+                .unwrap_or_else(|| status.to_string());
+            let transient = status.as_u16() == 429 || status.is_server_error();
+            if !transient {
+                return Err(SendError::Permanent(detail));
+            }
+            match self.retry_delays.get(attempt) {
+                Some(delay) => {
+                    tokio::time::sleep(*delay).await;
+                    attempt += 1;
+                }
+                None => return Err(SendError::Exhausted(detail)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::flow::Outgoing;
+
+    #[test]
+    fn builds_cloud_api_bodies() {
+        let b = body("5521999990001", &Outgoing::Text { body: "Oi".into() });
+        assert_eq!(b["type"], "text");
+        assert_eq!(b["text"]["body"], "Oi");
+        assert_eq!(b["to"], "5521999990001");
+        let img = image_body("55", "https://x/y.png", Some("Comparativo"));
+        assert_eq!(img["image"]["caption"], "Comparativo");
+    }
+}

@@ -1,0 +1,5 @@
+//! The WhatsApp Cloud (Graph) API client.
+
+mod graph;
+
+pub use graph::{body as graph_body, image_body, GraphClient, SendError};
