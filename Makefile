@@ -22,7 +22,7 @@ export LEPTOS_OUTPUT_NAME := consultor
 export LEPTOS_SITE_ROOT := target/site
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test deps test-deps lint unit e2e build db-up db-down test-db-up test-db-down
+.PHONY: run test bench deps test-deps lint unit e2e build db-up db-down test-db-up test-db-down
 
 # Starts (initdb on first use) a private PostgreSQL cluster in $(1) on port $(2), with a
 # superuser "consultor" and a database "consultor", reachable only on 127.0.0.1; $(3) adds
@@ -65,6 +65,13 @@ test: deps test-deps lint
 # cargo-leptos builds the server with exactly these flags in debug mode; giving clippy and
 # the tests the same ones lets all three share one set of compiled dependencies.
 LEPTOS_DEV_RUSTFLAGS := --cfg erase_components
+
+## bench: webhook ack latency and end-to-end rate beside PostgreSQL's own insert rate.
+bench: deps
+	@$(MAKE) --no-print-directory test-db-up
+	@trap '$(MAKE) --no-print-directory test-db-down' EXIT; \
+	  BENCH_DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(TEST_PG_PORT)/consultor}" \
+	  RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo bench --bench webhooks
 
 lint:
 	cargo fmt --all --check

@@ -14,6 +14,8 @@ pub struct Settings {
     pub whatsapp: String,
     pub vertical: String,
     pub slug: String,
+    /// The WhatsApp Business number's id in the Cloud API (empty: not configured).
+    pub phone_number_id: String,
     pub profile_image_url: Option<String>,
     /// The absolute address of the public profile.
     pub public_link: String,
@@ -35,10 +37,12 @@ pub async fn get_settings() -> Result<Settings, AppError> {
         whatsapp_number: String,
         vertical: String,
         slug: String,
+        whatsapp_phone_number_id: Option<String>,
         profile_image_url: Option<String>,
     }
     let row: Row = sqlx::query_as(
-        "select name, email, bio, crm_number, whatsapp_number, vertical, slug, profile_image_url
+        "select name, email, bio, crm_number, whatsapp_number, vertical, slug,
+                whatsapp_phone_number_id, profile_image_url
          from consultants where id = $1",
     )
     .bind(id)
@@ -62,11 +66,15 @@ pub async fn get_settings() -> Result<Settings, AppError> {
         whatsapp,
         vertical: row.vertical,
         slug: row.slug,
+        phone_number_id: row.whatsapp_phone_number_id.unwrap_or_default(),
         profile_image_url: row.profile_image_url,
     })
 }
 
 #[server(prefix = "/api", endpoint = "salvar-configuracoes")]
+// One argument per form field, because ActionForm posts them flat. `allow`, not `expect`:
+// #[server] copies attributes onto generated items where the lint does not fire.
+#[allow(clippy::too_many_arguments)]
 pub async fn update_settings(
     csrf: String,
     name: String,
@@ -75,6 +83,7 @@ pub async fn update_settings(
     whatsapp: String,
     vertical: String,
     slug: String,
+    phone_number_id: String,
 ) -> Result<(), AppError> {
     let values = vec![
         ("name", name.clone()),
@@ -83,22 +92,38 @@ pub async fn update_settings(
         ("whatsapp", whatsapp.clone()),
         ("vertical", vertical.clone()),
         ("slug", slug.clone()),
+        ("phone_number_id", phone_number_id.clone()),
     ];
-    let result = update_inner(csrf, name, bio, crm_number, whatsapp, vertical, slug).await;
+    let form = SettingsForm {
+        name,
+        bio,
+        crm_number,
+        whatsapp,
+        vertical,
+        slug,
+        phone_number_id,
+    };
+    let result = update_inner(csrf, form).await;
     crate::server::flash::remember("settings", values, "Configurações salvas.", result).await
 }
 
+/// The settings form as submitted, before validation.
 #[cfg(feature = "ssr")]
-async fn update_inner(
-    csrf: String,
+struct SettingsForm {
     name: String,
     bio: String,
     crm_number: String,
     whatsapp: String,
     vertical: String,
     slug: String,
-) -> Result<(), AppError> {
-    use crate::domain::{Bio, PersonName, PhoneBr, RegistrationNumber, Slug, Vertical};
+    phone_number_id: String,
+}
+
+#[cfg(feature = "ssr")]
+async fn update_inner(csrf: String, f: SettingsForm) -> Result<(), AppError> {
+    use crate::domain::{
+        Bio, PersonName, PhoneBr, RegistrationNumber, Slug, Vertical, WaPhoneNumberId,
+    };
     use crate::error::FieldErrors;
     use crate::server::request_meta::RequestMeta;
     use crate::server::{app_state, audit, auth, csrf as csrf_check, db};
@@ -107,15 +132,19 @@ async fn update_inner(
     let session = auth::session().await?;
     csrf_check::verify(&session, &csrf).await?;
     let mut errors = FieldErrors::default();
-    let name = errors.check("name", PersonName::parse(&name));
-    let bio = errors.check("bio", Bio::parse(&bio));
-    let crm = errors.check("crm_number", RegistrationNumber::parse(&crm_number));
-    let whatsapp = errors.check("whatsapp", PhoneBr::parse(&whatsapp));
-    let vertical = errors.check("vertical", Vertical::parse(&vertical));
-    let slug = errors.check("slug", Slug::parse(&slug));
+    let name = errors.check("name", PersonName::parse(&f.name));
+    let bio = errors.check("bio", Bio::parse(&f.bio));
+    let crm = errors.check("crm_number", RegistrationNumber::parse(&f.crm_number));
+    let whatsapp = errors.check("whatsapp", PhoneBr::parse(&f.whatsapp));
+    let vertical = errors.check("vertical", Vertical::parse(&f.vertical));
+    let slug = errors.check("slug", Slug::parse(&f.slug));
+    let pnid = errors.check(
+        "phone_number_id",
+        WaPhoneNumberId::parse(&f.phone_number_id),
+    );
     errors.into_result()?;
-    let (Some(name), Some(bio), Some(crm), Some(whatsapp), Some(vertical), Some(slug)) =
-        (name, bio, crm, whatsapp, vertical, slug)
+    let (Some(name), Some(bio), Some(crm), Some(whatsapp), Some(vertical), Some(slug), Some(pnid)) =
+        (name, bio, crm, whatsapp, vertical, slug, pnid)
     else {
         return Err(AppError::Internal);
     };
@@ -124,7 +153,8 @@ async fn update_inner(
     let mut tx = db::tenant_tx(&state.pool, id).await?;
     let updated = sqlx::query(
         "update consultants
-            set name = $2, bio = $3, crm_number = $4, whatsapp_number = $5, vertical = $6, slug = $7
+            set name = $2, bio = $3, crm_number = $4, whatsapp_number = $5, vertical = $6, slug = $7,
+                whatsapp_phone_number_id = $8
           where id = $1",
     )
     .bind(id)
@@ -134,6 +164,7 @@ async fn update_inner(
     .bind(whatsapp.as_str())
     .bind(vertical.as_str())
     .bind(slug.as_str())
+    .bind(pnid.as_ref().map(|p| p.as_str()))
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() != 1 {

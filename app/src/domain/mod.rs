@@ -15,6 +15,7 @@ pub mod slug;
 pub mod time;
 pub mod validators;
 pub mod vertical;
+pub mod wa_phone_number_id;
 
 pub use bio::Bio;
 pub use cpf::Cpf;
@@ -26,3 +27,4 @@ pub use phone::PhoneBr;
 pub use registration::RegistrationNumber;
 pub use slug::Slug;
 pub use vertical::Vertical;
+pub use wa_phone_number_id::WaPhoneNumberId;

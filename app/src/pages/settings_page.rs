@@ -59,6 +59,7 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
     let whatsapp = typed("whatsapp", &settings.whatsapp);
     let vertical = typed("vertical", &settings.vertical);
     let slug = typed("slug", &settings.slug);
+    let phone_number_id = typed("phone_number_id", &settings.phone_number_id);
     let stored_success = st.feedback.as_ref().and_then(|f| f.success.clone());
     let success = Signal::derive(move || match action.value().get() {
         Some(Ok(())) => Some("Configurações salvas.".to_string()),
@@ -98,6 +99,9 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
                     selected=vertical errors/>
                 <TextField label="Endereço do perfil" name="slug" value=slug required=true
                     hint="Letras sem acento, números e hífens." errors/>
+                <TextField label="ID do número no WhatsApp Business (opcional)" name="phone_number_id"
+                    value=phone_number_id inputmode="numeric"
+                    hint="No painel da Meta: WhatsApp › Configuração da API › Identificação do número de telefone." errors/>
                 <p class="hint">"Seu link público: "
                     <a href=settings.public_link.clone()>{settings.public_link.clone()}</a>
                 </p>

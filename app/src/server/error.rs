@@ -27,6 +27,10 @@ pub fn unique_violation_field(err: &sqlx::Error) -> Option<FieldError> {
     let (field, message) = match db.constraint()? {
         "consultants_email_key" => ("email", "Já existe uma conta com este e-mail."),
         "consultants_slug_key" => ("slug", "Este endereço já está em uso. Escolha outro."),
+        "idx_consultants_phone_number_id" => (
+            "phone_number_id",
+            "Este ID de número já está ligado a outra conta.",
+        ),
         _ => return None,
     };
     Some(FieldError {
