@@ -44,9 +44,8 @@ test('pages fit a phone screen', async ({ page }, testInfo) => {
   await signup(page, testInfo, 'Tiago Nunes', uniqueEmail(testInfo, 'celular'));
   for (const path of ['/painel', '/configuracoes', '/entrar', '/cadastro']) {
     await page.goto(path);
-    const box = await page.locator('body').boundingBox();
-    const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth).catch(() => 0);
-    expect(box?.width ?? 0).toBeLessThanOrEqual(360);
+    // Playwright evaluates in its own world, so this works with the page's JavaScript off too.
+    const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
     expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
   }
 });

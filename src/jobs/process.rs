@@ -3,7 +3,7 @@
 //! privileged path: this is system work, not one consultant's request.
 
 use crate::ai::AiProvider;
-use crate::webhooks::payload::{Content, InboundMessage, Payload, StatusUpdate};
+use crate::webhooks::payload::{InboundMessage, Payload, StatusUpdate};
 use app::domain::ai::AnswerContext;
 use app::domain::flow::{self, ConversationState, Effect, Inbound, Outgoing};
 use app::domain::phone::mask_phone;
@@ -124,7 +124,7 @@ fn attribution(m: &InboundMessage) -> serde_json::Value {
         });
     }
     match &m.content {
-        Content::Text(t) => match ref_code(t) {
+        Inbound::Text(t) => match ref_code(t) {
             Some(code) => serde_json::json!({ "source": code }),
             None => serde_json::json!({}),
         },
@@ -202,9 +202,9 @@ async fn handle_message(
     };
 
     let (content, message_type) = match &m.content {
-        Content::Text(t) => (t.clone(), "text"),
-        Content::Reply { title, .. } => (title.clone(), "button"),
-        Content::Unsupported { description } => (description.clone(), "text"),
+        Inbound::Text(t) => (t.clone(), "text"),
+        Inbound::Reply { title, .. } => (title.clone(), "button"),
+        Inbound::Unsupported { description } => (description.clone(), "text"),
     };
     // The exactly-once gate: a WhatsApp message id is stored once, whoever delivers it and
     // however often. Only the transaction that stored it goes on to reply.
@@ -262,17 +262,7 @@ async fn handle_message(
     } else if is_new {
         flow::start(&def, now)
     } else {
-        let inbound = match &m.content {
-            Content::Text(t) => Inbound::Text(t.clone()),
-            Content::Reply { id, title } => Inbound::Reply {
-                id: id.clone(),
-                title: title.clone(),
-            },
-            Content::Unsupported { description } => Inbound::Unsupported {
-                description: description.clone(),
-            },
-        };
-        flow::handle(&def, state, &inbound, now)
+        flow::handle(&def, state, &m.content, now)
     };
 
     for effect in &result.effects {
@@ -324,7 +314,7 @@ async fn handle_message(
         .iter()
         .any(|e| matches!(e, Effect::Completed { .. }));
     let later_question = match &m.content {
-        Content::Text(t)
+        Inbound::Text(t)
             if !is_new
                 && result.state.completed
                 && !result.state.handed_off

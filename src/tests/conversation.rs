@@ -20,7 +20,7 @@ pub(super) fn sandbox() -> Services {
     }
 }
 
-async fn app_with_workers(workers: usize) -> TestApp {
+pub(super) async fn app_with_workers(workers: usize) -> TestApp {
     let app = TestApp::spawn_with(|c| {
         c.whatsapp_app_secret = Some(Secret::new(SECRET));
         c.webhook_workers = workers;

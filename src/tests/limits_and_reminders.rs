@@ -1,20 +1,13 @@
 //! Plan limits, the one-time reminder, and replaying failed events.
 
-use super::conversation::{message_from, replies, sandbox, send, SECRET};
-use super::helpers::{insert_consultant, TestApp};
-use consultor::config::Secret;
+use super::conversation::{message_from, replies, sandbox, send};
+use super::helpers::TestApp;
 use consultor::jobs::{self, reminders};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 async fn app(workers: usize) -> TestApp {
-    let app = TestApp::spawn_with(|c| {
-        c.whatsapp_app_secret = Some(Secret::new(SECRET));
-        c.webhook_workers = workers;
-    })
-    .await;
-    insert_consultant(&app.pool, "joana@exemplo.com", "Joana Conceição").await;
-    app
+    super::conversation::app_with_workers(workers).await
 }
 
 fn hi(from: &str, id: &str) -> Value {

@@ -201,6 +201,18 @@ fn insert_for_a(table: &str, rows: &[(&str, Uuid)]) -> (String, Uuid) {
     }
 }
 
+/// A row as JSON text, read on the privileged path.
+async fn row_json(pool: &PgPool, table: &str, id: Uuid) -> String {
+    sqlx::query_scalar(&format!(
+        "select row_to_json(t)::text from {table} t where {} = $1",
+        key_column(table)
+    ))
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
 async fn row_count(pool: &PgPool, table: &str) -> i64 {
     sqlx::query_scalar(&format!("select count(*) from {table}"))
         .fetch_one(pool)
@@ -214,21 +226,10 @@ async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
     let a = insert_consultant(&pool, "a@exemplo.com", "Ana").await;
     let b = insert_consultant(&pool, "b@exemplo.com", "Bia").await;
     let rows = seed_tenant(&pool, a).await;
-    let snapshot: Vec<String> = {
-        let mut v = Vec::new();
-        for (table, id) in &rows {
-            let row: String = sqlx::query_scalar(&format!(
-                "select row_to_json(t)::text from {table} t where {} = $1",
-                key_column(table)
-            ))
-            .bind(id)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-            v.push(row);
-        }
-        v
-    };
+    let mut snapshot = Vec::new();
+    for (table, id) in &rows {
+        snapshot.push(row_json(&pool, table, *id).await);
+    }
     let counts_before: Vec<i64> = {
         let mut v = Vec::new();
         for t in TENANT_TABLES {
@@ -299,15 +300,11 @@ async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
 
     // Nothing of A's changed, and no row was added anywhere.
     for ((table, id), before) in rows.iter().zip(&snapshot) {
-        let after: String = sqlx::query_scalar(&format!(
-            "select row_to_json(t)::text from {table} t where {} = $1",
-            key_column(table)
-        ))
-        .bind(id)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-        assert_eq!(&after, before, "{table} row changed");
+        assert_eq!(
+            &row_json(&pool, table, *id).await,
+            before,
+            "{table} row changed"
+        );
     }
     for (t, before) in TENANT_TABLES.iter().zip(&counts_before) {
         assert_eq!(row_count(&pool, t).await, *before, "{t} row count changed");

@@ -148,20 +148,8 @@ pub struct StatusError {
     pub message: Option<String>,
 }
 
-/// What the lead sent, reduced to what the conversation needs.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Content {
-    Text(String),
-    /// Reply button, list row or template quick reply: (id, title).
-    Reply {
-        id: String,
-        title: String,
-    },
-    /// Anything else, with a readable description for the history.
-    Unsupported {
-        description: String,
-    },
-}
+/// What the lead sent is the flow engine's own input type: the parser speaks its language.
+pub use app::domain::flow::Inbound as Content;
 
 /// One inbound message with its routing and contact details.
 #[derive(Debug, Clone, PartialEq)]
