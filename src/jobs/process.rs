@@ -450,6 +450,7 @@ async fn queue_replies(
             Outgoing::Text { .. } => "text",
             Outgoing::Buttons { .. } => "button",
             Outgoing::List { .. } => "list",
+            Outgoing::Image { .. } => "image",
         };
         sqlx::query(
             "insert into messages (conversation_id, direction, content, message_type, status, reply_to, reply_seq, payload)

@@ -32,6 +32,9 @@ pub enum SendError {
 
 /// The request body for one message to `to` (digits only, as Meta wants them).
 pub fn body(to: &str, message: &Outgoing) -> Value {
+    if let Outgoing::Image { link, caption } = message {
+        return image_body(to, link, caption.as_deref());
+    }
     let base = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": to});
     let specific = match message {
         Outgoing::Text { body } => {
@@ -59,6 +62,7 @@ pub fn body(to: &str, message: &Outgoing) -> Value {
                 }).collect::<Vec<_>>()}]}
             }
         }),
+        Outgoing::Image { .. } => unreachable!("handled above"),
     };
     let mut out = base;
     if let (Some(o), Some(s)) = (out.as_object_mut(), specific.as_object()) {
@@ -132,7 +136,15 @@ mod tests {
         assert_eq!(b["type"], "text");
         assert_eq!(b["text"]["body"], "Oi");
         assert_eq!(b["to"], "5521999990001");
-        let img = image_body("55", "https://x/y.png", Some("Comparativo"));
+        let img = body(
+            "55",
+            &Outgoing::Image {
+                link: "https://x/y.png".into(),
+                caption: Some("Comparativo".into()),
+            },
+        );
+        assert_eq!(img["type"], "image");
+        assert_eq!(img["image"]["link"], "https://x/y.png");
         assert_eq!(img["image"]["caption"], "Comparativo");
     }
 }

@@ -71,6 +71,11 @@ pub enum Outgoing {
         button: String,
         rows: Vec<ListRow>,
     },
+    /// An image by URL (comparison images, profile cards), with an optional caption.
+    Image {
+        link: String,
+        caption: Option<String>,
+    },
 }
 
 impl Outgoing {
@@ -90,6 +95,7 @@ impl Outgoing {
                     .collect();
                 format!("{body}\n{}", titles.join("\n"))
             }
+            Outgoing::Image { caption, .. } => caption.clone().unwrap_or_else(|| "[imagem]".into()),
         }
     }
 }
