@@ -11,6 +11,8 @@ async fn app() -> TestApp {
         c.whatsapp_verify_token = Some(Secret::new("token-de-verificacao"));
         c.whatsapp_app_secret = Some(Secret::new(SECRET));
         c.webhook_max_body_bytes = 64 * 1024;
+        // Intake only: what is stored must stay as stored (processing has its own tests).
+        c.webhook_workers = 0;
     })
     .await
 }
