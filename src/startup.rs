@@ -206,7 +206,8 @@ async fn healthz(State(state): State<AppState>) -> StatusCode {
 }
 
 /// Periodic upkeep: keeps the analytics views fresh (the seed asked for pg_cron; this needs
-/// no extension) and deletes expired sessions, which the store otherwise keeps forever.
+/// no extension), applies the retention rules, and deletes expired sessions, which the store
+/// otherwise keeps forever.
 fn spawn_maintenance(pool: PgPool, every: Duration) {
     tokio::spawn(async move {
         let store = PostgresStore::new(pool.clone());
@@ -215,6 +216,16 @@ fn spawn_maintenance(pool: PgPool, every: Duration) {
             tick.tick().await;
             if let Err(e) = sqlx::query("select refresh_metrics()").execute(&pool).await {
                 tracing::warn!(error = %e, "metrics refresh failed");
+            }
+            match sqlx::query_as::<_, (i64, i64, i64)>("select * from apply_retention()")
+                .fetch_one(&pool)
+                .await
+            {
+                Ok((0, 0, 0)) => {}
+                Ok((events, ips, accounts)) => {
+                    tracing::info!(events, ips, accounts, "retention applied")
+                }
+                Err(e) => tracing::warn!(error = %e, "retention failed"),
             }
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "expired session cleanup failed");

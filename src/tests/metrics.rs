@@ -201,3 +201,96 @@ async fn generate_slug_folds_accents_and_numbers_collisions() {
     insert_consultant(&pool, "2@x.com", "João Conceição").await;
     assert_eq!(slug("Joao Conceicao").await, "joao-conceicao-2");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_rules_follow_the_seed() {
+    let pool = fresh_db().await;
+    sqlx::query(
+        "insert into webhook_events (event_type, payload, processed, received_at) values
+            ('message', '{\"n\": 1}', true,  now() - interval '31 days'),
+            ('message', '{\"n\": 2}', false, now() - interval '31 days'),
+            ('message', '{\"n\": 3}', true,  now() - interval '29 days')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into audit_logs (action, ip_address, created_at) values
+            ('login', '203.0.113.77', now() - interval '91 days'),
+            ('login', '2001:db8:1234:5678::1', now() - interval '91 days'),
+            ('login', '203.0.113.78', now() - interval '89 days')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let closed = insert_consultant(&pool, "fechada@x.com", "Conta Fechada").await;
+    let recent = insert_consultant(&pool, "recente@x.com", "Fechada Agora").await;
+    let active = insert_consultant(&pool, "ativa@x.com", "Conta Ativa").await;
+    sqlx::query("alter table consultants disable trigger update_consultants_updated_at")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "update consultants set is_active = (id = $3), updated_at = now() - interval '91 days'
+          where id in ($1, $3)",
+    )
+    .bind(closed)
+    .bind(recent)
+    .bind(active)
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("update consultants set is_active = false where id = $1")
+        .bind(recent)
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let counts: (i64, i64, i64) = sqlx::query_as("select * from apply_retention()")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(counts, (1, 2, 1));
+    let again: (i64, i64, i64) = sqlx::query_as("select * from apply_retention()")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(again, (0, 0, 0), "nothing is done twice");
+
+    let events: Vec<i64> =
+        sqlx::query_scalar("select (payload->>'n')::bigint from webhook_events order by 1")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        events,
+        [2, 3],
+        "old unprocessed events are kept for inspection"
+    );
+    let ips: Vec<String> = sqlx::query_scalar(
+        "select ip_address::text from audit_logs where action = 'login' order by created_at, ip_address",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        ips,
+        ["2001:db8:1234::/48", "203.0.113.0/24", "203.0.113.78/32"]
+    );
+    let left: Vec<Uuid> = sqlx::query_scalar("select id from consultants order by email")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        left,
+        [active, recent],
+        "ordered by e-mail: ativa@, recente@"
+    );
+    let deleted: Vec<Uuid> = sqlx::query_scalar(
+        "select resource_id from audit_logs where action = 'data_deleted' and details->>'reason' = 'retention_90_days'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(deleted, [closed]);
+}
