@@ -6,6 +6,9 @@ test('the demo consultant logs in, sees the dashboard and logs out', async ({ pa
   await expect(page.getByRole('heading', { name: 'Olá, Joana' })).toBeVisible();
   await expect(page.getByText('Joana Conceição').first()).toBeVisible();
   await expect(page.getByRole('region', { name: 'Últimos leads' })).toContainText('Marcos Oliveira');
+  // Signed in, the login page has nothing to offer: straight back to the dashboard.
+  await page.goto('/entrar');
+  await expect(page).toHaveURL(/\/painel$/);
   await ready(page, testInfo);
   await page.getByRole('button', { name: 'Sair' }).click();
   await expect(page).toHaveURL(/\/entrar$/);

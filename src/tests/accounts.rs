@@ -364,3 +364,15 @@ async fn without_javascript_errors_come_back_on_the_form_page() {
     assert_eq!(res.status(), 302);
     assert_eq!(res.headers()["location"], "/painel");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_in_consultants_skip_the_login_and_signup_pages() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get("/entrar").await.status(), 200);
+    app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
+    for page in ["/entrar", "/cadastro"] {
+        let res = app.get(page).await;
+        assert_eq!(res.status(), 302, "{page}");
+        assert_eq!(res.headers()["location"], "/painel");
+    }
+}

@@ -3,7 +3,7 @@
 
 use crate::api::auth::{current_consultant, Logout};
 use crate::api::feedback::form_state;
-use crate::components::{Loading, SignInRedirect};
+use crate::components::{Loading, RedirectTo};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -45,7 +45,7 @@ pub fn AppShell(children: ChildrenFn) -> impl IntoView {
                         }
                         .into_any(),
                         Ok((None, _)) | Err(AppError::Unauthenticated) => {
-                            view! { <SignInRedirect/> }.into_any()
+                            view! { <RedirectTo path="/entrar"/> }.into_any()
                         }
                         Err(e) => view! {
                             <main class="content">

@@ -4,10 +4,10 @@ mod app_shell;
 mod field;
 mod form_alert;
 mod loading;
-mod sign_in_redirect;
+mod redirect_to;
 
 pub use app_shell::AppShell;
 pub use field::{SelectField, TextField};
 pub use form_alert::{error_view, FormAlert, FormErrors};
 pub use loading::Loading;
-pub use sign_in_redirect::SignInRedirect;
+pub use redirect_to::RedirectTo;

@@ -1,19 +1,32 @@
-use crate::api::auth::Login;
+use crate::api::auth::{current_consultant, Login};
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
-use crate::components::{error_view, FormAlert, Loading, TextField};
+use crate::components::{error_view, FormAlert, Loading, RedirectTo, TextField};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let state = Resource::new(|| (), |_| form_state("login".into()));
+    // Someone already signed in has nothing to do here: straight to the dashboard.
+    let state = Resource::new(
+        || (),
+        |_| async {
+            let me = current_consultant().await?;
+            let form = form_state("login".into()).await?;
+            Ok::<_, AppError>((me.is_some(), form))
+        },
+    );
     view! {
         <Title text="Entrar | Consultor"/>
         <main class="narrow">
             <h1>"Entrar"</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
-                    state.await.map(|st| view! { <LoginForm st/> }.into_any()).unwrap_or_else(error_view)
+                    match state.await {
+                        Ok((true, _)) => view! { <RedirectTo path="/painel"/> }.into_any(),
+                        Ok((false, st)) => view! { <LoginForm st/> }.into_any(),
+                        Err(e) => error_view(e),
+                    }
                 })}
             </Suspense>
             <p>"Ainda não tem conta? " <a href="/cadastro">"Criar conta"</a></p>

@@ -1,20 +1,33 @@
-use crate::api::auth::Signup;
+use crate::api::auth::{current_consultant, Signup};
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
-use crate::components::{error_view, FormAlert, Loading, SelectField, TextField};
+use crate::components::{error_view, FormAlert, Loading, RedirectTo, SelectField, TextField};
 use crate::domain::Vertical;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let state = Resource::new(|| (), |_| form_state("signup".into()));
+    // Someone already signed in has nothing to do here: straight to the dashboard.
+    let state = Resource::new(
+        || (),
+        |_| async {
+            let me = current_consultant().await?;
+            let form = form_state("signup".into()).await?;
+            Ok::<_, AppError>((me.is_some(), form))
+        },
+    );
     view! {
         <Title text="Criar conta | Consultor"/>
         <main class="narrow">
             <h1>"Criar conta"</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
-                    state.await.map(|st| view! { <SignupForm st/> }.into_any()).unwrap_or_else(error_view)
+                    match state.await {
+                        Ok((true, _)) => view! { <RedirectTo path="/painel"/> }.into_any(),
+                        Ok((false, st)) => view! { <SignupForm st/> }.into_any(),
+                        Err(e) => error_view(e),
+                    }
                 })}
             </Suspense>
             <p>"Já tem conta? " <a href="/entrar">"Entrar"</a></p>
