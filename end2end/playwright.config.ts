@@ -52,6 +52,8 @@ export default defineConfig({
       LEPTOS_SITE_PKG_DIR: 'pkg',
       // The suite itself makes a few failed logins on purpose.
       LOGIN_MAX_FAILURES_PER_IP: '100',
+      // Webhooks are signed with this in tests/whatsapp.spec.ts.
+      WHATSAPP_APP_SECRET: 'segredo-e2e',
     },
   },
 });
