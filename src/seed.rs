@@ -143,7 +143,7 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<DemoLogin> {
         .bind(hours_ago)
         .fetch_one(&mut *tx)
         .await?;
-        let first_name = name.split_whitespace().next().unwrap_or(name);
+        let first_name = app::domain::person_name::first_name(name);
         let mut lines = vec![
             (
                 "inbound",

@@ -162,7 +162,6 @@ async fn handle_message(
         tracing::warn!(to = %mask_phone(&m.to_display_number), "message to an unknown number");
         return Ok(MessageResult::Unrouted);
     };
-    let (consultant_id, vertical) = (consultant.id, consultant.vertical.clone());
 
     let (lead_id, new_lead): (Uuid, bool) = sqlx::query_as(
         "insert into leads (consultant_id, whatsapp_number, profile_name, metadata)
@@ -173,19 +172,19 @@ async fn handle_message(
                 last_interaction_at = now()
          returning id, (xmax = 0) as inserted",
     )
-    .bind(consultant_id)
+    .bind(consultant.id)
     .bind(e164(&m.from))
     .bind(&m.profile_name)
     .bind(attribution(m))
     .fetch_one(&mut *db)
     .await?;
-    let over_limit = new_lead && over_monthly_limit(db, consultant_id, lead_id).await?;
+    let over_limit = new_lead && over_monthly_limit(db, consultant.id, lead_id).await?;
 
     // The lead's conversation, locked so that one lead's messages are handled one at a time.
     let (conversation_id, flow_id, state, is_new) = match latest_conversation(db, lead_id).await? {
         Some((id, flow_id, state)) => (id, flow_id, state, false),
         None => {
-            let flow_id = flow_for(db, consultant_id, &vertical).await?;
+            let flow_id = flow_for(db, consultant.id, &consultant.vertical).await?;
             sqlx::query(
                 "insert into conversations (lead_id, flow_id, state) values ($1, $2, '{}')
                      on conflict (lead_id) where is_completed = false do nothing",
@@ -242,11 +241,7 @@ async fn handle_message(
     let mut result = if over_limit {
         // Over the plan's monthly limit: the lead is kept (nothing lost) and flagged, gets a
         // short message, and waits for the consultant instead of running the flow.
-        let first_name = consultant
-            .name
-            .split_whitespace()
-            .next()
-            .unwrap_or_default();
+        let first_name = app::domain::person_name::first_name(&consultant.name);
         flow::StepResult {
             state: ConversationState {
                 handed_off: true,
@@ -326,8 +321,8 @@ async fn handle_message(
         _ => None,
     };
     if completed_now || later_question.is_some() {
-        let vertical =
-            Vertical::parse(&vertical).map_err(|e| ProcessError::Payload(e.to_string()))?;
+        let vertical = Vertical::parse(&consultant.vertical)
+            .map_err(|e| ProcessError::Payload(e.to_string()))?;
         let ctx = AnswerContext {
             vertical,
             consultant_name: consultant.name.clone(),

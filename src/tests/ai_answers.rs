@@ -1,7 +1,7 @@
 //! AI answers through an OpenAI-compatible API: a fake provider on loopback.
 
 use super::conversation::{message_from, replies, send, SECRET};
-use super::helpers::{insert_consultant, TestApp};
+use super::helpers::{insert_consultant, serve_fake, TestApp};
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -41,13 +41,10 @@ async fn fake_ai(status: u16, text: &str) -> (String, FakeAi) {
         reply: Arc::new(Mutex::new((status, text.to_string()))),
         last_request: Arc::default(),
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/v1", listener.local_addr().unwrap());
     let app = Router::new()
         .route("/v1/chat/completions", post(completions))
         .with_state(ai.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, ai)
+    (format!("{}/v1", serve_fake(app).await), ai)
 }
 
 async fn app_with_ai(url: &str) -> TestApp {

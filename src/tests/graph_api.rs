@@ -1,7 +1,7 @@
 //! Outbound messages through a fake WhatsApp Graph API on loopback.
 
 use super::conversation::{post, sandbox, text};
-use super::helpers::{insert_consultant, TestApp};
+use super::helpers::{insert_consultant, serve_fake, TestApp};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post as post_route;
@@ -58,13 +58,10 @@ async fn fake_graph(script: Vec<u16>) -> (String, FakeGraph) {
         script: Arc::new(Mutex::new(script)),
         ..Default::default()
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/v21.0", listener.local_addr().unwrap());
     let app = Router::new()
         .route("/v21.0/{phone_number_id}/messages", post_route(messages))
         .with_state(g.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, g)
+    (format!("{}/v21.0", serve_fake(app).await), g)
 }
 
 fn graph(url: &str) -> Services {

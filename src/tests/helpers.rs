@@ -198,6 +198,14 @@ fn new_client() -> reqwest::Client {
         .expect("client")
 }
 
+/// Serves a fake outside service (Graph API, AI provider) on loopback; returns its base URL.
+pub async fn serve_fake(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    url
+}
+
 pub fn hidden_csrf(html: &str) -> Option<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(r#"input[name="csrf"]"#).ok()?;

@@ -4,6 +4,7 @@
 
 use super::signature;
 use crate::config::Secret;
+use app::server::csrf::constant_time_eq;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -31,20 +32,14 @@ pub fn router<S>(state: WebhookState, max_body_bytes: usize) -> Router<S> {
         .with_state(state)
 }
 
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 async fn verify(
     State(state): State<WebhookState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let token_ok = match (&state.verify_token, q.get("hub.verify_token")) {
-        (Some(expected), Some(given)) => same(expected.expose(), given),
+        (Some(expected), Some(given)) => {
+            constant_time_eq(expected.expose().as_bytes(), given.as_bytes())
+        }
         _ => false,
     };
     match (

@@ -66,7 +66,7 @@ pub async fn public_profile(slug: String) -> Result<ProfileView, AppError> {
     let digits = PhoneBr::parse(&whatsapp)
         .map(|p| p.wa_digits().to_string())
         .unwrap_or_else(|_| whatsapp.chars().filter(char::is_ascii_digit).collect());
-    let first_name = name.split_whitespace().next().unwrap_or(&name);
+    let first_name = crate::domain::person_name::first_name(&name);
     let message = format!(
         "Olá, {first_name}! Vi seu perfil no Consultor e gostaria de atendimento. [ref:{PROFILE_REF}]"
     );

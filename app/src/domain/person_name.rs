@@ -26,9 +26,22 @@ impl PersonName {
     }
 }
 
+/// The first word of a name, for greetings ("Joana Conceição" → "Joana"); the whole input
+/// when it has no spaces.
+pub fn first_name(full: &str) -> &str {
+    full.split_whitespace().next().unwrap_or(full)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_names() {
+        assert_eq!(first_name("  Joana   Conceição"), "Joana");
+        assert_eq!(first_name("Ana"), "Ana");
+        assert_eq!(first_name(""), "");
+    }
 
     #[test]
     fn collapses_spaces_and_checks_length() {

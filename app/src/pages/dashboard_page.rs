@@ -1,5 +1,6 @@
 use crate::api::dashboard::dashboard;
 use crate::components::{error_view, AppShell, Loading};
+use crate::domain::person_name::first_name;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -25,7 +26,7 @@ fn DashboardContent() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 data.await.map(|d| view! {
-                    <h1>{format!("Olá, {}", d.name.split_whitespace().next().unwrap_or_default())}</h1>
+                    <h1>{format!("Olá, {}", first_name(&d.name))}</h1>
                     <section class="cards" aria-label="Resumo">
                         <div class="card"><span class="card-label">"Leads"</span>
                             <strong class="card-value">{d.total_leads}</strong></div>

@@ -53,7 +53,8 @@ pub async fn verify(session: &Session, submitted: &str) -> Result<(), AppError> 
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Equality whose time does not depend on where two secrets differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

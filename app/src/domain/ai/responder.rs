@@ -4,11 +4,11 @@
 
 use super::compliance::disclaimer;
 use super::prompt::AnswerContext;
+use crate::domain::person_name::first_name;
 
 pub fn builtin_answer(ctx: &AnswerContext) -> String {
-    let first = |s: &str| s.split_whitespace().next().unwrap_or(s).to_string();
     let greeting = match &ctx.lead_name {
-        Some(n) => format!("Obrigado, {}!", first(n)),
+        Some(n) => format!("Obrigado, {}!", first_name(n)),
         None => "Obrigado!".to_string(),
     };
     // Free-text answers (a name, a city) are not worth repeating; choices summarise the profile.
@@ -19,7 +19,7 @@ pub fn builtin_answer(ctx: &AnswerContext) -> String {
         .map(|(_, a)| a.to_lowercase())
         .take(4)
         .collect();
-    let consultant = first(&ctx.consultant_name);
+    let consultant = first_name(&ctx.consultant_name);
     let body = match (&ctx.question, summary.is_empty()) {
         (Some(_), _) => format!(
             "Recebi sua mensagem e já passei para {consultant}, que vai te responder por aqui em breve."

@@ -171,46 +171,40 @@ pub fn validate(def: &FlowDefinition) -> Result<(), Vec<FlowIssue>> {
 }
 
 fn whatsapp_limits(step: &super::definition::Step, issues: &mut Vec<FlowIssue>) {
-    let n = step.opcoes.len();
-    if n <= WhatsAppLimits::MAX_BUTTONS {
-        for c in &step.opcoes {
-            if chars(&c.rotulo) > WhatsAppLimits::BUTTON_TITLE {
-                issues.push(FlowIssue::at(
-                    &step.id,
-                    format!(
-                        "o rótulo \"{}\" passa de {} caracteres (limite dos botões do WhatsApp).",
-                        c.rotulo,
-                        WhatsAppLimits::BUTTON_TITLE
-                    ),
-                ));
-            }
+    // How the choices are sent decides the limits; more than 10 go as numbered text, which
+    // has no per-option limit.
+    let (title_limit, kind, is_list) = match step.opcoes.len() {
+        n if n <= WhatsAppLimits::MAX_BUTTONS => {
+            (WhatsAppLimits::BUTTON_TITLE, "dos botões", false)
         }
-    } else if n <= WhatsAppLimits::MAX_LIST_ROWS {
-        for c in &step.opcoes {
-            if chars(&c.rotulo) > WhatsAppLimits::LIST_ROW_TITLE {
-                issues.push(FlowIssue::at(
-                    &step.id,
-                    format!(
-                        "o rótulo \"{}\" passa de {} caracteres (limite das listas do WhatsApp).",
-                        c.rotulo,
-                        WhatsAppLimits::LIST_ROW_TITLE
-                    ),
-                ));
-            }
-            if c.descricao.as_deref().map(chars).unwrap_or(0) > WhatsAppLimits::LIST_ROW_DESCRIPTION
-            {
-                issues.push(FlowIssue::at(
-                    &step.id,
-                    format!(
-                        "a descrição da opção \"{}\" passa de {} caracteres.",
-                        c.rotulo,
-                        WhatsAppLimits::LIST_ROW_DESCRIPTION
-                    ),
-                ));
-            }
+        n if n <= WhatsAppLimits::MAX_LIST_ROWS => {
+            (WhatsAppLimits::LIST_ROW_TITLE, "das listas", true)
+        }
+        _ => return,
+    };
+    for c in &step.opcoes {
+        if chars(&c.rotulo) > title_limit {
+            issues.push(FlowIssue::at(
+                &step.id,
+                format!(
+                    "o rótulo \"{}\" passa de {title_limit} caracteres (limite {kind} do WhatsApp).",
+                    c.rotulo
+                ),
+            ));
+        }
+        if is_list
+            && c.descricao.as_deref().map(chars).unwrap_or(0) > WhatsAppLimits::LIST_ROW_DESCRIPTION
+        {
+            issues.push(FlowIssue::at(
+                &step.id,
+                format!(
+                    "a descrição da opção \"{}\" passa de {} caracteres.",
+                    c.rotulo,
+                    WhatsAppLimits::LIST_ROW_DESCRIPTION
+                ),
+            ));
         }
     }
-    // More than 10 options go as numbered text, which has no per-option limit.
 }
 
 fn reachability(def: &FlowDefinition, issues: &mut Vec<FlowIssue>) {
