@@ -3,7 +3,7 @@ import { ready, signup, uniqueEmail } from './helpers';
 
 test('settings change the public profile, which links to WhatsApp', async ({ page }, testInfo) => {
   const email = uniqueEmail(testInfo, 'perfil');
-  const slug = `perfil-${testInfo.project.name}-${Date.now()}`;
+  const slug = `perfil-${testInfo.project.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
   await signup(page, testInfo, 'Renato Dias', email);
   await page.getByRole('link', { name: 'Configurações' }).click();
   await expect(page.getByRole('heading', { name: 'Configurações' })).toBeVisible();

@@ -240,3 +240,40 @@ async fn the_whatsapp_business_number_id_is_validated_and_unique() {
         "Este ID de número já está ligado a outra conta."
     );
 }
+
+/// A JavaScript-off save comes back to the settings page with its confirmation, every time.
+/// The page once built its data twice on the server (inside the shell's Suspense), and the
+/// discarded copy sometimes took the confirmation with it; twenty rounds caught that.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_javascript_a_save_is_confirmed_on_the_page() {
+    let app = signed_in().await;
+    for round in 0..20 {
+        let csrf = app.csrf_from("/configuracoes").await;
+        let slug = format!("joana-{round}");
+        let res = app
+            .post_plain_form(
+                "/api/salvar-configuracoes",
+                "/configuracoes",
+                &[
+                    ("csrf", &csrf),
+                    ("name", "Joana Conceição"),
+                    ("bio", "Seguros sob medida"),
+                    ("crm_number", ""),
+                    ("whatsapp", "+55 21 98765-4321"),
+                    ("vertical", "insurance"),
+                    ("slug", &slug),
+                    ("phone_number_id", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 302, "round {round}");
+        let html = app.get_html("/configuracoes").await;
+        // The rendered alert (the text also sits in the page's serialized data).
+        let shown = r#"alert-success">Configurações salvas."#;
+        assert_eq!(html.matches(shown).count(), 1, "round {round}");
+        assert!(html.contains(&format!("/c/{slug}")), "round {round}");
+        // Shown once, not on every later visit.
+        let again = app.get_html("/configuracoes").await;
+        assert!(!again.contains(shown), "round {round}");
+    }
+}

@@ -1,15 +1,19 @@
-use crate::api::dashboard::dashboard;
+use crate::api::dashboard::{dashboard, DashboardData};
 use crate::components::{error_view, AppShell, Loading};
 use crate::domain::person_name::first_name;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    // Outside the shell's Suspense, which may build its children more than once on the
+    // server: one resource, one query.
+    let data = Resource::new(|| (), |_| dashboard());
     view! {
         <Title text="Painel | Consultor"/>
         <AppShell>
-            <DashboardContent/>
+            <DashboardContent data/>
         </AppShell>
     }
 }
@@ -20,8 +24,7 @@ fn percent_br(v: f64) -> String {
 }
 
 #[component]
-fn DashboardContent() -> impl IntoView {
-    let data = Resource::new(|| (), |_| dashboard());
+fn DashboardContent(data: Resource<Result<DashboardData, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

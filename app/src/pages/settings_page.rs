@@ -6,27 +6,32 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-#[component]
-pub fn SettingsPage() -> impl IntoView {
-    view! {
-        <Title text="Configurações | Consultor"/>
-        <AppShell>
-            <SettingsContent/>
-        </AppShell>
-    }
-}
+type SettingsData = Result<(Settings, FormContext, FormContext), AppError>;
 
 #[component]
-fn SettingsContent() -> impl IntoView {
-    let data = Resource::new(
+pub fn SettingsPage() -> impl IntoView {
+    // Created here, outside the shell's Suspense: on the server that Suspense may build its
+    // children more than once, and a second copy of this resource would take (and lose) the
+    // feedback a JavaScript-off save left in the session.
+    let data: Resource<SettingsData> = Resource::new(
         || (),
         |_| async {
             let settings = get_settings().await?;
             let form = form_state("settings".into()).await?;
             let photo = form_state("foto".into()).await?;
-            Ok::<_, AppError>((settings, form, photo))
+            Ok((settings, form, photo))
         },
     );
+    view! {
+        <Title text="Configurações | Consultor"/>
+        <AppShell>
+            <SettingsContent data/>
+        </AppShell>
+    }
+}
+
+#[component]
+fn SettingsContent(data: Resource<SettingsData>) -> impl IntoView {
     view! {
         <h1>"Configurações"</h1>
         <Suspense fallback=Loading>
