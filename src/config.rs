@@ -14,7 +14,7 @@
 //! | `WHATSAPP_VERIFY_TOKEN` | unset | token Meta sends when subscribing the webhook; unset: every verification is refused |
 //! | `WHATSAPP_APP_SECRET` | unset | app secret that signs webhook bodies; unset: every event is refused (401) |
 //! | `WEBHOOK_MAX_BODY_BYTES` | `1048576` | larger webhook bodies are refused (413) |
-//! | `WEBHOOK_WORKERS` | `2` | webhook queue workers in this process (0: none) |
+//! | `WEBHOOK_WORKERS` | `4` | webhook queue workers in this process (0: none); they mostly wait on the database and the AI provider |
 //! | `WHATSAPP_ACCESS_TOKEN` | unset | Graph API token; unset: the sandbox transport records outbound messages in the database |
 //! | `WHATSAPP_GRAPH_URL` | `https://graph.facebook.com/v21.0` | Graph API base |
 //! | `REMINDER_DELAY_SECS` | `7200` | a lead quiet this long mid-flow gets one reminder (inside the 24-hour window) |
@@ -126,7 +126,7 @@ impl Config {
             whatsapp_verify_token: get("WHATSAPP_VERIFY_TOKEN").map(Secret),
             whatsapp_app_secret: get("WHATSAPP_APP_SECRET").map(Secret),
             webhook_max_body_bytes: num("WEBHOOK_MAX_BODY_BYTES", "1048576")? as usize,
-            webhook_workers: num("WEBHOOK_WORKERS", "2")? as usize,
+            webhook_workers: num("WEBHOOK_WORKERS", "4")? as usize,
             reminder_delay_secs: num("REMINDER_DELAY_SECS", "7200")? as u64,
             whatsapp_access_token: get("WHATSAPP_ACCESS_TOKEN").map(Secret),
             whatsapp_graph_url: get("WHATSAPP_GRAPH_URL")

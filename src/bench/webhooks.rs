@@ -27,13 +27,22 @@ fn env_num(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// Leads are spread over this many consultants, all on the agency plan, so that every event
+/// runs the flow (a free plan would send most of them down the short over-limit path).
+const CONSULTANTS: usize = 4;
+
+fn consultant_number(k: usize) -> String {
+    format!("55119123456{k:02}")
+}
+
 fn payload(i: usize) -> String {
     let lead = format!("55219{:08}", i);
+    let to = consultant_number(i % CONSULTANTS);
     serde_json::json!({
         "object": "whatsapp_business_account",
         "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
             "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "5511912345678", "phone_number_id": "1065"},
+            "metadata": {"display_phone_number": to, "phone_number_id": "1065"},
             "contacts": [{"profile": {"name": "Lead"}, "wa_id": lead}],
             "messages": [{"from": lead, "id": format!("wamid.bench.{i}"), "timestamp": "1700000000",
                           "type": "text", "text": {"body": "Oi"}}]
@@ -77,13 +86,19 @@ async fn main() {
     let concurrency = env_num("BENCH_CONCURRENCY", 16);
     std::env::set_var("LEPTOS_OUTPUT_NAME", "consultor");
     let (pool, db_name) = fresh_database(&admin).await;
-    sqlx::query(
-        "insert into consultants (email, password_hash, name, whatsapp_number, vertical, slug)
-         values ('bench@x.com', 'x', 'Bench', '+5511912345678', 'health_plans', 'bench')",
-    )
-    .execute(&pool)
-    .await
-    .expect("consultant");
+    for k in 0..CONSULTANTS {
+        sqlx::query(
+            "insert into consultants
+                 (email, password_hash, name, whatsapp_number, vertical, slug, subscription_tier)
+             values ($1, 'x', 'Bench', $2, 'health_plans', $3, 'agency')",
+        )
+        .bind(format!("bench{k}@x.com"))
+        .bind(format!("+{}", consultant_number(k)))
+        .bind(format!("bench-{k}"))
+        .execute(&pool)
+        .await
+        .expect("consultant");
+    }
     let bodies: Vec<String> = (0..events).map(payload).collect();
 
     // 1. Baseline: the intake's insert, straight into PostgreSQL.
@@ -126,7 +141,7 @@ async fn main() {
     })
     .unwrap();
     config.whatsapp_app_secret = Some(Secret::new(SECRET));
-    config.webhook_workers = env_num("BENCH_WORKERS", 2);
+    config.webhook_workers = env_num("BENCH_WORKERS", config.webhook_workers);
     config.webhook_max_body_bytes = 1 << 20;
     let app = Application::build_with_pool(config, pool.clone())
         .await
@@ -179,8 +194,10 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let e2e_secs = started.elapsed().as_secs_f64();
-    let (leads, replies): (i64, i64) = sqlx::query_as(
-        "select (select count(*) from leads), (select count(*) from messages where direction = 'outbound' and status = 'sent')",
+    let (leads, replies, over_limit): (i64, i64, i64) = sqlx::query_as(
+        "select (select count(*) from leads),
+                (select count(*) from messages where direction = 'outbound' and status = 'sent'),
+                (select count(*) from leads where metadata ? 'over_limit')",
     )
     .fetch_one(&pool)
     .await
@@ -190,6 +207,9 @@ async fn main() {
         replies as usize, events,
         "every lead got its first question"
     );
+    if events <= CONSULTANTS * 1000 {
+        assert_eq!(over_limit, 0, "every lead ran the flow (agency plan)");
+    }
 
     let ack_rate = events as f64 / ack_secs;
     let e2e_rate = events as f64 / e2e_secs;

@@ -361,18 +361,23 @@ async fn over_monthly_limit(
     consultant_id: Uuid,
     lead_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
+    // Counts at most limit + 1 leads (a range scan of idx_leads_consultant_created): the
+    // cost stays flat however many leads the month already has.
     let over: bool = sqlx::query_scalar(
-        "select count(*) > (
-                    select case
-                        when c.subscription_tier = 'agency' and coalesce(c.subscription_expires_at > now(), true) then 1000
-                        when c.subscription_tier = 'pro' and coalesce(c.subscription_expires_at > now(), true) then 200
-                        else 20
-                    end
-                    from consultants c where c.id = $1)
-           from leads
-          where consultant_id = $1
-            and date_trunc('month', created_at at time zone 'America/Sao_Paulo')
-              = date_trunc('month', now() at time zone 'America/Sao_Paulo')",
+        "with lim as (
+             select case
+                 when subscription_tier = 'agency' and coalesce(subscription_expires_at > now(), true) then 1000
+                 when subscription_tier = 'pro' and coalesce(subscription_expires_at > now(), true) then 200
+                 else 20
+             end as n
+             from consultants where id = $1
+         )
+         select count(*) > (select n from lim)
+           from (select 1 from leads
+                  where consultant_id = $1
+                    and created_at >= date_trunc('month', now() at time zone 'America/Sao_Paulo')
+                                      at time zone 'America/Sao_Paulo'
+                  limit (select n + 1 from lim)) as this_month",
     )
     .bind(consultant_id)
     .fetch_one(&mut *db)

@@ -68,7 +68,7 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
     let claimed: Option<(Uuid, serde_json::Value, i32)> = sqlx::query_as(
         "select id, payload, retry_count from webhook_events
          where processed = false and next_attempt_at <= now()
-         order by received_at
+         order by next_attempt_at -- idx_webhook_events_due: no sort of the whole backlog
          limit 1
          for update skip locked",
     )
