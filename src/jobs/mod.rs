@@ -1,5 +1,6 @@
 //! Background work: the webhook queue's workers and the outbound sender.
 
+mod answers;
 mod process;
 pub mod reminders;
 mod sender;
@@ -8,5 +9,5 @@ mod worker;
 pub use process::{process_payload, Outcome};
 pub use sender::{send_pending, Transport};
 pub use worker::{
-    replay, run_once, spawn_scheduler, spawn_workers, Services, WorkerConfig, MAX_ATTEMPTS,
+    deliver, replay, run_once, spawn_scheduler, spawn_workers, Services, WorkerConfig, MAX_ATTEMPTS,
 };

@@ -2,7 +2,6 @@
 //! conversation, the flow engine, queued replies). Runs inside the worker's savepoint on the
 //! privileged path: this is system work, not one consultant's request.
 
-use crate::ai::AiProvider;
 use crate::webhooks::payload::{InboundMessage, Payload, StatusUpdate};
 use app::domain::ai::AnswerContext;
 use app::domain::flow::{self, ConversationState, Effect, Inbound, Outgoing};
@@ -29,6 +28,8 @@ pub struct Outcome {
     pub messages: usize,
     pub duplicates: usize,
     pub statuses: usize,
+    /// AI answers queued, to be written after the commit.
+    pub ai_answers: usize,
     pub unrouted: Vec<String>,
 }
 
@@ -46,7 +47,6 @@ impl Outcome {
 pub async fn process_payload(
     db: &mut PgConnection,
     payload: &serde_json::Value,
-    ai: &AiProvider,
 ) -> Result<Outcome, ProcessError> {
     let parsed: Payload = serde_json::from_value(payload.clone())
         .map_err(|e| ProcessError::Payload(e.to_string()))?;
@@ -57,8 +57,11 @@ pub async fn process_payload(
         outcome.statuses += 1;
     }
     for message in &events.messages {
-        match handle_message(db, message, ai).await? {
-            MessageResult::Handled => outcome.messages += 1,
+        match handle_message(db, message).await? {
+            MessageResult::Handled { ai_answer } => {
+                outcome.messages += 1;
+                outcome.ai_answers += usize::from(ai_answer);
+            }
             MessageResult::Duplicate => outcome.duplicates += 1,
             MessageResult::Unrouted => outcome
                 .unrouted
@@ -96,7 +99,7 @@ async fn apply_status(db: &mut PgConnection, s: &StatusUpdate) -> Result<(), sql
 }
 
 enum MessageResult {
-    Handled,
+    Handled { ai_answer: bool },
     Duplicate,
     Unrouted,
 }
@@ -144,7 +147,6 @@ struct Consultant {
 async fn handle_message(
     db: &mut PgConnection,
     m: &InboundMessage,
-    ai: &AiProvider,
 ) -> Result<MessageResult, ProcessError> {
     let consultant: Option<Consultant> = sqlx::query_as(
         "select id, name, bio, vertical from consultants
@@ -238,7 +240,7 @@ async fn handle_message(
                 .join("; "),
         })?;
     let now = Utc::now();
-    let mut result = if over_limit {
+    let result = if over_limit {
         // Over the plan's monthly limit: the lead is kept (nothing lost) and flagged, gets a
         // short message, and waits for the consultant instead of running the flow.
         let first_name = app::domain::person_name::first_name(&consultant.name);
@@ -320,7 +322,7 @@ async fn handle_message(
         }
         _ => None,
     };
-    if completed_now || later_question.is_some() {
+    let ai_answer = if completed_now || later_question.is_some() {
         let vertical = Vertical::parse(&consultant.vertical)
             .map_err(|e| ProcessError::Payload(e.to_string()))?;
         let ctx = AnswerContext {
@@ -346,12 +348,22 @@ async fn handle_message(
                 .collect(),
             question: later_question,
         };
-        let text = crate::ai::answer(db, ai, &ctx, lead_id, conversation_id).await?;
-        result.messages.push(Outgoing::Text { body: text });
-    }
+        Some(ctx)
+    } else {
+        None
+    };
 
-    queue_replies(db, conversation_id, inbound_id, &result.messages).await?;
-    Ok(MessageResult::Handled)
+    queue_replies(
+        db,
+        conversation_id,
+        inbound_id,
+        &result.messages,
+        ai_answer.as_ref(),
+    )
+    .await?;
+    Ok(MessageResult::Handled {
+        ai_answer: ai_answer.is_some(),
+    })
 }
 
 /// Monthly new-lead limits by tier; an expired subscription counts as free. Months are
@@ -438,31 +450,55 @@ async fn flow_for(
 }
 
 /// Replies are written (pending) in the same transaction as the inbound message they answer,
-/// one row per position: they exist exactly when that message does.
+/// one row per position: they exist exactly when that message does. An AI answer comes last,
+/// as a row whose text is written after this transaction (jobs/answers.rs).
 async fn queue_replies(
     db: &mut PgConnection,
     conversation_id: Uuid,
     inbound_id: Uuid,
     messages: &[Outgoing],
+    ai_answer: Option<&AnswerContext>,
 ) -> Result<(), ProcessError> {
-    for (seq, out) in messages.iter().enumerate() {
+    let json = |v: Result<serde_json::Value, serde_json::Error>| {
+        v.map_err(|e| ProcessError::Payload(e.to_string()))
+    };
+    let mut rows = Vec::with_capacity(messages.len() + 1);
+    for out in messages {
         let message_type = match out {
             Outgoing::Text { .. } => "text",
             Outgoing::Buttons { .. } => "button",
             Outgoing::List { .. } => "list",
             Outgoing::Image { .. } => "image",
         };
+        rows.push((
+            out.as_text(),
+            message_type,
+            Some(json(serde_json::to_value(out))?),
+            None,
+        ));
+    }
+    if let Some(ctx) = ai_answer {
+        rows.push((
+            String::new(),
+            "text",
+            None,
+            Some(json(serde_json::to_value(ctx))?),
+        ));
+    }
+    for (seq, (content, message_type, payload, ai_context)) in rows.into_iter().enumerate() {
         sqlx::query(
-            "insert into messages (conversation_id, direction, content, message_type, status, reply_to, reply_seq, payload)
-             values ($1, 'outbound', $2, $3, 'pending', $4, $5, $6)
+            "insert into messages (conversation_id, direction, content, message_type, status,
+                                   reply_to, reply_seq, payload, ai_context)
+             values ($1, 'outbound', $2, $3, 'pending', $4, $5, $6, $7)
              on conflict (reply_to, reply_seq) where reply_to is not null do nothing",
         )
         .bind(conversation_id)
-        .bind(out.as_text())
+        .bind(content)
         .bind(message_type)
         .bind(inbound_id)
         .bind(seq as i16)
-        .bind(serde_json::to_value(out).map_err(|e| ProcessError::Payload(e.to_string()))?)
+        .bind(payload)
+        .bind(ai_context)
         .execute(&mut *db)
         .await?;
     }

@@ -27,6 +27,14 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
            join leads l on l.id = cv.lead_id
            join consultants c on c.id = l.consultant_id
           where m.status = 'pending' and m.direction = 'outbound'
+            -- An AI answer not yet written holds back what comes after it in its
+            -- conversation, so the lead reads the messages in order.
+            and m.ai_context is null
+            and not exists (
+                select 1 from messages w
+                 where w.conversation_id = m.conversation_id
+                   and w.status = 'pending' and w.ai_context is not null
+                   and (w.created_at, w.reply_seq) < (m.created_at, coalesce(m.reply_seq, 0)))
           order by m.created_at, m.reply_seq
           limit 50
           for update of m skip locked",

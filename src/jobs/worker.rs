@@ -61,7 +61,7 @@ fn backoff(attempts: i32) -> Duration {
     }
 }
 
-/// Processes one due event, if there is one, then sends what it queued. `Ok(true)` when an
+/// Processes one due event, if there is one, then writes and sends what it queued. `Ok(true)` when an
 /// event was handled (there may be more).
 pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
@@ -80,8 +80,10 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
     };
 
     let mut savepoint = tx.begin().await?;
-    match process_payload(&mut savepoint, &payload, &services.ai).await {
+    let mut ai_answers = 0;
+    match process_payload(&mut savepoint, &payload).await {
         Ok(outcome) => {
+            ai_answers = outcome.ai_answers;
             savepoint.commit().await?;
             sqlx::query(
                 "update webhook_events
@@ -114,11 +116,21 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
         }
     }
     tx.commit().await?;
+    // Answers left behind by a crash or an error are picked up by the scheduler's deliver.
+    if ai_answers > 0 {
+        super::answers::write_pending(pool, &services.ai).await?;
+    }
     send_pending(pool, &services.transport).await?;
     Ok(true)
 }
 
-/// Every minute: queues due reminders and sends them.
+/// Writes the queued AI answers (outside any event's transaction), then sends what is ready.
+pub async fn deliver(pool: &PgPool, services: &Services) -> Result<usize, sqlx::Error> {
+    super::answers::write_pending(pool, &services.ai).await?;
+    send_pending(pool, &services.transport).await
+}
+
+/// Every minute: queues due reminders, then writes and sends whatever is pending.
 pub fn spawn_scheduler(pool: PgPool, services: Services, reminder_delay: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -126,13 +138,12 @@ pub fn spawn_scheduler(pool: PgPool, services: Services, reminder_delay: Duratio
             tick.tick().await;
             match super::reminders::queue_due(&pool, reminder_delay).await {
                 Ok(0) => {}
-                Ok(n) => {
-                    tracing::info!(reminders = n, "reminders queued");
-                    if let Err(e) = send_pending(&pool, &services.transport).await {
-                        tracing::warn!(error = %e, "sending reminders failed");
-                    }
-                }
+                Ok(n) => tracing::info!(reminders = n, "reminders queued"),
                 Err(e) => tracing::warn!(error = %e, "reminder scheduling failed"),
+            }
+            // Also picks up answers and messages a crashed or failed worker left pending.
+            if let Err(e) = deliver(&pool, &services).await {
+                tracing::warn!(error = %e, "delivering pending messages failed");
             }
         }
     });

@@ -1,6 +1,8 @@
 //! AI answers through an OpenAI-compatible API: a fake provider on loopback.
 
-use super::conversation::{message_from, replies, send, SECRET};
+use super::conversation::{
+    message_from, post as post_event, replies, sandbox, send, settle, SECRET,
+};
 use super::helpers::{insert_consultant, serve_fake, TestApp};
 use axum::extract::State;
 use axum::routing::post;
@@ -14,6 +16,9 @@ use std::time::Duration;
 #[derive(Clone)]
 struct FakeAi {
     hits: Arc<AtomicUsize>,
+    /// How long each answer takes, and how many are being answered right now.
+    delay: Arc<Mutex<Duration>>,
+    in_flight: Arc<AtomicUsize>,
     reply: Arc<Mutex<(u16, String)>>,
     last_request: Arc<Mutex<Option<Value>>>,
 }
@@ -24,6 +29,10 @@ async fn completions(
 ) -> (axum::http::StatusCode, Json<Value>) {
     ai.hits.fetch_add(1, Ordering::SeqCst);
     *ai.last_request.lock().unwrap() = Some(body);
+    let delay = *ai.delay.lock().unwrap();
+    ai.in_flight.fetch_add(1, Ordering::SeqCst);
+    tokio::time::sleep(delay).await;
+    ai.in_flight.fetch_sub(1, Ordering::SeqCst);
     let (status, text) = ai.reply.lock().unwrap().clone();
     (
         axum::http::StatusCode::from_u16(status).unwrap(),
@@ -38,6 +47,8 @@ async fn completions(
 async fn fake_ai(status: u16, text: &str) -> (String, FakeAi) {
     let ai = FakeAi {
         hits: Arc::default(),
+        delay: Arc::default(),
+        in_flight: Arc::default(),
         reply: Arc::new(Mutex::new((status, text.to_string()))),
         last_request: Arc::default(),
     };
@@ -202,4 +213,124 @@ async fn later_questions_are_answered_unless_the_consultant_took_over() {
     send(&app, t(lead, "wamid.later.2", "Alô?")).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(replies(&app).await.len(), before + 1);
+}
+
+/// A slow provider holds up only its own answer: the event that asked for it is processed
+/// and the lead's conversation is free while the answer is being written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_provider_holds_neither_the_event_nor_the_conversation() {
+    let (url, ai) = fake_ai(200, GOOD).await;
+    let app = app_with_ai(&url).await;
+    let lead = "5521999990001";
+    for (i, body) in ["Oi", "Maria Souza", "2", "2", "1"].iter().enumerate() {
+        send(&app, t(lead, &format!("wamid.slow.{i}"), body)).await;
+    }
+    *ai.delay.lock().unwrap() = Duration::from_millis(1000);
+    assert_eq!(
+        post_event(&app, &t(lead, "wamid.slow.5", "Campinas")).await,
+        200
+    );
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while ai.in_flight.load(Ordering::SeqCst) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the provider was never called"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // While the provider is still writing:
+    let unprocessed: i64 =
+        sqlx::query_scalar("select count(*) from webhook_events where not processed")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(unprocessed, 0, "the event is already processed");
+    let (content, status, waiting): (String, String, bool) = sqlx::query_as(
+        "select content, status, ai_context is not null from messages
+          where direction = 'outbound' order by created_at desc, reply_seq desc limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (content.as_str(), status.as_str(), waiting),
+        ("", "pending", true)
+    );
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("select id from conversations for update nowait")
+        .fetch_all(&mut *tx)
+        .await
+        .expect("the conversation is not locked while the answer is written");
+    tx.rollback().await.unwrap();
+    assert_eq!(ai.in_flight.load(Ordering::SeqCst), 1, "still writing");
+
+    settle(&app).await;
+    assert_eq!(replies(&app).await.last().unwrap(), GOOD);
+    let logged: i64 = sqlx::query_scalar("select count(*) from ai_responses")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(logged, 1);
+    let left: i64 =
+        sqlx::query_scalar("select count(*) from messages where ai_context is not null")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+}
+
+/// Nothing is sent ahead of an AI answer that is still being written in the same
+/// conversation; other conversations are not held up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn later_messages_wait_for_an_unwritten_answer() {
+    let (url, _ai) = fake_ai(200, GOOD).await;
+    let app = app_with_ai(&url).await;
+    send(&app, t("5521999990001", "wamid.a.0", "Oi")).await;
+    send(&app, t("5521999990002", "wamid.b.0", "Oi")).await;
+    let conversations: Vec<uuid::Uuid> =
+        sqlx::query_scalar("select id from conversations order by started_at")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    // In the first conversation: an answer not written yet, then a plain message after it.
+    // In the second: a plain message only.
+    sqlx::query(
+        "insert into messages (conversation_id, direction, content, status, ai_context, created_at)
+         values ($1, 'outbound', '', 'pending', '{}', now() - interval '1 second'),
+                ($1, 'outbound', 'depois da resposta', 'pending', null, now()),
+                ($2, 'outbound', 'outra conversa', 'pending', null, now())",
+    )
+    .bind(conversations[0])
+    .bind(conversations[1])
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let sent = consultor::jobs::send_pending(&app.pool, &sandbox().transport)
+        .await
+        .unwrap();
+    assert_eq!(sent, 1);
+    let status = |content: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("select status from messages where content = $1")
+                .bind(content)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(status("outra conversa").await, "sent");
+    assert_eq!(status("depois da resposta").await, "pending");
+
+    // Once the answer is written, both go, in order.
+    sqlx::query("update messages set content = 'a resposta', ai_context = null where ai_context is not null")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let sent = consultor::jobs::send_pending(&app.pool, &sandbox().transport)
+        .await
+        .unwrap();
+    assert_eq!(sent, 2);
+    assert_eq!(status("depois da resposta").await, "sent");
 }
