@@ -306,10 +306,9 @@ async fn later_messages_wait_for_an_unwritten_answer() {
     .execute(&app.pool)
     .await
     .unwrap();
-    let sent = consultor::jobs::send_pending(&app.pool, &sandbox().transport)
-        .await
-        .unwrap();
-    assert_eq!(sent, 1);
+    let transport = sandbox().transport;
+    let send_now = || consultor::jobs::send_pending(&app.pool, &transport);
+    assert_eq!(send_now().await.unwrap(), 1);
     let status = |content: &'static str| {
         let pool = app.pool.clone();
         async move {
@@ -323,14 +322,11 @@ async fn later_messages_wait_for_an_unwritten_answer() {
     assert_eq!(status("outra conversa").await, "sent");
     assert_eq!(status("depois da resposta").await, "pending");
 
-    // Once the answer is written, both go, in order.
+    // Once the answer is written, both go.
     sqlx::query("update messages set content = 'a resposta', ai_context = null where ai_context is not null")
         .execute(&app.pool)
         .await
         .unwrap();
-    let sent = consultor::jobs::send_pending(&app.pool, &sandbox().transport)
-        .await
-        .unwrap();
-    assert_eq!(sent, 2);
+    assert_eq!(send_now().await.unwrap(), 2);
     assert_eq!(status("depois da resposta").await, "sent");
 }
