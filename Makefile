@@ -17,12 +17,16 @@ E2E_PORT ?= 3100
 TEST_PG_OPTIONS := -c fsync=off -c full_page_writes=off -c synchronous_commit=off
 
 BIN := target/debug/consultor
+# SQL is checked at compile time against the query data committed in .sqlx/, so builds never
+# need a database (nor reach one DATABASE_URL happens to name). After changing a query or a
+# migration, refresh it with `make sqlx-prepare`.
+export SQLX_OFFLINE := true
 # The server reads its Leptos settings from these (cargo-leptos sets them when it runs the app).
 export LEPTOS_OUTPUT_NAME := consultor
 export LEPTOS_SITE_ROOT := target/site
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test bench deps test-deps lint unit e2e build db-up db-down test-db-up test-db-down
+.PHONY: run test bench deps test-deps lint unit e2e build db-up db-down test-db-up test-db-down sqlx-prepare
 
 # Starts (initdb on first use) a private PostgreSQL cluster in $(1) on port $(2), with a
 # superuser "consultor" and a database "consultor", reachable only on 127.0.0.1; $(3) adds
@@ -88,6 +92,17 @@ e2e:
 	  "$(PG_BIN)/psql" "$${TEST_DATABASE_URL}" -qc "drop database if exists consultor_e2e with (force)" -c "create database consultor_e2e"; \
 	  $(BIN) migrate && $(BIN) seed-demo >/dev/null; \
 	  cd end2end && E2E_PORT=$(E2E_PORT) DATABASE_URL="$$DATABASE_URL" npx playwright test
+
+## sqlx-prepare: rewrites .sqlx/ from a freshly migrated database on the test cluster.
+sqlx-prepare:
+	@cargo sqlx --version 2>/dev/null | grep -q '0.8' || \
+	  cargo install sqlx-cli --version 0.8.6 --no-default-features --features postgres,rustls --locked
+	@$(MAKE) --no-print-directory test-db-up
+	@trap '$(MAKE) --no-print-directory test-db-down' EXIT; \
+	  url="postgres://consultor@127.0.0.1:$(TEST_PG_PORT)/consultor_sqlx"; \
+	  "$(PG_BIN)/psql" "$${url%/*}/consultor" -qc "drop database if exists consultor_sqlx with (force)" -c "create database consultor_sqlx"; \
+	  cargo sqlx migrate run --source migrations --database-url "$$url"; \
+	  DATABASE_URL="$$url" SQLX_OFFLINE=false RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo sqlx prepare --workspace -- --all-targets
 
 db-up:
 	@$(call pg_up,$(DEV_PG_DIR),$(DEV_PG_PORT))

@@ -92,55 +92,55 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<DemoLogin> {
         .map_err(anyhow::Error::msg)?;
     // System path: seeding is not any consultant's request.
     let mut tx = app::server::db::system_tx(pool).await?;
-    let inserted: Option<Uuid> = sqlx::query_scalar(
+    let inserted: Option<Uuid> = sqlx::query_scalar!(
         "insert into consultants (email, password_hash, name, bio, crm_number, whatsapp_number, vertical, slug)
          values ($1, $2, 'Joana Conceição',
                  'Corretora de planos de saúde há 12 anos. Ajudo famílias e empresas a escolher o plano certo, sem letras miúdas.',
                  'SUSEP 123456', '+5511912345678', 'health_plans', generate_slug('Joana Conceição'))
          on conflict (email) do nothing
          returning id",
+        DEMO.email,
+        &hash
     )
-    .bind(DEMO.email)
-    .bind(&hash)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(consultant_id) = inserted else {
         tx.rollback().await?;
         return Ok(DEMO);
     };
-    let flow_id: Uuid = sqlx::query_scalar(
+    let flow_id: Uuid = sqlx::query_scalar!(
         "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
     )
     .fetch_one(&mut *tx)
     .await?;
 
     for (name, phone, status, answers, hours_ago, completed) in demo_leads() {
-        let lead_id: Uuid = sqlx::query_scalar(
+        let lead_id: Uuid = sqlx::query_scalar!(
             "insert into leads (consultant_id, whatsapp_number, name, profile_name, status, respostas,
                                 metadata, last_interaction_at, created_at)
              values ($1, $2, $3, $3, $4, $5, '{\"source\": \"perfil\"}',
                      now() - make_interval(hours => $6), now() - make_interval(hours => $6 + 1))
              returning id",
+            consultant_id,
+            phone,
+            name,
+            status,
+            &answers,
+            hours_ago
         )
-        .bind(consultant_id)
-        .bind(phone)
-        .bind(name)
-        .bind(status)
-        .bind(&answers)
-        .bind(hours_ago)
         .fetch_one(&mut *tx)
         .await?;
-        let conversation_id: Uuid = sqlx::query_scalar(
+        let conversation_id: Uuid = sqlx::query_scalar!(
             "insert into conversations (lead_id, flow_id, current_step, state, is_completed, started_at, completed_at)
              values ($1, $2, $3, '{}', $4, now() - make_interval(hours => $5 + 1),
                      case when $4 then now() - make_interval(hours => $5) end)
              returning id",
+            lead_id,
+            flow_id,
+            if completed { "fim" } else { "idade" },
+            completed,
+            hours_ago
         )
-        .bind(lead_id)
-        .bind(flow_id)
-        .bind(if completed { "fim" } else { "idade" })
-        .bind(completed)
-        .bind(hours_ago)
         .fetch_one(&mut *tx)
         .await?;
         let first_name = app::domain::person_name::first_name(name);
@@ -167,29 +167,29 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<DemoLogin> {
             ));
         }
         for (i, (direction, content)) in lines.into_iter().enumerate() {
-            sqlx::query(
+            sqlx::query!(
                 "insert into messages (conversation_id, direction, content, status, created_at)
                  values ($1, $2, $3, 'read',
                          now() - make_interval(hours => $4 + 1) + make_interval(mins => $5))",
+                conversation_id,
+                direction,
+                content,
+                hours_ago,
+                i as i32 * 2
             )
-            .bind(conversation_id)
-            .bind(direction)
-            .bind(content)
-            .bind(hours_ago)
-            .bind(i as i32 * 2)
             .execute(&mut *tx)
             .await?;
         }
     }
-    sqlx::query(
+    sqlx::query!(
         "select log_audit_event($1, 'signup', 'consultant', $1, '{\"source\": \"seed-demo\"}')",
+        consultant_id
     )
-    .bind(consultant_id)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    sqlx::query("select refresh_metrics()")
-        .execute(pool)
+    sqlx::query!("select refresh_metrics()")
+        .fetch_one(pool)
         .await?;
     Ok(DEMO)
 }

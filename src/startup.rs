@@ -196,7 +196,7 @@ fn route_list() -> Vec<AxumRouteListing> {
 
 /// 200 when the database answers, 503 otherwise.
 async fn healthz(State(state): State<AppState>) -> StatusCode {
-    match sqlx::query("select 1").execute(&state.pool).await {
+    match sqlx::query!("select 1 as one").fetch_one(&state.pool).await {
         Ok(_) => StatusCode::OK,
         Err(e) => {
             tracing::warn!(error = %e, "health check failed");
@@ -214,13 +214,21 @@ fn spawn_maintenance(pool: PgPool, every: Duration) {
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            if let Err(e) = sqlx::query("select refresh_metrics()").execute(&pool).await {
-                tracing::warn!(error = %e, "metrics refresh failed");
-            }
-            match sqlx::query_as::<_, (i64, i64, i64)>("select * from apply_retention()")
+            if let Err(e) = sqlx::query!("select refresh_metrics()")
                 .fetch_one(&pool)
                 .await
             {
+                tracing::warn!(error = %e, "metrics refresh failed");
+            }
+            let retention = sqlx::query!(
+                r#"select webhook_events_deleted as "events!", audit_ips_anonymised as "ips!",
+                          consultants_deleted as "accounts!"
+                     from apply_retention()"#
+            )
+            .fetch_one(&pool)
+            .await
+            .map(|r| (r.events, r.ips, r.accounts));
+            match retention {
                 Ok((0, 0, 0)) => {}
                 Ok((events, ips, accounts)) => {
                     tracing::info!(events, ips, accounts, "retention applied")

@@ -26,13 +26,13 @@ pub async fn answer(
     let model = provider.model();
     let started = Instant::now();
 
-    let cached: Option<String> = sqlx::query_scalar(
+    let cached: Option<String> = sqlx::query_scalar!(
         "select response from ai_responses
           where prompt = $1 and model = $2 and compliance_check_passed
           order by created_at desc limit 1",
+        &stored_prompt,
+        model
     )
-    .bind(&stored_prompt)
-    .bind(model)
     .fetch_optional(&mut *db)
     .await?;
 
@@ -66,21 +66,21 @@ pub async fn answer(
     };
     let latency_ms = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
     // The model's own words are kept (for audits) even when the lead got the safe answer.
-    sqlx::query(
+    sqlx::query!(
         "insert into ai_responses (lead_id, conversation_id, prompt, response, model, tokens_used,
                                    latency_ms, was_cached, compliance_check_passed, compliance_flags)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        lead_id,
+        conversation_id,
+        &stored_prompt,
+        &text,
+        &used_model,
+        tokens,
+        latency_ms,
+        was_cached,
+        passed,
+        serde_json::to_value(&flags).unwrap_or_default()
     )
-    .bind(lead_id)
-    .bind(conversation_id)
-    .bind(&stored_prompt)
-    .bind(&text)
-    .bind(&used_model)
-    .bind(tokens)
-    .bind(latency_ms)
-    .bind(was_cached)
-    .bind(passed)
-    .bind(serde_json::to_value(&flags).unwrap_or_default())
     .execute(&mut *db)
     .await?;
     Ok(sent)

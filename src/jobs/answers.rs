@@ -21,17 +21,18 @@ pub async fn write_pending(pool: &PgPool, ai: &AiProvider) -> Result<usize, sqlx
 
 async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let claimed: Option<(Uuid, Uuid, Uuid, serde_json::Value)> = sqlx::query_as(
-        "select m.id, m.conversation_id, cv.lead_id, m.ai_context
-           from messages m
-           join conversations cv on cv.id = m.conversation_id
-          where m.status = 'pending' and m.ai_context is not null
-          order by m.created_at, m.reply_seq
-          limit 1
-          for update of m skip locked",
+    let claimed: Option<(Uuid, Uuid, Uuid, serde_json::Value)> = sqlx::query!(
+        r#"select m.id, m.conversation_id, cv.lead_id, m.ai_context as "ai_context!"
+             from messages m
+             join conversations cv on cv.id = m.conversation_id
+            where m.status = 'pending' and m.ai_context is not null
+            order by m.created_at, m.reply_seq
+            limit 1
+            for update of m skip locked"#
     )
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    .map(|r| (r.id, r.conversation_id, r.lead_id, r.ai_context));
     let Some((id, conversation_id, lead_id, context)) = claimed else {
         tx.rollback().await?;
         return Ok(false);
@@ -42,13 +43,13 @@ async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> 
             // Written by this program, so only a format change between versions gets here.
             // The row must not block the conversation's later messages forever.
             tracing::error!(message = %id, error = %e, "unreadable AI answer context");
-            sqlx::query(
+            sqlx::query!(
                 "update messages
                     set status = 'failed', ai_context = null,
                         error_message = 'contexto da resposta ilegível'
                   where id = $1",
+                id
             )
-            .bind(id)
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
@@ -57,12 +58,14 @@ async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> 
     };
     let payload = serde_json::to_value(Outgoing::Text { body: text.clone() })
         .expect("a text message serializes");
-    sqlx::query("update messages set content = $2, payload = $3, ai_context = null where id = $1")
-        .bind(id)
-        .bind(&text)
-        .bind(payload)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update messages set content = $2, payload = $3, ai_context = null where id = $1",
+        id,
+        &text,
+        payload
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -8,7 +8,7 @@ use app::domain::flow::{self, ConversationState, Effect, Inbound, Outgoing};
 use app::domain::phone::mask_phone;
 use app::domain::Vertical;
 use chrono::Utc;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +77,7 @@ async fn apply_status(db: &mut PgConnection, s: &StatusUpdate) -> Result<(), sql
     if !["sent", "delivered", "read", "failed"].contains(&s.status.as_str()) {
         return Ok(()); // e.g. "deleted" or future statuses: nothing to record
     }
-    sqlx::query(
+    sqlx::query!(
         "update messages
             set status = $2,
                 error_message = case when $2 = 'failed' then $3 else error_message end
@@ -89,10 +89,10 @@ async fn apply_status(db: &mut PgConnection, s: &StatusUpdate) -> Result<(), sql
                        and array_position(array['pending','sent','delivered','read'], status::text)
                          < array_position(array['pending','sent','delivered','read'], $2::text)
                 end",
+        &s.wa_message_id,
+        &s.status,
+        s.error.as_deref()
     )
-    .bind(&s.wa_message_id)
-    .bind(&s.status)
-    .bind(&s.error)
     .execute(db)
     .await?;
     Ok(())
@@ -136,7 +136,6 @@ fn attribution(m: &InboundMessage) -> serde_json::Value {
 }
 
 /// The consultant a message was sent to.
-#[derive(sqlx::FromRow)]
 struct Consultant {
     id: Uuid,
     name: String,
@@ -148,16 +147,17 @@ async fn handle_message(
     db: &mut PgConnection,
     m: &InboundMessage,
 ) -> Result<MessageResult, ProcessError> {
-    let consultant: Option<Consultant> = sqlx::query_as(
+    let consultant = sqlx::query_as!(
+        Consultant,
         "select id, name, bio, vertical from consultants
           where is_active
             and ((whatsapp_phone_number_id is not null and whatsapp_phone_number_id = $1)
                  or whatsapp_number = $2)
           order by (whatsapp_phone_number_id = $1) desc nulls last
           limit 1",
+        &m.to_phone_number_id,
+        e164(&m.to_display_number)
     )
-    .bind(&m.to_phone_number_id)
-    .bind(e164(&m.to_display_number))
     .fetch_optional(&mut *db)
     .await?;
     let Some(consultant) = consultant else {
@@ -165,21 +165,22 @@ async fn handle_message(
         return Ok(MessageResult::Unrouted);
     };
 
-    let (lead_id, new_lead): (Uuid, bool) = sqlx::query_as(
-        "insert into leads (consultant_id, whatsapp_number, profile_name, metadata)
-         values ($1, $2, $3, $4)
-         on conflict (consultant_id, whatsapp_number) do update
-            set profile_name = coalesce(excluded.profile_name, leads.profile_name),
-                metadata = leads.metadata || excluded.metadata,
-                last_interaction_at = now()
-         returning id, (xmax = 0) as inserted",
+    let lead = sqlx::query!(
+        r#"insert into leads (consultant_id, whatsapp_number, profile_name, metadata)
+           values ($1, $2, $3, $4)
+           on conflict (consultant_id, whatsapp_number) do update
+              set profile_name = coalesce(excluded.profile_name, leads.profile_name),
+                  metadata = leads.metadata || excluded.metadata,
+                  last_interaction_at = now()
+           returning id, (xmax = 0) as "inserted!""#,
+        consultant.id,
+        e164(&m.from),
+        m.profile_name.as_deref(),
+        attribution(m)
     )
-    .bind(consultant.id)
-    .bind(e164(&m.from))
-    .bind(&m.profile_name)
-    .bind(attribution(m))
     .fetch_one(&mut *db)
     .await?;
+    let (lead_id, new_lead) = (lead.id, lead.inserted);
     let over_limit = new_lead && over_monthly_limit(db, consultant.id, lead_id).await?;
 
     // The lead's conversation, locked so that one lead's messages are handled one at a time.
@@ -187,12 +188,12 @@ async fn handle_message(
         Some((id, flow_id, state)) => (id, flow_id, state, false),
         None => {
             let flow_id = flow_for(db, consultant.id, &consultant.vertical).await?;
-            sqlx::query(
+            sqlx::query!(
                 "insert into conversations (lead_id, flow_id, state) values ($1, $2, '{}')
                      on conflict (lead_id) where is_completed = false do nothing",
+                lead_id,
+                flow_id
             )
-            .bind(lead_id)
-            .bind(flow_id)
             .execute(&mut *db)
             .await?;
             let (id, flow_id, state) = latest_conversation(db, lead_id)
@@ -209,16 +210,16 @@ async fn handle_message(
     };
     // The exactly-once gate: a WhatsApp message id is stored once, whoever delivers it and
     // however often. Only the transaction that stored it goes on to reply.
-    let inbound_id: Option<Uuid> = sqlx::query_scalar(
+    let inbound_id: Option<Uuid> = sqlx::query_scalar!(
         "insert into messages (conversation_id, direction, content, message_type, whatsapp_message_id, status)
          values ($1, 'inbound', $2, $3, $4, 'delivered')
          on conflict (whatsapp_message_id) where whatsapp_message_id is not null do nothing
          returning id",
+        conversation_id,
+        &content,
+        message_type,
+        &m.wa_message_id
     )
-    .bind(conversation_id)
-    .bind(&content)
-    .bind(message_type)
-    .bind(&m.wa_message_id)
     .fetch_optional(&mut *db)
     .await?;
     let Some(inbound_id) = inbound_id else {
@@ -226,8 +227,7 @@ async fn handle_message(
     };
 
     let definition: serde_json::Value =
-        sqlx::query_scalar("select definition from flows where id = $1")
-            .bind(flow_id)
+        sqlx::query_scalar!("select definition from flows where id = $1", flow_id)
             .fetch_one(&mut *db)
             .await?;
     let def =
@@ -265,42 +265,44 @@ async fn handle_message(
     for effect in &result.effects {
         match effect {
             Effect::Answered { step, value } => {
-                sqlx::query(
+                sqlx::query!(
                     "update leads
                         set respostas = coalesce(respostas, '{}') || jsonb_build_object($2::text, $3::text),
                             name = case when $2 = 'nome' then left($3, 100) else name end
                       where id = $1",
+                    lead_id,
+                    step,
+                    value
                 )
-                .bind(lead_id)
-                .bind(step)
-                .bind(value)
                 .execute(&mut *db)
                 .await?;
             }
             Effect::Completed { .. } => {
-                sqlx::query(
+                sqlx::query!(
                     "update conversations set is_completed = true, completed_at = now() where id = $1",
+                    conversation_id
                 )
-                .bind(conversation_id)
                 .execute(&mut *db)
                 .await?;
             }
             Effect::HandOff { .. } => {
-                sqlx::query("update conversations set handed_off_at = now() where id = $1")
-                    .bind(conversation_id)
-                    .execute(&mut *db)
-                    .await?;
+                sqlx::query!(
+                    "update conversations set handed_off_at = now() where id = $1",
+                    conversation_id
+                )
+                .execute(&mut *db)
+                .await?;
             }
         }
     }
-    sqlx::query(
+    sqlx::query!(
         "update conversations
             set state = $2, current_step = $3, last_inbound_at = now()
           where id = $1",
+        conversation_id,
+        serde_json::to_value(&result.state).map_err(|e| ProcessError::Payload(e.to_string()))?,
+        result.state.current_step.as_deref()
     )
-    .bind(conversation_id)
-    .bind(serde_json::to_value(&result.state).map_err(|e| ProcessError::Payload(e.to_string()))?)
-    .bind(&result.state.current_step)
     .execute(&mut *db)
     .await?;
 
@@ -375,30 +377,30 @@ async fn over_monthly_limit(
 ) -> Result<bool, sqlx::Error> {
     // Counts at most limit + 1 leads (a range scan of idx_leads_consultant_created): the
     // cost stays flat however many leads the month already has.
-    let over: bool = sqlx::query_scalar(
-        "with lim as (
-             select case
-                 when subscription_tier = 'agency' and coalesce(subscription_expires_at > now(), true) then 1000
-                 when subscription_tier = 'pro' and coalesce(subscription_expires_at > now(), true) then 200
-                 else 20
-             end as n
-             from consultants where id = $1
-         )
-         select count(*) > (select n from lim)
-           from (select 1 from leads
-                  where consultant_id = $1
-                    and created_at >= date_trunc('month', now() at time zone 'America/Sao_Paulo')
-                                      at time zone 'America/Sao_Paulo'
-                  limit (select n + 1 from lim)) as this_month",
+    let over = sqlx::query_scalar!(
+        r#"with lim as (
+               select case
+                   when subscription_tier = 'agency' and coalesce(subscription_expires_at > now(), true) then 1000
+                   when subscription_tier = 'pro' and coalesce(subscription_expires_at > now(), true) then 200
+                   else 20
+               end as n
+               from consultants where id = $1
+           )
+           select coalesce(count(*) > (select n from lim), false) as "over!"
+             from (select 1 from leads
+                    where consultant_id = $1
+                      and created_at >= date_trunc('month', now() at time zone 'America/Sao_Paulo')
+                                        at time zone 'America/Sao_Paulo'
+                    limit (select n + 1 from lim)) as this_month"#,
+        consultant_id
     )
-    .bind(consultant_id)
     .fetch_one(&mut *db)
     .await?;
     if over {
-        sqlx::query(
+        sqlx::query!(
             "update leads set metadata = metadata || '{\"over_limit\": true}' where id = $1",
+            lead_id
         )
-        .bind(lead_id)
         .execute(&mut *db)
         .await?;
     }
@@ -409,23 +411,22 @@ async fn latest_conversation(
     db: &mut PgConnection,
     lead_id: Uuid,
 ) -> Result<Option<(Uuid, Uuid, ConversationState)>, sqlx::Error> {
-    let row = sqlx::query(
+    let row = sqlx::query!(
         "select id, flow_id, state from conversations
           where lead_id = $1
           order by is_completed, started_at desc
           limit 1
           for update",
+        lead_id
     )
-    .bind(lead_id)
     .fetch_optional(&mut *db)
     .await?;
     Ok(row.map(|r| {
-        let state: serde_json::Value = r.get("state");
-        (
-            r.get("id"),
-            r.get("flow_id"),
-            serde_json::from_value(state).unwrap_or_default(),
-        )
+        let state = r
+            .state
+            .and_then(|s| serde_json::from_value(s).ok())
+            .unwrap_or_default();
+        (r.id, r.flow_id, state)
     }))
 }
 
@@ -435,15 +436,15 @@ async fn flow_for(
     consultant_id: Uuid,
     vertical: &str,
 ) -> Result<Uuid, ProcessError> {
-    let id: Option<Uuid> = sqlx::query_scalar(
+    let id: Option<Uuid> = sqlx::query_scalar!(
         "select id from flows
           where is_active
             and ((created_by = $1 and not is_template) or (is_template and vertical = $2))
           order by (created_by = $1) desc nulls last, updated_at desc
           limit 1",
+        consultant_id,
+        vertical
     )
-    .bind(consultant_id)
-    .bind(vertical)
     .fetch_optional(&mut *db)
     .await?;
     id.ok_or_else(|| ProcessError::Payload(format!("nenhum fluxo para a vertical {vertical}")))
@@ -486,19 +487,19 @@ async fn queue_replies(
         ));
     }
     for (seq, (content, message_type, payload, ai_context)) in rows.into_iter().enumerate() {
-        sqlx::query(
+        sqlx::query!(
             "insert into messages (conversation_id, direction, content, message_type, status,
                                    reply_to, reply_seq, payload, ai_context)
              values ($1, 'outbound', $2, $3, 'pending', $4, $5, $6, $7)
              on conflict (reply_to, reply_seq) where reply_to is not null do nothing",
+            conversation_id,
+            content,
+            message_type,
+            inbound_id,
+            seq as i16,
+            payload,
+            ai_context
         )
-        .bind(conversation_id)
-        .bind(content)
-        .bind(message_type)
-        .bind(inbound_id)
-        .bind(seq as i16)
-        .bind(payload)
-        .bind(ai_context)
         .execute(&mut *db)
         .await?;
     }

@@ -11,7 +11,7 @@ pub const REMINDER_TEXT: &str =
 
 /// Queues the due reminders; returns how many.
 pub async fn queue_due(pool: &PgPool, delay: Duration) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "with due as (
             update conversations
                set reminder_sent_at = now()
@@ -25,9 +25,9 @@ pub async fn queue_due(pool: &PgPool, delay: Duration) -> Result<u64, sqlx::Erro
          insert into messages (conversation_id, direction, content, message_type, status, payload)
          select id, 'outbound', $2, 'text', 'pending', jsonb_build_object('kind', 'text', 'body', $2::text)
            from due",
+        delay.as_secs_f64(),
+        REMINDER_TEXT
     )
-    .bind(delay.as_secs_f64())
-    .bind(REMINDER_TEXT)
     .execute(pool)
     .await?;
     Ok(done.rows_affected())

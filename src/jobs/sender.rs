@@ -5,8 +5,7 @@
 use crate::whatsapp::{graph_body, GraphClient};
 use app::domain::flow::Outgoing;
 use app::domain::phone::mask_phone;
-use sqlx::{PgPool, Row};
-use uuid::Uuid;
+use sqlx::PgPool;
 
 /// Where outbound messages go.
 #[derive(Clone, Debug)]
@@ -20,15 +19,15 @@ pub enum Transport {
 
 pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let pending = sqlx::query(
+    // An AI answer not yet written holds back what comes after it in its conversation, so
+    // the lead reads the messages in order.
+    let pending = sqlx::query!(
         "select m.id, m.content, m.payload, l.whatsapp_number, c.whatsapp_phone_number_id
            from messages m
            join conversations cv on cv.id = m.conversation_id
            join leads l on l.id = cv.lead_id
            join consultants c on c.id = l.consultant_id
           where m.status = 'pending' and m.direction = 'outbound'
-            -- An AI answer not yet written holds back what comes after it in its
-            -- conversation, so the lead reads the messages in order.
             and m.ai_context is null
             and not exists (
                 select 1 from messages w
@@ -37,22 +36,23 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
                    and (w.created_at, w.reply_seq) < (m.created_at, coalesce(m.reply_seq, 0)))
           order by m.created_at, m.reply_seq
           limit 50
-          for update of m skip locked",
+          for update of m skip locked"
     )
     .fetch_all(&mut *tx)
     .await?;
     for row in &pending {
-        let id: Uuid = row.get("id");
+        let id = row.id;
         let result = match transport {
             Transport::Sandbox => Ok(format!("sandbox.{id}")),
             Transport::Graph(client) => {
-                let phone_number_id: Option<String> = row.get("whatsapp_phone_number_id");
-                let to: String = row.get("whatsapp_number");
+                let phone_number_id = row.whatsapp_phone_number_id.clone();
+                let to = &row.whatsapp_number;
                 let message: Outgoing = row
-                    .get::<Option<serde_json::Value>, _>("payload")
+                    .payload
+                    .clone()
                     .and_then(|p| serde_json::from_value(p).ok())
                     .unwrap_or_else(|| Outgoing::Text {
-                        body: row.get("content"),
+                        body: row.content.clone(),
                     });
                 match phone_number_id {
                     None => Err(
@@ -65,7 +65,7 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
                             .send(&pnid, &graph_body(&digits, &message))
                             .await
                             .map_err(|e| {
-                                tracing::warn!(to = %mask_phone(&to), error = %e, "send failed");
+                                tracing::warn!(to = %mask_phone(to), error = %e, "send failed");
                                 e.to_string()
                             })
                     }
@@ -74,20 +74,20 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
         };
         match result {
             Ok(wa_id) => {
-                sqlx::query(
+                sqlx::query!(
                     "update messages set status = 'sent', whatsapp_message_id = $2 where id = $1",
+                    id,
+                    wa_id
                 )
-                .bind(id)
-                .bind(wa_id)
                 .execute(&mut *tx)
                 .await?;
             }
             Err(reason) => {
-                sqlx::query(
+                sqlx::query!(
                     "update messages set status = 'failed', error_message = $2 where id = $1",
+                    id,
+                    reason
                 )
-                .bind(id)
-                .bind(reason)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -65,15 +65,17 @@ fn backoff(attempts: i32) -> Duration {
 /// event was handled (there may be more).
 pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let claimed: Option<(Uuid, serde_json::Value, i32)> = sqlx::query_as(
-        "select id, payload, retry_count from webhook_events
-         where processed = false and next_attempt_at <= now()
-         order by next_attempt_at -- idx_webhook_events_due: no sort of the whole backlog
-         limit 1
-         for update skip locked",
+    // Ordered by next_attempt_at, the column of idx_webhook_events_due: no sort of the backlog.
+    let claimed: Option<(Uuid, serde_json::Value, i32)> = sqlx::query!(
+        r#"select id, payload, retry_count as "retry_count!" from webhook_events
+            where processed = false and next_attempt_at <= now()
+            order by next_attempt_at
+            limit 1
+            for update skip locked"#
     )
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    .map(|r| (r.id, r.payload, r.retry_count));
     let Some((id, payload, retries)) = claimed else {
         tx.rollback().await?;
         return Ok(false);
@@ -85,13 +87,13 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
         Ok(outcome) => {
             ai_answers = outcome.ai_answers;
             savepoint.commit().await?;
-            sqlx::query(
+            sqlx::query!(
                 "update webhook_events
                     set processed = true, processed_at = now(), processing_error = $2
                   where id = $1",
+                id,
+                outcome.note()
             )
-            .bind(id)
-            .bind(outcome.note())
             .execute(&mut *tx)
             .await?;
         }
@@ -100,17 +102,17 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
             let attempts = retries + 1;
             let next = (attempts < MAX_ATTEMPTS).then(|| backoff(attempts).as_secs_f64());
             tracing::warn!(event = %id, attempts, error = %e, "webhook event failed");
-            sqlx::query(
+            sqlx::query!(
                 "update webhook_events
                     set retry_count = $2, processing_error = $3,
                         next_attempt_at = case when $4::float8 is null then null
                                                else now() + make_interval(secs => $4::float8) end
                   where id = $1",
+                id,
+                attempts,
+                e.to_string(),
+                next
             )
-            .bind(id)
-            .bind(attempts)
-            .bind(e.to_string())
-            .bind(next)
             .execute(&mut *tx)
             .await?;
         }
@@ -156,12 +158,12 @@ pub async fn replay(
     services: &Services,
     id: Option<Uuid>,
 ) -> Result<(u64, usize), sqlx::Error> {
-    let reset = sqlx::query(
+    let reset = sqlx::query!(
         "update webhook_events
             set retry_count = 0, next_attempt_at = now(), processing_error = null
           where not processed and next_attempt_at is null and ($1::uuid is null or id = $1)",
+        id
     )
-    .bind(id)
     .execute(pool)
     .await?
     .rows_affected();

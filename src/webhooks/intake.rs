@@ -68,12 +68,12 @@ async fn receive(State(state): State<WebhookState>, headers: HeaderMap, body: By
         return StatusCode::BAD_REQUEST.into_response();
     };
     let event_type = event_type(&payload);
-    let stored = sqlx::query(
+    let stored = sqlx::query!(
         "insert into webhook_events (event_type, payload, signature) values ($1, $2, $3)",
+        event_type,
+        &payload,
+        header
     )
-    .bind(event_type)
-    .bind(&payload)
-    .bind(header)
     .execute(&state.pool)
     .await;
     match stored {

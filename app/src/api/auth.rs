@@ -21,13 +21,15 @@ pub async fn current_consultant() -> Result<Option<SignedInConsultant>, AppError
     };
     let state = app_state()?;
     let mut tx = db::tenant_tx(&state.pool, id).await?;
-    let row: Option<(Uuid, String, String)> =
-        sqlx::query_as("select id, name, slug from consultants where id = $1 and is_active")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let row = sqlx::query_as!(
+        SignedInConsultant,
+        "select id, name, slug from consultants where id = $1 and is_active",
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok(row.map(|(id, name, slug)| SignedInConsultant { id, name, slug }))
+    Ok(row)
 }
 
 #[server(prefix = "/api", endpoint = "entrar")]
@@ -58,19 +60,22 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
         .unwrap_or_else(|_| email.trim().to_lowercase());
 
     let cfg = &state.config;
-    let (per_account, per_ip): (i64, i64) = sqlx::query_as(
-        "select count(*) filter (where details->>'email' = $1),
-                count(*) filter (where $2::inet is not null and ip_address = $2::inet)
-         from audit_logs
-         where action = 'login_failed'
-           and created_at > now() - make_interval(secs => $3)
-           and (details->>'email' = $1 or ($2::inet is not null and ip_address = $2::inet))",
+    let failures = sqlx::query!(
+        r#"select count(*) filter (where details->>'email' = $1) as "per_account!",
+                  count(*) filter (where $2::text::inet is not null
+                                     and ip_address = $2::text::inet) as "per_ip!"
+             from audit_logs
+            where action = 'login_failed'
+              and created_at > now() - make_interval(secs => $3)
+              and (details->>'email' = $1
+                   or ($2::text::inet is not null and ip_address = $2::text::inet))"#,
+        &email,
+        meta.ip.map(|ip| ip.to_string()),
+        cfg.login_window_secs as f64
     )
-    .bind(&email)
-    .bind(meta.ip.map(|ip| ip.to_string()))
-    .bind(cfg.login_window_secs as f64)
     .fetch_one(&state.pool)
     .await?;
+    let (per_account, per_ip) = (failures.per_account, failures.per_ip);
     if per_account >= cfg.login_max_failures_per_account || per_ip >= cfg.login_max_failures_per_ip
     {
         let minutes = (cfg.login_window_secs + 59) / 60;
@@ -80,11 +85,13 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
     }
 
     let mut tx = db::system_tx(&state.pool).await?;
-    let account: Option<(Uuid, String)> =
-        sqlx::query_as("select id, password_hash from consultants where email = $1 and is_active")
-            .bind(&email)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let account = sqlx::query!(
+        "select id, password_hash from consultants where email = $1 and is_active",
+        &email
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|a| (a.id, a.password_hash));
     let ok = password_hash::verify(password, account.as_ref().map(|a| a.1.clone())).await;
     match account.filter(|_| ok) {
         Some((id, _)) => {
@@ -171,16 +178,16 @@ async fn signup_inner(
     let id = loop {
         attempt += 1;
         let mut tx = db::system_tx(&state.pool).await?;
-        let inserted: Result<Uuid, sqlx::Error> = sqlx::query_scalar(
+        let inserted = sqlx::query_scalar!(
             "insert into consultants (email, password_hash, name, whatsapp_number, vertical, slug)
-             values ($1, $2, $3, $4, $5, generate_slug($3))
+             values ($1, $2, $3, $4, $5, generate_slug($3::varchar))
              returning id",
+            email.as_str(),
+            &hash,
+            name.as_str(),
+            whatsapp.as_str(),
+            vertical.as_str()
         )
-        .bind(email.as_str())
-        .bind(&hash)
-        .bind(name.as_str())
-        .bind(whatsapp.as_str())
-        .bind(vertical.as_str())
         .fetch_one(&mut *tx)
         .await;
         match inserted {

@@ -33,21 +33,25 @@ pub async fn dashboard() -> Result<DashboardData, AppError> {
     let id = auth::require_consultant().await?;
     let state = app_state()?;
     let mut tx = db::tenant_tx(&state.pool, id).await?;
-    let name: String = sqlx::query_scalar("select name from consultants where id = $1")
-        .bind(id)
+    let name = sqlx::query_scalar!("select name from consultants where id = $1", id)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     // Live counts: cheap per consultant and never stale, unlike the hourly materialized view.
     let counts: Vec<(String, i64)> =
-        sqlx::query_as("select status, count(*) from leads group by status")
+        sqlx::query!(r#"select status as "status!", count(*) as "n!" from leads group by status"#)
             .fetch_all(&mut *tx)
-            .await?;
-    let conv: (i64, i64) =
-        sqlx::query_as("select count(*), count(*) filter (where is_completed) from conversations")
-            .fetch_one(&mut *tx)
-            .await?;
-    #[derive(sqlx::FromRow)]
+            .await?
+            .into_iter()
+            .map(|r| (r.status, r.n))
+            .collect();
+    let conv = sqlx::query!(
+        r#"select count(*) as "total!", count(*) filter (where is_completed) as "completed!"
+             from conversations"#
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let conv = (conv.total, conv.completed);
     struct LeadRow {
         name: Option<String>,
         profile_name: Option<String>,
@@ -55,9 +59,13 @@ pub async fn dashboard() -> Result<DashboardData, AppError> {
         status: String,
         last_interaction_at: DateTime<Utc>,
     }
-    let recent: Vec<LeadRow> = sqlx::query_as(
-        "select name, profile_name, whatsapp_number, status, last_interaction_at
-             from leads order by last_interaction_at desc nulls last limit 5",
+    // status and last_interaction_at have defaults but no NOT NULL in the seed's schema;
+    // the app always sets them.
+    let recent = sqlx::query_as!(
+        LeadRow,
+        r#"select name, profile_name, whatsapp_number, status as "status!",
+                  last_interaction_at as "last_interaction_at!: DateTime<Utc>"
+             from leads order by last_interaction_at desc nulls last limit 5"#
     )
     .fetch_all(&mut *tx)
     .await?;

@@ -31,7 +31,6 @@ pub async fn public_profile(slug: String) -> Result<ProfileView, AppError> {
     let state = app_state()?;
     let slug = slug.trim().to_lowercase();
     let mut tx = db::system_tx(&state.pool).await?;
-    #[derive(sqlx::FromRow)]
     struct Row {
         name: String,
         slug: String,
@@ -41,11 +40,12 @@ pub async fn public_profile(slug: String) -> Result<ProfileView, AppError> {
         profile_image_url: Option<String>,
         whatsapp_number: String,
     }
-    let row: Option<Row> = sqlx::query_as(
+    let row = sqlx::query_as!(
+        Row,
         "select name, slug, bio, vertical, crm_number, profile_image_url, whatsapp_number
              from consultants where slug = $1 and is_active",
+        &slug
     )
-    .bind(&slug)
     .fetch_optional(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -28,7 +28,6 @@ pub async fn get_settings() -> Result<Settings, AppError> {
     let id = auth::require_consultant().await?;
     let state = app_state()?;
     let mut tx = db::tenant_tx(&state.pool, id).await?;
-    #[derive(sqlx::FromRow)]
     struct Row {
         name: String,
         email: String,
@@ -40,12 +39,13 @@ pub async fn get_settings() -> Result<Settings, AppError> {
         whatsapp_phone_number_id: Option<String>,
         profile_image_url: Option<String>,
     }
-    let row: Row = sqlx::query_as(
+    let row = sqlx::query_as!(
+        Row,
         "select name, email, bio, crm_number, whatsapp_number, vertical, slug,
                 whatsapp_phone_number_id, profile_image_url
          from consultants where id = $1",
+        id
     )
-    .bind(id)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::Unauthenticated)?;
@@ -151,20 +151,20 @@ async fn update_inner(csrf: String, f: SettingsForm) -> Result<(), AppError> {
 
     let state = app_state()?;
     let mut tx = db::tenant_tx(&state.pool, id).await?;
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update consultants
             set name = $2, bio = $3, crm_number = $4, whatsapp_number = $5, vertical = $6, slug = $7,
                 whatsapp_phone_number_id = $8
           where id = $1",
+        id,
+        name.as_str(),
+        bio.as_ref().map(|b| b.as_str()),
+        crm.as_ref().map(|c| c.as_str()),
+        whatsapp.as_str(),
+        vertical.as_str(),
+        slug.as_str(),
+        pnid.as_ref().map(|p| p.as_str())
     )
-    .bind(id)
-    .bind(name.as_str())
-    .bind(bio.as_ref().map(|b| b.as_str()))
-    .bind(crm.as_ref().map(|c| c.as_str()))
-    .bind(whatsapp.as_str())
-    .bind(vertical.as_str())
-    .bind(slug.as_str())
-    .bind(pnid.as_ref().map(|p| p.as_str()))
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() != 1 {

@@ -11,13 +11,16 @@ pub async fn record<'e>(
     details: serde_json::Value,
     meta: &RequestMeta,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("select log_audit_event($1, $2, 'consultant', $1, $3, $4::inet, $5)")
-        .bind(consultant_id)
-        .bind(action)
-        .bind(details)
-        .bind(meta.ip.map(|ip| ip.to_string()))
-        .bind(meta.user_agent.as_deref())
-        .execute(db)
-        .await?;
+    // The address travels as text: sqlx would want a network type for an inet parameter.
+    sqlx::query!(
+        "select log_audit_event($1, $2, 'consultant', $1, $3, $4::text::inet, $5)",
+        consultant_id,
+        action,
+        details,
+        meta.ip.map(|ip| ip.to_string()),
+        meta.user_agent.as_deref()
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }

@@ -15,12 +15,12 @@ pub type Tx = Transaction<'static, Postgres>;
 /// A transaction in which only `consultant_id`'s rows exist.
 pub async fn tenant_tx(pool: &PgPool, consultant_id: Uuid) -> Result<Tx, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query(
-        "select set_config('role', 'consultor_app', true),
-                set_config('app.consultant_id', $1, true)",
+    sqlx::query!(
+        r#"select set_config('role', 'consultor_app', true) as "role",
+                  set_config('app.consultant_id', $1, true) as "consultant_id""#,
+        consultant_id.to_string()
     )
-    .bind(consultant_id.to_string())
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
     Ok(tx)
 }

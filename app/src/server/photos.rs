@@ -84,22 +84,22 @@ async fn save(
         .ok_or_else(|| AppError::invalid("Envie uma imagem JPEG, PNG ou WebP."))?;
 
     let mut tx = db::tenant_tx(&state.pool, consultant_id).await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into consultant_photos (consultant_id, content_type, bytes) values ($1, $2, $3)
          on conflict (consultant_id) do update
             set content_type = excluded.content_type, bytes = excluded.bytes",
+        consultant_id,
+        content_type,
+        &bytes
     )
-    .bind(consultant_id)
-    .bind(content_type)
-    .bind(&bytes)
     .execute(&mut *tx)
     .await?;
     // The version in the URL makes browsers and link previews fetch the new photo.
-    sqlx::query(
+    sqlx::query!(
         "update consultants set profile_image_url = '/fotos/' || id || '?v=' || extract(epoch from now())::bigint
          where id = $1",
+        consultant_id
     )
-    .bind(consultant_id)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -110,14 +110,15 @@ async fn save(
 pub async fn serve(State(state): State<AppState>, Path(id): Path<Uuid>) -> Response {
     let row = async {
         let mut tx = db::system_tx(&state.pool).await?;
-        let row: Option<(String, Vec<u8>)> = sqlx::query_as(
+        let row = sqlx::query!(
             "select p.content_type, p.bytes from consultant_photos p
              join consultants c on c.id = p.consultant_id
              where p.consultant_id = $1 and c.is_active",
+            id
         )
-        .bind(id)
         .fetch_optional(&mut *tx)
-        .await?;
+        .await?
+        .map(|r| (r.content_type, r.bytes));
         tx.commit().await?;
         Ok::<_, sqlx::Error>(row)
     }
