@@ -7,7 +7,7 @@
 //! | `BIND_ADDR` | `LEPTOS_SITE_ADDR`, else `127.0.0.1:3000` | where the server listens (port 0: any free port) |
 //! | `PUBLIC_URL` | `http://` + the bound address | the address users reach; `https://…` turns on `Secure` cookies |
 //! | `TRUST_PROXY_HEADERS` | `false` | take the client IP from `X-Forwarded-For` |
-//! | `LOGIN_MAX_FAILURES_PER_ACCOUNT` | `5` | failed logins per e-mail per window before 429 |
+//! | `LOGIN_MAX_FAILURES_PER_ACCOUNT` | `5` | failed logins per e-mail per window (since its last successful login) before 429 |
 //! | `LOGIN_MAX_FAILURES_PER_IP` | `20` | failed logins per IP per window before 429 |
 //! | `LOGIN_WINDOW_SECS` | `900` | the throttling window |
 //! | `METRICS_REFRESH_SECS` | `300` | how often the analytics views are refreshed (0: never) |

@@ -376,3 +376,20 @@ async fn signed_in_consultants_skip_the_login_and_signup_pages() {
         assert_eq!(res.headers()["location"], "/painel");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_successful_login_starts_the_account_count_afresh() {
+    let app = TestApp::spawn_with(|c| c.login_max_failures_per_account = 3).await;
+    app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
+    for round in 0..2 {
+        // A new browser each round: a signed-in one skips the login page.
+        let browser = app.other_browser();
+        for _ in 0..2 {
+            let res = browser.login("ana@exemplo.com", "errada-123").await;
+            assert_eq!(res.status(), 422, "round {round}");
+        }
+        // Four failures in the window, but never three since the last success.
+        let res = browser.login("ana@exemplo.com", PASSWORD).await;
+        assert_eq!(res.status(), 200, "round {round}");
+    }
+}

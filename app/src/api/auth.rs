@@ -60,8 +60,18 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
         .unwrap_or_else(|_| email.trim().to_lowercase());
 
     let cfg = &state.config;
+    // An account's failures count from its last successful login: someone who mistyped and
+    // then got in starts afresh. Per IP they count for the whole window.
     let failures = sqlx::query!(
-        r#"select count(*) filter (where details->>'email' = $1) as "per_account!",
+        r#"with last_login as (
+               select max(a.created_at) as at
+                 from audit_logs a join consultants c on c.id = a.consultant_id
+                where a.action = 'login' and c.email = $1
+           )
+           select count(*) filter (where details->>'email' = $1
+                                     and created_at > coalesce((select at from last_login),
+                                                               '-infinity'))
+                      as "per_account!",
                   count(*) filter (where $2::text::inet is not null
                                      and ip_address = $2::text::inet) as "per_ip!"
              from audit_logs
