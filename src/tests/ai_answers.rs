@@ -59,13 +59,17 @@ async fn fake_ai(status: u16, text: &str) -> (String, FakeAi) {
 }
 
 async fn app_with_ai(url: &str) -> TestApp {
+    app_with_ai_timeout(url, 1500).await
+}
+
+async fn app_with_ai_timeout(url: &str, timeout_ms: u64) -> TestApp {
     let url = url.to_string();
     let app = TestApp::spawn_with(move |c| {
         c.whatsapp_app_secret = Some(Secret::new(SECRET));
         c.ai_base_url = Some(url);
         c.ai_api_key = Some(Secret::new("chave-teste"));
         c.ai_model = "fake-model".into();
-        c.ai_timeout_ms = 1500;
+        c.ai_timeout_ms = timeout_ms;
     })
     .await;
     insert_consultant(&app.pool, "joana@exemplo.com", "Joana").await;
@@ -215,17 +219,18 @@ async fn later_questions_are_answered_unless_the_consultant_took_over() {
     assert_eq!(replies(&app).await.len(), before + 1);
 }
 
-/// A slow provider holds up only its own answer: the event that asked for it is processed
+/// A slow provider (2 s) holds up only its own answer: the event that asked for it is processed
 /// and the lead's conversation is free while the answer is being written.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_provider_holds_neither_the_event_nor_the_conversation() {
     let (url, ai) = fake_ai(200, GOOD).await;
-    let app = app_with_ai(&url).await;
+    // A generous timeout: the checks below run while the provider is still answering.
+    let app = app_with_ai_timeout(&url, 10_000).await;
     let lead = "5521999990001";
     for (i, body) in ["Oi", "Maria Souza", "2", "2", "1"].iter().enumerate() {
         send(&app, t(lead, &format!("wamid.slow.{i}"), body)).await;
     }
-    *ai.delay.lock().unwrap() = Duration::from_millis(1000);
+    *ai.delay.lock().unwrap() = Duration::from_millis(2000);
     assert_eq!(
         post_event(&app, &t(lead, "wamid.slow.5", "Campinas")).await,
         200
