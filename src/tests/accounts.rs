@@ -86,10 +86,7 @@ async fn signup_refuses_bad_input_with_field_messages_and_writes_nothing() {
         fields,
         ["name", "email", "password", "whatsapp", "vertical"]
     );
-    let n: i64 = sqlx::query_scalar("select count(*) from consultants")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let n = app.count("select count(*) from consultants").await;
     assert_eq!(n, 0);
 }
 
@@ -157,10 +154,7 @@ async fn forms_without_a_valid_csrf_token_are_refused() {
         )
         .await;
     assert_eq!(res.status(), 403);
-    let n: i64 = sqlx::query_scalar("select count(*) from consultants")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let n = app.count("select count(*) from consultants").await;
     assert_eq!(n, 0);
 }
 
@@ -210,16 +204,14 @@ async fn login_cycles_the_session_and_logout_ends_it_server_side() {
 
     let html = browser.get_html("/painel").await;
     let csrf = super::helpers::hidden_csrf(&html).unwrap();
-    let sessions_before: i64 = sqlx::query_scalar("select count(*) from tower_sessions.session")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let sessions_before = app
+        .count("select count(*) from tower_sessions.session")
+        .await;
     let res = browser.post_form("/api/sair", &[("csrf", &csrf)]).await;
     assert_eq!(res.status(), 200);
-    let sessions_after: i64 = sqlx::query_scalar("select count(*) from tower_sessions.session")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let sessions_after = app
+        .count("select count(*) from tower_sessions.session")
+        .await;
     assert_eq!(
         sessions_after,
         sessions_before - 1,

@@ -245,11 +245,9 @@ async fn a_slow_provider_holds_neither_the_event_nor_the_conversation() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     // While the provider is still writing:
-    let unprocessed: i64 =
-        sqlx::query_scalar("select count(*) from webhook_events where not processed")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let unprocessed = app
+        .count("select count(*) from webhook_events where not processed")
+        .await;
     assert_eq!(unprocessed, 0, "the event is already processed");
     let (content, status, waiting): (String, String, bool) = sqlx::query_as(
         "select content, status, ai_context is not null from messages
@@ -272,16 +270,11 @@ async fn a_slow_provider_holds_neither_the_event_nor_the_conversation() {
 
     settle(&app).await;
     assert_eq!(replies(&app).await.last().unwrap(), GOOD);
-    let logged: i64 = sqlx::query_scalar("select count(*) from ai_responses")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let logged = app.count("select count(*) from ai_responses").await;
     assert_eq!(logged, 1);
-    let left: i64 =
-        sqlx::query_scalar("select count(*) from messages where ai_context is not null")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let left = app
+        .count("select count(*) from messages where ai_context is not null")
+        .await;
     assert_eq!(left, 0);
 }
 

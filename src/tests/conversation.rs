@@ -336,21 +336,17 @@ async fn an_event_acknowledged_before_a_crash_is_processed_once_after_restart() 
     let first = app_with_workers(0).await;
     assert_eq!(post(&first, &text("wamid.1", "Oi")).await, 200);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let unprocessed: i64 =
-        sqlx::query_scalar("select count(*) from webhook_events where not processed")
-            .fetch_one(&first.pool)
-            .await
-            .unwrap();
+    let unprocessed = first
+        .count("select count(*) from webhook_events where not processed")
+        .await;
     assert_eq!(unprocessed, 1);
     // The restarted server (same database) picks it up.
     let second = TestApp::spawn_on(first.pool.clone(), |c| c.webhook_workers = 2).await;
     settle(&second).await;
     assert_eq!(replies(&second).await.len(), 1);
-    let inbound: i64 =
-        sqlx::query_scalar("select count(*) from messages where direction = 'inbound'")
-            .fetch_one(&second.pool)
-            .await
-            .unwrap();
+    let inbound = second
+        .count("select count(*) from messages where direction = 'inbound'")
+        .await;
     assert_eq!(inbound, 1);
 }
 

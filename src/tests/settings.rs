@@ -129,10 +129,7 @@ async fn photo_upload_checks_type_and_size() {
         "{}",
         res.status()
     );
-    let n: i64 = sqlx::query_scalar("select count(*) from consultant_photos")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let n = app.count("select count(*) from consultant_photos").await;
     assert_eq!(n, 0);
 
     let res = upload(&app, png(), "foto.png").await;
@@ -169,10 +166,7 @@ async fn photo_upload_needs_the_csrf_token() {
         .await
         .unwrap();
     assert_eq!(res.status(), 303);
-    let n: i64 = sqlx::query_scalar("select count(*) from consultant_photos")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let n = app.count("select count(*) from consultant_photos").await;
     assert_eq!(n, 0);
 }
 
