@@ -128,6 +128,7 @@ impl Application {
             )
             .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
             .layer(sessions)
+            .layer(axum::middleware::map_response(crate::security_headers::add))
             .layer(TraceLayer::new_for_http())
             .with_state(state);
 

@@ -38,3 +38,22 @@ async fn demo_seed_is_idempotent_and_its_login_works() {
     let profile = app.get_html("/c/joana-conceicao").await;
     assert!(profile.contains("Conversar no WhatsApp"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    for path in ["/", "/entrar", "/c/ninguem", "/healthz", "/nada-aqui"] {
+        let res = app.get(path).await;
+        let h = res.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(
+            h["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        assert_eq!(
+            h["permissions-policy"], "camera=(), microphone=(), geolocation=()",
+            "{path}"
+        );
+    }
+}
