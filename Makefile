@@ -80,6 +80,10 @@ bench: deps
 lint:
 	cargo fmt --all --check
 	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo clippy --workspace --all-targets -- -D warnings
+	@# The browser half (hydrate) compiles different code: lint it too, beside cargo-leptos's
+	@# own wasm build directory.
+	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo clippy -p app --lib --target wasm32-unknown-unknown \
+	  --target-dir target/front --no-default-features --features hydrate -- -D warnings
 
 unit:
 	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo test --workspace

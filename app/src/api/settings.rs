@@ -1,5 +1,10 @@
 //! The consultant's own profile settings.
 
+// `update_settings` takes one argument per form field, because ActionForm posts them flat.
+// The allow is file-wide: on the hydrate side #[server] drops item attributes from the client
+// function it generates, so an allow on the function does not reach it.
+#![allow(clippy::too_many_arguments)]
+
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -72,9 +77,6 @@ pub async fn get_settings() -> Result<Settings, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "salvar-configuracoes")]
-// One argument per form field, because ActionForm posts them flat. `allow`, not `expect`:
-// #[server] copies attributes onto generated items where the lint does not fire.
-#[allow(clippy::too_many_arguments)]
 pub async fn update_settings(
     csrf: String,
     name: String,
