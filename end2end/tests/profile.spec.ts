@@ -54,3 +54,29 @@ test('pages fit a phone screen', async ({ page }, testInfo) => {
   await check('/painel');
   await check('/configuracoes');
 });
+
+// A 1×1 PNG: real image bytes, so the server's type sniffing accepts it.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+test('a profile photo is uploaded, shown on the public page, and a non-image is refused', async ({ page }, testInfo) => {
+  await signup(page, testInfo, 'Paula Reis', uniqueEmail(testInfo, 'foto'));
+  await page.goto('/configuracoes');
+  await ready(page, testInfo);
+
+  await page.getByLabel('Escolher foto').setInputFiles({ name: 'notas.txt', mimeType: 'image/png', buffer: Buffer.from('não sou uma imagem') });
+  await page.getByRole('button', { name: 'Enviar foto' }).click();
+  await expect(page.getByRole('region', { name: 'Foto do perfil' }).getByRole('alert')).toContainText('JPEG, PNG ou WebP');
+
+  await page.getByLabel('Escolher foto').setInputFiles({ name: 'eu.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('button', { name: 'Enviar foto' }).click();
+  await expect(page.getByRole('region', { name: 'Foto do perfil' }).getByRole('status')).toHaveText('Foto atualizada.');
+
+  await page.getByRole('link', { name: 'Meu perfil' }).click();
+  const photo = page.getByRole('img', { name: /Paula Reis/ });
+  await expect(photo).toBeVisible();
+  // The browser really loaded it (a broken image has no natural size).
+  expect(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+});
