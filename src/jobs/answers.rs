@@ -8,7 +8,6 @@ use crate::ai::AiProvider;
 use app::domain::ai::AnswerContext;
 use app::domain::flow::Outgoing;
 use sqlx::PgPool;
-use uuid::Uuid;
 
 /// Writes every queued answer no other worker is writing; returns how many it wrote.
 pub async fn write_pending(pool: &PgPool, ai: &AiProvider) -> Result<usize, sqlx::Error> {
@@ -21,7 +20,7 @@ pub async fn write_pending(pool: &PgPool, ai: &AiProvider) -> Result<usize, sqlx
 
 async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let claimed: Option<(Uuid, Uuid, Uuid, serde_json::Value)> = sqlx::query!(
+    let claimed = sqlx::query!(
         r#"select m.id, m.conversation_id, cv.lead_id, m.ai_context as "ai_context!"
              from messages m
              join conversations cv on cv.id = m.conversation_id
@@ -31,14 +30,16 @@ async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> 
             for update of m skip locked"#
     )
     .fetch_optional(&mut *tx)
-    .await?
-    .map(|r| (r.id, r.conversation_id, r.lead_id, r.ai_context));
-    let Some((id, conversation_id, lead_id, context)) = claimed else {
+    .await?;
+    let Some(answer) = claimed else {
         tx.rollback().await?;
         return Ok(false);
     };
-    let text = match serde_json::from_value::<AnswerContext>(context) {
-        Ok(ctx) => crate::ai::answer(&mut tx, ai, &ctx, lead_id, conversation_id).await?,
+    let id = answer.id;
+    let text = match serde_json::from_value::<AnswerContext>(answer.ai_context) {
+        Ok(ctx) => {
+            crate::ai::answer(&mut tx, ai, &ctx, answer.lead_id, answer.conversation_id).await?
+        }
         Err(e) => {
             // Written by this program, so only a format change between versions gets here.
             // The row must not block the conversation's later messages forever.

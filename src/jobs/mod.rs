@@ -9,5 +9,5 @@ mod worker;
 pub use process::{process_payload, Outcome};
 pub use sender::{send_pending, Transport};
 pub use worker::{
-    deliver, replay, run_once, spawn_scheduler, spawn_workers, Services, WorkerConfig, MAX_ATTEMPTS,
+    replay, run_once, spawn_scheduler, spawn_workers, Services, WorkerConfig, MAX_ATTEMPTS,
 };

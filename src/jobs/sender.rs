@@ -45,7 +45,6 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
         let result = match transport {
             Transport::Sandbox => Ok(format!("sandbox.{id}")),
             Transport::Graph(client) => {
-                let phone_number_id = row.whatsapp_phone_number_id.clone();
                 let to = &row.whatsapp_number;
                 let message: Outgoing = row
                     .payload
@@ -54,7 +53,7 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
                     .unwrap_or_else(|| Outgoing::Text {
                         body: row.content.clone(),
                     });
-                match phone_number_id {
+                match &row.whatsapp_phone_number_id {
                     None => Err(
                         "o consultor não tem um número do WhatsApp Business configurado"
                             .to_string(),
@@ -62,7 +61,7 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
                     Some(pnid) => {
                         let digits: String = to.chars().filter(char::is_ascii_digit).collect();
                         client
-                            .send(&pnid, &graph_body(&digits, &message))
+                            .send(pnid, &graph_body(&digits, &message))
                             .await
                             .map_err(|e| {
                                 tracing::warn!(to = %mask_phone(to), error = %e, "send failed");

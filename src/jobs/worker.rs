@@ -61,12 +61,12 @@ fn backoff(attempts: i32) -> Duration {
     }
 }
 
-/// Processes one due event, if there is one, then writes and sends what it queued. `Ok(true)` when an
-/// event was handled (there may be more).
+/// Processes one due event, if there is one, then writes and sends what it queued.
+/// `Ok(true)` when an event was handled (there may be more).
 pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
     // Ordered by next_attempt_at, the column of idx_webhook_events_due: no sort of the backlog.
-    let claimed: Option<(Uuid, serde_json::Value, i32)> = sqlx::query!(
+    let claimed = sqlx::query!(
         r#"select id, payload, retry_count as "retry_count!" from webhook_events
             where processed = false and next_attempt_at <= now()
             order by next_attempt_at
@@ -74,18 +74,16 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
             for update skip locked"#
     )
     .fetch_optional(&mut *tx)
-    .await?
-    .map(|r| (r.id, r.payload, r.retry_count));
-    let Some((id, payload, retries)) = claimed else {
+    .await?;
+    let Some(event) = claimed else {
         tx.rollback().await?;
         return Ok(false);
     };
+    let id = event.id;
 
     let mut savepoint = tx.begin().await?;
-    let mut ai_answers = 0;
-    match process_payload(&mut savepoint, &payload).await {
+    let ai_answers = match process_payload(&mut savepoint, &event.payload).await {
         Ok(outcome) => {
-            ai_answers = outcome.ai_answers;
             savepoint.commit().await?;
             sqlx::query!(
                 "update webhook_events
@@ -96,10 +94,11 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
             )
             .execute(&mut *tx)
             .await?;
+            outcome.ai_answers
         }
         Err(e) => {
             savepoint.rollback().await?;
-            let attempts = retries + 1;
+            let attempts = event.retry_count + 1;
             let next = (attempts < MAX_ATTEMPTS).then(|| backoff(attempts).as_secs_f64());
             tracing::warn!(event = %id, attempts, error = %e, "webhook event failed");
             sqlx::query!(
@@ -115,8 +114,9 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
             )
             .execute(&mut *tx)
             .await?;
+            0
         }
-    }
+    };
     tx.commit().await?;
     // Answers left behind by a crash or an error are picked up by the scheduler's deliver.
     if ai_answers > 0 {
@@ -127,7 +127,7 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
 }
 
 /// Writes the queued AI answers (outside any event's transaction), then sends what is ready.
-pub async fn deliver(pool: &PgPool, services: &Services) -> Result<usize, sqlx::Error> {
+async fn deliver(pool: &PgPool, services: &Services) -> Result<usize, sqlx::Error> {
     super::answers::write_pending(pool, &services.ai).await?;
     send_pending(pool, &services.transport).await
 }

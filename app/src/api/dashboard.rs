@@ -51,7 +51,6 @@ pub async fn dashboard() -> Result<DashboardData, AppError> {
     )
     .fetch_one(&mut *tx)
     .await?;
-    let conv = (conv.total, conv.completed);
     struct LeadRow {
         name: Option<String>,
         profile_name: Option<String>,
@@ -88,8 +87,8 @@ pub async fn dashboard() -> Result<DashboardData, AppError> {
             .collect(),
         total_leads: total,
         conversion_rate: (total > 0).then(|| closed as f64 * 100.0 / total as f64),
-        total_conversations: conv.0,
-        completed_conversations: conv.1,
+        total_conversations: conv.total,
+        completed_conversations: conv.completed,
         recent: recent
             .into_iter()
             .map(|l| {
