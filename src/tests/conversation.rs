@@ -124,6 +124,14 @@ pub(super) async fn settle(app: &TestApp) {
     }
 }
 
+/// Whether the only stored event was processed, and the error or note it left.
+pub(super) async fn only_event_outcome(app: &TestApp) -> (bool, Option<String>) {
+    sqlx::query_as("select processed, processing_error from webhook_events")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
 pub(super) async fn send(app: &TestApp, payload: Value) {
     assert_eq!(post(app, &payload).await, 200);
     settle(app).await;
@@ -199,12 +207,7 @@ async fn a_lead_is_qualified_from_hello_to_completion() {
             .unwrap();
     assert!(completed && has_completed_at);
     // Every reply went out through the sandbox transport, with an id of its own.
-    let unsent: i64 = sqlx::query_scalar(
-        "select count(*) from messages where direction = 'outbound' and (status <> 'sent' or whatsapp_message_id not like 'sandbox.%')",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let unsent = app.count("select count(*) from messages where direction = 'outbound' and (status <> 'sent' or whatsapp_message_id not like 'sandbox.%')").await;
     assert_eq!(unsent, 0);
 }
 
@@ -312,21 +315,15 @@ async fn messages_to_an_unknown_number_are_marked_and_ignored() {
     payload["entry"][0]["changes"][0]["value"]["metadata"] =
         json!({"display_phone_number": "5599988887777", "phone_number_id": "999"});
     send(&app, payload).await;
-    let (processed, error): (bool, Option<String>) =
-        sqlx::query_as("select processed, processing_error from webhook_events")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let (processed, error) = only_event_outcome(&app).await;
     assert!(processed);
     assert_eq!(
         error.as_deref(),
         Some("número de destino desconhecido: *********7777")
     );
-    let rows: i64 =
-        sqlx::query_scalar("select (select count(*) from leads) + (select count(*) from messages)")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let rows = app
+        .count("select (select count(*) from leads) + (select count(*) from messages)")
+        .await;
     assert_eq!(rows, 0);
 }
 
@@ -390,11 +387,6 @@ async fn failures_are_retried_with_backoff_then_left_for_inspection() {
         }
     }
     // Each failed attempt rolled back everything it did.
-    let rows: i64 = sqlx::query_scalar(
-        "select (select count(*) from leads) + (select count(*) from messages) + (select count(*) from conversations)",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let rows = app.count("select (select count(*) from leads) + (select count(*) from messages) + (select count(*) from conversations)").await;
     assert_eq!(rows, 0);
 }

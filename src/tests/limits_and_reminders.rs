@@ -1,6 +1,6 @@
 //! Plan limits, the one-time reminder, and replaying failed events.
 
-use super::conversation::{message_from, replies, sandbox, send};
+use super::conversation::{message_from, only_event_outcome, replies, sandbox, send};
 use super::helpers::TestApp;
 use consultor::jobs::{self, reminders};
 use serde_json::{json, Value};
@@ -172,11 +172,7 @@ async fn replay_puts_failed_events_back_and_processes_them() {
     let (reset, processed) = jobs::replay(&app.pool, &sandbox(), None).await.unwrap();
     assert_eq!((reset, processed), (1, 1));
     assert_eq!(replies(&app).await.len(), 1);
-    let (processed, error): (bool, Option<String>) =
-        sqlx::query_as("select processed, processing_error from webhook_events")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let (processed, error) = only_event_outcome(&app).await;
     assert!(processed);
     assert_eq!(error, None);
 }
