@@ -4,22 +4,12 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
 /// `header` is the whole header value, `sha256=<hex>`.
 pub fn verify(app_secret: &[u8], body: &[u8], header: Option<&str>) -> bool {
     let Some(hex) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else {
         return false;
     };
-    let Some(expected) = decode_hex(hex) else {
+    let Ok(expected) = hex::decode(hex) else {
         return false;
     };
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(app_secret) else {
@@ -33,9 +23,7 @@ pub fn verify(app_secret: &[u8], body: &[u8], header: Option<&str>) -> bool {
 pub fn sign(app_secret: &[u8], body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(app_secret).expect("any key length");
     mac.update(body);
-    let bytes = mac.finalize().into_bytes();
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256={hex}")
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
 #[cfg(test)]
