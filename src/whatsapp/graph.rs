@@ -32,9 +32,6 @@ pub enum SendError {
 
 /// The request body for one message to `to` (digits only, as Meta wants them).
 pub fn body(to: &str, message: &Outgoing) -> Value {
-    if let Outgoing::Image { link, caption } = message {
-        return image_body(to, link, caption.as_deref());
-    }
     let base = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": to});
     let specific = match message {
         Outgoing::Text { body } => {
@@ -62,22 +59,20 @@ pub fn body(to: &str, message: &Outgoing) -> Value {
                 }).collect::<Vec<_>>()}]}
             }
         }),
-        Outgoing::Image { .. } => unreachable!("handled above"),
+        // An image with an optional caption (comparison images, profile cards).
+        Outgoing::Image { link, caption } => {
+            let mut image = json!({"link": link});
+            if let Some(c) = caption {
+                image["caption"] = json!(c);
+            }
+            json!({"type": "image", "image": image})
+        }
     };
     let mut out = base;
-    if let (Some(o), Some(s)) = (out.as_object_mut(), specific.as_object()) {
-        o.extend(s.clone());
+    if let (Value::Object(o), Value::Object(s)) = (&mut out, specific) {
+        o.extend(s);
     }
     out
-}
-
-/// An image with an optional caption (comparison images, profile cards).
-pub fn image_body(to: &str, link: &str, caption: Option<&str>) -> Value {
-    let mut image = json!({"link": link});
-    if let Some(c) = caption {
-        image["caption"] = json!(c);
-    }
-    json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "image", "image": image})
 }
 
 impl GraphClient {
