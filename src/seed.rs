@@ -181,6 +181,16 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<DemoLogin> {
             .await?;
         }
     }
+    // When each lead last wrote: the board's "não lida" mark and the reply window.
+    sqlx::query!(
+        "update leads l set last_inbound_at = (
+            select max(m.created_at) from messages m join conversations c on c.id = m.conversation_id
+             where c.lead_id = l.id and m.direction = 'inbound')
+          where l.consultant_id = $1",
+        consultant_id
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query!(
         "select log_audit_event($1, 'signup', 'consultant', $1, '{\"source\": \"seed-demo\"}')",
         consultant_id

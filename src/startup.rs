@@ -4,7 +4,8 @@
 use crate::config::Config;
 use crate::jobs;
 use crate::webhooks::{self, WebhookState};
-use app::server::{photos, AppConfig, AppState};
+use app::server::outbox::Outbox;
+use app::server::{lead_export, photos, AppConfig, AppState};
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -72,6 +73,7 @@ impl Application {
                 login_max_failures_per_ip: config.login_max_failures_per_ip,
                 login_window_secs: config.login_window_secs,
             }),
+            outbox: Outbox::default(),
             leptos_options,
         };
 
@@ -96,6 +98,11 @@ impl Application {
                     idle_poll: Duration::from_millis(500),
                 },
             );
+            jobs::spawn_outbox_sender(
+                pool.clone(),
+                state.outbox.clone(),
+                services.transport.clone(),
+            );
             jobs::spawn_scheduler(
                 pool.clone(),
                 services,
@@ -111,6 +118,7 @@ impl Application {
                 post(photos::upload).layer(DefaultBodyLimit::max(photos::BODY_LIMIT)),
             )
             .route("/fotos/{id}", get(photos::serve))
+            .route("/leads/exportar.csv", get(lead_export::csv))
             .merge(webhooks::router(
                 WebhookState {
                     pool: pool.clone(),

@@ -1,7 +1,8 @@
 //! The HTML shell and the route table.
 
 use crate::pages::{
-    DashboardPage, HomePage, LoginPage, NotFoundPage, PublicProfilePage, SettingsPage, SignupPage,
+    DashboardPage, HomePage, LeadPage, LeadsPage, LoginPage, NotFoundPage, PublicProfilePage,
+    SettingsPage, SignupPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -46,6 +47,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/entrar") view=LoginPage ssr=ssr.clone()/>
                 <Route path=path!("/cadastro") view=SignupPage ssr=ssr.clone()/>
                 <Route path=path!("/painel") view=DashboardPage ssr=ssr.clone()/>
+                <Route path=path!("/leads") view=LeadsPage ssr=ssr.clone()/>
+                <Route path=path!("/leads/:id") view=LeadPage ssr=ssr.clone()/>
                 <Route path=path!("/configuracoes") view=SettingsPage ssr=ssr.clone()/>
                 <Route path=path!("/c/:slug") view=PublicProfilePage ssr=ssr/>
             </Routes>

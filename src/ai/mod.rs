@@ -20,7 +20,7 @@ pub async fn answer(
     ctx: &AnswerContext,
     lead_id: Uuid,
     conversation_id: Uuid,
-) -> Result<String, sqlx::Error> {
+) -> Result<(String, Uuid), sqlx::Error> {
     let prompt = ai::build_prompt(ctx);
     let stored_prompt = prompt.as_stored();
     let model = provider.model();
@@ -66,10 +66,11 @@ pub async fn answer(
     };
     let latency_ms = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
     // The model's own words are kept (for audits) even when the lead got the safe answer.
-    sqlx::query!(
+    let logged = sqlx::query_scalar!(
         "insert into ai_responses (lead_id, conversation_id, prompt, response, model, tokens_used,
                                    latency_ms, was_cached, compliance_check_passed, compliance_flags)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         returning id",
         lead_id,
         conversation_id,
         &stored_prompt,
@@ -81,7 +82,7 @@ pub async fn answer(
         passed,
         serde_json::to_value(&flags).unwrap_or_default()
     )
-    .execute(&mut *db)
+    .fetch_one(&mut *db)
     .await?;
-    Ok(sent)
+    Ok((sent, logged))
 }

@@ -36,7 +36,7 @@ async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> 
         return Ok(false);
     };
     let id = answer.id;
-    let text = match serde_json::from_value::<AnswerContext>(answer.ai_context) {
+    let (text, logged) = match serde_json::from_value::<AnswerContext>(answer.ai_context) {
         Ok(ctx) => {
             crate::ai::answer(&mut tx, ai, &ctx, answer.lead_id, answer.conversation_id).await?
         }
@@ -60,10 +60,12 @@ async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> 
     let payload = serde_json::to_value(Outgoing::Text { body: text.clone() })
         .expect("a text message serializes");
     sqlx::query!(
-        "update messages set content = $2, payload = $3, ai_context = null where id = $1",
+        "update messages set content = $2, payload = $3, ai_context = null, ai_response_id = $4
+          where id = $1",
         id,
         &text,
-        payload
+        payload,
+        logged
     )
     .execute(&mut *tx)
     .await?;

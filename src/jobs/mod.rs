@@ -9,5 +9,6 @@ mod worker;
 pub use process::{process_payload, Outcome};
 pub use sender::{send_pending, Transport};
 pub use worker::{
-    replay, run_once, spawn_scheduler, spawn_workers, Services, WorkerConfig, MAX_ATTEMPTS,
+    replay, run_once, spawn_outbox_sender, spawn_scheduler, spawn_workers, Services, WorkerConfig,
+    MAX_ATTEMPTS,
 };

@@ -166,12 +166,13 @@ async fn handle_message(
     };
 
     let lead = sqlx::query!(
-        r#"insert into leads (consultant_id, whatsapp_number, profile_name, metadata)
-           values ($1, $2, $3, $4)
+        r#"insert into leads (consultant_id, whatsapp_number, profile_name, metadata, last_inbound_at)
+           values ($1, $2, $3, $4, now())
            on conflict (consultant_id, whatsapp_number) do update
               set profile_name = coalesce(excluded.profile_name, leads.profile_name),
                   metadata = leads.metadata || excluded.metadata,
-                  last_interaction_at = now()
+                  last_interaction_at = now(),
+                  last_inbound_at = now()
            returning id, (xmax = 0) as "inserted!""#,
         consultant.id,
         e164(&m.from),

@@ -132,6 +132,24 @@ async fn deliver(pool: &PgPool, services: &Services) -> Result<usize, sqlx::Erro
     send_pending(pool, &services.transport).await
 }
 
+/// Sends whatever is pending each time the outbox is woken (a consultant's reply), so it
+/// does not wait for the scheduler's tick. Wakes that arrive during a pass are kept by the
+/// `Notify` and start the next pass.
+pub fn spawn_outbox_sender(
+    pool: PgPool,
+    outbox: app::server::outbox::Outbox,
+    transport: Transport,
+) {
+    tokio::spawn(async move {
+        loop {
+            outbox.woken().await;
+            if let Err(e) = send_pending(&pool, &transport).await {
+                tracing::warn!(error = %e, "sending woken outbox failed");
+            }
+        }
+    });
+}
+
 /// Every minute: queues due reminders, then writes and sends whatever is pending.
 pub fn spawn_scheduler(pool: PgPool, services: Services, reminder_delay: Duration) {
     tokio::spawn(async move {

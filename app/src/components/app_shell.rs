@@ -30,6 +30,7 @@ pub fn AppShell(children: ChildrenFn) -> impl IntoView {
                                 <A href="/painel" attr:class="brand">"Consultor"</A>
                                 <nav aria-label="Principal">
                                     <A href="/painel">"Painel"</A>
+                                    <A href="/leads">"Leads"</A>
                                     <A href="/configuracoes">"Configurações"</A>
                                     <a href=format!("/c/{}", me.slug)>"Meu perfil"</a>
                                 </nav>

@@ -3,11 +3,17 @@
 mod app_shell;
 mod field;
 mod form_alert;
+mod lead_card;
+mod lead_filters;
 mod loading;
+mod move_form;
 mod redirect_to;
 
 pub use app_shell::AppShell;
 pub use field::{SelectField, TextField};
 pub use form_alert::{error_view, FormAlert, FormErrors};
+pub use lead_card::LeadCardView;
+pub use lead_filters::LeadFilters;
 pub use loading::Loading;
+pub use move_form::MoveForm;
 pub use redirect_to::RedirectTo;

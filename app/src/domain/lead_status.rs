@@ -49,11 +49,17 @@ impl LeadStatus {
     }
 
     /// The seed's path is novo → em_contato → agendado → fechado. A lead can be lost from any
-    /// open stage, and a lost lead can be reopened as novo. A closed deal is final, and a
-    /// lead may step back one stage (a meeting cancelled goes back to em_contato).
+    /// open stage (with an optional reason), and a lost lead is reopened as em_contato (someone
+    /// is talking to it again). A closed deal is final, and a lead may step back one stage (a
+    /// meeting cancelled goes back to em_contato).
     pub fn can_move_to(self, to: LeadStatus) -> bool {
+        self.refusal(to).is_none()
+    }
+
+    /// Why a move is not allowed, in words for the consultant; `None` when it is.
+    pub fn refusal(self, to: LeadStatus) -> Option<String> {
         use LeadStatus::*;
-        matches!(
+        let allowed = matches!(
             (self, to),
             (Novo, EmContato)
                 | (EmContato, Agendado)
@@ -61,8 +67,35 @@ impl LeadStatus {
                 | (EmContato, Novo)
                 | (Agendado, EmContato)
                 | (Novo | EmContato | Agendado, Perdido)
-                | (Perdido, Novo)
-        )
+                | (Perdido, EmContato)
+        );
+        if allowed {
+            return None;
+        }
+        Some(match (self, to) {
+            (a, b) if a == b => format!("O lead já está em “{}”.", a.label()),
+            (Fechado, _) => "Um negócio fechado é definitivo e não muda mais de etapa.".into(),
+            (Perdido, _) => "Um lead perdido só pode ser reaberto em “Em contato”.".into(),
+            (_, Fechado) => "Só um lead agendado pode ser marcado como fechado.".into(),
+            (_, Agendado) => "Só um lead em contato pode ser agendado.".into(),
+            (_, EmContato) => {
+                "Só um lead novo, agendado ou perdido pode ir para “Em contato”.".into()
+            }
+            (_, Novo) => "Só um lead em contato pode voltar para “Novo”.".into(),
+            _ => format!(
+                "Não é possível mover de “{}” para “{}”.",
+                self.label(),
+                to.label()
+            ),
+        })
+    }
+
+    /// Where a lead in this stage may go, in board order.
+    pub fn moves(self) -> Vec<LeadStatus> {
+        Self::ALL
+            .into_iter()
+            .filter(|s| self.can_move_to(*s))
+            .collect()
     }
 }
 
@@ -79,7 +112,12 @@ mod tests {
         assert!(!Novo.can_move_to(Fechado));
         assert!(!Fechado.can_move_to(Perdido));
         assert!(!Fechado.can_move_to(Novo));
-        assert!(Perdido.can_move_to(Novo));
+        assert!(Perdido.can_move_to(EmContato));
+        assert!(!Perdido.can_move_to(Novo));
+        assert_eq!(Novo.moves(), vec![EmContato, Perdido]);
+        assert!(Fechado.moves().is_empty());
+        assert!(Fechado.refusal(Perdido).unwrap().contains("definitivo"));
+        assert!(Novo.refusal(Fechado).unwrap().contains("agendado"));
         assert!(!Novo.can_move_to(Novo));
         for s in LeadStatus::ALL {
             assert_eq!(LeadStatus::parse(s.as_str()), Ok(s));

@@ -6,6 +6,8 @@ pub mod bio;
 pub mod cpf;
 pub mod email;
 pub mod flow;
+pub mod lead_answers;
+pub mod lead_filter;
 pub mod lead_status;
 pub mod password;
 pub mod person_name;

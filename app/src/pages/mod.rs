@@ -2,6 +2,8 @@
 
 mod dashboard_page;
 mod home_page;
+mod lead_page;
+mod leads_page;
 mod login_page;
 mod not_found_page;
 mod public_profile_page;
@@ -10,6 +12,8 @@ mod signup_page;
 
 pub use dashboard_page::DashboardPage;
 pub use home_page::HomePage;
+pub use lead_page::LeadPage;
+pub use leads_page::LeadsPage;
 pub use login_page::LoginPage;
 pub use not_found_page::NotFoundPage;
 pub use public_profile_page::PublicProfilePage;

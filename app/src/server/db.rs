@@ -13,11 +13,17 @@ use uuid::Uuid;
 pub type Tx = Transaction<'static, Postgres>;
 
 /// A transaction in which only `consultant_id`'s rows exist.
+///
+/// Plans are made for each statement's actual values (`force_custom_plan`): the lead
+/// filters are written as `($n is null or ...)`, and a generic plan, which PostgreSQL would
+/// switch to after five runs of a prepared statement, cannot drop the branches that do not
+/// apply nor pick the index that does.
 pub async fn tenant_tx(pool: &PgPool, consultant_id: Uuid) -> Result<Tx, sqlx::Error> {
     let mut tx = pool.begin().await?;
     sqlx::query!(
         r#"select set_config('role', 'consultor_app', true) as "role",
-                  set_config('app.consultant_id', $1, true) as "consultant_id""#,
+                  set_config('app.consultant_id', $1, true) as "consultant_id",
+                  set_config('plan_cache_mode', 'force_custom_plan', true) as "plan_cache_mode""#,
         consultant_id.to_string()
     )
     .fetch_one(&mut *tx)

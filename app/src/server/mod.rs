@@ -2,13 +2,21 @@
 
 pub mod audit;
 pub mod auth;
+pub mod conversations;
 pub mod csrf;
 pub mod db;
 pub mod error;
 pub mod flash;
+pub mod lead_export;
+pub mod lead_notes;
+pub mod leads;
+pub mod messages;
+pub mod outbox;
 pub mod password_hash;
 pub mod photos;
 pub mod request_meta;
 pub mod state;
+pub mod tenant;
 
 pub use state::{app_state, AppConfig, AppState};
+pub use tenant::Tenant;

@@ -22,6 +22,8 @@ pub struct AppConfig {
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<AppConfig>,
+    /// Wakes the outbound sender (a consultant's reply is sent at once).
+    pub outbox: super::outbox::Outbox,
     pub leptos_options: leptos::config::LeptosOptions,
 }
 

@@ -1,0 +1,480 @@
+//! One lead: its header, answers, status history, notes and conversation; replies, taking
+//! over from the bot and handing back, notes, and the page's light poll.
+
+use crate::api::leads::LeadCard;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Messages loaded at a time, newest first.
+pub const MESSAGE_PAGE: i64 = 30;
+
+/// WhatsApp's customer-service window: free-form replies only this long after the lead's
+/// last message.
+pub const WINDOW_HOURS: i64 = 24;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub id: String,
+    /// true: from the lead.
+    pub inbound: bool,
+    pub text: String,
+    /// Buttons or list rows as the lead saw them.
+    pub choices: Vec<String>,
+    /// "pendente", "enviada", "entregue", "lida", "falhou" (outbound only).
+    pub status: String,
+    pub status_label: String,
+    /// Meta's reason for a failure.
+    pub error: Option<String>,
+    pub at: String,
+    /// An AI answer still being written ("escrevendo…").
+    pub writing: bool,
+    /// Who wrote it, for outbound: "Você", "Assistente", "Assistente (IA)".
+    pub author: String,
+    /// Compliance flags of an AI answer (empty: passed).
+    pub flags: Vec<String>,
+    pub replaced: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub text: String,
+    pub reason: Option<String>,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub body: String,
+    pub at: String,
+}
+
+/// The reply box's state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ReplyWindow {
+    /// Open: how long is left, e.g. "23 h 5 min".
+    Open { left: String },
+    /// Closed since this time (or the lead never wrote).
+    Closed { since: Option<String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadPageData {
+    pub card: LeadCard,
+    /// `wa.me` link digits.
+    pub wa_digits: Option<String>,
+    pub campaign: Option<String>,
+    /// Question → answer label.
+    pub answers: Vec<(String, String)>,
+    /// Other metadata worth showing: (label, value).
+    pub metadata: Vec<(String, String)>,
+    pub history: Vec<HistoryEntry>,
+    pub notes: Vec<Note>,
+    /// Oldest first (for the chat), the newest page.
+    pub messages: Vec<ChatMessage>,
+    /// Cursor of older messages, when there are more.
+    pub older: Option<String>,
+    /// This page shows older messages (not the newest).
+    pub paged_back: bool,
+    /// The consultant took the conversation: the bot is quiet.
+    pub handed_off: bool,
+    pub has_conversation: bool,
+    pub window: ReplyWindow,
+    /// For the poll: changes when anything shown changes.
+    pub version: String,
+}
+
+#[server(prefix = "/api", endpoint = "lead")]
+pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, AppError> {
+    use crate::api::leads::{display_name, parse_lead_id};
+    use crate::domain::flow::FlowDefinition;
+    use crate::domain::lead_answers;
+    use crate::domain::lead_filter::Source;
+    use crate::domain::time::{duration_br, format_datetime, since};
+    use crate::domain::{LeadStatus, PhoneBr};
+    use crate::server::{conversations, lead_notes, leads, messages, Tenant};
+
+    let id = parse_lead_id(&id).inspect_err(crate::server::auth::set_error_status)?;
+    // Without JavaScript, older messages are a page of their own (`?antes=<cursor>`).
+    let before = crate::domain::lead_filter::Cursor::parse(&before);
+    let now = chrono::Utc::now();
+    let mut t = Tenant::begin().await?;
+    let Some(lead) = leads::find(&mut t.tx, t.id, id).await? else {
+        let e = AppError::NotFound;
+        crate::server::auth::set_error_status(&e);
+        return Err(e);
+    };
+    leads::mark_seen(&mut t.tx, t.id, id).await?;
+    let conversation = conversations::current(&mut t.tx, t.id, id).await?;
+    let def: Option<FlowDefinition> = match &conversation {
+        Some(c) => serde_json::from_value(c.definition.clone()).ok(),
+        None => leads::current_flow_definition(&mut t.tx, t.id)
+            .await?
+            .and_then(|d| serde_json::from_value(d).ok()),
+    };
+    let last_inbound = conversations::last_inbound_at(&mut t.tx, t.id, id).await?;
+    let mut rows = messages::page(&mut t.tx, t.id, id, before, MESSAGE_PAGE + 1).await?;
+    let history = leads::history(&mut t.tx, t.id, id).await?;
+    let notes = lead_notes::list(&mut t.tx, t.id, id).await?;
+    let version = messages::fingerprint(&mut t.tx, t.id, id).await?;
+    let stale_days = leads::stale_after_days(&mut t.tx, t.id).await?;
+    t.commit().await?;
+
+    let older = (rows.len() as i64 > MESSAGE_PAGE)
+        .then(|| {
+            rows.truncate(MESSAGE_PAGE as usize);
+            rows.last().map(|m| {
+                crate::domain::lead_filter::Cursor {
+                    at: m.created_at,
+                    id: m.id,
+                }
+                .encode()
+            })
+        })
+        .flatten();
+    rows.reverse();
+    let status = LeadStatus::parse(&lead.status).unwrap_or(LeadStatus::Novo);
+    let source = lead
+        .metadata
+        .get("source")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let answers = lead_answers::from_json(&lead.respostas);
+    let phone = PhoneBr::parse(&lead.whatsapp_number).ok();
+    let window = match last_inbound {
+        Some(at) if now - at < chrono::Duration::hours(WINDOW_HOURS) => ReplyWindow::Open {
+            left: duration_br(at + chrono::Duration::hours(WINDOW_HOURS) - now),
+        },
+        Some(at) => ReplyWindow::Closed {
+            since: Some(format_datetime(at + chrono::Duration::hours(WINDOW_HOURS))),
+        },
+        None => ReplyWindow::Closed { since: None },
+    };
+    let metadata = [
+        ("ad_id", "Anúncio (id)"),
+        ("source_url", "Endereço do anúncio"),
+        ("over_limit", "Acima do limite do plano"),
+    ]
+    .iter()
+    .filter_map(|(k, label)| {
+        lead.metadata.get(*k).and_then(|v| match v {
+            serde_json::Value::String(s) if !s.is_empty() => Some((label.to_string(), s.clone())),
+            serde_json::Value::Bool(true) => Some((label.to_string(), "sim".to_string())),
+            _ => None,
+        })
+    })
+    .collect();
+    Ok(LeadPageData {
+        card: LeadCard {
+            id: lead.id.to_string(),
+            name: display_name(lead.name.clone(), lead.profile_name.clone()),
+            phone: phone
+                .as_ref()
+                .map(|p| p.display())
+                .unwrap_or_else(|| lead.whatsapp_number.clone()),
+            status: status.as_str().into(),
+            status_label: status.label().into(),
+            answers: Vec::new(),
+            source: match (Source::of_metadata(source.as_deref()), source.clone()) {
+                (Source::Direct, Some(code)) => code,
+                (s, _) => s.label().into(),
+            },
+            activity: since(lead.last_interaction_at, now),
+            activity_at: format_datetime(lead.last_interaction_at),
+            created_at: format_datetime(lead.created_at),
+            unread: false,
+            stale: now - lead.last_interaction_at > chrono::Duration::days(i64::from(stale_days)),
+            moves: status
+                .moves()
+                .into_iter()
+                .map(|s| (s.as_str().into(), s.label().into()))
+                .collect(),
+        },
+        wa_digits: Some(
+            phone
+                .as_ref()
+                .map(|p| p.wa_digits().to_string())
+                .unwrap_or_else(|| {
+                    lead.whatsapp_number
+                        .chars()
+                        .filter(char::is_ascii_digit)
+                        .collect()
+                }),
+        )
+        .filter(|d| !d.is_empty()),
+        campaign: lead
+            .metadata
+            .get("campaign")
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
+        answers: lead_answers::labelled(def.as_ref(), &answers)
+            .into_iter()
+            .map(|a| (a.question, a.label))
+            .collect(),
+        metadata,
+        history: history
+            .into_iter()
+            .map(|h| {
+                let label = |s: &str| LeadStatus::parse(s).map(|s| s.label()).unwrap_or("—");
+                HistoryEntry {
+                    text: format!(
+                        "{} → {}{}",
+                        h.from_status.as_deref().map(label).unwrap_or("—"),
+                        label(&h.to_status),
+                        h.changed_by_name
+                            .map(|n| format!(" (por {n})"))
+                            .unwrap_or_default()
+                    ),
+                    reason: h.reason,
+                    at: format_datetime(h.created_at),
+                }
+            })
+            .collect(),
+        notes: notes
+            .into_iter()
+            .map(|n| Note {
+                body: n.body,
+                at: format_datetime(n.created_at),
+            })
+            .collect(),
+        messages: rows.into_iter().map(chat_message).collect(),
+        older,
+        paged_back: before.is_some(),
+        handed_off: conversation
+            .as_ref()
+            .is_some_and(|c| c.handed_off_at.is_some()),
+        has_conversation: conversation.is_some(),
+        window,
+        version,
+    })
+}
+
+/// Older messages of the chat (oldest first), and the cursor of the ones before them.
+#[server(prefix = "/api", endpoint = "lead-mensagens")]
+pub async fn older_messages(
+    id: String,
+    before: String,
+) -> Result<(Vec<ChatMessage>, Option<String>), AppError> {
+    use crate::api::leads::parse_lead_id;
+    use crate::domain::lead_filter::Cursor;
+    use crate::server::{messages, Tenant};
+    let id = parse_lead_id(&id)?;
+    let before = Cursor::parse(&before)
+        .ok_or_else(|| AppError::invalid("Posição da conversa inválida. Recarregue a página."))?;
+    let mut t = Tenant::begin().await?;
+    let mut rows = messages::page(&mut t.tx, t.id, id, Some(before), MESSAGE_PAGE + 1).await?;
+    t.commit().await?;
+    let older = (rows.len() as i64 > MESSAGE_PAGE)
+        .then(|| {
+            rows.truncate(MESSAGE_PAGE as usize);
+            rows.last().map(|m| {
+                Cursor {
+                    at: m.created_at,
+                    id: m.id,
+                }
+                .encode()
+            })
+        })
+        .flatten();
+    rows.reverse();
+    Ok((rows.into_iter().map(chat_message).collect(), older))
+}
+
+/// What the poll compares: a changed value means "reload the lead".
+#[server(prefix = "/api", endpoint = "lead-versao")]
+pub async fn lead_version(id: String) -> Result<String, AppError> {
+    use crate::api::leads::parse_lead_id;
+    use crate::server::{messages, Tenant};
+    let id = parse_lead_id(&id)?;
+    let mut t = Tenant::begin().await?;
+    let v = messages::fingerprint(&mut t.tx, t.id, id).await?;
+    t.commit().await?;
+    Ok(v)
+}
+
+/// The longest reply WhatsApp accepts in one text message.
+pub const MAX_REPLY_CHARS: usize = 4096;
+
+/// Sends the consultant's reply through the sender at once, and takes the conversation over
+/// from the bot.
+#[server(prefix = "/api", endpoint = "responder-lead")]
+pub async fn send_reply(csrf: String, lead: String, body: String) -> Result<(), AppError> {
+    let values = vec![("origem", "resposta".to_string()), ("body", body.clone())];
+    let result = reply_inner(csrf, lead, body).await;
+    crate::server::flash::remember("lead", values, "Mensagem enviada.", result).await
+}
+
+#[cfg(feature = "ssr")]
+async fn reply_inner(csrf: String, lead: String, body: String) -> Result<(), AppError> {
+    use crate::api::leads::parse_lead_id;
+    use crate::domain::time::format_datetime;
+    use crate::server::{conversations, leads, messages, Tenant};
+    let id = parse_lead_id(&lead)?;
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AppError::invalid("Escreva a mensagem antes de enviar."));
+    }
+    if body.chars().count() > MAX_REPLY_CHARS {
+        return Err(AppError::invalid(format!(
+            "A mensagem pode ter até {MAX_REPLY_CHARS} caracteres (limite do WhatsApp)."
+        )));
+    }
+    let mut t = Tenant::begin_with_csrf(&csrf).await?;
+    if leads::find(&mut t.tx, t.id, id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let Some(conversation) = conversations::current_for_update(&mut t.tx, t.id, id).await? else {
+        return Err(AppError::invalid(
+            "Este lead ainda não escreveu pelo WhatsApp: só é possível responder depois da primeira mensagem dele.",
+        ));
+    };
+    let last = conversations::last_inbound_at(&mut t.tx, t.id, id).await?;
+    let now = chrono::Utc::now();
+    match last {
+        Some(at) if now - at < chrono::Duration::hours(WINDOW_HOURS) => {}
+        Some(at) => {
+            return Err(AppError::invalid(format!(
+                "A janela de 24 horas do WhatsApp fechou em {}: só é possível responder quando o lead escrever de novo.",
+                format_datetime(at + chrono::Duration::hours(WINDOW_HOURS))
+            )))
+        }
+        None => return Err(AppError::invalid("O lead ainda não escreveu: não há janela de conversa aberta.")),
+    }
+    messages::queue_reply(&mut t.tx, t.id, conversation, body).await?;
+    conversations::take_over(&mut t.tx, t.id, conversation).await?;
+    leads::touch(&mut t.tx, t.id, id).await?;
+    t.audit("lead_replied", "lead", Some(id), serde_json::json!({}))
+        .await?;
+    let state = t.commit().await?;
+    state.outbox.wake();
+    Ok(())
+}
+
+/// The bot answers this lead again.
+#[server(prefix = "/api", endpoint = "devolver-ao-robo")]
+pub async fn hand_back(csrf: String, lead: String) -> Result<(), AppError> {
+    let result = async {
+        use crate::api::leads::parse_lead_id;
+        use crate::server::{conversations, leads, Tenant};
+        let id = parse_lead_id(&lead)?;
+        let mut t = Tenant::begin_with_csrf(&csrf).await?;
+        if leads::find(&mut t.tx, t.id, id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        if !conversations::hand_back(&mut t.tx, t.id, id).await? {
+            return Err(AppError::invalid(
+                "O assistente já está respondendo este lead.",
+            ));
+        }
+        t.audit("lead_handed_back", "lead", Some(id), serde_json::json!({}))
+            .await?;
+        t.commit().await?;
+        Ok(())
+    }
+    .await;
+    let values = vec![("origem", "robo".to_string())];
+    crate::server::flash::remember(
+        "lead",
+        values,
+        "O assistente voltou a responder este lead.",
+        result,
+    )
+    .await
+}
+
+/// The longest private note.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+#[server(prefix = "/api", endpoint = "nota-lead")]
+pub async fn add_note(csrf: String, lead: String, body: String) -> Result<(), AppError> {
+    let values = vec![("origem", "nota".to_string()), ("body", body.clone())];
+    let result = async {
+        use crate::api::leads::parse_lead_id;
+        use crate::server::{lead_notes, leads, Tenant};
+        let id = parse_lead_id(&lead)?;
+        let body = body.trim();
+        if body.is_empty() {
+            return Err(AppError::invalid("Escreva a nota antes de salvar."));
+        }
+        if body.chars().count() > MAX_NOTE_CHARS {
+            return Err(AppError::invalid(format!(
+                "A nota pode ter até {MAX_NOTE_CHARS} caracteres."
+            )));
+        }
+        let mut t = Tenant::begin_with_csrf(&csrf).await?;
+        if leads::find(&mut t.tx, t.id, id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        lead_notes::add(&mut t.tx, t.id, id, body).await?;
+        t.commit().await?;
+        Ok(())
+    }
+    .await;
+    crate::server::flash::remember("lead", values, "Nota salva.", result).await
+}
+
+#[cfg(feature = "ssr")]
+fn chat_message(m: crate::server::messages::MessageRow) -> ChatMessage {
+    use crate::domain::flow::Outgoing;
+    use crate::domain::time::format_datetime;
+    let inbound = m.direction == "inbound";
+    let outgoing: Option<Outgoing> = m
+        .payload
+        .clone()
+        .and_then(|p| serde_json::from_value(p).ok());
+    let (text, choices) = match outgoing {
+        Some(Outgoing::Buttons { body, buttons }) => {
+            (body, buttons.into_iter().map(|b| b.title).collect())
+        }
+        Some(Outgoing::List { body, rows, .. }) => {
+            (body, rows.into_iter().map(|r| r.title).collect())
+        }
+        Some(Outgoing::Image { link, caption }) => (caption.unwrap_or(link), Vec::new()),
+        _ => (m.content.clone(), Vec::new()),
+    };
+    let status_label = match m.status.as_str() {
+        "pending" => "pendente",
+        "sent" => "enviada",
+        "delivered" => "entregue",
+        "read" => "lida",
+        "failed" => "falhou",
+        other => other,
+    }
+    .to_string();
+    let flags: Vec<String> = m
+        .ai_flags
+        .as_ref()
+        .and_then(|f| f.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| {
+                    serde_json::from_value::<crate::domain::ai::ComplianceFlag>(v.clone()).ok()
+                })
+                .map(|f| f.code.replace('_', " "))
+                .collect()
+        })
+        .unwrap_or_default();
+    let is_ai = m.ai_passed.is_some() || m.writing;
+    ChatMessage {
+        id: m.id.to_string(),
+        inbound,
+        text: if m.writing { String::new() } else { text },
+        choices,
+        status: m.status.clone(),
+        status_label,
+        error: m.error_message.filter(|_| m.status == "failed"),
+        at: format_datetime(m.created_at),
+        writing: m.writing,
+        author: if inbound {
+            "Lead".into()
+        } else if m.by_consultant {
+            "Você".into()
+        } else if is_ai {
+            "Assistente (IA)".into()
+        } else {
+            "Assistente".into()
+        },
+        replaced: m.ai_passed == Some(false),
+        flags,
+    }
+}

@@ -1,0 +1,377 @@
+//! The lead board and list: columns with counts over the filtered set, keyset pages, and
+//! status moves.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Cards loaded per column (and rows per list page) at a time.
+pub const PAGE_SIZE: i64 = 20;
+
+/// One lead on the board or in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadCard {
+    pub id: String,
+    pub name: String,
+    /// `+55 (11) 98765-4321`.
+    pub phone: String,
+    pub status: String,
+    pub status_label: String,
+    /// Two or three answers, as labels.
+    pub answers: Vec<String>,
+    pub source: String,
+    /// "há 3 h".
+    pub activity: String,
+    /// dd/mm/aaaa hh:mm, São Paulo.
+    pub activity_at: String,
+    pub created_at: String,
+    /// The lead wrote after the consultant last opened it.
+    pub unread: bool,
+    /// Nothing happened for the consultant's "parado" number of days.
+    pub stale: bool,
+    /// Where the card may move: (status, label).
+    pub moves: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardColumn {
+    pub status: String,
+    pub label: String,
+    /// Leads in this status over the whole filtered set.
+    pub count: i64,
+    pub cards: Vec<LeadCard>,
+    /// The "carregar mais" cursor, when there are more.
+    pub next: Option<String>,
+    /// This column starts after the first page (a JavaScript-off "carregar mais").
+    pub continued: bool,
+}
+
+/// A question the consultant can filter by: (step id, question, [(value, label)]).
+pub type AnswerFilterOption = (String, String, Vec<(String, String)>);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardData {
+    /// The canonical filter query string (without `?`).
+    pub filter: String,
+    pub columns: Vec<BoardColumn>,
+    /// All leads matching the filter.
+    pub total: i64,
+    pub answer_options: Vec<AnswerFilterOption>,
+    pub stale_after_days: i16,
+}
+
+/// The board: every column's first page and count, for the filter in `query`.
+#[server(prefix = "/api", endpoint = "leads-quadro")]
+pub async fn lead_board(query: String) -> Result<BoardData, AppError> {
+    use crate::domain::lead_filter::{query_value, Cursor, LeadFilter};
+    use crate::domain::LeadStatus;
+    use crate::server::leads::{self, FilterParams};
+    use crate::server::Tenant;
+
+    let filter = LeadFilter::from_query(&query);
+    let now = chrono::Utc::now();
+    let params = FilterParams::new(&filter, now);
+    let mut t = Tenant::begin().await?;
+    let ctx = CardContext::load(&mut t).await?;
+    let counts = leads::counts(&mut t.tx, t.id, &params).await?;
+    let mut columns = Vec::new();
+    for status in LeadStatus::ALL {
+        let shown = filter.status.is_none_or(|s| s == status);
+        // Without JavaScript, "carregar mais" links here with `depois_<status>=<cursor>`.
+        let after = query_value(&query, &format!("depois_{}", status.as_str()))
+            .and_then(|c| Cursor::parse(&c));
+        let rows = if shown {
+            leads::by_activity(
+                &mut t.tx,
+                t.id,
+                &params.with_status(status),
+                after,
+                PAGE_SIZE + 1,
+            )
+            .await?
+        } else {
+            Vec::new()
+        };
+        let (cards, next) = ctx.page(rows, now, |r| r.activity_cursor());
+        columns.push(BoardColumn {
+            status: status.as_str().into(),
+            label: status.label().into(),
+            count: counts
+                .iter()
+                .find(|(s, _)| s == status.as_str())
+                .map(|(_, n)| *n)
+                .unwrap_or(0),
+            cards,
+            next,
+            continued: after.is_some(),
+        });
+    }
+    t.commit().await?;
+    Ok(BoardData {
+        filter: filter.to_query(),
+        total: counts.iter().map(|(_, n)| n).sum(),
+        columns,
+        answer_options: ctx.answer_options(),
+        stale_after_days: ctx.stale_after_days,
+    })
+}
+
+/// The next cards of one column ("carregar mais").
+#[server(prefix = "/api", endpoint = "leads-coluna")]
+pub async fn lead_column(
+    query: String,
+    status: String,
+    after: String,
+) -> Result<BoardColumn, AppError> {
+    use crate::domain::lead_filter::{Cursor, LeadFilter};
+    use crate::domain::LeadStatus;
+    use crate::server::leads::{self, FilterParams};
+    use crate::server::Tenant;
+
+    let status = LeadStatus::parse(&status).map_err(AppError::invalid)?;
+    let after = Cursor::parse(&after)
+        .ok_or_else(|| AppError::invalid("Posição da lista inválida. Recarregue a página."))?;
+    let now = chrono::Utc::now();
+    let params = FilterParams::new(&LeadFilter::from_query(&query), now).with_status(status);
+    let mut t = Tenant::begin().await?;
+    let ctx = CardContext::load(&mut t).await?;
+    let rows = leads::by_activity(&mut t.tx, t.id, &params, Some(after), PAGE_SIZE + 1).await?;
+    t.commit().await?;
+    let (cards, next) = ctx.page(rows, now, |r| r.activity_cursor());
+    Ok(BoardColumn {
+        status: status.as_str().into(),
+        label: status.label().into(),
+        count: 0,
+        cards,
+        next,
+        continued: true,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListPage {
+    pub filter: String,
+    pub rows: Vec<LeadCard>,
+    pub total: i64,
+    pub next: Option<String>,
+    pub answer_options: Vec<AnswerFilterOption>,
+}
+
+/// The list view: one table, ordered by activity or creation, keyset pages.
+#[server(prefix = "/api", endpoint = "leads-lista")]
+pub async fn lead_list(query: String, after: String) -> Result<ListPage, AppError> {
+    use crate::domain::lead_filter::{Cursor, LeadFilter, SortOrder};
+    use crate::server::leads::{self, FilterParams};
+    use crate::server::Tenant;
+
+    let filter = LeadFilter::from_query(&query);
+    let after =
+        if after.is_empty() {
+            None
+        } else {
+            Some(Cursor::parse(&after).ok_or_else(|| {
+                AppError::invalid("Posição da lista inválida. Recarregue a página.")
+            })?)
+        };
+    let now = chrono::Utc::now();
+    let params = FilterParams::new(&filter, now);
+    let mut t = Tenant::begin().await?;
+    let ctx = CardContext::load(&mut t).await?;
+    let total = leads::counts(&mut t.tx, t.id, &params)
+        .await?
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    let (rows, next) = match filter.order {
+        SortOrder::Activity => {
+            let rows = leads::by_activity(&mut t.tx, t.id, &params, after, PAGE_SIZE + 1).await?;
+            ctx.page(rows, now, |r| r.activity_cursor())
+        }
+        SortOrder::Created => {
+            let rows = leads::by_creation(&mut t.tx, t.id, &params, after, PAGE_SIZE + 1).await?;
+            ctx.page(rows, now, |r| r.created_cursor())
+        }
+    };
+    t.commit().await?;
+    Ok(ListPage {
+        filter: filter.to_query(),
+        rows,
+        total,
+        next,
+        answer_options: ctx.answer_options(),
+    })
+}
+
+/// Moves a lead to another column. A refused move says why and changes nothing.
+#[server(prefix = "/api", endpoint = "mover-lead")]
+pub async fn move_lead(
+    csrf: String,
+    lead: String,
+    to: String,
+    reason: String,
+) -> Result<String, AppError> {
+    let values = vec![("lead", lead.clone()), ("to", to.clone())];
+    let result = move_inner(csrf, lead, to, reason).await;
+    let success = result.clone().unwrap_or_default();
+    crate::server::flash::remember("mover", values, &success, result).await
+}
+
+#[cfg(feature = "ssr")]
+async fn move_inner(
+    csrf: String,
+    lead: String,
+    to: String,
+    reason: String,
+) -> Result<String, AppError> {
+    use crate::domain::LeadStatus;
+    use crate::server::leads::{self, MoveRefused};
+    use crate::server::Tenant;
+
+    let id = parse_lead_id(&lead)?;
+    let to = LeadStatus::parse(&to)
+        .map_err(|_| AppError::invalid("Escolha para qual etapa mover o lead."))?;
+    let reason = reason.trim();
+    if reason.chars().count() > 500 {
+        return Err(AppError::invalid("O motivo pode ter até 500 caracteres."));
+    }
+    let reason = (to == LeadStatus::Perdido && !reason.is_empty()).then_some(reason);
+    let mut t = Tenant::begin_with_csrf(&csrf).await?;
+    let from = match leads::move_status(&mut t.tx, t.id, id, to, reason).await? {
+        Ok(from) => from,
+        Err(MoveRefused::NotFound) => return Err(AppError::NotFound),
+        Err(MoveRefused::Rule(why)) => return Err(AppError::invalid(why)),
+    };
+    t.audit(
+        "lead_status_changed",
+        "lead",
+        Some(id),
+        serde_json::json!({ "de": from.as_str(), "para": to.as_str(), "motivo": reason }),
+    )
+    .await?;
+    t.commit().await?;
+    Ok(format!("Lead movido para “{}”.", to.label()))
+}
+
+/// A lead id from a form or URL; anything malformed is "not found", never an error page
+/// that tells ids apart.
+#[cfg(feature = "ssr")]
+pub(crate) fn parse_lead_id(s: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(s.trim()).map_err(|_| AppError::NotFound)
+}
+
+/// What turning rows into cards needs: the flow (answer labels) and the "parado" setting.
+#[cfg(feature = "ssr")]
+struct CardContext {
+    def: Option<crate::domain::flow::FlowDefinition>,
+    stale_after_days: i16,
+}
+
+#[cfg(feature = "ssr")]
+impl CardContext {
+    async fn load(t: &mut crate::server::Tenant) -> Result<Self, AppError> {
+        use crate::server::leads;
+        let def = leads::current_flow_definition(&mut t.tx, t.id)
+            .await?
+            .and_then(|d| serde_json::from_value(d).ok());
+        let stale_after_days = leads::stale_after_days(&mut t.tx, t.id).await?;
+        Ok(Self {
+            def,
+            stale_after_days,
+        })
+    }
+
+    /// Cards for one page of rows fetched with one extra row, plus the next cursor.
+    fn page(
+        &self,
+        mut rows: Vec<crate::server::leads::LeadRow>,
+        now: chrono::DateTime<chrono::Utc>,
+        cursor: impl Fn(&crate::server::leads::LeadRow) -> crate::domain::lead_filter::Cursor,
+    ) -> (Vec<LeadCard>, Option<String>) {
+        let more = rows.len() as i64 > PAGE_SIZE;
+        rows.truncate(PAGE_SIZE as usize);
+        let next = more
+            .then(|| rows.last().map(|r| cursor(r).encode()))
+            .flatten();
+        (rows.into_iter().map(|r| self.card(r, now)).collect(), next)
+    }
+
+    fn card(
+        &self,
+        r: crate::server::leads::LeadRow,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> LeadCard {
+        use crate::domain::lead_answers;
+        use crate::domain::lead_filter::Source;
+        use crate::domain::time::{format_datetime, since};
+        use crate::domain::{LeadStatus, PhoneBr};
+        let status = LeadStatus::parse(&r.status).unwrap_or(LeadStatus::Novo);
+        let answers = lead_answers::from_json(&r.respostas);
+        LeadCard {
+            id: r.id.to_string(),
+            name: display_name(r.name, r.profile_name),
+            phone: PhoneBr::parse(&r.whatsapp_number)
+                .map(|p| p.display())
+                .unwrap_or(r.whatsapp_number),
+            status: status.as_str().into(),
+            status_label: status.label().into(),
+            answers: lead_answers::key_answers(self.def.as_ref(), &answers),
+            source: match (Source::of_metadata(r.source.as_deref()), r.source) {
+                (Source::Direct, Some(code)) => code,
+                (s, _) => s.label().into(),
+            },
+            activity: since(r.last_interaction_at, now),
+            activity_at: format_datetime(r.last_interaction_at),
+            created_at: format_datetime(r.created_at),
+            unread: r.unread,
+            stale: matches!(
+                status,
+                LeadStatus::Novo | LeadStatus::EmContato | LeadStatus::Agendado
+            ) && now - r.last_interaction_at
+                > chrono::Duration::days(i64::from(self.stale_after_days)),
+            moves: status
+                .moves()
+                .into_iter()
+                .map(|s| (s.as_str().to_string(), s.label().to_string()))
+                .collect(),
+        }
+    }
+
+    /// The multiple-choice questions of the flow, for the answer filter.
+    fn answer_options(&self) -> Vec<AnswerFilterOption> {
+        use crate::domain::flow::StepKind;
+        self.def
+            .as_ref()
+            .map(|d| {
+                d.etapas
+                    .iter()
+                    .filter(|s| s.tipo == StepKind::Escolha)
+                    .map(|s| {
+                        let question = crate::domain::lead_answers::labelled(
+                            Some(d),
+                            &[(s.id.clone(), String::new())].into_iter().collect(),
+                        )
+                        .into_iter()
+                        .next()
+                        .map(|a| a.question)
+                        .unwrap_or_else(|| s.id.clone());
+                        (
+                            s.id.clone(),
+                            question,
+                            s.opcoes
+                                .iter()
+                                .map(|c| (c.valor.clone(), c.rotulo.clone()))
+                                .collect(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The name the consultant knows the lead by.
+pub fn display_name(name: Option<String>, profile_name: Option<String>) -> String {
+    name.filter(|n| !n.trim().is_empty())
+        .or(profile_name.filter(|n| !n.trim().is_empty()))
+        .unwrap_or_else(|| "Sem nome".into())
+}

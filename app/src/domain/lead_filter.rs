@@ -1,0 +1,435 @@
+//! What the consultant filters the leads by, as it lives in the URL (so a view can be
+//! bookmarked and shared): `/leads?q=ana&status=novo&periodo=30&origem=pagina&r_perfil=familia`.
+//!
+//! Parsing never fails: an unknown or malformed parameter is dropped, so an old bookmark still
+//! opens. The canonical query string ([`LeadFilter::to_query`]) is what the server functions
+//! receive and what the export link carries.
+
+use super::LeadStatus;
+use serde::{Deserialize, Serialize};
+
+/// The longest search text kept (a name or a number never needs more).
+pub const MAX_SEARCH_CHARS: usize = 100;
+/// How many answer filters (`r_<pergunta>=<valor>`) one view may combine.
+pub const MAX_ANSWER_FILTERS: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Period {
+    Days7,
+    Days30,
+    Days90,
+    ThisMonth,
+}
+
+impl Period {
+    pub const ALL: [Period; 4] = [
+        Period::Days7,
+        Period::Days30,
+        Period::Days90,
+        Period::ThisMonth,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Days7 => "7",
+            Period::Days30 => "30",
+            Period::Days90 => "90",
+            Period::ThisMonth => "mes",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Period::Days7 => "Últimos 7 dias",
+            Period::Days30 => "Últimos 30 dias",
+            Period::Days90 => "Últimos 90 dias",
+            Period::ThisMonth => "Este mês",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// The first instant of the period ending at `now`; months are São Paulo months.
+    pub fn since(self, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        use chrono::{Datelike, TimeZone};
+        use chrono_tz::America::Sao_Paulo;
+        let days = |n| now - chrono::Duration::days(n);
+        match self {
+            Period::Days7 => days(7),
+            Period::Days30 => days(30),
+            Period::Days90 => days(90),
+            Period::ThisMonth => {
+                let local = now.with_timezone(&Sao_Paulo);
+                Sao_Paulo
+                    .with_ymd_and_hms(local.year(), local.month(), 1, 0, 0, 0)
+                    .earliest()
+                    .map(|t| t.with_timezone(&chrono::Utc))
+                    .unwrap_or_else(|| days(31))
+            }
+        }
+    }
+}
+
+/// Where a lead came from, as the card and the filter name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Source {
+    /// The public profile page's WhatsApp button (`[ref:perfil]`).
+    PublicPage,
+    /// A click-to-WhatsApp ad or boosted post (Meta's `referral`).
+    Ad,
+    /// Wrote to the number directly.
+    Direct,
+}
+
+impl Source {
+    pub const ALL: [Source; 3] = [Source::PublicPage, Source::Ad, Source::Direct];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::PublicPage => "pagina",
+            Source::Ad => "anuncio",
+            Source::Direct => "direto",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::PublicPage => "Página pública",
+            Source::Ad => "Anúncio",
+            Source::Direct => "Direto",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// From `leads.metadata->>'source'` (what the webhook recorded).
+    pub fn of_metadata(source: Option<&str>) -> Self {
+        match source {
+            Some("perfil") => Source::PublicPage,
+            Some("ad") | Some("post") => Source::Ad,
+            _ => Source::Direct,
+        }
+    }
+}
+
+/// The order of the list view (the board always shows the most recent activity first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum SortOrder {
+    /// Most recent activity first.
+    #[default]
+    Activity,
+    /// Newest leads first.
+    Created,
+}
+
+impl SortOrder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Activity => "atividade",
+            SortOrder::Created => "criacao",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LeadFilter {
+    /// Name or number, as the person typed it.
+    pub q: String,
+    pub status: Option<LeadStatus>,
+    pub period: Option<Period>,
+    pub source: Option<Source>,
+    /// Answer filters: (step id, stored value), e.g. ("perfil", "familia").
+    pub answers: Vec<(String, String)>,
+    pub order: SortOrder,
+}
+
+/// How the search text is matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Search {
+    None,
+    /// A phone number or part of one: its digits, found anywhere in the stored number.
+    Digits(String),
+    /// Part of the name or WhatsApp profile name.
+    Text(String),
+}
+
+fn is_answer_key(k: &str) -> bool {
+    !k.is_empty()
+        && k.len() <= 50
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+impl LeadFilter {
+    /// From the URL's query pairs. Unknown keys and bad values are ignored.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut f = LeadFilter::default();
+        for (k, v) in pairs {
+            let v = v.trim();
+            match k {
+                "q" => f.q = v.chars().take(MAX_SEARCH_CHARS).collect(),
+                "status" => f.status = LeadStatus::parse(v).ok(),
+                "periodo" => f.period = Period::parse(v),
+                "origem" => f.source = Source::parse(v),
+                "ordem" => {
+                    f.order = if v == "criacao" {
+                        SortOrder::Created
+                    } else {
+                        SortOrder::Activity
+                    }
+                }
+                _ => {
+                    if let Some(key) = k.strip_prefix("r_") {
+                        if is_answer_key(key)
+                            && !v.is_empty()
+                            && v.chars().count() <= 100
+                            && f.answers.len() < MAX_ANSWER_FILTERS
+                            && !f.answers.iter().any(|(k2, _)| k2 == key)
+                        {
+                            f.answers.push((key.to_string(), v.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        f
+    }
+
+    /// From a query string such as `q=ana&status=novo` (with or without the `?`).
+    pub fn from_query(query: &str) -> Self {
+        let pairs = query_pairs(query);
+        Self::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    /// The canonical query string, without `?` (empty when nothing is filtered).
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.q.is_empty() {
+            parts.push(format!("q={}", encode(&self.q)));
+        }
+        if let Some(s) = self.status {
+            parts.push(format!("status={}", s.as_str()));
+        }
+        if let Some(p) = self.period {
+            parts.push(format!("periodo={}", p.as_str()));
+        }
+        if let Some(s) = self.source {
+            parts.push(format!("origem={}", s.as_str()));
+        }
+        for (k, v) in &self.answers {
+            parts.push(format!("r_{}={}", encode(k), encode(v)));
+        }
+        if self.order != SortOrder::Activity {
+            parts.push(format!("ordem={}", self.order.as_str()));
+        }
+        parts.join("&")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.q.is_empty()
+            && self.status.is_none()
+            && self.period.is_none()
+            && self.source.is_none()
+            && self.answers.is_empty()
+    }
+
+    /// A number typed in any format (`(11) 98765-4321`, `+55 11 98765 4321`, `98765`) is
+    /// searched by its digits; anything with a letter is a name.
+    pub fn search(&self) -> Search {
+        let q = self.q.trim();
+        if q.is_empty() {
+            return Search::None;
+        }
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        let phone_like = q
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        if phone_like && !digits.is_empty() {
+            Search::Digits(digits)
+        } else {
+            Search::Text(q.to_string())
+        }
+    }
+
+    /// The answer filters as the JSONB object `respostas @>` compares with.
+    pub fn answers_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(
+            self.answers
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect(),
+        )
+    }
+}
+
+/// The decoded (key, value) pairs of a query string (with or without the `?`).
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// The value of `key` in a query string.
+pub fn query_value(query: &str, key: &str) -> Option<String> {
+    query_pairs(query)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+/// A `LIKE` pattern that finds `text` anywhere, with `%`, `_` and `\` taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Percent-encoding for query values (UTF-8 bytes outside the unreserved set).
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Percent-decoding, with `+` as a space (HTML forms send spaces that way). Invalid
+/// sequences are kept as they are; invalid UTF-8 becomes U+FFFD.
+pub fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = |b: u8| (b as char).to_digit(16);
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A position in a list ordered by (timestamp desc, id desc): the last row shown. Written
+/// into "carregar mais" links as `micros.uuid`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub id: uuid::Uuid,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.at.timestamp_micros(), self.id.simple())
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        let (micros, id) = s.split_once('.')?;
+        Some(Cursor {
+            at: chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+            id: uuid::Uuid::parse_str(id).ok()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_the_url() {
+        let f = LeadFilter::from_query(
+            "?q=Jo%C3%A3o+Silva&status=em_contato&periodo=30&origem=pagina&r_perfil=familia&ordem=criacao",
+        );
+        assert_eq!(f.q, "João Silva");
+        assert_eq!(f.status, Some(LeadStatus::EmContato));
+        assert_eq!(f.period, Some(Period::Days30));
+        assert_eq!(f.source, Some(Source::PublicPage));
+        assert_eq!(f.answers, vec![("perfil".into(), "familia".into())]);
+        assert_eq!(f.order, SortOrder::Created);
+        assert_eq!(LeadFilter::from_query(&f.to_query()), f);
+    }
+
+    #[test]
+    fn ignores_what_it_does_not_know() {
+        let f = LeadFilter::from_query("status=ganho&periodo=1&origem=x&r_=a&r_a%20b=c&zzz=1&%ZZ");
+        assert!(f.is_empty());
+        assert_eq!(f.to_query(), "");
+    }
+
+    #[test]
+    fn numbers_are_searched_by_their_digits() {
+        let s = |q: &str| {
+            LeadFilter {
+                q: q.into(),
+                ..Default::default()
+            }
+            .search()
+        };
+        assert_eq!(s("(11) 98765-4321"), Search::Digits("11987654321".into()));
+        assert_eq!(
+            s("+55 11 98765 4321"),
+            Search::Digits("5511987654321".into())
+        );
+        assert_eq!(s("Ana 2"), Search::Text("Ana 2".into()));
+        assert_eq!(s("  "), Search::None);
+    }
+
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(contains_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        let c = Cursor {
+            at: chrono::DateTime::from_timestamp_micros(1_764_000_000_123_456).unwrap(),
+            id: uuid::Uuid::new_v4(),
+        };
+        assert_eq!(Cursor::parse(&c.encode()), Some(c));
+        assert_eq!(Cursor::parse("abc"), None);
+        assert_eq!(Cursor::parse("1.not-a-uuid"), None);
+    }
+
+    #[test]
+    fn this_month_starts_at_sao_paulo_midnight() {
+        use chrono::TimeZone;
+        // 1 March 02:00 UTC is still 28 February in São Paulo.
+        let now = chrono::Utc.with_ymd_and_hms(2026, 3, 1, 2, 0, 0).unwrap();
+        assert_eq!(
+            Period::ThisMonth.since(now),
+            chrono::Utc.with_ymd_and_hms(2026, 2, 1, 3, 0, 0).unwrap()
+        );
+    }
+
+    #[test]
+    fn encodes_and_decodes_accents_and_reserved_characters() {
+        let s = "São Paulo & Cia = 100% ;";
+        assert_eq!(decode(&encode(s)), s);
+        assert_eq!(decode("a%2"), "a%2");
+    }
+}

@@ -1,0 +1,245 @@
+//! `/leads`: the board (a column per stage) or, with `vista=lista`, a sortable table. The
+//! filters, the view and the pages all live in the URL.
+
+use crate::api::feedback::{form_state, FormContext, FormFeedback};
+use crate::api::leads::{
+    lead_board, lead_column, lead_list, BoardColumn, BoardData, LeadCard, ListPage, MoveLead,
+};
+use crate::components::{error_view, AppShell, FormAlert, LeadCardView, LeadFilters, Loading};
+use crate::domain::lead_filter::{query_value, LeadFilter, SortOrder};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+enum LeadsView {
+    Board(BoardData),
+    List(ListPage),
+}
+
+type LeadsData = Result<(LeadsView, FormContext), AppError>;
+
+#[component]
+pub fn LeadsPage() -> impl IntoView {
+    let location = use_location();
+    let moved = ServerAction::<MoveLead>::new();
+    // At page level, outside the shell's Suspense (see SettingsPage): one resource, one query.
+    let data: Resource<LeadsData> = Resource::new(
+        move || (location.search.get(), moved.version().get()),
+        |(query, _)| async move {
+            let list = query_value(&query, "vista").as_deref() == Some("lista");
+            let view = if list {
+                let after = query_value(&query, "depois").unwrap_or_default();
+                LeadsView::List(lead_list(query, after).await?)
+            } else {
+                LeadsView::Board(lead_board(query).await?)
+            };
+            Ok((view, form_state("mover".into()).await?))
+        },
+    );
+    view! {
+        <Title text="Leads | Consultor"/>
+        <AppShell>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    data.await.map(|(view, form)| {
+                        let errors = FormFeedback::error_signal(form.feedback.clone(), move || moved.value().get());
+                        let stored = form.feedback.as_ref().and_then(|f| f.success.clone());
+                        let success = Signal::derive(move || match moved.value().get() {
+                            Some(Ok(m)) => Some(m),
+                            Some(Err(_)) => None,
+                            None => stored.clone(),
+                        });
+                        let csrf = form.csrf.clone();
+                        view! {
+                            <div aria-live="polite"><FormAlert errors success/></div>
+                            {match view {
+                                LeadsView::Board(b) => view! { <Board data=b moved csrf/> }.into_any(),
+                                LeadsView::List(l) => view! { <LeadList page=l/> }.into_any(),
+                            }}
+                        }
+                        .into_any()
+                    })
+                    .unwrap_or_else(error_view)
+                })}
+            </Suspense>
+        </AppShell>
+    }
+}
+
+fn with_filter(path: &str, filter: &str, extra: &str) -> String {
+    let q: Vec<&str> = [filter, extra]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    if q.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", q.join("&"))
+    }
+}
+
+#[component]
+fn ViewHeader(total: i64, filter: String, list: bool) -> impl IntoView {
+    let board_href = with_filter("/leads", &filter, "");
+    let list_href = with_filter("/leads", &filter, "vista=lista");
+    let export_href = with_filter("/leads/exportar.csv", &filter, "");
+    view! {
+        <div class="page-head">
+            <h1>"Leads" <span class="muted count">{format!("({total})")}</span></h1>
+            <nav class="view-switch" aria-label="Modo de exibição">
+                <a href=board_href aria-current=(!list).then_some("page")>"Quadro"</a>
+                <a href=list_href aria-current=list.then_some("page")>"Lista"</a>
+                <a href=export_href download="" rel="external" class="button button-secondary button-small">
+                    "Exportar CSV"
+                </a>
+            </nav>
+        </div>
+    }
+}
+
+#[component]
+fn Board(data: BoardData, moved: ServerAction<MoveLead>, csrf: String) -> impl IntoView {
+    let filter = LeadFilter::from_query(&data.filter);
+    view! {
+        <ViewHeader total=data.total filter=data.filter.clone() list=false/>
+        <LeadFilters filter answer_options=data.answer_options.clone() list=false/>
+        <p class="hint">
+            "Arraste um card para outra coluna, ou use “Mover” no card. "
+            {format!("Cards sem atividade há mais de {} dias aparecem como “parado”.", data.stale_after_days)}
+        </p>
+        <div class="board">
+            {data.columns.into_iter().map(|col| view! {
+                <Column col filter=data.filter.clone() moved csrf=csrf.clone()/>
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn Column(
+    col: BoardColumn,
+    filter: String,
+    moved: ServerAction<MoveLead>,
+    csrf: String,
+) -> impl IntoView {
+    let extra = RwSignal::new(Vec::<LeadCard>::new());
+    let next = RwSignal::new(col.next.clone());
+    let status = col.status.clone();
+    let heading_id = format!("coluna-{}", col.status);
+    let drop_csrf = csrf.clone();
+    let drop_status = col.status.clone();
+    let more_filter = filter.clone();
+    let more_status = col.status.clone();
+    let extra_csrf = csrf.clone();
+    view! {
+        <section class=format!("column column-{status}") aria-labelledby=heading_id.clone()
+            on:dragover=|ev| ev.prevent_default()
+            on:drop=move |ev| {
+                ev.prevent_default();
+                if let Some(lead) = ev.data_transfer().and_then(|d| d.get_data("text/plain").ok()) {
+                    moved.dispatch(MoveLead {
+                        csrf: drop_csrf.clone(),
+                        lead,
+                        to: drop_status.clone(),
+                        reason: String::new(),
+                    });
+                }
+            }>
+            <h2 id=heading_id.clone()>{col.label.clone()} " " <span class="badge">{col.count}</span></h2>
+            {col.continued.then(|| view! {
+                <a class="small" href=with_filter("/leads", &filter, "")>"↑ Voltar ao início da coluna"</a>
+            })}
+            <ul class="cards-list">
+                {col.cards.into_iter().map(|card| view! { <LeadCardView card action=moved csrf=csrf.clone()/> }).collect_view()}
+                {move || extra.get().into_iter().map(|card| view! {
+                    <LeadCardView card action=moved csrf=extra_csrf.clone()/>
+                }).collect_view()}
+            </ul>
+            {move || next.get().map(|cursor| {
+                let href = with_filter("/leads", &more_filter, &format!("depois_{}={}", more_status, cursor));
+                let (q, s) = (more_filter.clone(), more_status.clone());
+                view! {
+                    <a class="button button-secondary button-small load-more" href=href
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            let (q, s, c) = (q.clone(), s.clone(), cursor.clone());
+                            leptos::task::spawn_local(async move {
+                                if let Ok(page) = lead_column(q, s, c).await {
+                                    extra.update(|e| e.extend(page.cards));
+                                    next.set(page.next);
+                                }
+                            });
+                        }>
+                        "Carregar mais"
+                    </a>
+                }
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn LeadList(page: ListPage) -> impl IntoView {
+    let filter = LeadFilter::from_query(&page.filter);
+    let sort_link = |order: SortOrder| {
+        let f = LeadFilter {
+            order,
+            ..filter.clone()
+        };
+        with_filter("/leads", &f.to_query(), "vista=lista")
+    };
+    let by_activity = sort_link(SortOrder::Activity);
+    let by_creation = sort_link(SortOrder::Created);
+    let sorted = filter.order;
+    let next_href = page
+        .next
+        .as_ref()
+        .map(|c| with_filter("/leads", &page.filter, &format!("vista=lista&depois={c}")));
+    let first_href = with_filter("/leads", &page.filter, "vista=lista");
+    view! {
+        <ViewHeader total=page.total filter=page.filter.clone() list=true/>
+        <LeadFilters filter=filter.clone() answer_options=page.answer_options.clone() list=true/>
+        {if page.rows.is_empty() {
+            view! { <p class="empty">"Nenhum lead encontrado com esses filtros."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="lead-table">
+                        <thead><tr>
+                            <th scope="col">"Nome"</th>
+                            <th scope="col">"WhatsApp"</th>
+                            <th scope="col">"Etapa"</th>
+                            <th scope="col">"Respostas"</th>
+                            <th scope="col">"Origem"</th>
+                            <th scope="col" aria-sort=(sorted == SortOrder::Activity).then_some("descending")>
+                                <a href=by_activity>"Última atividade"</a></th>
+                            <th scope="col" aria-sort=(sorted == SortOrder::Created).then_some("descending")>
+                                <a href=by_creation>"Criado em"</a></th>
+                        </tr></thead>
+                        <tbody>
+                            {page.rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <td><a href=format!("/leads/{}", r.id)>{r.name}</a>
+                                        {r.unread.then(|| view! { " " <span class="tag tag-unread">"não lida"</span> })}
+                                        {r.stale.then(|| view! { " " <span class="tag tag-stale">"parado"</span> })}</td>
+                                    <td class="nowrap">{r.phone}</td>
+                                    <td><span class=format!("badge badge-{}", r.status)>{r.status_label}</span></td>
+                                    <td>{r.answers.join(", ")}</td>
+                                    <td>{r.source}</td>
+                                    <td class="nowrap" title=r.activity_at>{r.activity}</td>
+                                    <td class="nowrap">{r.created_at}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        <nav class="pager" aria-label="Páginas">
+            <a href=first_href>"Primeira página"</a>
+            {next_href.map(|h| view! { <a href=h class="button button-secondary button-small">"Próxima página"</a> })}
+        </nav>
+    }
+}

@@ -1,0 +1,114 @@
+//! The conversations repository, for the lead page: the lead's current conversation, the
+//! WhatsApp window, and taking the conversation over from the bot or handing it back.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+#[derive(Debug)]
+pub struct ConversationRow {
+    pub id: Uuid,
+    pub handed_off_at: Option<DateTime<Utc>>,
+    pub is_completed: bool,
+    /// The definition of the flow it runs (labels the answers).
+    pub definition: serde_json::Value,
+}
+
+/// The lead's current conversation: the open one, else the latest.
+pub async fn current(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    lead: Uuid,
+) -> Result<Option<ConversationRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ConversationRow,
+        r#"select c.id, c.handed_off_at as "handed_off_at: DateTime<Utc>",
+                  coalesce(c.is_completed, false) as "is_completed!", f.definition
+             from conversations c join flows f on f.id = c.flow_id
+            where c.lead_id = $1 and c.consultant_id = $2
+            order by c.is_completed, c.started_at desc
+            limit 1"#,
+        lead,
+        consultant
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The lead's current conversation, locked: a reply and the webhook worker handling the
+/// lead's next message take turns.
+pub async fn current_for_update(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    lead: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select id from conversations
+          where lead_id = $1 and consultant_id = $2
+          order by is_completed, started_at desc
+          limit 1
+          for update",
+        lead,
+        consultant
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// When the lead last wrote: WhatsApp's 24-hour customer-service window counts from here.
+pub async fn last_inbound_at(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    lead: Uuid,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select max(m.created_at) as "at: DateTime<Utc>"
+             from messages m
+            where m.consultant_id = $1 and m.direction = 'inbound'
+              and m.conversation_id in (select id from conversations where lead_id = $2 and consultant_id = $1)"#,
+        consultant,
+        lead
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// The consultant takes the conversation: the bot stops answering this lead.
+pub async fn take_over(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"update conversations
+              set handed_off_at = coalesce(handed_off_at, now()),
+                  state = coalesce(state, '{}') || '{"handed_off": true}'
+            where id = $1 and consultant_id = $2"#,
+        id,
+        consultant
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The bot answers this lead again (from where the flow stood, with a fresh count of wrong
+/// answers). `false` when the bot was not stopped.
+pub async fn hand_back(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    lead: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        r#"update conversations
+              set handed_off_at = null,
+                  state = coalesce(state, '{}') || '{"handed_off": false, "wrong_answers": 0}'
+            where lead_id = $1 and consultant_id = $2
+              and (handed_off_at is not null or coalesce((state->>'handed_off')::boolean, false))"#,
+        lead,
+        consultant
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

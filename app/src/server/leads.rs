@@ -1,0 +1,378 @@
+//! The leads repository: the board's columns and counts, the list view, a lead's header, and
+//! status moves. Every function runs inside the caller's tenant transaction (row-level
+//! security applies) and also names the consultant, so the planner starts from the indexes
+//! that begin with `consultant_id`.
+
+use crate::domain::lead_filter::{contains_pattern, Cursor, LeadFilter, Search};
+use crate::domain::LeadStatus;
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// A filter as SQL parameters.
+#[derive(Debug, Clone)]
+pub struct FilterParams {
+    pub status: Option<String>,
+    /// A `LIKE` pattern over name, profile name and number.
+    pub pattern: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub source: Option<String>,
+    /// `respostas @>` this object (`{}`: no answer filter).
+    pub answers: serde_json::Value,
+}
+
+impl FilterParams {
+    pub fn new(f: &LeadFilter, now: DateTime<Utc>) -> Self {
+        Self {
+            status: f.status.map(|s| s.as_str().to_string()),
+            pattern: match f.search() {
+                Search::None => None,
+                Search::Digits(d) => Some(contains_pattern(&d)),
+                Search::Text(t) => Some(contains_pattern(&t)),
+            },
+            since: f.period.map(|p| p.since(now)),
+            source: f.source.map(|s| s.as_str().to_string()),
+            answers: f.answers_json(),
+        }
+    }
+
+    /// The same filter, one column of the board.
+    pub fn with_status(&self, status: LeadStatus) -> Self {
+        Self {
+            status: Some(status.as_str().to_string()),
+            ..self.clone()
+        }
+    }
+}
+
+/// One lead as the board and the list show it.
+#[derive(Debug)]
+pub struct LeadRow {
+    pub id: Uuid,
+    pub name: Option<String>,
+    pub profile_name: Option<String>,
+    pub whatsapp_number: String,
+    pub status: String,
+    pub respostas: serde_json::Value,
+    pub source: Option<String>,
+    pub last_interaction_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub unread: bool,
+}
+
+impl LeadRow {
+    /// The keyset position of this row in a list ordered by activity.
+    pub fn activity_cursor(&self) -> Cursor {
+        Cursor {
+            at: self.last_interaction_at,
+            id: self.id,
+        }
+    }
+    pub fn created_cursor(&self) -> Cursor {
+        Cursor {
+            at: self.created_at,
+            id: self.id,
+        }
+    }
+}
+
+/// Leads matching `f`, most recent activity first, after `after` (keyset: no OFFSET, so the
+/// hundredth page costs what the first does).
+pub async fn by_activity(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    f: &FilterParams,
+    after: Option<Cursor>,
+    limit: i64,
+) -> Result<Vec<LeadRow>, sqlx::Error> {
+    sqlx::query_as!(
+        LeadRow,
+        r#"select id, name, profile_name, whatsapp_number, status, respostas,
+                  metadata->>'source' as source,
+                  last_interaction_at as "last_interaction_at: DateTime<Utc>",
+                  created_at as "created_at: DateTime<Utc>",
+                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!"
+             from leads
+            where consultant_id = $1
+              and ($2::text is null or status = $2)
+              and ($3::text is null
+                   or (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || whatsapp_number) ilike $3)
+              and ($4::timestamptz is null or created_at >= $4)
+              and ($5::text is null
+                   or ($5 = 'pagina' and metadata->>'source' = 'perfil')
+                   or ($5 = 'anuncio' and metadata->>'source' in ('ad', 'post'))
+                   or ($5 = 'direto' and metadata->>'source' is null))
+              and ($6::jsonb = '{}'::jsonb or respostas @> $6)
+              and ($7::timestamptz is null or (last_interaction_at, id) < ($7, $8::uuid))
+            order by last_interaction_at desc, id desc
+            limit $9"#,
+        consultant,
+        f.status,
+        f.pattern,
+        f.since as _,
+        f.source,
+        f.answers,
+        after.map(|c| c.at) as _,
+        after.map(|c| c.id),
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// As [`by_activity`], newest leads first (the list view's other order).
+pub async fn by_creation(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    f: &FilterParams,
+    after: Option<Cursor>,
+    limit: i64,
+) -> Result<Vec<LeadRow>, sqlx::Error> {
+    sqlx::query_as!(
+        LeadRow,
+        r#"select id, name, profile_name, whatsapp_number, status, respostas,
+                  metadata->>'source' as source,
+                  last_interaction_at as "last_interaction_at: DateTime<Utc>",
+                  created_at as "created_at: DateTime<Utc>",
+                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!"
+             from leads
+            where consultant_id = $1
+              and ($2::text is null or status = $2)
+              and ($3::text is null
+                   or (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || whatsapp_number) ilike $3)
+              and ($4::timestamptz is null or created_at >= $4)
+              and ($5::text is null
+                   or ($5 = 'pagina' and metadata->>'source' = 'perfil')
+                   or ($5 = 'anuncio' and metadata->>'source' in ('ad', 'post'))
+                   or ($5 = 'direto' and metadata->>'source' is null))
+              and ($6::jsonb = '{}'::jsonb or respostas @> $6)
+              and ($7::timestamptz is null or (created_at, id) < ($7, $8::uuid))
+            order by created_at desc, id desc
+            limit $9"#,
+        consultant,
+        f.status,
+        f.pattern,
+        f.since as _,
+        f.source,
+        f.answers,
+        after.map(|c| c.at) as _,
+        after.map(|c| c.id),
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// How many leads match `f` in each status (over the whole filtered set, not a page).
+pub async fn counts(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    f: &FilterParams,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select status, count(*) as "n!"
+             from leads
+            where consultant_id = $1
+              and ($2::text is null or status = $2)
+              and ($3::text is null
+                   or (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || whatsapp_number) ilike $3)
+              and ($4::timestamptz is null or created_at >= $4)
+              and ($5::text is null
+                   or ($5 = 'pagina' and metadata->>'source' = 'perfil')
+                   or ($5 = 'anuncio' and metadata->>'source' in ('ad', 'post'))
+                   or ($5 = 'direto' and metadata->>'source' is null))
+              and ($6::jsonb = '{}'::jsonb or respostas @> $6)
+            group by status"#,
+        consultant,
+        f.status,
+        f.pattern,
+        f.since as _,
+        f.source,
+        f.answers
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.status, r.n)).collect())
+}
+
+/// The consultant's current flow definition (their live flow, else their vertical's
+/// template): what labels the answers of leads that have no conversation yet.
+pub async fn current_flow_definition(
+    db: &mut PgConnection,
+    consultant: Uuid,
+) -> Result<Option<serde_json::Value>, sqlx::Error> {
+    // Two index lookups (own live flow by created_by; the vertical's template by the partial
+    // template index) instead of one OR, which the planner can only answer with a scan.
+    sqlx::query_scalar!(
+        r#"select definition as "definition!" from (
+               (select f.definition, 0 as preference from flows f
+                 where f.created_by = $1 and not f.is_template and f.is_active
+                 order by f.updated_at desc limit 1)
+               union all
+               (select f.definition, 1 from flows f join consultants c on c.id = $1
+                 where f.is_template and f.vertical = c.vertical and f.is_active
+                 order by f.updated_at desc limit 1)
+           ) candidates
+           order by preference
+           limit 1"#,
+        consultant
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Days without activity after which a card is marked "parado".
+pub async fn stale_after_days(db: &mut PgConnection, consultant: Uuid) -> Result<i16, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select stale_after_days from consultants where id = $1",
+        consultant
+    )
+    .fetch_optional(db)
+    .await
+    .map(|d| d.unwrap_or(3))
+}
+
+/// A lead's header row.
+#[derive(Debug)]
+pub struct LeadHeader {
+    pub id: Uuid,
+    pub name: Option<String>,
+    pub profile_name: Option<String>,
+    pub whatsapp_number: String,
+    pub status: String,
+    pub respostas: serde_json::Value,
+    pub metadata: serde_json::Value,
+    pub last_interaction_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn find(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    id: Uuid,
+) -> Result<Option<LeadHeader>, sqlx::Error> {
+    sqlx::query_as!(
+        LeadHeader,
+        r#"select id, name, profile_name, whatsapp_number, status, respostas, metadata,
+                  last_interaction_at as "last_interaction_at: DateTime<Utc>",
+                  created_at as "created_at: DateTime<Utc>"
+             from leads where id = $1 and consultant_id = $2"#,
+        id,
+        consultant
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The consultant opened the lead: what it wrote so far is no longer unread.
+pub async fn mark_seen(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update leads set seen_at = now()
+          where id = $1 and consultant_id = $2
+            and last_inbound_at is not null and (seen_at is null or seen_at < last_inbound_at)",
+        id,
+        consultant
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Something happened with the lead (a reply, a note): it goes to the top of its column.
+pub async fn touch(db: &mut PgConnection, consultant: Uuid, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update leads set last_interaction_at = now() where id = $1 and consultant_id = $2",
+        id,
+        consultant
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Why a move did not happen.
+#[derive(Debug, PartialEq)]
+pub enum MoveRefused {
+    NotFound,
+    /// The rule's explanation, for the consultant.
+    Rule(String),
+}
+
+/// Moves a lead, keeping its status history. The row is locked first, so two moves of the
+/// same lead (two tabs, a double click) are judged one after the other.
+pub async fn move_status(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    id: Uuid,
+    to: LeadStatus,
+    reason: Option<&str>,
+) -> Result<Result<LeadStatus, MoveRefused>, sqlx::Error> {
+    let current = sqlx::query_scalar!(
+        "select status from leads where id = $1 and consultant_id = $2 for update",
+        id,
+        consultant
+    )
+    .fetch_optional(&mut *db)
+    .await?;
+    let Some(from) = current.and_then(|s| LeadStatus::parse(&s).ok()) else {
+        return Ok(Err(MoveRefused::NotFound));
+    };
+    if let Some(why) = from.refusal(to) {
+        return Ok(Err(MoveRefused::Rule(why)));
+    }
+    sqlx::query!(
+        "update leads set status = $3 where id = $1 and consultant_id = $2",
+        id,
+        consultant,
+        to.as_str()
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!(
+        "insert into lead_status_history (consultant_id, lead_id, from_status, to_status, reason, changed_by)
+         values ($1, $2, $3, $4, $5, $1)",
+        consultant,
+        id,
+        from.as_str(),
+        to.as_str(),
+        reason
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(Ok(from))
+}
+
+/// One entry of a lead's status history.
+#[derive(Debug)]
+pub struct HistoryRow {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub reason: Option<String>,
+    pub changed_by_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn history(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    lead: Uuid,
+) -> Result<Vec<HistoryRow>, sqlx::Error> {
+    sqlx::query_as!(
+        HistoryRow,
+        r#"select h.from_status, h.to_status, h.reason, c.name as "changed_by_name?",
+                  h.created_at as "created_at: DateTime<Utc>"
+             from lead_status_history h
+             left join consultants c on c.id = h.changed_by
+            where h.lead_id = $1 and h.consultant_id = $2
+            order by h.created_at desc
+            limit 100"#,
+        lead,
+        consultant
+    )
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,192 @@
+//! The consultant answers a lead from the lead page: the reply goes out through the same
+//! sender (a fake Graph API on loopback here) at once, exactly once, and the bot stops
+//! answering that lead until it is handed back.
+
+use super::conversation::{post, text, SECRET};
+use super::helpers::{serve_fake, TestApp};
+use super::leads::signed_in;
+use axum::extract::State;
+use axum::routing::post as post_route;
+use axum::{Json, Router};
+use consultor::config::Secret;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+type Sent = Arc<Mutex<Vec<Value>>>;
+
+async fn fake_graph() -> (String, Sent) {
+    let sent: Sent = Arc::default();
+    let app = Router::new()
+        .route(
+            "/v21.0/{pnid}/messages",
+            post_route(
+                |State(s): State<Sent>, Json(body): Json<Value>| async move {
+                    let n = {
+                        let mut s = s.lock().unwrap();
+                        s.push(body);
+                        s.len()
+                    };
+                    Json(json!({"messages": [{"id": format!("wamid.OUT.{n}")}]}))
+                },
+            ),
+        )
+        .with_state(sent.clone());
+    (format!("{}/v21.0", serve_fake(app).await), sent)
+}
+
+async fn app_with_graph() -> (TestApp, Sent, Uuid) {
+    let (url, sent) = fake_graph().await;
+    let app = TestApp::spawn_with(|c| {
+        c.whatsapp_app_secret = Some(Secret::new(SECRET));
+        c.whatsapp_access_token = Some(Secret::new("token"));
+        c.whatsapp_graph_url = url;
+        c.webhook_workers = 1;
+    })
+    .await;
+    let me = signed_in(&app, "ana@exemplo.com").await;
+    sqlx::query("update consultants set whatsapp_phone_number_id = '1065' where id = $1")
+        .bind(me)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    (app, sent, me)
+}
+
+/// Waits until the fake Graph API has received `n` messages (and fails past a deadline).
+async fn wait_sent(sent: &Sent, n: usize) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = sent.lock().unwrap().clone();
+        if now.len() >= n {
+            return now;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "only {} of {n} messages reached WhatsApp",
+            now.len()
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn the_lead(app: &TestApp) -> Uuid {
+    sqlx::query_scalar("select id from leads")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn reply(app: &TestApp, lead: Uuid, body: &str) -> reqwest::Response {
+    let csrf = app.csrf_from(&format!("/leads/{lead}")).await;
+    app.post_form(
+        "/api/responder-lead",
+        &[("csrf", &csrf), ("lead", &lead.to_string()), ("body", body)],
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_reaches_whatsapp_once_and_stops_the_bot_until_handed_back() {
+    let (app, sent, _) = app_with_graph().await;
+    assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
+    let bot = wait_sent(&sent, 1).await.len(); // the flow's first question
+    let lead = the_lead(&app).await;
+    let html = app.get_html(&format!("/leads/{lead}")).await;
+    assert!(
+        html.contains("restantes para responder"),
+        "the window is open"
+    );
+
+    let started = Instant::now();
+    let res = reply(&app, lead, "Olá, aqui é a Ana! Posso ligar?").await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let all = wait_sent(&sent, bot + 1).await;
+    // Woken at once, not on the scheduler's 60 s tick.
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(all[bot]["to"], "5521999990001");
+    assert_eq!(all[bot]["text"]["body"], "Olá, aqui é a Ana! Posso ligar?");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sent.lock().unwrap().len(), bot + 1, "sent exactly once");
+    let handed: bool = sqlx::query_scalar("select handed_off_at is not null from conversations")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(handed);
+    let html = app.get_html(&format!("/leads/{lead}")).await;
+    assert!(html.contains("Você assumiu esta conversa."));
+    assert!(html.contains("Olá, aqui é a Ana! Posso ligar?"));
+
+    // The lead writes again: the bot stays quiet.
+    assert_eq!(post(&app, &text("wamid.2", "Maria")).await, 200);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        sent.lock().unwrap().len(),
+        bot + 1,
+        "the bot answered a lead the consultant took over"
+    );
+    assert_eq!(
+        app.count("select count(*) from messages where direction = 'inbound'")
+            .await,
+        2,
+        "the lead's message is kept"
+    );
+
+    // Handed back: the bot answers the next message.
+    let csrf = app.csrf_from(&format!("/leads/{lead}")).await;
+    let res = app
+        .post_form(
+            "/api/devolver-ao-robo",
+            &[("csrf", &csrf), ("lead", &lead.to_string())],
+        )
+        .await;
+    assert!(res.status().is_success());
+    assert_eq!(post(&app, &text("wamid.3", "Maria")).await, 200);
+    wait_sent(&sent, bot + 2).await;
+    let again = app
+        .post_form(
+            "/api/devolver-ao-robo",
+            &[("csrf", &csrf), ("lead", &lead.to_string())],
+        )
+        .await;
+    assert_eq!(again.status(), 422, "nothing to hand back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outside_the_24_hour_window_a_reply_is_refused() {
+    let (app, sent, _) = app_with_graph().await;
+    assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
+    let bot = wait_sent(&sent, 1).await.len();
+    let lead = the_lead(&app).await;
+    sqlx::query(
+        "update messages set created_at = now() - interval '25 hours' where direction = 'inbound'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let res = reply(&app, lead, "Ainda tem interesse?").await;
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("janela de 24 horas"), "{body}");
+    let html = app.get_html(&format!("/leads/{lead}")).await;
+    assert!(
+        html.contains("fechou em"),
+        "the page says why and since when"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sent.lock().unwrap().len(), bot);
+    assert_eq!(
+        app.count("select count(*) from messages where payload->>'by' = 'consultant'")
+            .await,
+        0,
+        "nothing queued"
+    );
+    // Empty and oversized replies are refused with a message, not stored.
+    sqlx::query("update messages set created_at = now() where direction = 'inbound'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(reply(&app, lead, "   ").await.status(), 422);
+    assert_eq!(reply(&app, lead, &"a".repeat(4097)).await.status(), 422);
+}

@@ -1,0 +1,262 @@
+//! Every consultant-facing query must reach a tenant's rows through an index that starts
+//! with the tenant key: a sequential scan reads every consultant's rows (measured at
+//! 1,000,000 leads: 190 ms for a consultant with 10 leads).
+//!
+//! Rather than EXPLAIN copies of the queries (which drift from the code), this runs the real
+//! pages and server functions as two consultants, one large and one small, on a dataset big
+//! enough for the planner to prefer indexes, and reads PostgreSQL's own per-table counters of
+//! sequential scans. A control query proves the counters were collected.
+
+use super::helpers::{fresh_db, TestApp};
+use super::leads::signed_in;
+use sqlx::{Connection, PgConnection};
+use uuid::Uuid;
+
+/// The tables whose rows belong to one consultant.
+const TENANT_TABLES: &[&str] = &[
+    "consultants",
+    "leads",
+    "flows",
+    "conversations",
+    "messages",
+    "ai_responses",
+    "lead_status_history",
+    "lead_notes",
+];
+
+/// Fills the database: 1,000 other consultants with 20 leads each, the two signed-in ones
+/// with `big` and 10 leads, one conversation and three messages per lead.
+async fn load(url: &str, big: Uuid, small: Uuid) {
+    let steps = [
+        "insert into consultants (email, password_hash, name, whatsapp_number, vertical, slug)
+         select 'c' || n || '@carga.test', 'x', 'Consultor ' || n, '+5511' || lpad(n::text, 9, '0'),
+                'health_plans', 'carga-' || n
+           from generate_series(1, 1000) n",
+        "insert into flows (name, vertical, definition, is_template, created_by, is_active)
+         select 'Fluxo ' || c.slug, 'health_plans', t.definition, false, c.id, true
+           from consultants c,
+                (select definition from flows where is_template and vertical = 'health_plans' limit 1) t
+          where c.email like '%@carga.test'",
+        "create temporary table sizes (consultant_id uuid, n int)",
+        "insert into sizes select id, 20 from consultants where email like '%@carga.test'",
+        "insert into leads (consultant_id, whatsapp_number, name, status, respostas, metadata,
+                            last_interaction_at, created_at, last_inbound_at)
+         select s.consultant_id, '+55219' || lpad(g::text, 8, '0'), 'Lead ' || g,
+                (array['novo','em_contato','agendado','fechado','perdido'])[1 + g % 5],
+                jsonb_build_object('perfil', (array['individual','familia','empresa'])[1 + g % 3]),
+                case when g % 4 = 0 then '{\"source\": \"perfil\"}'::jsonb else '{}'::jsonb end,
+                now() - make_interval(mins => g * 7), now() - make_interval(mins => g * 7 + 5),
+                now() - make_interval(mins => g * 7)
+           from sizes s, generate_series(1, s.n) g",
+        "insert into conversations (lead_id, consultant_id, flow_id, state, is_completed, last_inbound_at)
+         select l.id, l.consultant_id, f.id, '{}', true, l.last_inbound_at
+           from leads l, (select id from flows where is_template and vertical = 'health_plans' limit 1) f",
+        "insert into messages (conversation_id, consultant_id, direction, content, status, created_at)
+         select c.id, c.consultant_id, d.dir, 'mensagem ' || d.n, 'read', c.last_inbound_at - make_interval(mins => 3 - d.n)
+           from conversations c,
+                (values (1, 'inbound'), (2, 'outbound'), (3, 'inbound')) as d(n, dir)",
+        "insert into ai_responses (lead_id, conversation_id, consultant_id, prompt, response, model)
+         select lead_id, id, consultant_id, 'prompt', 'resposta', 'builtin' from conversations",
+        "insert into lead_status_history (consultant_id, lead_id, from_status, to_status, changed_by)
+         select consultant_id, id, 'novo', status, consultant_id from leads where status <> 'novo'",
+        "insert into lead_notes (consultant_id, lead_id, body) select consultant_id, id, 'nota' from leads",
+    ];
+    // Its own connection, closed at the end: the scans the load itself makes are then counted
+    // (and can be waited for) before the counters are reset.
+    let mut conn = PgConnection::connect(url).await.unwrap();
+    for (i, sql) in steps.iter().enumerate() {
+        let sql = if i == 3 {
+            format!("{sql}; insert into sizes values ('{big}', 5000), ('{small}', 10)")
+        } else {
+            sql.to_string()
+        };
+        sqlx::raw_sql(&sql)
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    sqlx::raw_sql("vacuum analyze")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+}
+
+/// Waits until `table`'s sequential-scan counter is above zero; returns it.
+async fn seq_scans_counted(conn: &mut PgConnection, table: &str) -> i64 {
+    // Idle backends hand over their counters on a timer (about 10 s) or when they end.
+    for _ in 0..200 {
+        sqlx::query("select pg_stat_clear_snapshot()")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let n: i64 = sqlx::query_scalar(
+            "select coalesce(seq_scan, 0) from pg_stat_user_tables where relname = $1",
+        )
+        .bind(table)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        if n > 0 {
+            return n;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    0
+}
+
+/// Every page and server function a consultant uses in the leads workspace and dashboard.
+async fn exercise(app: &TestApp) {
+    let lead: Uuid = {
+        let html = app.get_html("/leads").await;
+        html.match_indices("href=\"/leads/")
+            .filter_map(|(at, m)| html.get(at + m.len()..at + m.len() + 36))
+            .find_map(|id| id.parse().ok())
+            .expect("a card links to its lead")
+    };
+    for path in [
+        "/painel".to_string(),
+        "/leads".into(),
+        "/leads?status=novo&r_perfil=familia".into(),
+        "/leads?origem=pagina&periodo=30".into(),
+        "/leads?q=Lead+12".into(),
+        "/leads?q=98765".into(),
+        "/leads?vista=lista".into(),
+        "/leads?vista=lista&ordem=criacao".into(),
+        format!("/leads/{lead}"),
+        "/leads/exportar.csv?status=fechado".into(),
+        "/configuracoes".into(),
+    ] {
+        let res = app.get(&path).await;
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+        res.bytes().await.unwrap();
+    }
+    // A deep "carregar mais": the cursor of the 20th card, then of the next pages.
+    let mut after = String::new();
+    for _ in 0..3 {
+        let res = if after.is_empty() {
+            app.post_form("/api/leads-quadro", &[("query", "")]).await
+        } else {
+            app.post_form(
+                "/api/leads-coluna",
+                &[("query", ""), ("status", "novo"), ("after", &after)],
+            )
+            .await
+        };
+        let body: serde_json::Value = res.json().await.unwrap();
+        let column = if body["columns"].is_array() {
+            &body["columns"][0]
+        } else {
+            &body
+        };
+        match column["next"].as_str() {
+            Some(c) => after = c.to_string(),
+            None => break,
+        }
+    }
+    let csrf = app.csrf_from(&format!("/leads/{lead}")).await;
+    for (path, form) in [
+        ("/api/lead-versao", vec![("id", lead.to_string())]),
+        (
+            "/api/nota-lead",
+            vec![
+                ("csrf", csrf.clone()),
+                ("lead", lead.to_string()),
+                ("body", "ligar amanhã".into()),
+            ],
+        ),
+        (
+            "/api/mover-lead",
+            vec![
+                ("csrf", csrf.clone()),
+                ("lead", lead.to_string()),
+                ("to", "perdido".into()),
+                ("reason", "".into()),
+            ],
+        ),
+        (
+            "/api/responder-lead",
+            vec![
+                ("csrf", csrf.clone()),
+                ("lead", lead.to_string()),
+                ("body", "Olá!".into()),
+            ],
+        ),
+    ] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = app.post_form(path, &form).await;
+        assert!(res.status().as_u16() < 500, "{path}: {}", res.status());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consultant_facing_pages_never_scan_a_tenant_table() {
+    let pool = fresh_db().await;
+    let url = {
+        let db = pool
+            .connect_options()
+            .get_database()
+            .map(str::to_string)
+            .unwrap();
+        let base = std::env::var("TEST_DATABASE_URL")
+            .or_else(|_| std::env::var("DATABASE_URL"))
+            .unwrap();
+        format!("{}/{db}", base.rsplit_once('/').unwrap().0)
+    };
+    let app = TestApp::spawn_on(pool, |c| c.webhook_workers = 0).await;
+    let big = signed_in(&app, "grande@exemplo.com").await;
+    let small_browser = app.other_browser();
+    let small = signed_in(&small_browser, "pequena@exemplo.com").await;
+    load(&url, big, small).await;
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    assert!(
+        seq_scans_counted(&mut conn, "leads").await > 0,
+        "the load's own scans were never counted"
+    );
+    sqlx::query("select pg_stat_reset()")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+
+    exercise(&app).await;
+    exercise(&small_browser).await;
+    // The control: a query that can only scan sequentially, on a table no consultant reads.
+    sqlx::query("select count(*) from webhook_events where payload::text like '%controle%'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.pool.close().await;
+    assert!(
+        seq_scans_counted(&mut conn, "webhook_events").await > 0,
+        "statistics were not collected: the test would prove nothing"
+    );
+    // Every backend closed together; give any slower one a moment more.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    sqlx::query("select pg_stat_clear_snapshot()")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let counters: Vec<(String, i64, i64)> = sqlx::query_as(
+        "select relname::text, coalesce(seq_scan, 0), coalesce(idx_scan, 0)
+           from pg_stat_user_tables where relname = any($1) order by relname",
+    )
+    .bind(TENANT_TABLES)
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let scanned: Vec<&(String, i64, i64)> =
+        counters.iter().filter(|(_, seq, _)| *seq > 0).collect();
+    assert!(
+        scanned.is_empty(),
+        "sequential scans of tenant tables: {scanned:?}"
+    );
+    let leads_by_index = counters
+        .iter()
+        .find(|(t, _, _)| t == "leads")
+        .map(|c| c.2)
+        .unwrap_or(0);
+    assert!(
+        leads_by_index > 0,
+        "the pages read no lead at all: {counters:?}"
+    );
+}
