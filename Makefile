@@ -26,7 +26,7 @@ export LEPTOS_OUTPUT_NAME := consultor
 export LEPTOS_SITE_ROOT := target/site
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test bench deps test-deps lint unit e2e build db-up db-down test-db-up test-db-down sqlx-prepare
+.PHONY: run test bench bench-pages deps test-deps lint unit e2e build db-up db-down test-db-up test-db-down sqlx-prepare
 
 # Starts (initdb on first use) a private PostgreSQL cluster in $(1) on port $(2), with a
 # superuser "consultor" and a database "consultor", reachable only on 127.0.0.1; $(3) adds
@@ -76,6 +76,13 @@ bench: deps
 	@trap '$(MAKE) --no-print-directory test-db-down' EXIT; \
 	  BENCH_DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(TEST_PG_PORT)/consultor}" \
 	  RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo bench --bench webhooks
+
+## bench-pages: page and export times at scale (seed-load dataset, kept in consultor_load).
+bench-pages: deps
+	@$(MAKE) --no-print-directory test-db-up
+	@trap '$(MAKE) --no-print-directory test-db-down' EXIT; \
+	  BENCH_DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(TEST_PG_PORT)/consultor}" \
+	  RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo bench --bench pages
 
 lint:
 	cargo fmt --all --check

@@ -1,12 +1,13 @@
-//! `consultor [serve | migrate | seed-demo]`.
+//! `consultor [serve | migrate | seed-demo | seed-load | webhooks replay]`.
 
 use crate::config::Config;
-use crate::{seed, startup};
+use crate::{load, seed, startup};
 
-const USAGE: &str = "uso: consultor [serve | migrate | seed-demo | webhooks replay [ID]]\n\
+const USAGE: &str = "uso: consultor [serve | migrate | seed-demo | seed-load | webhooks replay [ID]]\n\
   serve                   inicia o servidor (padrão)\n\
   migrate                 aplica as migrações do banco\n\
   seed-demo               cria a conta de demonstração com leads e conversas\n\
+  seed-load               enche o banco com volume realista (LOAD_CONSULTANTS, LOAD_LEADS, LOAD_BIG)\n\
   webhooks replay [ID]    reprocessa os eventos que falharam (todos, ou só o ID)";
 
 pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
@@ -34,6 +35,33 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
                 "conta de demonstração: {} / {}",
                 login.email, login.password
             );
+        }
+        "seed-load" => {
+            let pool = startup::connect(&config).await?;
+            let defaults = load::Sizes::default();
+            let num = |name: &str, default: i64| {
+                std::env::var(name)
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(default)
+            };
+            let sizes = load::Sizes {
+                consultants: num("LOAD_CONSULTANTS", defaults.consultants.into()) as i32,
+                leads: num("LOAD_LEADS", defaults.leads),
+                big: num("LOAD_BIG", defaults.big),
+                messages: num("LOAD_MESSAGES", defaults.messages.into()) as i32,
+            };
+            let started = std::time::Instant::now();
+            if load::seed_load(&pool, sizes).await? {
+                println!(
+                    "carga criada em {:.0} s: {sizes:?}; entre como {} / {}",
+                    started.elapsed().as_secs_f64(),
+                    load::BIG_EMAIL,
+                    load::LOAD_PASSWORD
+                );
+            } else {
+                println!("a carga já estava no banco; nada foi alterado");
+            }
         }
         "webhooks" if args.get(1).map(String::as_str) == Some("replay") => {
             let id = match args.get(2) {

@@ -4,6 +4,7 @@ pub mod ai;
 pub mod cli;
 pub mod config;
 pub mod jobs;
+pub mod load;
 pub mod security_headers;
 pub mod seed;
 pub mod startup;

@@ -21,6 +21,8 @@ pub struct Settings {
     pub slug: String,
     /// The WhatsApp Business number's id in the Cloud API (empty: not configured).
     pub phone_number_id: String,
+    /// Days without activity before a lead is marked "parado" on the board.
+    pub stale_after_days: i16,
     pub profile_image_url: Option<String>,
     /// The absolute address of the public profile.
     pub public_link: String,
@@ -42,12 +44,13 @@ pub async fn get_settings() -> Result<Settings, AppError> {
         vertical: String,
         slug: String,
         whatsapp_phone_number_id: Option<String>,
+        stale_after_days: i16,
         profile_image_url: Option<String>,
     }
     let row = sqlx::query_as!(
         Row,
         "select name, email, bio, crm_number, whatsapp_number, vertical, slug,
-                whatsapp_phone_number_id, profile_image_url
+                whatsapp_phone_number_id, stale_after_days, profile_image_url
          from consultants where id = $1",
         id
     )
@@ -72,6 +75,7 @@ pub async fn get_settings() -> Result<Settings, AppError> {
         vertical: row.vertical,
         slug: row.slug,
         phone_number_id: row.whatsapp_phone_number_id.unwrap_or_default(),
+        stale_after_days: row.stale_after_days,
         profile_image_url: row.profile_image_url,
     })
 }
@@ -86,6 +90,8 @@ pub async fn update_settings(
     vertical: String,
     slug: String,
     phone_number_id: String,
+    // Optional so that a form from before this field existed still saves.
+    stale_after_days: Option<String>,
 ) -> Result<(), AppError> {
     let values = vec![
         ("name", name.clone()),
@@ -95,6 +101,10 @@ pub async fn update_settings(
         ("vertical", vertical.clone()),
         ("slug", slug.clone()),
         ("phone_number_id", phone_number_id.clone()),
+        (
+            "stale_after_days",
+            stale_after_days.clone().unwrap_or_default(),
+        ),
     ];
     let form = SettingsForm {
         name,
@@ -104,6 +114,7 @@ pub async fn update_settings(
         vertical,
         slug,
         phone_number_id,
+        stale_after_days,
     };
     let result = update_inner(csrf, form).await;
     crate::server::flash::remember("settings", values, "Configurações salvas.", result).await
@@ -119,6 +130,7 @@ struct SettingsForm {
     vertical: String,
     slug: String,
     phone_number_id: String,
+    stale_after_days: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -144,6 +156,17 @@ async fn update_inner(csrf: String, f: SettingsForm) -> Result<(), AppError> {
         "phone_number_id",
         WaPhoneNumberId::parse(&f.phone_number_id),
     );
+    let stale = match f.stale_after_days.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(v) => errors.check(
+            "stale_after_days",
+            v.parse::<i16>()
+                .ok()
+                .filter(|d| (1..=90).contains(d))
+                .map(Some)
+                .ok_or("Informe um número de dias entre 1 e 90."),
+        ),
+    };
     errors.into_result()?;
     let (Some(name), Some(bio), Some(crm), Some(whatsapp), Some(vertical), Some(slug), Some(pnid)) =
         (name, bio, crm, whatsapp, vertical, slug, pnid)
@@ -156,7 +179,7 @@ async fn update_inner(csrf: String, f: SettingsForm) -> Result<(), AppError> {
     let updated = sqlx::query!(
         "update consultants
             set name = $2, bio = $3, crm_number = $4, whatsapp_number = $5, vertical = $6, slug = $7,
-                whatsapp_phone_number_id = $8
+                whatsapp_phone_number_id = $8, stale_after_days = coalesce($9, stale_after_days)
           where id = $1",
         id,
         name.as_str(),
@@ -165,7 +188,8 @@ async fn update_inner(csrf: String, f: SettingsForm) -> Result<(), AppError> {
         whatsapp.as_str(),
         vertical.as_str(),
         slug.as_str(),
-        pnid.as_ref().map(|p| p.as_str())
+        pnid.as_ref().map(|p| p.as_str()),
+        stale.flatten()
     )
     .execute(&mut *tx)
     .await?;

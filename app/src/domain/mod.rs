@@ -15,6 +15,7 @@ pub mod phone;
 pub mod registration;
 pub mod slug;
 pub mod time;
+pub mod turn;
 pub mod validators;
 pub mod vertical;
 pub mod wa_phone_number_id;

@@ -148,7 +148,7 @@ fn Lead(
             <section class="chat-section" aria-labelledby="conversa-titulo">
                 <h2 id="conversa-titulo">"Conversa"</h2>
                 <Chat detail=detail.clone()/>
-                <ReplyBox detail=detail.clone() csrf=csrf.clone() actions stored=stored_for("resposta").or(stored_for("robo"))/>
+                <ReplyBox detail=detail.clone() csrf=csrf.clone() actions stored=stored_for("resposta") stored_back=stored_for("robo")/>
             </section>
             <aside class="lead-side">
                 <section aria-labelledby="respostas-titulo">
@@ -274,19 +274,23 @@ fn ReplyBox(
     csrf: String,
     actions: Actions,
     stored: Option<FormFeedback>,
+    stored_back: Option<FormFeedback>,
 ) -> impl IntoView {
     let errors = FormFeedback::error_signal(stored.clone(), move || actions.replied.value().get());
-    let back_errors = FormFeedback::error_signal(None, move || actions.back.value().get());
     let stored_success = stored.as_ref().and_then(|f| f.success.clone());
-    let success =
-        Signal::derive(
-            move || match (actions.replied.value().get(), actions.back.value().get()) {
-                (Some(Ok(())), _) => Some("Mensagem enviada.".to_string()),
-                (_, Some(Ok(()))) => Some("O assistente voltou a responder este lead.".to_string()),
-                (Some(Err(_)), _) => None,
-                _ => stored_success.clone(),
-            },
-        );
+    let success = Signal::derive(move || match actions.replied.value().get() {
+        Some(Ok(())) => Some("Mensagem enviada.".to_string()),
+        Some(Err(_)) => None,
+        None => stored_success.clone(),
+    });
+    let back_errors =
+        FormFeedback::error_signal(stored_back.clone(), move || actions.back.value().get());
+    let back_stored = stored_back.as_ref().and_then(|f| f.success.clone());
+    let back_success = Signal::derive(move || match actions.back.value().get() {
+        Some(Ok(())) => Some("O assistente voltou a responder este lead.".to_string()),
+        Some(Err(_)) => None,
+        None => back_stored.clone(),
+    });
     // What a JavaScript-off post that failed had typed: shown, so nothing is lost. Kept out
     // of the <textarea> on purpose: text inside it is not escaped by the renderer.
     let unsent = stored
@@ -309,7 +313,7 @@ fn ReplyBox(
     view! {
         <div class="reply" aria-live="polite">
             <FormAlert errors success/>
-            <FormAlert errors=back_errors/>
+            <FormAlert errors=back_errors success=back_success/>
             {detail.handed_off.then(|| {
                 let lead = lead.clone();
                 let csrf = csrf.clone();

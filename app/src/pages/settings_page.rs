@@ -65,6 +65,7 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
     let vertical = typed("vertical", &settings.vertical);
     let slug = typed("slug", &settings.slug);
     let phone_number_id = typed("phone_number_id", &settings.phone_number_id);
+    let stale_after_days = typed("stale_after_days", &settings.stale_after_days.to_string());
     let stored_success = st.feedback.as_ref().and_then(|f| f.success.clone());
     let success = Signal::derive(move || match action.value().get() {
         Some(Ok(())) => Some("Configurações salvas.".to_string()),
@@ -107,6 +108,9 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
                 <TextField label="ID do número no WhatsApp Business (opcional)" name="phone_number_id"
                     value=phone_number_id inputmode="numeric"
                     hint="No painel da Meta: WhatsApp › Configuração da API › Identificação do número de telefone." errors/>
+                <TextField label="Lead parado depois de quantos dias sem atividade" name="stale_after_days"
+                    kind="number" value=stale_after_days inputmode="numeric"
+                    hint="O quadro de leads marca como “parado” quem ficou esse tempo sem conversa (1 a 90)." errors/>
                 <p class="hint">"Seu link público: "
                     <a href=settings.public_link.clone()>{settings.public_link.clone()}</a>
                 </p>

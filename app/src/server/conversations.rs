@@ -1,6 +1,8 @@
-//! The conversations repository, for the lead page: the lead's current conversation, the
-//! WhatsApp window, and taking the conversation over from the bot or handing it back.
+//! The conversations repository: for the lead page, the lead's current conversation, the
+//! WhatsApp window, and taking the conversation over from the bot or handing it back; for the
+//! webhook worker (system path, at the end), opening, locking and advancing a conversation.
 
+use crate::domain::flow::ConversationState;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -111,4 +113,94 @@ pub async fn hand_back(
     .execute(db)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+// System path: the webhook worker (see `leads::upsert_from_whatsapp`).
+
+/// The lead's conversation (the open one, else the latest), locked so that one lead's
+/// messages are handled one at a time.
+pub async fn latest_for_update(
+    db: &mut PgConnection,
+    lead: Uuid,
+) -> Result<Option<(Uuid, Uuid, ConversationState)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "select id, flow_id, state from conversations
+          where lead_id = $1
+          order by is_completed, started_at desc
+          limit 1
+          for update",
+        lead
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| {
+        let state = r
+            .state
+            .and_then(|s| serde_json::from_value(s).ok())
+            .unwrap_or_default();
+        (r.id, r.flow_id, state)
+    }))
+}
+
+/// Opens a conversation for the lead on `flow` (nothing when one is already open).
+pub async fn start(db: &mut PgConnection, lead: Uuid, flow: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into conversations (lead_id, flow_id, state) values ($1, $2, '{}')
+             on conflict (lead_id) where is_completed = false do nothing",
+        lead,
+        flow
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The definition of a flow, as stored.
+pub async fn flow_definition(
+    db: &mut PgConnection,
+    flow: Uuid,
+) -> Result<serde_json::Value, sqlx::Error> {
+    sqlx::query_scalar!("select definition from flows where id = $1", flow)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn mark_completed(db: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update conversations set is_completed = true, completed_at = now() where id = $1",
+        id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The bot stops (the flow handed the lead to the consultant).
+pub async fn mark_handed_off(db: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update conversations set handed_off_at = now() where id = $1",
+        id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Saves the flow's state after the lead's message.
+pub async fn save_state(
+    db: &mut PgConnection,
+    id: Uuid,
+    state: &ConversationState,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update conversations
+            set state = $2, current_step = $3, last_inbound_at = now()
+          where id = $1",
+        id,
+        serde_json::to_value(state).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
+        state.current_step.as_deref()
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }

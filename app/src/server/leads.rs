@@ -1,7 +1,7 @@
 //! The leads repository: the board's columns and counts, the list view, a lead's header, and
-//! status moves. Every function runs inside the caller's tenant transaction (row-level
-//! security applies) and also names the consultant, so the planner starts from the indexes
-//! that begin with `consultant_id`.
+//! status moves, used inside the caller's tenant transaction (row-level security applies;
+//! each also names the consultant, so the planner starts from the indexes that begin with
+//! `consultant_id`); and, at the end, what the webhook worker writes on the system path.
 
 use crate::domain::lead_filter::{contains_pattern, Cursor, LeadFilter, Search};
 use crate::domain::LeadStatus;
@@ -374,5 +374,121 @@ pub async fn history(
         consultant
     )
     .fetch_all(db)
+    .await
+}
+
+// System path: the webhook worker, which is no consultant's request and runs on the login
+// role (see `db::system_tx`). These name the consultant explicitly.
+
+/// The lead who wrote from `number` to `consultant`, created on first contact. Returns the
+/// lead and whether it was created now.
+pub async fn upsert_from_whatsapp(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    number: &str,
+    profile_name: Option<&str>,
+    metadata: serde_json::Value,
+) -> Result<(Uuid, bool), sqlx::Error> {
+    let lead = sqlx::query!(
+        r#"insert into leads (consultant_id, whatsapp_number, profile_name, metadata, last_inbound_at)
+           values ($1, $2, $3, $4, now())
+           on conflict (consultant_id, whatsapp_number) do update
+              set profile_name = coalesce(excluded.profile_name, leads.profile_name),
+                  metadata = leads.metadata || excluded.metadata,
+                  last_interaction_at = now(),
+                  last_inbound_at = now()
+           returning id, (xmax = 0) as "inserted!""#,
+        consultant,
+        number,
+        profile_name,
+        metadata
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((lead.id, lead.inserted))
+}
+
+/// Whether a new lead is over the consultant's monthly limit (by tier; an expired
+/// subscription counts as free; São Paulo months). An over-limit lead is flagged in its
+/// metadata, never dropped.
+pub async fn flag_if_over_monthly_limit(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    lead: Uuid,
+) -> Result<bool, sqlx::Error> {
+    // Counts at most limit + 1 leads (a range scan of idx_leads_consultant_created): the
+    // cost stays flat however many leads the month already has.
+    let over = sqlx::query_scalar!(
+        r#"with lim as (
+               select case
+                   when subscription_tier = 'agency' and coalesce(subscription_expires_at > now(), true) then 1000
+                   when subscription_tier = 'pro' and coalesce(subscription_expires_at > now(), true) then 200
+                   else 20
+               end as n
+               from consultants where id = $1
+           )
+           select coalesce(count(*) > (select n from lim), false) as "over!"
+             from (select 1 from leads
+                    where consultant_id = $1
+                      and created_at >= date_trunc('month', now() at time zone 'America/Sao_Paulo')
+                                        at time zone 'America/Sao_Paulo'
+                    limit (select n + 1 from lim)) as this_month"#,
+        consultant
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    if over {
+        sqlx::query!(
+            "update leads set metadata = metadata || '{\"over_limit\": true}' where id = $1",
+            lead
+        )
+        .execute(&mut *db)
+        .await?;
+    }
+    Ok(over)
+}
+
+/// Stores one answer of the flow (the `nome` step also names the lead).
+pub async fn record_answer(
+    db: &mut PgConnection,
+    lead: Uuid,
+    step: &str,
+    value: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update leads
+            set respostas = coalesce(respostas, '{}') || jsonb_build_object($2::text, $3::text),
+                name = case when $2 = 'nome' then left($3, 100) else name end
+          where id = $1",
+        lead,
+        step,
+        value
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The flow a new conversation of `consultant` runs: their live flow, else their vertical's
+/// template (two index lookups, as in [`current_flow_definition`]).
+pub async fn flow_for_new_conversation(
+    db: &mut PgConnection,
+    consultant: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select id as "id!" from (
+               (select f.id, 0 as preference from flows f
+                 where f.created_by = $1 and not f.is_template and f.is_active
+                 order by f.updated_at desc limit 1)
+               union all
+               (select f.id, 1 from flows f join consultants c on c.id = $1
+                 where f.is_template and f.vertical = c.vertical and f.is_active
+                 order by f.updated_at desc limit 1)
+           ) candidates
+           order by preference
+           limit 1"#,
+        consultant
+    )
+    .fetch_optional(db)
     .await
 }

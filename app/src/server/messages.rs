@@ -1,6 +1,9 @@
-//! The messages repository, for the lead page: the history (newest first, keyset pages
-//! backwards) and the consultant's replies.
+//! The messages repository: for the lead page, the history (newest first, keyset pages
+//! backwards) and the consultant's replies; for the webhook worker (system path, at the end),
+//! the exactly-once inbound gate, the bot's queued replies and delivery statuses.
 
+use crate::domain::ai::AnswerContext;
+use crate::domain::flow::Outgoing;
 use crate::domain::lead_filter::Cursor;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
@@ -101,4 +104,118 @@ pub async fn fingerprint(
     )
     .fetch_one(db)
     .await
+}
+
+// System path: the webhook worker (see `leads::upsert_from_whatsapp`).
+
+/// The exactly-once gate: a WhatsApp message id is stored once, whoever delivers it and
+/// however often. Returns the new row, or `None` when it was already there.
+pub async fn insert_inbound_once(
+    db: &mut PgConnection,
+    conversation: Uuid,
+    content: &str,
+    message_type: &str,
+    wa_message_id: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "insert into messages (conversation_id, direction, content, message_type, whatsapp_message_id, status)
+         values ($1, 'inbound', $2, $3, $4, 'delivered')
+         on conflict (whatsapp_message_id) where whatsapp_message_id is not null do nothing
+         returning id",
+        conversation,
+        content,
+        message_type,
+        wa_message_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Replies are written (pending) in the same transaction as the inbound message they answer,
+/// one row per position: they exist exactly when that message does. An AI answer comes last,
+/// as a row whose text is written after this transaction (jobs/answers.rs).
+pub async fn queue_bot_replies(
+    db: &mut PgConnection,
+    conversation: Uuid,
+    inbound: Uuid,
+    replies: &[Outgoing],
+    ai_answer: Option<&AnswerContext>,
+) -> Result<(), sqlx::Error> {
+    let json = |v: Result<serde_json::Value, serde_json::Error>| {
+        v.map_err(|e| sqlx::Error::Encode(Box::new(e)))
+    };
+    let mut rows = Vec::with_capacity(replies.len() + 1);
+    for out in replies {
+        let message_type = match out {
+            Outgoing::Text { .. } => "text",
+            Outgoing::Buttons { .. } => "button",
+            Outgoing::List { .. } => "list",
+            Outgoing::Image { .. } => "image",
+        };
+        rows.push((
+            out.as_text(),
+            message_type,
+            Some(json(serde_json::to_value(out))?),
+            None,
+        ));
+    }
+    if let Some(ctx) = ai_answer {
+        rows.push((
+            String::new(),
+            "text",
+            None,
+            Some(json(serde_json::to_value(ctx))?),
+        ));
+    }
+    for (seq, (content, message_type, payload, ai_context)) in rows.into_iter().enumerate() {
+        sqlx::query!(
+            "insert into messages (conversation_id, direction, content, message_type, status,
+                                   reply_to, reply_seq, payload, ai_context)
+             values ($1, 'outbound', $2, $3, 'pending', $4, $5, $6, $7)
+             on conflict (reply_to, reply_seq) where reply_to is not null do nothing",
+            conversation,
+            content,
+            message_type,
+            inbound,
+            seq as i16,
+            payload,
+            ai_context
+        )
+        .execute(&mut *db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A delivery status from WhatsApp. Statuses arrive out of order and more than once; a
+/// message's status only moves forward (read stays read), and `failed` only replaces a
+/// status that was not yet delivered. Unknown statuses (e.g. "deleted") record nothing.
+pub async fn apply_status(
+    db: &mut PgConnection,
+    wa_message_id: &str,
+    status: &str,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    if !["sent", "delivered", "read", "failed"].contains(&status) {
+        return Ok(());
+    }
+    sqlx::query!(
+        "update messages
+            set status = $2,
+                error_message = case when $2 = 'failed' then $3 else error_message end
+          where whatsapp_message_id = $1
+            and direction = 'outbound'
+            and case
+                  when $2 = 'failed' then status in ('pending', 'sent')
+                  else status <> 'failed'
+                       and array_position(array['pending','sent','delivered','read'], status::text)
+                         < array_position(array['pending','sent','delivered','read'], $2::text)
+                end",
+        wa_message_id,
+        status,
+        error
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }

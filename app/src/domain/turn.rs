@@ -1,0 +1,207 @@
+//! One turn of a WhatsApp conversation, decided without I/O: what the bot says, what the
+//! conversation remembers, what to record, and whether an AI answer is due. The webhook
+//! worker gathers the inputs, calls [`decide`] and performs the result; the flow simulator
+//! can call the same function.
+
+use super::ai::AnswerContext;
+use super::flow::{self, ConversationState, Effect, FlowDefinition, Inbound, Outgoing, StepResult};
+use super::person_name::first_name;
+use super::Vertical;
+use chrono::{DateTime, Utc};
+
+/// Everything a turn depends on.
+pub struct TurnInput<'a> {
+    pub def: &'a FlowDefinition,
+    /// The conversation's state before this message (ignored for a new conversation).
+    pub state: ConversationState,
+    pub inbound: &'a Inbound,
+    /// This message opened the conversation.
+    pub is_new: bool,
+    /// The lead is new and over the plan's monthly limit: kept, but the bot does not run.
+    pub over_limit: bool,
+    pub consultant: &'a ConsultantInfo,
+    /// WhatsApp's profile name of the lead.
+    pub profile_name: Option<&'a str>,
+    pub now: DateTime<Utc>,
+}
+
+/// What the turn needs to know of the consultant (for the over-limit message and the AI).
+#[derive(Debug, Clone)]
+pub struct ConsultantInfo {
+    pub name: String,
+    pub bio: Option<String>,
+    pub vertical: Vertical,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnDecision {
+    pub step: StepResult,
+    /// An AI answer to queue after the flow's messages.
+    pub ai_answer: Option<AnswerContext>,
+}
+
+impl TurnDecision {
+    pub fn completed(&self) -> bool {
+        self.step
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::Completed { .. }))
+    }
+}
+
+pub fn decide(input: TurnInput<'_>) -> TurnDecision {
+    let step = if input.over_limit {
+        // Over the plan's monthly limit: the lead is kept (nothing lost) and flagged, gets a
+        // short message, and waits for the consultant instead of running the flow.
+        StepResult {
+            state: ConversationState {
+                handed_off: true,
+                ..Default::default()
+            },
+            messages: vec![Outgoing::Text {
+                body: format!(
+                    "Obrigado pelo contato! {} vai falar com você pessoalmente em breve por aqui.",
+                    first_name(&input.consultant.name)
+                ),
+            }],
+            effects: Vec::new(),
+        }
+    } else if input.is_new {
+        flow::start(input.def, input.now)
+    } else {
+        flow::handle(input.def, input.state, input.inbound, input.now)
+    };
+
+    // The AI answers once the flow is done: right after completion, and later whenever the
+    // lead writes, unless the conversation was handed to the consultant.
+    let completed_now = step
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::Completed { .. }));
+    let later_question = match input.inbound {
+        Inbound::Text(t)
+            if !input.is_new
+                && step.state.completed
+                && !step.state.handed_off
+                && step.messages.is_empty()
+                && !completed_now =>
+        {
+            Some(t.clone())
+        }
+        _ => None,
+    };
+    let ai_answer = (completed_now || later_question.is_some()).then(|| AnswerContext {
+        vertical: input.consultant.vertical,
+        consultant_name: input.consultant.name.clone(),
+        consultant_bio: input.consultant.bio.clone(),
+        lead_name: step
+            .state
+            .labels
+            .get("nome")
+            .cloned()
+            .or_else(|| input.profile_name.map(str::to_string)),
+        answers: input
+            .def
+            .etapas
+            .iter()
+            .filter_map(|s| {
+                step.state
+                    .labels
+                    .get(&s.id)
+                    .map(|l| (s.id.clone(), l.clone()))
+            })
+            .collect(),
+        question: later_question,
+    });
+    TurnDecision { step, ai_answer }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def() -> FlowDefinition {
+        serde_json::from_value(serde_json::json!({"etapas": [
+            {"id": "nome", "tipo": "texto", "pergunta": "Qual é o seu nome?", "proxima": "fim"},
+            {"id": "fim", "tipo": "fim", "pergunta": "Obrigado, {{nome}}!"}
+        ]}))
+        .unwrap()
+    }
+
+    fn consultant() -> ConsultantInfo {
+        ConsultantInfo {
+            name: "Joana Conceição".into(),
+            bio: None,
+            vertical: Vertical::HealthPlans,
+        }
+    }
+
+    fn input<'a>(
+        def: &'a FlowDefinition,
+        state: ConversationState,
+        inbound: &'a Inbound,
+        is_new: bool,
+        c: &'a ConsultantInfo,
+    ) -> TurnInput<'a> {
+        TurnInput {
+            def,
+            state,
+            inbound,
+            is_new,
+            over_limit: false,
+            consultant: c,
+            profile_name: Some("Maria Zap"),
+            now: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_new_conversation_starts_the_flow_without_ai() {
+        let (d, c) = (def(), consultant());
+        let hi = Inbound::Text("Oi".into());
+        let t = decide(input(&d, Default::default(), &hi, true, &c));
+        assert_eq!(t.step.messages.len(), 1);
+        assert!(t.ai_answer.is_none());
+    }
+
+    #[test]
+    fn completing_the_flow_asks_for_an_ai_answer_with_the_answers() {
+        let (d, c) = (def(), consultant());
+        let hi = Inbound::Text("Oi".into());
+        let first = decide(input(&d, Default::default(), &hi, true, &c));
+        let name = Inbound::Text("Maria".into());
+        let t = decide(input(&d, first.step.state, &name, false, &c));
+        assert!(t.completed());
+        let ai = t.ai_answer.expect("an AI answer is due");
+        assert_eq!(ai.lead_name.as_deref(), Some("Maria"));
+        assert_eq!(ai.answers, vec![("nome".into(), "Maria".into())]);
+        assert_eq!(ai.question, None);
+
+        // A later question gets an answer of its own...
+        let q = Inbound::Text("Tem carência?".into());
+        let later = decide(input(&d, t.step.state.clone(), &q, false, &c));
+        assert_eq!(
+            later.ai_answer.unwrap().question.as_deref(),
+            Some("Tem carência?")
+        );
+        // ...unless the consultant took the conversation over.
+        let mut taken = t.step.state;
+        taken.handed_off = true;
+        assert!(decide(input(&d, taken, &q, false, &c)).ai_answer.is_none());
+    }
+
+    #[test]
+    fn over_the_limit_the_lead_is_told_the_consultant_will_answer() {
+        let (d, c) = (def(), consultant());
+        let hi = Inbound::Text("Oi".into());
+        let mut i = input(&d, Default::default(), &hi, true, &c);
+        i.over_limit = true;
+        let t = decide(i);
+        assert!(t.step.state.handed_off);
+        assert_eq!(
+            t.step.messages[0].as_text(),
+            "Obrigado pelo contato! Joana vai falar com você pessoalmente em breve por aqui."
+        );
+        assert!(t.ai_answer.is_none());
+    }
+}

@@ -1,0 +1,199 @@
+import { expect, Page, test, TestInfo } from '@playwright/test';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ready, uniqueEmail } from './helpers';
+
+const SECRET = 'segredo-e2e';
+
+/** A consultant of this test's own, with a WhatsApp number nobody else uses. */
+async function consultant(page: Page, testInfo: TestInfo, tag: string) {
+  const digits = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  await page.goto('/cadastro');
+  await ready(page, testInfo);
+  await page.getByLabel('Nome').fill('Paula Quadro');
+  await page.getByLabel('E-mail').fill(uniqueEmail(testInfo, tag));
+  await page.getByLabel('Senha').fill('senha-segura-123');
+  await page.getByLabel('WhatsApp').fill(`(11) 9${digits.slice(0, 4)}-${digits.slice(4)}`);
+  await page.getByLabel('Área de atuação').selectOption('health_plans');
+  await page.getByRole('button', { name: 'Criar conta' }).click();
+  await expect(page).toHaveURL(/\/painel$/);
+  return `55119${digits}`;
+}
+
+let counter = 0;
+/** A lead writes to the consultant's number (a signed webhook, as Meta sends it). */
+async function leadWrites(page: Page, to: string, from: string, name: string, body: string) {
+  counter += 1;
+  const payload = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: 'WABA', changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: to, phone_number_id: '000' },
+      contacts: [{ profile: { name }, wa_id: from }],
+      messages: [{ from, id: `wamid.leads.${Date.now()}.${counter}.${Math.random()}`, timestamp: '1700000000', type: 'text', text: { body } }],
+    } }] }],
+  });
+  const signature = 'sha256=' + createHmac('sha256', SECRET).update(payload).digest('hex');
+  const res = await page.request.post('/webhooks/whatsapp', {
+    data: payload,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+  });
+  expect(res.status()).toBe(200);
+}
+
+function leadNumber() {
+  return `55219${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
+/** Reloads the board until every name is on it (the worker runs right after the webhook). */
+async function boardShows(page: Page, testInfo: TestInfo, names: string[]) {
+  await expect(async () => {
+    await page.goto('/leads');
+    for (const n of names) await expect(page.getByText(n).first()).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  await ready(page, testInfo);
+}
+
+const column = (page: Page, label: string) => page.getByRole('region', { name: new RegExp(`^${label}`) });
+const card = (page: Page, name: string) => page.locator('.lead-card', { hasText: name });
+
+test('the board shows the leads; search and filters live in the URL; export downloads those rows', async ({ page }, testInfo) => {
+  const number = await consultant(page, testInfo, 'quadro');
+  await leadWrites(page, number, leadNumber(), 'Ana Quadro', 'Oi! [ref:perfil]');
+  await leadWrites(page, number, leadNumber(), 'Bruno Quadro', 'Olá');
+  await boardShows(page, testInfo, ['Ana Quadro', 'Bruno Quadro']);
+  await expect(column(page, 'Novo')).toContainText('Ana Quadro');
+  await expect(column(page, 'Novo').locator('.badge').first()).toHaveText('2');
+  await expect(card(page, 'Ana Quadro')).toContainText('Página pública');
+  await expect(card(page, 'Bruno Quadro')).toContainText('Direto');
+  await expect(card(page, 'Bruno Quadro')).toContainText('não lida');
+
+  await page.getByLabel('Buscar por nome ou número').fill('bruno');
+  await page.getByRole('button', { name: 'Filtrar' }).click();
+  await expect(page).toHaveURL(/[?&]q=bruno/);
+  await expect(page.getByText('Bruno Quadro').first()).toBeVisible();
+  await expect(page.getByText('Ana Quadro')).toHaveCount(0);
+  await page.getByLabel('Origem').selectOption('pagina');
+  await page.getByLabel('Buscar por nome ou número').fill('');
+  await page.getByRole('button', { name: 'Filtrar' }).click();
+  await expect(page).toHaveURL(/origem=pagina/);
+  await expect(page.getByText('Ana Quadro').first()).toBeVisible();
+  await expect(page.getByText('Bruno Quadro')).toHaveCount(0);
+
+  // The bookmark opens the same view, list included.
+  await page.goto(page.url() + '&vista=lista');
+  await expect(page.getByRole('table')).toContainText('Ana Quadro');
+  await expect(page.getByRole('table')).not.toContainText('Bruno Quadro');
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Exportar CSV' }).click();
+  const file = readFileSync(await (await download).path());
+  expect([...file.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const text = file.subarray(3).toString('utf8');
+  expect(text.split('\r\n')[0]).toContain('Nome;WhatsApp;Etapa;Origem;Criado em');
+  expect(text).toContain('Ana Quadro;');
+  expect(text).toContain(';Página pública;');
+  expect(text).not.toContain('Bruno Quadro');
+});
+
+test('a card moves with the form on the card, and a refused move says why', async ({ page, context }, testInfo) => {
+  const number = await consultant(page, testInfo, 'mover');
+  await leadWrites(page, number, leadNumber(), 'Carla Mover', 'Oi');
+  await boardShows(page, testInfo, ['Carla Mover']);
+  // A second tab with the same board, left open and stale.
+  const stale = await context.newPage();
+  await stale.goto('/leads');
+  await ready(stale, testInfo);
+
+  const c = card(page, 'Carla Mover');
+  await c.getByText('Mover', { exact: true }).first().click();
+  await c.getByLabel('Mover para').selectOption('em_contato');
+  await c.getByRole('button', { name: 'Mover' }).click();
+  await expect(page.getByRole('status')).toContainText('Lead movido para “Em contato”.');
+  await expect(column(page, 'Em contato')).toContainText('Carla Mover');
+  await expect(column(page, 'Novo')).not.toContainText('Carla Mover');
+
+  const s = card(stale, 'Carla Mover');
+  await s.getByText('Mover', { exact: true }).first().click();
+  await s.getByLabel('Mover para').selectOption('em_contato');
+  await s.getByRole('button', { name: 'Mover' }).click();
+  await expect(stale.getByRole('alert')).toContainText('O lead já está em “Em contato”.');
+});
+
+test('with JavaScript, a card is dragged to another column; a refused drop changes nothing', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'js', 'drag and drop needs JavaScript; the form covers the rest');
+  const number = await consultant(page, testInfo, 'arrastar');
+  await leadWrites(page, number, leadNumber(), 'Davi Arrastar', 'Oi');
+  await boardShows(page, testInfo, ['Davi Arrastar']);
+  await card(page, 'Davi Arrastar').dragTo(column(page, 'Fechado'));
+  await expect(page.getByRole('alert')).toContainText('Só um lead agendado pode ser marcado como fechado.');
+  await expect(column(page, 'Novo')).toContainText('Davi Arrastar');
+  await card(page, 'Davi Arrastar').dragTo(column(page, 'Em contato'));
+  await expect(column(page, 'Em contato')).toContainText('Davi Arrastar');
+  await expect(column(page, 'Novo')).not.toContainText('Davi Arrastar');
+});
+
+test('the consultant replies from the lead page, takes over from the bot and hands back', async ({ page }, testInfo) => {
+  const number = await consultant(page, testInfo, 'responder');
+  await leadWrites(page, number, leadNumber(), 'Elisa Resposta', 'Quero um plano');
+  await boardShows(page, testInfo, ['Elisa Resposta']);
+  await card(page, 'Elisa Resposta').getByRole('link', { name: 'Elisa Resposta' }).click();
+  await expect(page).toHaveURL(/\/leads\/[0-9a-f-]{36}$/);
+  await ready(page, testInfo);
+  await expect(page.getByRole('list', { name: 'Mensagens' })).toContainText('Quero um plano');
+  await expect(page.getByText(/restantes para responder/)).toBeVisible();
+
+  await page.getByLabel('Responder pelo WhatsApp').fill('Oi Elisa, aqui é a Paula. Posso ligar?');
+  await page.getByRole('button', { name: 'Enviar' }).click();
+  await expect(page.getByText('Mensagem enviada.')).toBeVisible();
+  await expect(page.getByText('Você assumiu esta conversa.')).toBeVisible();
+  const mine = page.locator('.bubble-out', { hasText: 'Posso ligar?' });
+  await expect(mine).toContainText('Você');
+  // The sandbox transport records it as sent; the page shows it after the next load or poll.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator('.bubble-out', { hasText: 'Posso ligar?' })).toContainText('enviada', { timeout: 500 });
+  }).toPass({ timeout: 10_000 });
+
+  await ready(page, testInfo);
+  await page.getByRole('button', { name: 'Devolver ao assistente' }).click();
+  await expect(page.getByText('O assistente voltou a responder este lead.')).toBeVisible();
+  await expect(page.getByText('Você assumiu esta conversa.')).toHaveCount(0);
+
+  await page.getByLabel('Nova nota').fill('Prefere contato à tarde');
+  await page.getByRole('button', { name: 'Salvar nota' }).click();
+  await expect(page.getByText('Nota salva.')).toBeVisible();
+  await expect(page.locator('.note', { hasText: 'Prefere contato à tarde' })).toBeVisible();
+});
+
+test('with JavaScript, a new WhatsApp message appears on the open lead page without a reload', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'js', 'live updates need JavaScript');
+  const number = await consultant(page, testInfo, 'aovivo');
+  const from = leadNumber();
+  await leadWrites(page, number, from, 'Fábio Ao Vivo', 'Primeira mensagem');
+  await boardShows(page, testInfo, ['Fábio Ao Vivo']);
+  await card(page, 'Fábio Ao Vivo').getByRole('link', { name: 'Fábio Ao Vivo' }).click();
+  await ready(page, testInfo);
+  await expect(page.getByRole('list', { name: 'Mensagens' })).toContainText('Primeira mensagem');
+  let reloaded = false;
+  page.on('load', () => { reloaded = true; });
+  await leadWrites(page, number, from, 'Fábio Ao Vivo', 'Mensagem chegando ao vivo');
+  await expect(page.getByRole('list', { name: 'Mensagens' })).toContainText('Mensagem chegando ao vivo', { timeout: 15_000 });
+  expect(reloaded).toBe(false);
+});
+
+test('the leads pages fit a phone screen', async ({ page }, testInfo) => {
+  const number = await consultant(page, testInfo, 'celular-leads');
+  await leadWrites(page, number, leadNumber(), 'Gabriela Com Um Nome Bem Comprido Para Testar', 'Oi');
+  await boardShows(page, testInfo, ['Gabriela Com Um Nome']);
+  await page.setViewportSize({ width: 375, height: 740 });
+  const check = async (path: string) => {
+    await page.goto(path);
+    const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+  };
+  await check('/leads');
+  const href = await card(page, 'Gabriela').getByRole('link').first().getAttribute('href');
+  await check('/leads?vista=lista');
+  await check(href!);
+});
