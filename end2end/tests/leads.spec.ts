@@ -73,6 +73,8 @@ test('the board shows the leads; search and filters live in the URL; export down
   await expect(page).toHaveURL(/[?&]q=bruno/);
   await expect(page.getByText('Bruno Quadro').first()).toBeVisible();
   await expect(page.getByText('Ana Quadro')).toHaveCount(0);
+  // The other filters are folded (the leads come first on a phone).
+  await page.locator('summary', { hasText: 'Filtros' }).click();
   await page.getByLabel('Origem').selectOption('pagina');
   await page.getByLabel('Buscar por nome ou número').fill('');
   await page.getByRole('button', { name: 'Filtrar' }).click();

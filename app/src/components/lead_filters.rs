@@ -23,6 +23,25 @@ pub fn LeadFilters(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
+    // Folded on a phone unless something is filtered: the leads come first.
+    let active_count = [
+        filter.status.is_some(),
+        filter.period.is_some(),
+        filter.source.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count()
+        + filter.answers.len();
+    let active = active_count > 0;
+    let summary = if active {
+        format!(
+            "Filtros ({active_count} ativo{})",
+            if active_count == 1 { "" } else { "s" }
+        )
+    } else {
+        "Filtros".to_string()
+    };
     view! {
         <form method="get" action="/leads" class="filters" role="search" aria-label="Filtrar leads">
             {list.then(|| view! { <input type="hidden" name="vista" value="lista"/> })}
@@ -31,6 +50,9 @@ pub fn LeadFilters(
                 <input id="filtro-q" type="search" name="q" value=filter.q.clone() maxlength="100"
                     placeholder="Ex.: Ana ou (11) 98765-4321"/>
             </div>
+            <details class="more-filters" open=active>
+                <summary>{summary}</summary>
+                <div class="filters-grid">
             <div class="field">
                 <label for="filtro-status">"Etapa"</label>
                 <select id="filtro-status" name="status">
@@ -74,6 +96,8 @@ pub fn LeadFilters(
                     </div>
                 }
             }).collect_view()}
+                </div>
+            </details>
             <div class="filter-actions">
                 <button type="submit">"Filtrar"</button>
                 <a href=if list { "/leads?vista=lista" } else { "/leads" } class="button button-secondary">"Limpar"</a>

@@ -132,7 +132,9 @@ pub async fn insert_inbound_once(
 }
 
 /// Replies are written (pending) in the same transaction as the inbound message they answer,
-/// one row per position: they exist exactly when that message does. An AI answer comes last,
+/// one row per position: they exist exactly when that message does. Each is stamped with the
+/// clock, not the transaction's start (`now()`, which the inbound message has): the history
+/// then shows the question after the message it answers. An AI answer comes last,
 /// as a row whose text is written after this transaction (jobs/answers.rs).
 pub async fn queue_bot_replies(
     db: &mut PgConnection,
@@ -170,8 +172,8 @@ pub async fn queue_bot_replies(
     for (seq, (content, message_type, payload, ai_context)) in rows.into_iter().enumerate() {
         sqlx::query!(
             "insert into messages (conversation_id, direction, content, message_type, status,
-                                   reply_to, reply_seq, payload, ai_context)
-             values ($1, 'outbound', $2, $3, 'pending', $4, $5, $6, $7)
+                                   reply_to, reply_seq, payload, ai_context, created_at)
+             values ($1, 'outbound', $2, $3, 'pending', $4, $5, $6, $7, clock_timestamp())
              on conflict (reply_to, reply_seq) where reply_to is not null do nothing",
             conversation,
             content,
