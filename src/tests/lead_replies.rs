@@ -98,6 +98,16 @@ async fn a_reply_reaches_whatsapp_once_and_stops_the_bot_until_handed_back() {
         html.contains("restantes para responder"),
         "the window is open"
     );
+    // The bot's question was written in the same transaction as the lead's message, and is
+    // shown after it.
+    let (first_in, first_out) = (
+        html.find("bubble bubble-in"),
+        html.find("bubble bubble-out"),
+    );
+    assert!(
+        first_in.is_some() && first_in < first_out,
+        "the lead's message comes first"
+    );
 
     let started = Instant::now();
     let res = reply(&app, lead, "Olá, aqui é a Ana! Posso ligar?").await;
