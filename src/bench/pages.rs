@@ -234,8 +234,10 @@ async fn main() {
                 .await
                 .unwrap();
             sqlx::query(
-                "select name from leads order by last_interaction_at desc nulls last limit 5",
+                "select name from leads where consultant_id = $1
+                  order by last_interaction_at desc, id desc limit 5",
             )
+            .bind(id)
             .fetch_all(&mut *tx)
             .await
             .unwrap();
