@@ -9,20 +9,9 @@
 
 use super::helpers::{fresh_db, TestApp};
 use super::leads::signed_in;
+use super::rls::TENANT_TABLES;
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
-
-/// The tables whose rows belong to one consultant.
-const TENANT_TABLES: &[&str] = &[
-    "consultants",
-    "leads",
-    "flows",
-    "conversations",
-    "messages",
-    "ai_responses",
-    "lead_status_history",
-    "lead_notes",
-];
 
 /// Fills the database: 1,000 other consultants with 20 leads each, the two signed-in ones
 /// with `big` and 10 leads, one conversation and three messages per lead.

@@ -6,7 +6,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 /// Every table that holds one consultant's data.
-const TENANT_TABLES: &[&str] = &[
+pub(super) const TENANT_TABLES: &[&str] = &[
     "consultants",
     "leads",
     "flows",
@@ -15,6 +15,8 @@ const TENANT_TABLES: &[&str] = &[
     "ai_responses",
     "generated_images",
     "consultant_photos",
+    "lead_status_history",
+    "lead_notes",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -122,7 +124,26 @@ async fn seed_tenant(pool: &PgPool, a: Uuid) -> Vec<(&'static str, Uuid)> {
     .execute(pool)
     .await
     .unwrap();
+    let history: Uuid = sqlx::query_scalar(
+        "insert into lead_status_history (consultant_id, lead_id, from_status, to_status, changed_by)
+         values ($1, $2, 'novo', 'em_contato', $1) returning id",
+    )
+    .bind(a)
+    .bind(lead)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let note: Uuid = sqlx::query_scalar(
+        "insert into lead_notes (consultant_id, lead_id, body) values ($1, $2, 'nota') returning id",
+    )
+    .bind(a)
+    .bind(lead)
+    .fetch_one(pool)
+    .await
+    .unwrap();
     vec![
+        ("lead_status_history", history),
+        ("lead_notes", note),
         ("consultants", a),
         ("leads", lead),
         ("flows", flow),
@@ -153,6 +174,8 @@ fn update_sql(table: &str) -> String {
         "ai_responses" => "response = 'invadido'",
         "generated_images" => "image_url = 'invadido'",
         "consultant_photos" => "content_type = 'image/jpeg'",
+        "lead_status_history" => "reason = 'invadido'",
+        "lead_notes" => "body = 'invadido'",
         _ => unreachable!(),
     };
     format!("update {table} set {set} where {} = $1", key_column(table))
@@ -195,6 +218,22 @@ fn insert_for_a(table: &str, rows: &[(&str, Uuid)]) -> (String, Uuid) {
             // A already has a photo row; B tries to write A's id anyway.
             "insert into consultant_photos (consultant_id, content_type, bytes) values ($1, 'image/png', '\\x00')
              on conflict (consultant_id) do update set bytes = excluded.bytes".into(),
+            id("consultants"),
+        ),
+        // B names A's lead (and A as the author): the composite key and the policies refuse.
+        "lead_status_history" => (
+            format!(
+                "insert into lead_status_history (consultant_id, lead_id, to_status, changed_by)
+                 values ($1, '{}', 'perdido', $1)",
+                id("leads")
+            ),
+            id("consultants"),
+        ),
+        "lead_notes" => (
+            format!(
+                "insert into lead_notes (consultant_id, lead_id, body) values ($1, '{}', 'x')",
+                id("leads")
+            ),
             id("consultants"),
         ),
         _ => unreachable!(),
