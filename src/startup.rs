@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::jobs;
 use crate::webhooks::{self, WebhookState};
 use app::server::outbox::Outbox;
-use app::server::{lead_export, photos, AppConfig, AppState};
+use app::server::{lead_bulk, lead_export, photos, AppConfig, AppState};
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -119,6 +119,7 @@ impl Application {
             )
             .route("/fotos/{id}", get(photos::serve))
             .route("/leads/exportar.csv", get(lead_export::csv))
+            .route("/leads/em-massa", post(lead_bulk::handle))
             .merge(webhooks::router(
                 WebhookState {
                     pool: pool.clone(),

@@ -490,3 +490,143 @@ async fn lead_texts_are_escaped_everywhere_they_are_shown() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_actions_move_by_the_rules_and_export_the_selection() {
+    let app = TestApp::spawn().await;
+    let me = signed_in(&app, "ana@exemplo.com").await;
+    let a = lead(
+        &app,
+        me,
+        "Alice Massa",
+        "+5511987650001",
+        "novo",
+        serde_json::json!({}),
+    )
+    .await;
+    let b = lead(
+        &app,
+        me,
+        "Beto Massa",
+        "+5511987650002",
+        "novo",
+        serde_json::json!({}),
+    )
+    .await;
+    let closed = lead(
+        &app,
+        me,
+        "Caio Fechado",
+        "+5511987650003",
+        "fechado",
+        serde_json::json!({}),
+    )
+    .await;
+    let other_browser = app.other_browser();
+    let other = signed_in(&other_browser, "bruno@exemplo.com").await;
+    let foreign = lead(
+        &other_browser,
+        other,
+        "Do Bruno",
+        "+5511987650004",
+        "novo",
+        serde_json::json!({}),
+    )
+    .await;
+
+    let csrf = app.csrf_from("/leads?vista=lista").await;
+    let ids = [a, b, closed, foreign].map(|i| i.to_string());
+    let mut form: Vec<(&str, &str)> = vec![
+        ("csrf", &csrf),
+        ("filtro", ""),
+        ("to", "em_contato"),
+        ("acao", "mover-selecionados"),
+    ];
+    form.extend(ids.iter().map(|i| ("ids", i.as_str())));
+    let res = app
+        .post_plain_form("/leads/em-massa", "/leads?vista=lista", &form)
+        .await;
+    assert!(res.status().is_redirection());
+    let html = app.get_html("/leads?vista=lista").await;
+    assert!(
+        html.contains("2 leads movidos para “Em contato”. 2 não puderam"),
+        "{}",
+        &html[..html.len().min(400)]
+    );
+    assert_eq!(status_of(&app, a).await, "em_contato");
+    assert_eq!(status_of(&app, closed).await, "fechado");
+    assert_eq!(
+        status_of(&app, foreign).await,
+        "novo",
+        "another consultant's lead is untouched"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from lead_status_history where consultant_id = '{me}'"
+        ))
+        .await,
+        2
+    );
+    assert_eq!(
+        app.count(&format!("select count(*) from audit_logs where action = 'lead_status_changed' and consultant_id = '{me}'")).await,
+        2
+    );
+
+    // The whole filtered set: the two in contact go to agendado, nobody else.
+    let res = app
+        .post_plain_form(
+            "/leads/em-massa",
+            "/leads?vista=lista",
+            &[
+                ("csrf", &csrf),
+                ("filtro", "status=em_contato"),
+                ("to", "agendado"),
+                ("acao", "mover-filtrados"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_redirection());
+    assert_eq!(
+        res.headers()["location"],
+        "/leads?vista=lista&status=em_contato"
+    );
+    assert_eq!(status_of(&app, b).await, "agendado");
+    assert_eq!(status_of(&app, closed).await, "fechado");
+
+    // Export of a selection; a forged token changes nothing.
+    let a_id = a.to_string();
+    let res = app
+        .post_plain_form(
+            "/leads/em-massa",
+            "/leads?vista=lista",
+            &[
+                ("csrf", &csrf),
+                ("filtro", ""),
+                ("to", "novo"),
+                ("acao", "exportar-selecionados"),
+                ("ids", &a_id),
+                ("ids", &foreign.to_string()),
+            ],
+        )
+        .await;
+    let csv = res.text().await.unwrap();
+    assert!(
+        csv.contains("Alice Massa") && !csv.contains("Beto Massa") && !csv.contains("Do Bruno"),
+        "{csv}"
+    );
+    let res = app
+        .post_plain_form(
+            "/leads/em-massa",
+            "/leads?vista=lista",
+            &[
+                ("csrf", "forjado"),
+                ("filtro", ""),
+                ("to", "perdido"),
+                ("acao", "mover-selecionados"),
+                ("ids", &a_id),
+            ],
+        )
+        .await;
+    assert!(res.status().is_redirection());
+    assert_eq!(status_of(&app, a).await, "agendado");
+}

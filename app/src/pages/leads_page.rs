@@ -7,6 +7,7 @@ use crate::api::leads::{
 };
 use crate::components::{error_view, AppShell, FormAlert, LeadCardView, LeadFilters, Loading};
 use crate::domain::lead_filter::{query_value, LeadFilter, SortOrder};
+use crate::domain::LeadStatus;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -56,7 +57,7 @@ pub fn LeadsPage() -> impl IntoView {
                             <div aria-live="polite"><FormAlert errors success/></div>
                             {match view {
                                 LeadsView::Board(b) => view! { <Board data=b moved csrf/> }.into_any(),
-                                LeadsView::List(l) => view! { <LeadList page=l/> }.into_any(),
+                                LeadsView::List(l) => view! { <LeadList page=l csrf/> }.into_any(),
                             }}
                         }
                         .into_any()
@@ -181,7 +182,7 @@ fn Column(
 }
 
 #[component]
-fn LeadList(page: ListPage) -> impl IntoView {
+fn LeadList(page: ListPage, csrf: String) -> impl IntoView {
     let filter = LeadFilter::from_query(&page.filter);
     let sort_link = |order: SortOrder| {
         let f = LeadFilter {
@@ -205,9 +206,28 @@ fn LeadList(page: ListPage) -> impl IntoView {
             view! { <p class="empty">"Nenhum lead encontrado com esses filtros."</p> }.into_any()
         } else {
             view! {
+                // The checkboxes below belong to this form through their `form` attribute, so
+                // the table needs no form around it (and works without JavaScript).
+                <form id="acoes-em-massa" method="post" action="/leads/em-massa" class="bulk"
+                    aria-label="Ações em massa">
+                    <input type="hidden" name="csrf" value=csrf/>
+                    <input type="hidden" name="filtro" value=page.filter.clone()/>
+                    <label for="massa-para">"Mover para"</label>
+                    <select id="massa-para" name="to">
+                        {LeadStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" name="acao" value="mover-selecionados" class="button-small">"Mover selecionados"</button>
+                    <button type="submit" name="acao" value="mover-filtrados" class="button-small button-secondary">
+                        {format!("Mover todos os filtrados ({})", page.total)}
+                    </button>
+                    <button type="submit" name="acao" value="exportar-selecionados" class="button-small button-secondary">
+                        "Exportar selecionados"
+                    </button>
+                </form>
                 <div class="table-wrap">
                     <table class="lead-table">
                         <thead><tr>
+                            <th scope="col"><span class="visually-hidden">"Selecionar"</span></th>
                             <th scope="col">"Nome"</th>
                             <th scope="col">"WhatsApp"</th>
                             <th scope="col">"Etapa"</th>
@@ -221,6 +241,8 @@ fn LeadList(page: ListPage) -> impl IntoView {
                         <tbody>
                             {page.rows.into_iter().map(|r| view! {
                                 <tr>
+                                    <td><input type="checkbox" name="ids" value=r.id.clone() form="acoes-em-massa"
+                                        aria-label=format!("Selecionar {}", r.name)/></td>
                                     <td><a href=format!("/leads/{}", r.id)>{r.name}</a>
                                         {r.unread.then(|| view! { " " <span class="tag tag-unread">"não lida"</span> })}
                                         {r.stale.then(|| view! { " " <span class="tag tag-stale">"parado"</span> })}</td>

@@ -38,8 +38,26 @@ pub async fn csv(
     let filter = LeadFilter::from_query(query.as_deref().unwrap_or(""));
     let meta =
         super::request_meta::RequestMeta::from_parts(&parts, state.config.trust_proxy_headers);
+    response(state, consultant, Selection::Filter(filter), meta)
+}
+
+/// Which leads an export holds.
+pub enum Selection {
+    /// Every lead matching the filter.
+    Filter(LeadFilter),
+    /// The leads picked in the list view (ids of other consultants find nothing).
+    Ids(Vec<Uuid>),
+}
+
+/// The streamed CSV response for `selection`.
+pub fn response(
+    state: AppState,
+    consultant: Uuid,
+    selection: Selection,
+    meta: super::request_meta::RequestMeta,
+) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    tokio::spawn(write_rows(state, consultant, filter, meta, tx));
+    tokio::spawn(write_rows(state, consultant, selection, meta, tx));
     let body = Body::from_stream(futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))
     }));
@@ -63,11 +81,15 @@ type Sink = tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>;
 async fn write_rows(
     state: AppState,
     consultant: Uuid,
-    filter: LeadFilter,
+    selection: Selection,
     meta: super::request_meta::RequestMeta,
     out: Sink,
 ) {
     let now = chrono::Utc::now();
+    let (filter, ids) = match selection {
+        Selection::Filter(f) => (f, None),
+        Selection::Ids(ids) => (LeadFilter::default(), Some(ids)),
+    };
     let params = FilterParams::new(&filter, now);
     let mut rows_written: i64 = 0;
     let mut complete = false;
@@ -111,7 +133,10 @@ async fn write_rows(
         let mut after: Option<Cursor> = None;
         loop {
             let mut tx = db::tenant_tx(&state.pool, consultant).await?;
-            let rows = leads::by_creation(&mut tx, consultant, &params, after, CHUNK).await?;
+            let rows = match &ids {
+                Some(ids) => leads::by_ids(&mut tx, consultant, ids).await?,
+                None => leads::by_creation(&mut tx, consultant, &params, after, CHUNK).await?,
+            };
             tx.commit().await?;
             for r in &rows {
                 let answers = lead_answers::from_json(&r.respostas);
@@ -147,7 +172,9 @@ async fn write_rows(
                 return Ok(()); // the download was cancelled
             }
             match rows.last() {
-                Some(last) if rows.len() as i64 == CHUNK => after = Some(last.created_cursor()),
+                Some(last) if ids.is_none() && rows.len() as i64 == CHUNK => {
+                    after = Some(last.created_cursor())
+                }
                 _ => break,
             }
         }
@@ -164,6 +191,7 @@ async fn write_rows(
     // Recorded even when the download stopped half-way: rows left the building.
     let details = serde_json::json!({
         "filtro": filter.to_query(),
+        "selecionados": ids.as_ref().map(Vec::len),
         "linhas": rows_written,
         "completa": complete,
     });

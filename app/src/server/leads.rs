@@ -167,6 +167,29 @@ pub async fn by_creation(
     .await
 }
 
+/// The consultant's leads among `ids` (a selection in the list view), newest first.
+pub async fn by_ids(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<LeadRow>, sqlx::Error> {
+    sqlx::query_as!(
+        LeadRow,
+        r#"select id, name, profile_name, whatsapp_number, status, respostas,
+                  metadata->>'source' as source,
+                  last_interaction_at as "last_interaction_at: DateTime<Utc>",
+                  created_at as "created_at: DateTime<Utc>",
+                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!"
+             from leads
+            where consultant_id = $1 and id = any($2)
+            order by created_at desc, id desc"#,
+        consultant,
+        ids
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// How many leads match `f` in each status (over the whole filtered set, not a page).
 pub async fn counts(
     db: &mut PgConnection,

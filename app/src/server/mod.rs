@@ -7,6 +7,7 @@ pub mod csrf;
 pub mod db;
 pub mod error;
 pub mod flash;
+pub mod lead_bulk;
 pub mod lead_export;
 pub mod lead_notes;
 pub mod leads;

@@ -55,17 +55,39 @@ impl Tenant {
         details: serde_json::Value,
     ) -> Result<(), AppError> {
         let meta = super::request_meta::RequestMeta::current();
-        sqlx::query!(
-            "select audit_tenant_event($1, $2, $3, $4, $5::text::inet, $6)",
+        audit_in(
+            &mut self.tx,
+            &meta,
             action,
             resource_type,
             resource_id,
             details,
-            meta.ip.map(|ip| ip.to_string()),
-            meta.user_agent.as_deref()
         )
-        .execute(&mut *self.tx)
         .await?;
         Ok(())
     }
+}
+
+/// An audit row written inside a tenant transaction (`audit_tenant_event` records
+/// `auth.uid()`), for handlers that hold the request themselves.
+pub async fn audit_in(
+    tx: &mut sqlx::PgConnection,
+    meta: &super::request_meta::RequestMeta,
+    action: &str,
+    resource_type: &str,
+    resource_id: Option<Uuid>,
+    details: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "select audit_tenant_event($1, $2, $3, $4, $5::text::inet, $6)",
+        action,
+        resource_type,
+        resource_id,
+        details,
+        meta.ip.map(|ip| ip.to_string()),
+        meta.user_agent.as_deref()
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
 }

@@ -1,0 +1,159 @@
+//! `POST /leads/em-massa`: actions on many leads from the list view, as a plain form (works
+//! the same with or without JavaScript). The checkboxes name the selection (`ids`); the
+//! button says what to do:
+//! - `mover-selecionados` / `mover-filtrados`: each lead is moved by the same rules as one at
+//!   a time (`leads::move_status`), with its history and audit rows, in one transaction;
+//!   leads whose stage cannot go there are counted and left as they are;
+//! - `exportar-selecionados`: the CSV of the selection (the whole filtered set is the export
+//!   link beside the filters).
+
+use super::flash;
+use super::lead_export::{self, Selection};
+use super::leads::{self, FilterParams, MoveRefused};
+use super::request_meta::RequestMeta;
+use super::{auth, csrf, db, AppState};
+use crate::api::feedback::FormFeedback;
+use crate::domain::lead_filter::LeadFilter;
+use crate::domain::LeadStatus;
+use crate::error::AppError;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+/// Leads one action may touch: a larger set is refused with a message (refine the filter).
+pub const MAX_BULK: usize = 1000;
+
+pub async fn handle(
+    State(state): State<AppState>,
+    session: Session,
+    parts: axum::http::request::Parts,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
+        return Redirect::to("/entrar").into_response();
+    };
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let filter = LeadFilter::from_query(&field("filtro"));
+    let back = {
+        let q = filter.to_query();
+        if q.is_empty() {
+            "/leads?vista=lista".to_string()
+        } else {
+            format!("/leads?vista=lista&{q}")
+        }
+    };
+    let ids: Vec<Uuid> = fields
+        .iter()
+        .filter(|(k, _)| k == "ids")
+        .filter_map(|(_, v)| v.parse().ok())
+        .take(MAX_BULK + 1)
+        .collect();
+    let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy_headers);
+    let result = match csrf::verify(&session, &field("csrf")).await {
+        Err(e) => Err(e),
+        Ok(()) => match field("acao").as_str() {
+            "exportar-selecionados" if ids.is_empty() => Err(AppError::invalid(
+                "Selecione ao menos um lead para exportar.",
+            )),
+            "exportar-selecionados" if ids.len() > MAX_BULK => Err(too_many()),
+            "exportar-selecionados" => {
+                return lead_export::response(state, consultant, Selection::Ids(ids), meta)
+            }
+            action @ ("mover-selecionados" | "mover-filtrados") => {
+                let to = LeadStatus::parse(&field("to"))
+                    .map_err(|_| AppError::invalid("Escolha para qual etapa mover os leads."));
+                match to {
+                    Err(e) => Err(e),
+                    Ok(to) => {
+                        let selected = (action == "mover-selecionados").then_some(ids);
+                        move_many(&state, consultant, to, selected, &filter, &meta).await
+                    }
+                }
+            }
+            _ => Err(AppError::invalid("Ação desconhecida. Recarregue a página.")),
+        },
+    };
+    let feedback = FormFeedback {
+        form: "mover".into(),
+        error: result.as_ref().err().cloned(),
+        success: result.ok(),
+        values: Vec::new(),
+    };
+    flash::put(&session, feedback).await;
+    Redirect::to(&back).into_response()
+}
+
+fn too_many() -> AppError {
+    AppError::invalid(format!(
+        "Uma ação em massa alcança até {MAX_BULK} leads. Refine os filtros e tente de novo."
+    ))
+}
+
+/// Moves the selection (or, with `None`, every lead matching `filter`).
+async fn move_many(
+    state: &AppState,
+    consultant: Uuid,
+    to: LeadStatus,
+    selected: Option<Vec<Uuid>>,
+    filter: &LeadFilter,
+    meta: &RequestMeta,
+) -> Result<String, AppError> {
+    let mut tx = db::tenant_tx(&state.pool, consultant).await?;
+    let ids = match selected {
+        Some(ids) if ids.is_empty() => {
+            return Err(AppError::invalid("Selecione ao menos um lead para mover."))
+        }
+        Some(ids) => ids,
+        None => {
+            let params = FilterParams::new(filter, chrono::Utc::now());
+            let rows =
+                leads::by_activity(&mut tx, consultant, &params, None, MAX_BULK as i64 + 1).await?;
+            rows.into_iter().map(|r| r.id).collect()
+        }
+    };
+    if ids.len() > MAX_BULK {
+        return Err(too_many());
+    }
+    let (mut moved, mut refused) = (0, 0);
+    for id in ids {
+        match leads::move_status(&mut tx, consultant, id, to, None).await? {
+            Ok(from) => {
+                moved += 1;
+                super::tenant::audit_in(
+                    &mut tx,
+                    meta,
+                    "lead_status_changed",
+                    "lead",
+                    Some(id),
+                    serde_json::json!({ "de": from.as_str(), "para": to.as_str(), "em_massa": true }),
+                )
+                .await?;
+            }
+            Err(MoveRefused::Rule(_)) | Err(MoveRefused::NotFound) => refused += 1,
+        }
+    }
+    tx.commit().await?;
+    let mut message = match moved {
+        0 => "Nenhum lead foi movido.".to_string(),
+        1 => format!("1 lead movido para “{}”.", to.label()),
+        n => format!("{n} leads movidos para “{}”.", to.label()),
+    };
+    if refused > 0 {
+        message.push_str(&format!(
+            " {refused} não {} ir para “{}” pelas regras das etapas e {} como {}.",
+            if refused == 1 { "pôde" } else { "puderam" },
+            to.label(),
+            if refused == 1 { "ficou" } else { "ficaram" },
+            if refused == 1 { "estava" } else { "estavam" },
+        ));
+    }
+    Ok(message)
+}
