@@ -199,3 +199,27 @@ test('the leads pages fit a phone screen', async ({ page }, testInfo) => {
   await check('/leads?vista=lista');
   await check(href!);
 });
+
+test('in the list, a selection moves together and the refused ones are counted', async ({ page }, testInfo) => {
+  const number = await consultant(page, testInfo, 'massa');
+  await leadWrites(page, number, leadNumber(), 'Hugo Massa', 'Oi');
+  await leadWrites(page, number, leadNumber(), 'Irene Massa', 'Oi');
+  await leadWrites(page, number, leadNumber(), 'Júlia Massa', 'Oi');
+  await boardShows(page, testInfo, ['Hugo Massa', 'Irene Massa', 'Júlia Massa']);
+  await page.goto('/leads?vista=lista');
+  await ready(page, testInfo);
+  await page.getByLabel('Selecionar Hugo Massa').check();
+  await page.getByLabel('Selecionar Irene Massa').check();
+  await page.getByLabel('Mover para', { exact: true }).selectOption('agendado');
+  await page.getByRole('button', { name: 'Mover selecionados' }).click();
+  // novo → agendado skips a stage: refused by the rules, counted, nothing changed.
+  await expect(page.getByRole('alert')).toContainText('Nenhum lead foi movido. 2 não puderam ir para “Agendado”');
+  await page.getByLabel('Selecionar Hugo Massa').check();
+  await page.getByLabel('Selecionar Irene Massa').check();
+  await page.getByLabel('Mover para', { exact: true }).selectOption('em_contato');
+  await page.getByRole('button', { name: 'Mover selecionados' }).click();
+  await expect(page.getByRole('status')).toContainText('2 leads movidos para “Em contato”.');
+  const rows = page.getByRole('table');
+  await expect(rows.locator('tr', { hasText: 'Hugo Massa' })).toContainText('Em contato');
+  await expect(rows.locator('tr', { hasText: 'Júlia Massa' })).toContainText('Novo');
+});

@@ -155,5 +155,9 @@ async fn move_many(
             if refused == 1 { "estava" } else { "estavam" },
         ));
     }
+    if moved == 0 {
+        // Nothing happened: shown as a problem, not as a success.
+        return Err(AppError::invalid(message));
+    }
     Ok(message)
 }
