@@ -3,6 +3,7 @@
 mod app_shell;
 mod field;
 mod form_alert;
+pub mod lead;
 mod lead_card;
 mod lead_filters;
 mod loading;

@@ -1,0 +1,39 @@
+//! One message: who wrote it, what the lead saw (buttons, list rows), its delivery status,
+//! and for AI answers "escrevendo…" and the compliance flags.
+
+use crate::api::lead::ChatMessage;
+use leptos::prelude::*;
+
+#[component]
+pub fn ChatBubble(m: ChatMessage) -> impl IntoView {
+    let class = if m.inbound {
+        "bubble bubble-in"
+    } else {
+        "bubble bubble-out"
+    };
+    view! {
+        <li class=class>
+            <span class="bubble-author small">{m.author.clone()}</span>
+            {if m.writing {
+                view! { <p class="writing">"escrevendo…"</p> }.into_any()
+            } else {
+                view! { <p class="bubble-text">{m.text.clone()}</p> }.into_any()
+            }}
+            {(!m.choices.is_empty()).then(|| view! {
+                <ul class="bubble-choices">{m.choices.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
+            })}
+            {(!m.flags.is_empty()).then(|| view! {
+                <p class="small flags">
+                    {if m.replaced { "Conformidade: resposta da IA substituída pela resposta segura (" } else { "Conformidade: " }}
+                    {m.flags.join(", ")}
+                    {if m.replaced { ")" } else { "" }}
+                </p>
+            })}
+            <span class="bubble-meta small muted">
+                <time>{m.at.clone()}</time>
+                {(!m.inbound).then(|| view! { " · " <span class=format!("msg-status msg-{}", m.status)>{m.status_label.clone()}</span> })}
+            </span>
+            {m.error.clone().map(|e| view! { <p class="small field-error">{format!("Falha no envio: {e}")}</p> })}
+        </li>
+    }
+}

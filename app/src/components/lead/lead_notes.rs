@@ -1,0 +1,49 @@
+//! Private notes on a lead: written here, never sent to WhatsApp.
+
+use crate::api::feedback::FormFeedback;
+use crate::api::lead::{AddNote, LeadPageData, MAX_NOTE_CHARS};
+use crate::components::FormAlert;
+use leptos::prelude::*;
+
+#[component]
+pub fn LeadNotes(
+    detail: LeadPageData,
+    csrf: String,
+    noted: ServerAction<AddNote>,
+    stored: Option<FormFeedback>,
+) -> impl IntoView {
+    let errors = FormFeedback::error_signal(stored.clone(), move || noted.value().get());
+    let stored_success = stored.as_ref().and_then(|f| f.success.clone());
+    let success = Signal::derive(move || match noted.value().get() {
+        Some(Ok(())) => Some("Nota salva.".to_string()),
+        Some(Err(_)) => None,
+        None => stored_success.clone(),
+    });
+    let unsent = stored
+        .as_ref()
+        .filter(|f| f.error.is_some())
+        .and_then(|f| f.value("body"))
+        .filter(|b| !b.trim().is_empty());
+    view! {
+        <section aria-labelledby="notas-titulo">
+            <h2 id="notas-titulo">"Notas privadas"</h2>
+            <p class="hint">"Só você vê as notas; elas não são enviadas ao lead."</p>
+            <FormAlert errors success/>
+            {unsent.map(|b| view! { <p class="quote">{b}</p> })}
+            <ActionForm action=noted>
+                <input type="hidden" name="csrf" value=csrf/>
+                <input type="hidden" name="lead" value=detail.card.id.clone()/>
+                <div class="field">
+                    <label for="campo-nota">"Nova nota"</label>
+                    <textarea id="campo-nota" name="body" rows="2" maxlength=MAX_NOTE_CHARS.to_string() required></textarea>
+                </div>
+                <button type="submit" class="button-secondary" disabled=move || noted.pending().get()>"Salvar nota"</button>
+            </ActionForm>
+            <ul class="timeline">
+                {detail.notes.iter().map(|n| view! {
+                    <li><p class="note">{n.body.clone()}</p><time class="muted small">{n.at.clone()}</time></li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

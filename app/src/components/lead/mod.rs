@@ -1,0 +1,11 @@
+//! The lead page's parts.
+
+mod chat;
+mod chat_bubble;
+mod lead_notes;
+mod reply_box;
+
+pub use chat::Chat;
+pub use chat_bubble::ChatBubble;
+pub use lead_notes::LeadNotes;
+pub use reply_box::ReplyBox;

@@ -1,0 +1,84 @@
+//! The reply box: WhatsApp's 24-hour window, taking over from the bot and handing back.
+
+use crate::api::feedback::FormFeedback;
+use crate::api::lead::{HandBack, LeadPageData, ReplyWindow, SendReply, MAX_REPLY_CHARS};
+use crate::components::FormAlert;
+use leptos::prelude::*;
+
+#[component]
+pub fn ReplyBox(
+    detail: LeadPageData,
+    csrf: String,
+    replied: ServerAction<SendReply>,
+    back: ServerAction<HandBack>,
+    stored: Option<FormFeedback>,
+    stored_back: Option<FormFeedback>,
+) -> impl IntoView {
+    let errors = FormFeedback::error_signal(stored.clone(), move || replied.value().get());
+    let stored_success = stored.as_ref().and_then(|f| f.success.clone());
+    let success = Signal::derive(move || match replied.value().get() {
+        Some(Ok(())) => Some("Mensagem enviada.".to_string()),
+        Some(Err(_)) => None,
+        None => stored_success.clone(),
+    });
+    let back_errors = FormFeedback::error_signal(stored_back.clone(), move || back.value().get());
+    let back_stored = stored_back.as_ref().and_then(|f| f.success.clone());
+    let back_success = Signal::derive(move || match back.value().get() {
+        Some(Ok(())) => Some("O assistente voltou a responder este lead.".to_string()),
+        Some(Err(_)) => None,
+        None => back_stored.clone(),
+    });
+    // What a JavaScript-off post that failed had typed: shown, so nothing is lost. Kept out
+    // of the <textarea> on purpose: text inside it is not escaped by the renderer.
+    let unsent = stored
+        .as_ref()
+        .filter(|f| f.error.is_some())
+        .and_then(|f| f.value("body"))
+        .filter(|b| !b.trim().is_empty());
+    let (open, window_text) = match &detail.window {
+        ReplyWindow::Open { left } => (true, format!("Janela do WhatsApp aberta: {left} restantes para responder.")),
+        ReplyWindow::Closed { since: Some(at) } => (
+            false,
+            format!("A janela de 24 horas do WhatsApp fechou em {at}. Você poderá responder quando o lead escrever de novo."),
+        ),
+        ReplyWindow::Closed { since: None } => (
+            false,
+            "O lead ainda não escreveu pelo WhatsApp: a resposta fica disponível depois da primeira mensagem dele.".to_string(),
+        ),
+    };
+    let lead = detail.card.id.clone();
+    view! {
+        <div class="reply" aria-live="polite">
+            <FormAlert errors success/>
+            <FormAlert errors=back_errors success=back_success/>
+            {detail.handed_off.then(|| {
+                let lead = lead.clone();
+                let csrf = csrf.clone();
+                view! {
+                    <div class="handoff">
+                        <p><strong>"Você assumiu esta conversa."</strong> " O assistente não responde este lead até você devolvê-lo."</p>
+                        <ActionForm action=back attr:class="inline">
+                            <input type="hidden" name="csrf" value=csrf/>
+                            <input type="hidden" name="lead" value=lead/>
+                            <button type="submit" class="button-secondary button-small">"Devolver ao assistente"</button>
+                        </ActionForm>
+                    </div>
+                }
+            })}
+            {unsent.map(|b| view! {
+                <div class="unsent"><p class="small">"Texto não enviado (copie para tentar de novo):"</p><p class="quote">{b}</p></div>
+            })}
+            <p class=if open { "hint" } else { "hint window-closed" } id="janela">{window_text}</p>
+            <ActionForm action=replied attr:class="reply-form">
+                <input type="hidden" name="csrf" value=csrf.clone()/>
+                <input type="hidden" name="lead" value=lead.clone()/>
+                <div class="field">
+                    <label for="campo-resposta">"Responder pelo WhatsApp"</label>
+                    <textarea id="campo-resposta" name="body" rows="3" maxlength=MAX_REPLY_CHARS.to_string()
+                        required disabled=!open aria-describedby="janela"></textarea>
+                </div>
+                <button type="submit" disabled=move || !open || replied.pending().get()>"Enviar"</button>
+            </ActionForm>
+        </div>
+    }
+}
