@@ -335,7 +335,9 @@ async fn main() {
                 .unwrap();
             messages::page(&mut tx, id, lead, None, 31).await.unwrap();
             leads::history(&mut tx, id, lead).await.unwrap();
-            lead_notes::list(&mut tx, id, lead).await.unwrap();
+            lead_notes::between(&mut tx, id, lead, None, None)
+                .await
+                .unwrap();
             messages::fingerprint(&mut tx, id, lead).await.unwrap();
             tx.commit().await.unwrap();
         })

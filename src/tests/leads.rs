@@ -630,3 +630,74 @@ async fn bulk_actions_move_by_the_rules_and_export_the_selection() {
     assert!(res.status().is_redirection());
     assert_eq!(status_of(&app, a).await, "agendado");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_notes_are_shown_in_the_timeline_beside_their_messages() {
+    let app = TestApp::spawn().await;
+    let me = signed_in(&app, "ana@exemplo.com").await;
+    let l = lead(
+        &app,
+        me,
+        "Lia Linha",
+        "+5511987650001",
+        "novo",
+        serde_json::json!({}),
+    )
+    .await;
+    // 40 messages a minute apart: the newest page holds 30 of them.
+    sqlx::query(
+        "with c as (insert into conversations (lead_id, flow_id)
+                    select $1, id from flows where is_template limit 1 returning id)
+         insert into messages (conversation_id, direction, content, created_at)
+         select c.id, 'inbound', 'mensagem ' || n, now() - make_interval(mins => 41 - n)
+           from c, generate_series(1, 40) n",
+    )
+    .bind(l)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into lead_notes (consultant_id, lead_id, body, created_at)
+         values ($1, $2, 'nota antiga', now() - interval '39 minutes 30 seconds'),
+                ($1, $2, 'nota recente', now() - interval '5 minutes 30 seconds')",
+    )
+    .bind(me)
+    .bind(l)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let res = app
+        .post_form("/api/lead", &[("id", &l.to_string()), ("before", "")])
+        .await;
+    let page: Value = res.json().await.unwrap();
+    let texts: Vec<&str> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts.len(), 31, "30 messages and the recent note");
+    let note_at = texts.iter().position(|t| *t == "nota recente").unwrap();
+    assert_eq!(
+        (texts[note_at - 1], texts[note_at + 1]),
+        ("mensagem 35", "mensagem 36")
+    );
+    assert!(!texts.contains(&"nota antiga"));
+
+    let older = page["older"].as_str().unwrap();
+    let res = app
+        .post_form(
+            "/api/lead-mensagens",
+            &[("id", &l.to_string()), ("before", older)],
+        )
+        .await;
+    let (earlier, more): (Vec<Value>, Option<String>) = res.json().await.unwrap();
+    let texts: Vec<&str> = earlier
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts[..3], ["mensagem 1", "nota antiga", "mensagem 2"]);
+    assert_eq!(texts.len(), 11);
+    assert!(more.is_none());
+    assert!(earlier[1]["note"].as_bool().unwrap());
+}

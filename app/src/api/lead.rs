@@ -34,18 +34,14 @@ pub struct ChatMessage {
     /// Compliance flags of an AI answer (empty: passed).
     pub flags: Vec<String>,
     pub replaced: bool,
+    /// A private note of the consultant's, shown in the timeline (never sent).
+    pub note: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub text: String,
     pub reason: Option<String>,
-    pub at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Note {
-    pub body: String,
     pub at: String,
 }
 
@@ -69,8 +65,8 @@ pub struct LeadPageData {
     /// Other metadata worth showing: (label, value).
     pub metadata: Vec<(String, String)>,
     pub history: Vec<HistoryEntry>,
-    pub notes: Vec<Note>,
-    /// Oldest first (for the chat), the newest page.
+    /// The timeline, oldest first: the newest page of messages with the private notes written
+    /// in that time.
     pub messages: Vec<ChatMessage>,
     /// Cursor of older messages, when there are more.
     pub older: Option<String>,
@@ -113,26 +109,14 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
             .and_then(|d| serde_json::from_value(d).ok()),
     };
     let last_inbound = conversations::last_inbound_at(&mut t.tx, t.id, id).await?;
-    let mut rows = messages::page(&mut t.tx, t.id, id, before, MESSAGE_PAGE + 1).await?;
+    let rows = messages::page(&mut t.tx, t.id, id, before, MESSAGE_PAGE + 1).await?;
+    let (rows, older, from) = split_page(rows);
+    let notes = lead_notes::between(&mut t.tx, t.id, id, from, before.map(|c| c.at)).await?;
     let history = leads::history(&mut t.tx, t.id, id).await?;
-    let notes = lead_notes::list(&mut t.tx, t.id, id).await?;
     let version = messages::fingerprint(&mut t.tx, t.id, id).await?;
     let stale_days = leads::stale_after_days(&mut t.tx, t.id).await?;
     t.commit().await?;
 
-    let older = (rows.len() as i64 > MESSAGE_PAGE)
-        .then(|| {
-            rows.truncate(MESSAGE_PAGE as usize);
-            rows.last().map(|m| {
-                crate::domain::lead_filter::Cursor {
-                    at: m.created_at,
-                    id: m.id,
-                }
-                .encode()
-            })
-        })
-        .flatten();
-    rows.reverse();
     let status = LeadStatus::parse(&lead.status).unwrap_or(LeadStatus::Novo);
     let source = lead
         .metadata
@@ -230,14 +214,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
                 }
             })
             .collect(),
-        notes: notes
-            .into_iter()
-            .map(|n| Note {
-                body: n.body,
-                at: format_datetime(n.created_at),
-            })
-            .collect(),
-        messages: rows.into_iter().map(chat_message).collect(),
+        messages: timeline(rows, notes),
         older,
         paged_back: before.is_some(),
         handed_off: conversation
@@ -257,27 +234,82 @@ pub async fn older_messages(
 ) -> Result<(Vec<ChatMessage>, Option<String>), AppError> {
     use crate::api::leads::parse_lead_id;
     use crate::domain::lead_filter::Cursor;
-    use crate::server::{messages, Tenant};
+    use crate::server::{lead_notes, messages, Tenant};
     let id = parse_lead_id(&id)?;
     let before = Cursor::parse(&before)
         .ok_or_else(|| AppError::invalid("Posição da conversa inválida. Recarregue a página."))?;
     let mut t = Tenant::begin().await?;
-    let mut rows = messages::page(&mut t.tx, t.id, id, Some(before), MESSAGE_PAGE + 1).await?;
+    let rows = messages::page(&mut t.tx, t.id, id, Some(before), MESSAGE_PAGE + 1).await?;
+    let (rows, older, from) = split_page(rows);
+    let notes = lead_notes::between(&mut t.tx, t.id, id, from, Some(before.at)).await?;
     t.commit().await?;
-    let older = (rows.len() as i64 > MESSAGE_PAGE)
-        .then(|| {
-            rows.truncate(MESSAGE_PAGE as usize);
-            rows.last().map(|m| {
-                Cursor {
+    Ok((timeline(rows, notes), older))
+}
+
+/// One page of messages fetched newest first with one extra row: the page oldest first, the
+/// cursor of the page before it (if any), and where the page starts in time (`None`: at the
+/// beginning of the conversation), which bounds the notes shown with it.
+#[cfg(feature = "ssr")]
+fn split_page(
+    mut rows: Vec<crate::server::messages::MessageRow>,
+) -> (
+    Vec<crate::server::messages::MessageRow>,
+    Option<String>,
+    Option<chrono::DateTime<chrono::Utc>>,
+) {
+    let more = rows.len() as i64 > MESSAGE_PAGE;
+    rows.truncate(MESSAGE_PAGE as usize);
+    let (older, from) = match rows.last().filter(|_| more) {
+        Some(m) => (
+            Some(
+                crate::domain::lead_filter::Cursor {
                     at: m.created_at,
                     id: m.id,
                 }
-                .encode()
-            })
-        })
-        .flatten();
+                .encode(),
+            ),
+            Some(m.created_at),
+        ),
+        None => (None, None),
+    };
     rows.reverse();
-    Ok((rows.into_iter().map(chat_message).collect(), older))
+    (rows, older, from)
+}
+
+/// Messages and private notes in one timeline, oldest first (a note written at the same
+/// instant as a message comes after it).
+#[cfg(feature = "ssr")]
+fn timeline(
+    rows: Vec<crate::server::messages::MessageRow>,
+    notes: Vec<crate::server::lead_notes::NoteRow>,
+) -> Vec<ChatMessage> {
+    use crate::domain::time::format_datetime;
+    let mut items: Vec<(chrono::DateTime<chrono::Utc>, ChatMessage)> = rows
+        .into_iter()
+        .map(|m| (m.created_at, chat_message(m)))
+        .collect();
+    items.extend(notes.into_iter().map(|n| {
+        (
+            n.created_at,
+            ChatMessage {
+                id: n.id.to_string(),
+                inbound: false,
+                text: n.body,
+                choices: Vec::new(),
+                status: String::new(),
+                status_label: String::new(),
+                error: None,
+                at: format_datetime(n.created_at),
+                writing: false,
+                author: "Nota privada".into(),
+                flags: Vec::new(),
+                replaced: false,
+                note: true,
+            },
+        )
+    }));
+    items.sort_by_key(|(at, _)| *at);
+    items.into_iter().map(|(_, m)| m).collect()
 }
 
 /// What the poll compares: a changed value means "reload the lead".
@@ -476,5 +508,6 @@ fn chat_message(m: crate::server::messages::MessageRow) -> ChatMessage {
         },
         replaced: m.ai_passed == Some(false),
         flags,
+        note: false,
     }
 }

@@ -11,18 +11,28 @@ pub struct NoteRow {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn list(
+/// The notes written in `[from, before)` (open ends: no bound), oldest first: the ones that
+/// belong beside one page of the conversation.
+pub async fn between(
     db: &mut PgConnection,
     consultant: Uuid,
     lead: Uuid,
+    from: Option<DateTime<Utc>>,
+    before: Option<DateTime<Utc>>,
 ) -> Result<Vec<NoteRow>, sqlx::Error> {
     sqlx::query_as!(
         NoteRow,
         r#"select id, body, created_at as "created_at: DateTime<Utc>"
-             from lead_notes where lead_id = $1 and consultant_id = $2
-            order by created_at desc limit 200"#,
+             from lead_notes
+            where lead_id = $1 and consultant_id = $2
+              and ($3::timestamptz is null or created_at >= $3)
+              and ($4::timestamptz is null or created_at < $4)
+            order by created_at
+            limit 500"#,
         lead,
-        consultant
+        consultant,
+        from as _,
+        before as _
     )
     .fetch_all(db)
     .await

@@ -1,12 +1,14 @@
-//! One message: who wrote it, what the lead saw (buttons, list rows), its delivery status,
-//! and for AI answers "escrevendo…" and the compliance flags.
+//! One entry of the timeline: a message (who wrote it, what the lead saw, its delivery
+//! status, and for AI answers "escrevendo…" and the compliance flags) or a private note.
 
 use crate::api::lead::ChatMessage;
 use leptos::prelude::*;
 
 #[component]
 pub fn ChatBubble(m: ChatMessage) -> impl IntoView {
-    let class = if m.inbound {
+    let class = if m.note {
+        "bubble bubble-note"
+    } else if m.inbound {
         "bubble bubble-in"
     } else {
         "bubble bubble-out"
@@ -17,7 +19,7 @@ pub fn ChatBubble(m: ChatMessage) -> impl IntoView {
             {if m.writing {
                 view! { <p class="writing">"escrevendo…"</p> }.into_any()
             } else {
-                view! { <p class="bubble-text">{m.text.clone()}</p> }.into_any()
+                view! { <p class="bubble-text" class:note=m.note>{m.text.clone()}</p> }.into_any()
             }}
             {(!m.choices.is_empty()).then(|| view! {
                 <ul class="bubble-choices">{m.choices.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
@@ -31,7 +33,7 @@ pub fn ChatBubble(m: ChatMessage) -> impl IntoView {
             })}
             <span class="bubble-meta small muted">
                 <time>{m.at.clone()}</time>
-                {(!m.inbound).then(|| view! { " · " <span class=format!("msg-status msg-{}", m.status)>{m.status_label.clone()}</span> })}
+                {(!m.inbound && !m.note).then(|| view! { " · " <span class=format!("msg-status msg-{}", m.status)>{m.status_label.clone()}</span> })}
             </span>
             {m.error.clone().map(|e| view! { <p class="small field-error">{format!("Falha no envio: {e}")}</p> })}
         </li>

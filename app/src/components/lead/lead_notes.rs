@@ -1,4 +1,5 @@
-//! Private notes on a lead: written here, never sent to WhatsApp.
+//! Writing a private note on a lead (never sent to WhatsApp); the notes themselves are shown
+//! in the conversation's timeline.
 
 use crate::api::feedback::FormFeedback;
 use crate::api::lead::{AddNote, LeadPageData, MAX_NOTE_CHARS};
@@ -27,7 +28,7 @@ pub fn LeadNotes(
     view! {
         <section aria-labelledby="notas-titulo">
             <h2 id="notas-titulo">"Notas privadas"</h2>
-            <p class="hint">"Só você vê as notas; elas não são enviadas ao lead."</p>
+            <p class="hint">"Só você vê as notas; elas aparecem na conversa, mas não são enviadas ao lead."</p>
             <FormAlert errors success/>
             {unsent.map(|b| view! { <p class="quote">{b}</p> })}
             <ActionForm action=noted>
@@ -39,11 +40,6 @@ pub fn LeadNotes(
                 </div>
                 <button type="submit" class="button-secondary" disabled=move || noted.pending().get()>"Salvar nota"</button>
             </ActionForm>
-            <ul class="timeline">
-                {detail.notes.iter().map(|n| view! {
-                    <li><p class="note">{n.body.clone()}</p><time class="muted small">{n.at.clone()}</time></li>
-                }).collect_view()}
-            </ul>
         </section>
     }
 }
