@@ -74,7 +74,6 @@ pub struct LeadPageData {
     pub paged_back: bool,
     /// The consultant took the conversation: the bot is quiet.
     pub handed_off: bool,
-    pub has_conversation: bool,
     pub window: ReplyWindow,
     /// For the poll: changes when anything shown changes.
     pub version: String,
@@ -220,7 +219,6 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         handed_off: conversation
             .as_ref()
             .is_some_and(|c| c.handed_off_at.is_some()),
-        has_conversation: conversation.is_some(),
         window,
         version,
     })
