@@ -21,6 +21,21 @@ impl FormFeedback {
             None => stored.clone(),
         })
     }
+
+    /// The success message to show for a form: the action's latest result when JavaScript
+    /// ran it (worded by `message`), else the one a plain post stored.
+    pub fn success_signal<T>(
+        feedback: Option<&FormFeedback>,
+        latest: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
+        message: impl Fn(T) -> String + Send + Sync + 'static,
+    ) -> Signal<Option<String>> {
+        let stored = feedback.and_then(|f| f.success.clone());
+        Signal::derive(move || match latest() {
+            Some(Ok(v)) => Some(message(v)),
+            Some(Err(_)) => None,
+            None => stored.clone(),
+        })
+    }
 }
 
 #[component]

@@ -112,12 +112,11 @@ fn Lead(
     let stored_for = |form: &str| lead.feedback.clone().filter(|_| origin == form);
     let move_errors =
         FormFeedback::error_signal(mover.feedback.clone(), move || actions.moved.value().get());
-    let move_stored = mover.feedback.as_ref().and_then(|f| f.success.clone());
-    let move_success = Signal::derive(move || match actions.moved.value().get() {
-        Some(Ok(m)) => Some(m),
-        Some(Err(_)) => None,
-        None => move_stored.clone(),
-    });
+    let move_success = FormFeedback::success_signal(
+        mover.feedback.as_ref(),
+        move || actions.moved.value().get(),
+        |m| m,
+    );
     let card = detail.card.clone();
     view! {
         <p class="small"><a href="/leads">"← Leads"</a></p>

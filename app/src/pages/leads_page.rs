@@ -46,12 +46,11 @@ pub fn LeadsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     data.await.map(|(view, form)| {
                         let errors = FormFeedback::error_signal(form.feedback.clone(), move || moved.value().get());
-                        let stored = form.feedback.as_ref().and_then(|f| f.success.clone());
-                        let success = Signal::derive(move || match moved.value().get() {
-                            Some(Ok(m)) => Some(m),
-                            Some(Err(_)) => None,
-                            None => stored.clone(),
-                        });
+                        let success = FormFeedback::success_signal(
+                            form.feedback.as_ref(),
+                            move || moved.value().get(),
+                            |m| m,
+                        );
                         let csrf = form.csrf.clone();
                         view! {
                             <div aria-live="polite"><FormAlert errors success/></div>

@@ -66,12 +66,11 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
     let slug = typed("slug", &settings.slug);
     let phone_number_id = typed("phone_number_id", &settings.phone_number_id);
     let stale_after_days = typed("stale_after_days", &settings.stale_after_days.to_string());
-    let stored_success = st.feedback.as_ref().and_then(|f| f.success.clone());
-    let success = Signal::derive(move || match action.value().get() {
-        Some(Ok(())) => Some("Configurações salvas.".to_string()),
-        Some(Err(_)) => None,
-        None => stored_success.clone(),
-    });
+    let success = FormFeedback::success_signal(
+        st.feedback.as_ref(),
+        move || action.value().get(),
+        |()| "Configurações salvas.".into(),
+    );
     let errors = FormFeedback::error_signal(st.feedback, move || action.value().get());
     let bio_count = RwSignal::new(bio::count_graphemes(&bio_text));
     let verticals = Vertical::ALL

@@ -14,12 +14,11 @@ pub fn LeadNotes(
     stored: Option<FormFeedback>,
 ) -> impl IntoView {
     let errors = FormFeedback::error_signal(stored.clone(), move || noted.value().get());
-    let stored_success = stored.as_ref().and_then(|f| f.success.clone());
-    let success = Signal::derive(move || match noted.value().get() {
-        Some(Ok(())) => Some("Nota salva.".to_string()),
-        Some(Err(_)) => None,
-        None => stored_success.clone(),
-    });
+    let success = FormFeedback::success_signal(
+        stored.as_ref(),
+        move || noted.value().get(),
+        |()| "Nota salva.".into(),
+    );
     let unsent = stored
         .as_ref()
         .filter(|f| f.error.is_some())

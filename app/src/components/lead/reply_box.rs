@@ -15,19 +15,17 @@ pub fn ReplyBox(
     stored_back: Option<FormFeedback>,
 ) -> impl IntoView {
     let errors = FormFeedback::error_signal(stored.clone(), move || replied.value().get());
-    let stored_success = stored.as_ref().and_then(|f| f.success.clone());
-    let success = Signal::derive(move || match replied.value().get() {
-        Some(Ok(())) => Some("Mensagem enviada.".to_string()),
-        Some(Err(_)) => None,
-        None => stored_success.clone(),
-    });
+    let success = FormFeedback::success_signal(
+        stored.as_ref(),
+        move || replied.value().get(),
+        |()| "Mensagem enviada.".into(),
+    );
     let back_errors = FormFeedback::error_signal(stored_back.clone(), move || back.value().get());
-    let back_stored = stored_back.as_ref().and_then(|f| f.success.clone());
-    let back_success = Signal::derive(move || match back.value().get() {
-        Some(Ok(())) => Some("O assistente voltou a responder este lead.".to_string()),
-        Some(Err(_)) => None,
-        None => back_stored.clone(),
-    });
+    let back_success = FormFeedback::success_signal(
+        stored_back.as_ref(),
+        move || back.value().get(),
+        |()| "O assistente voltou a responder este lead.".into(),
+    );
     // What a JavaScript-off post that failed had typed: shown, so nothing is lost. Kept out
     // of the <textarea> on purpose: text inside it is not escaped by the renderer.
     let unsent = stored
