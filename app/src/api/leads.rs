@@ -339,33 +339,18 @@ impl CardContext {
     /// The multiple-choice questions of the flow, for the answer filter.
     fn answer_options(&self) -> Vec<AnswerFilterOption> {
         use crate::domain::flow::StepKind;
-        self.def
-            .as_ref()
-            .map(|d| {
-                d.etapas
-                    .iter()
-                    .filter(|s| s.tipo == StepKind::Escolha)
-                    .map(|s| {
-                        let question = crate::domain::lead_answers::labelled(
-                            Some(d),
-                            &[(s.id.clone(), String::new())].into_iter().collect(),
-                        )
-                        .into_iter()
-                        .next()
-                        .map(|a| a.question)
-                        .unwrap_or_else(|| s.id.clone());
-                        (
-                            s.id.clone(),
-                            question,
-                            s.opcoes
-                                .iter()
-                                .map(|c| (c.valor.clone(), c.rotulo.clone()))
-                                .collect(),
-                        )
-                    })
-                    .collect()
+        let Some(d) = self.def.as_ref() else {
+            return Vec::new();
+        };
+        d.etapas
+            .iter()
+            .zip(crate::domain::lead_answers::questions(d))
+            .filter(|(s, _)| s.tipo == StepKind::Escolha)
+            .map(|(s, (id, question))| {
+                let options = s.opcoes.iter().map(|c| (c.valor.clone(), c.rotulo.clone()));
+                (id, question, options.collect())
             })
-            .unwrap_or_default()
+            .collect()
     }
 }
 

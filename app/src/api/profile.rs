@@ -74,7 +74,10 @@ pub async fn public_profile(slug: String) -> Result<ProfileView, AppError> {
     Ok(ProfileView {
         page_url: format!("{base}/c/{slug}"),
         photo_absolute_url: photo_url.as_ref().map(|p| format!("{base}{p}")),
-        whatsapp_link: format!("https://wa.me/{digits}?text={}", percent_encode(&message)),
+        whatsapp_link: format!(
+            "https://wa.me/{digits}?text={}",
+            crate::domain::percent::encode(&message)
+        ),
         name,
         slug,
         bio,
@@ -83,27 +86,4 @@ pub async fn public_profile(slug: String) -> Result<ProfileView, AppError> {
         registration,
         photo_url,
     })
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn encodes_utf8() {
-        assert_eq!(percent_encode("Olá, Jo!"), "Ol%C3%A1%2C%20Jo%21");
-    }
 }

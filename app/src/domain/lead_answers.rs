@@ -52,6 +52,15 @@ pub fn labelled(
     out
 }
 
+/// Every step of the flow with its question as a short title, in flow order: the CSV's
+/// columns and the answer filters.
+pub fn questions(def: &FlowDefinition) -> Vec<(String, String)> {
+    def.etapas
+        .iter()
+        .map(|s| (s.id.clone(), question_title(&s.pergunta, &s.id)))
+        .collect()
+}
+
 /// The two or three answers a card shows: the multiple-choice ones, in flow order (the name
 /// is already the card's title).
 pub fn key_answers(

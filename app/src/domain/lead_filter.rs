@@ -5,6 +5,7 @@
 //! opens. The canonical query string ([`LeadFilter::to_query`]) is what the server functions
 //! receive and what the export link carries.
 
+use super::percent::{decode, encode};
 use super::LeadStatus;
 use serde::{Deserialize, Serialize};
 
@@ -295,46 +296,6 @@ pub fn contains_pattern(text: &str) -> String {
     out
 }
 
-/// Percent-encoding for query values (UTF-8 bytes outside the unreserved set).
-pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// Percent-decoding, with `+` as a space (HTML forms send spaces that way). Invalid
-/// sequences are kept as they are; invalid UTF-8 becomes U+FFFD.
-pub fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = |b: u8| (b as char).to_digit(16);
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// A position in a list ordered by (timestamp desc, id desc): the last row shown. Written
 /// into "carregar mais" links as `micros.uuid`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -424,12 +385,5 @@ mod tests {
             Period::ThisMonth.since(now),
             chrono::Utc.with_ymd_and_hms(2026, 2, 1, 3, 0, 0).unwrap()
         );
-    }
-
-    #[test]
-    fn encodes_and_decodes_accents_and_reserved_characters() {
-        let s = "São Paulo & Cia = 100% ;";
-        assert_eq!(decode(&encode(s)), s);
-        assert_eq!(decode("a%2"), "a%2");
     }
 }

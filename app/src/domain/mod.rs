@@ -10,6 +10,7 @@ pub mod lead_answers;
 pub mod lead_filter;
 pub mod lead_status;
 pub mod password;
+pub mod percent;
 pub mod person_name;
 pub mod phone;
 pub mod registration;

@@ -99,20 +99,9 @@ async fn write_rows(
             .await?
             .and_then(|d| serde_json::from_value(d).ok());
         tx.commit().await?;
-        let questions: Vec<(String, String)> = def
+        let questions = def
             .as_ref()
-            .map(|d| {
-                lead_answers::labelled(
-                    Some(d),
-                    &d.etapas
-                        .iter()
-                        .map(|s| (s.id.clone(), String::new()))
-                        .collect(),
-                )
-                .into_iter()
-                .map(|a| (a.step, a.question))
-                .collect()
-            })
+            .map(lead_answers::questions)
             .unwrap_or_default();
 
         let mut buf = String::from("\u{FEFF}");
