@@ -27,7 +27,8 @@ pub struct DashboardData {
 
 #[server(prefix = "/api", endpoint = "painel")]
 pub async fn dashboard() -> Result<DashboardData, AppError> {
-    use crate::domain::{time::format_datetime, LeadStatus, PhoneBr};
+    use crate::domain::phone::display_stored;
+    use crate::domain::{time::format_datetime, LeadStatus};
     use crate::server::{app_state, auth, db};
     use chrono::{DateTime, Utc};
     let id = auth::require_consultant().await?;
@@ -96,13 +97,8 @@ pub async fn dashboard() -> Result<DashboardData, AppError> {
             .map(|l| {
                 let s = LeadStatus::parse(&l.status).unwrap_or(LeadStatus::Novo);
                 RecentLead {
-                    name: l
-                        .name
-                        .or(l.profile_name)
-                        .unwrap_or_else(|| "Sem nome".into()),
-                    whatsapp: PhoneBr::parse(&l.whatsapp_number)
-                        .map(|p| p.display())
-                        .unwrap_or(l.whatsapp_number),
+                    name: crate::api::leads::display_name(l.name, l.profile_name),
+                    whatsapp: display_stored(&l.whatsapp_number),
                     status: s.as_str().into(),
                     status_label: s.label().into(),
                     last_interaction: format_datetime(l.last_interaction_at),

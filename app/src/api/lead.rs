@@ -81,11 +81,10 @@ pub struct LeadPageData {
 
 #[server(prefix = "/api", endpoint = "lead")]
 pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, AppError> {
-    use crate::api::leads::{display_name, parse_lead_id};
+    use crate::api::leads::{lead_card, parse_lead_id};
     use crate::domain::flow::FlowDefinition;
     use crate::domain::lead_answers;
-    use crate::domain::lead_filter::Source;
-    use crate::domain::time::{duration_br, format_datetime, since};
+    use crate::domain::time::{duration_br, format_datetime};
     use crate::domain::{LeadStatus, PhoneBr};
     use crate::server::{conversations, lead_notes, leads, messages, Tenant};
 
@@ -116,14 +115,16 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     let stale_days = leads::stale_after_days(&mut t.tx, t.id).await?;
     t.commit().await?;
 
-    let status = LeadStatus::parse(&lead.status).unwrap_or(LeadStatus::Novo);
-    let source = lead
-        .metadata
-        .get("source")
-        .and_then(|v| v.as_str())
-        .map(str::to_string);
-    let answers = lead_answers::from_json(&lead.respostas);
-    let phone = PhoneBr::parse(&lead.whatsapp_number).ok();
+    let (row, meta) = (lead.row, lead.metadata);
+    let answers = lead_answers::from_json(&row.respostas);
+    let wa_digits = PhoneBr::parse(&row.whatsapp_number)
+        .map(|p| p.wa_digits().to_string())
+        .unwrap_or_else(|_| {
+            row.whatsapp_number
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect()
+        });
     let window = match last_inbound {
         Some(at) if now - at < chrono::Duration::hours(WINDOW_HOURS) => ReplyWindow::Open {
             left: duration_br(at + chrono::Duration::hours(WINDOW_HOURS) - now),
@@ -140,7 +141,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     ]
     .iter()
     .filter_map(|(k, label)| {
-        lead.metadata.get(*k).and_then(|v| match v {
+        meta.get(*k).and_then(|v| match v {
             serde_json::Value::String(s) if !s.is_empty() => Some((label.to_string(), s.clone())),
             serde_json::Value::Bool(true) => Some((label.to_string(), "sim".to_string())),
             _ => None,
@@ -148,45 +149,9 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     })
     .collect();
     Ok(LeadPageData {
-        card: LeadCard {
-            id: lead.id.to_string(),
-            name: display_name(lead.name.clone(), lead.profile_name.clone()),
-            phone: phone
-                .as_ref()
-                .map(|p| p.display())
-                .unwrap_or_else(|| lead.whatsapp_number.clone()),
-            status: status.as_str().into(),
-            status_label: status.label().into(),
-            answers: Vec::new(),
-            source: match (Source::of_metadata(source.as_deref()), source.clone()) {
-                (Source::Direct, Some(code)) => code,
-                (s, _) => s.label().into(),
-            },
-            activity: since(lead.last_interaction_at, now),
-            activity_at: format_datetime(lead.last_interaction_at),
-            created_at: format_datetime(lead.created_at),
-            unread: false,
-            stale: now - lead.last_interaction_at > chrono::Duration::days(i64::from(stale_days)),
-            moves: status
-                .moves()
-                .into_iter()
-                .map(|s| (s.as_str().into(), s.label().into()))
-                .collect(),
-        },
-        wa_digits: Some(
-            phone
-                .as_ref()
-                .map(|p| p.wa_digits().to_string())
-                .unwrap_or_else(|| {
-                    lead.whatsapp_number
-                        .chars()
-                        .filter(char::is_ascii_digit)
-                        .collect()
-                }),
-        )
-        .filter(|d| !d.is_empty()),
-        campaign: lead
-            .metadata
+        card: lead_card(row, def.as_ref(), stale_days, now),
+        wa_digits: Some(wa_digits).filter(|d| !d.is_empty()),
+        campaign: meta
             .get("campaign")
             .and_then(|v| v.as_str())
             .map(str::to_string),

@@ -300,40 +300,7 @@ impl CardContext {
         r: crate::server::leads::LeadRow,
         now: chrono::DateTime<chrono::Utc>,
     ) -> LeadCard {
-        use crate::domain::lead_answers;
-        use crate::domain::lead_filter::Source;
-        use crate::domain::time::{format_datetime, since};
-        use crate::domain::{LeadStatus, PhoneBr};
-        let status = LeadStatus::parse(&r.status).unwrap_or(LeadStatus::Novo);
-        let answers = lead_answers::from_json(&r.respostas);
-        LeadCard {
-            id: r.id.to_string(),
-            name: display_name(r.name, r.profile_name),
-            phone: PhoneBr::parse(&r.whatsapp_number)
-                .map(|p| p.display())
-                .unwrap_or(r.whatsapp_number),
-            status: status.as_str().into(),
-            status_label: status.label().into(),
-            answers: lead_answers::key_answers(self.def.as_ref(), &answers),
-            source: match (Source::of_metadata(r.source.as_deref()), r.source) {
-                (Source::Direct, Some(code)) => code,
-                (s, _) => s.label().into(),
-            },
-            activity: since(r.last_interaction_at, now),
-            activity_at: format_datetime(r.last_interaction_at),
-            created_at: format_datetime(r.created_at),
-            unread: r.unread,
-            stale: matches!(
-                status,
-                LeadStatus::Novo | LeadStatus::EmContato | LeadStatus::Agendado
-            ) && now - r.last_interaction_at
-                > chrono::Duration::days(i64::from(self.stale_after_days)),
-            moves: status
-                .moves()
-                .into_iter()
-                .map(|s| (s.as_str().to_string(), s.label().to_string()))
-                .collect(),
-        }
+        lead_card(r, self.def.as_ref(), self.stale_after_days, now)
     }
 
     /// The multiple-choice questions of the flow, for the answer filter.
@@ -351,6 +318,47 @@ impl CardContext {
                 (id, question, options.collect())
             })
             .collect()
+    }
+}
+
+/// One lead as the board, the list and the lead page show it. `def` labels the answers;
+/// an open lead quiet for more than `stale_after_days` is "parado".
+#[cfg(feature = "ssr")]
+pub(crate) fn lead_card(
+    r: crate::server::leads::LeadRow,
+    def: Option<&crate::domain::flow::FlowDefinition>,
+    stale_after_days: i16,
+    now: chrono::DateTime<chrono::Utc>,
+) -> LeadCard {
+    use crate::domain::lead_answers;
+    use crate::domain::lead_filter::Source;
+    use crate::domain::phone::display_stored;
+    use crate::domain::time::{format_datetime, since};
+    use crate::domain::LeadStatus;
+    let status = LeadStatus::parse(&r.status).unwrap_or(LeadStatus::Novo);
+    let answers = lead_answers::from_json(&r.respostas);
+    LeadCard {
+        id: r.id.to_string(),
+        name: display_name(r.name, r.profile_name),
+        phone: display_stored(&r.whatsapp_number),
+        status: status.as_str().into(),
+        status_label: status.label().into(),
+        answers: lead_answers::key_answers(def, &answers),
+        source: Source::describe(r.source.as_deref()),
+        activity: since(r.last_interaction_at, now),
+        activity_at: format_datetime(r.last_interaction_at),
+        created_at: format_datetime(r.created_at),
+        unread: r.unread,
+        stale: matches!(
+            status,
+            LeadStatus::Novo | LeadStatus::EmContato | LeadStatus::Agendado
+        ) && now - r.last_interaction_at
+            > chrono::Duration::days(i64::from(stale_after_days)),
+        moves: status
+            .moves()
+            .into_iter()
+            .map(|s| (s.as_str().to_string(), s.label().to_string()))
+            .collect(),
     }
 }
 

@@ -30,7 +30,6 @@ pub struct Settings {
 
 #[server(prefix = "/api", endpoint = "configuracoes")]
 pub async fn get_settings() -> Result<Settings, AppError> {
-    use crate::domain::PhoneBr;
     use crate::server::{app_state, auth, db};
     let id = auth::require_consultant().await?;
     let state = app_state()?;
@@ -58,9 +57,7 @@ pub async fn get_settings() -> Result<Settings, AppError> {
     .await?
     .ok_or(AppError::Unauthenticated)?;
     tx.commit().await?;
-    let whatsapp = PhoneBr::parse(&row.whatsapp_number)
-        .map(|p| p.display())
-        .unwrap_or(row.whatsapp_number);
+    let whatsapp = crate::domain::phone::display_stored(&row.whatsapp_number);
     Ok(Settings {
         public_link: format!(
             "{}/c/{}",

@@ -101,6 +101,15 @@ impl Source {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
 
+    /// How a card, the lead page and the CSV name where a lead came from: the known sources
+    /// by their label, any other referral code (`[ref:instagram]`) as it is.
+    pub fn describe(source: Option<&str>) -> String {
+        match (Self::of_metadata(source), source) {
+            (Source::Direct, Some(code)) => code.to_string(),
+            (s, _) => s.label().to_string(),
+        }
+    }
+
     /// From `leads.metadata->>'source'` (what the webhook recorded).
     pub fn of_metadata(source: Option<&str>) -> Self {
         match source {

@@ -83,6 +83,14 @@ impl PhoneBr {
     }
 }
 
+/// A stored number as people read it (`+55 (11) 91234-5678`); a number that is not
+/// Brazilian (a lead from abroad) is shown as stored.
+pub fn display_stored(raw: &str) -> String {
+    PhoneBr::parse(raw)
+        .map(|p| p.display())
+        .unwrap_or_else(|_| raw.to_string())
+}
+
 /// Masks any phone-like string for logs, keeping only the last four digits.
 pub fn mask_phone(raw: &str) -> String {
     let digits: Vec<char> = raw.chars().filter(char::is_ascii_digit).collect();

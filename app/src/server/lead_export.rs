@@ -139,7 +139,7 @@ async fn write_rows(
                     LeadStatus::parse(&r.status)
                         .map(|s| s.label().to_string())
                         .unwrap_or_else(|_| r.status.clone()),
-                    source_label(r.source.as_deref()),
+                    Source::describe(r.source.as_deref()),
                     format_date(r.created_at),
                     format_datetime(r.last_interaction_at),
                 ];
@@ -199,13 +199,6 @@ async fn write_rows(
     .await;
     if let Err(e) = audited {
         tracing::error!(error = %e, "lead export audit failed");
-    }
-}
-
-fn source_label(source: Option<&str>) -> String {
-    match (Source::of_metadata(source), source) {
-        (Source::Direct, Some(other)) => other.to_string(),
-        (s, _) => s.label().to_string(),
     }
 }
 

@@ -259,36 +259,45 @@ pub async fn stale_after_days(db: &mut PgConnection, consultant: Uuid) -> Result
     .map(|d| d.unwrap_or(3))
 }
 
-/// A lead's header row.
+/// One lead as its page shows it: the row the board shows, and its metadata.
 #[derive(Debug)]
-pub struct LeadHeader {
-    pub id: Uuid,
-    pub name: Option<String>,
-    pub profile_name: Option<String>,
-    pub whatsapp_number: String,
-    pub status: String,
-    pub respostas: serde_json::Value,
+pub struct LeadWithMetadata {
+    pub row: LeadRow,
     pub metadata: serde_json::Value,
-    pub last_interaction_at: DateTime<Utc>,
-    pub created_at: DateTime<Utc>,
 }
 
 pub async fn find(
     db: &mut PgConnection,
     consultant: Uuid,
     id: Uuid,
-) -> Result<Option<LeadHeader>, sqlx::Error> {
-    sqlx::query_as!(
-        LeadHeader,
+) -> Result<Option<LeadWithMetadata>, sqlx::Error> {
+    let found = sqlx::query!(
         r#"select id, name, profile_name, whatsapp_number, status, respostas, metadata,
+                  metadata->>'source' as source,
                   last_interaction_at as "last_interaction_at: DateTime<Utc>",
-                  created_at as "created_at: DateTime<Utc>"
+                  created_at as "created_at: DateTime<Utc>",
+                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!"
              from leads where id = $1 and consultant_id = $2"#,
         id,
         consultant
     )
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(found.map(|r| LeadWithMetadata {
+        metadata: r.metadata,
+        row: LeadRow {
+            id: r.id,
+            name: r.name,
+            profile_name: r.profile_name,
+            whatsapp_number: r.whatsapp_number,
+            status: r.status,
+            respostas: r.respostas,
+            source: r.source,
+            last_interaction_at: r.last_interaction_at,
+            created_at: r.created_at,
+            unread: r.unread,
+        },
+    }))
 }
 
 /// The consultant opened the lead: what it wrote so far is no longer unread.
