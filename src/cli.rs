@@ -38,19 +38,7 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
         }
         "seed-load" => {
             let pool = startup::connect(&config).await?;
-            let defaults = load::Sizes::default();
-            let num = |name: &str, default: i64| {
-                std::env::var(name)
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(default)
-            };
-            let sizes = load::Sizes {
-                consultants: num("LOAD_CONSULTANTS", defaults.consultants.into()) as i32,
-                leads: num("LOAD_LEADS", defaults.leads),
-                big: num("LOAD_BIG", defaults.big),
-                messages: num("LOAD_MESSAGES", defaults.messages.into()) as i32,
-            };
+            let sizes = load::Sizes::from_env();
             let started = std::time::Instant::now();
             if load::seed_load(&pool, sizes).await? {
                 println!(

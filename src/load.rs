@@ -36,6 +36,26 @@ impl Default for Sizes {
     }
 }
 
+impl Sizes {
+    /// The defaults, each overridden by its variable when set: `LOAD_CONSULTANTS`,
+    /// `LOAD_LEADS`, `LOAD_BIG`, `LOAD_MESSAGES`.
+    pub fn from_env() -> Self {
+        let d = Self::default();
+        let num = |name: &str, default: i64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        Self {
+            consultants: num("LOAD_CONSULTANTS", d.consultants.into()) as i32,
+            leads: num("LOAD_LEADS", d.leads),
+            big: num("LOAD_BIG", d.big),
+            messages: num("LOAD_MESSAGES", d.messages.into()) as i32,
+        }
+    }
+}
+
 /// Consultants written per transaction.
 const BATCH: i32 = 25;
 

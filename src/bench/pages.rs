@@ -126,19 +126,7 @@ async fn main() {
         std::env::var("BENCH_DATABASE_URL").expect("BENCH_DATABASE_URL (make bench-pages sets it)");
     let pool = database(&admin_url).await;
     let started = Instant::now();
-    let num = |name: &str, default: i64| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let d = load::Sizes::default();
-    let sizes = load::Sizes {
-        consultants: num("LOAD_CONSULTANTS", d.consultants.into()) as i32,
-        leads: num("LOAD_LEADS", d.leads),
-        big: num("LOAD_BIG", d.big),
-        messages: num("LOAD_MESSAGES", d.messages.into()) as i32,
-    };
+    let sizes = load::Sizes::from_env();
     if load::seed_load(&pool, sizes).await.unwrap() {
         println!(
             "seed-load: {sizes:?} em {:.0} s",
@@ -265,7 +253,7 @@ async fn main() {
                 let params = params.clone();
                 async move {
                     let mut tx = db::tenant_tx(pool, id).await.unwrap();
-                    leads::current_flow_definition(&mut tx, id).await.unwrap();
+                    leads::current_flow(&mut tx, id).await.unwrap();
                     leads::stale_after_days(&mut tx, id).await.unwrap();
                     leads::counts(&mut tx, id, &params).await.unwrap();
                     for s in app::domain::LeadStatus::ALL {
@@ -310,7 +298,7 @@ async fn main() {
                 let params = params.clone();
                 async move {
                     let mut tx = db::tenant_tx(pool, id).await.unwrap();
-                    leads::current_flow_definition(&mut tx, id).await.unwrap();
+                    leads::current_flow(&mut tx, id).await.unwrap();
                     leads::by_activity(&mut tx, id, &params, Some(deep), 21)
                         .await
                         .unwrap();

@@ -157,15 +157,16 @@ async fn handle_message(
         match conversations::latest_for_update(db, lead_id).await? {
             Some((id, flow_id, state)) => (id, flow_id, state, false),
             None => {
-                let flow_id = leads::flow_for_new_conversation(db, consultant.id)
-                    .await?
-                    .ok_or_else(|| {
-                        ProcessError::Payload(format!(
-                            "nenhum fluxo para a vertical {}",
-                            consultant.vertical
-                        ))
-                    })?;
-                conversations::start(db, lead_id, flow_id).await?;
+                let (flow_id, _) =
+                    leads::current_flow(db, consultant.id)
+                        .await?
+                        .ok_or_else(|| {
+                            ProcessError::Payload(format!(
+                                "nenhum fluxo para a vertical {}",
+                                consultant.vertical
+                            ))
+                        })?;
+                conversations::start(db, consultant.id, lead_id, flow_id).await?;
                 let (id, flow_id, state) = conversations::latest_for_update(db, lead_id)
                     .await?
                     .ok_or_else(|| ProcessError::Payload("conversa não criada".into()))?;
@@ -181,6 +182,7 @@ async fn handle_message(
     // Only the transaction that stored the message goes on to reply.
     let Some(inbound_id) = messages::insert_inbound_once(
         db,
+        consultant.id,
         conversation_id,
         &content,
         message_type,
@@ -230,6 +232,7 @@ async fn handle_message(
     conversations::save_state(db, conversation_id, &decision.step.state).await?;
     messages::queue_bot_replies(
         db,
+        consultant.id,
         conversation_id,
         inbound_id,
         &decision.step.messages,

@@ -102,9 +102,9 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     let conversation = conversations::current(&mut t.tx, t.id, id).await?;
     let def: Option<FlowDefinition> = match &conversation {
         Some(c) => serde_json::from_value(c.definition.clone()).ok(),
-        None => leads::current_flow_definition(&mut t.tx, t.id)
+        None => leads::current_flow(&mut t.tx, t.id)
             .await?
-            .and_then(|d| serde_json::from_value(d).ok()),
+            .and_then(|(_, d)| serde_json::from_value(d).ok()),
     };
     let last_inbound = conversations::last_inbound_at(&mut t.tx, t.id, id).await?;
     let rows = messages::page(&mut t.tx, t.id, id, before, MESSAGE_PAGE + 1).await?;
@@ -318,7 +318,7 @@ async fn reply_inner(csrf: String, lead: String, body: String) -> Result<(), App
     if leads::find(&mut t.tx, t.id, id).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let Some(conversation) = conversations::current_for_update(&mut t.tx, t.id, id).await? else {
+    let Some((conversation, _, _)) = conversations::latest_for_update(&mut t.tx, id).await? else {
         return Err(AppError::invalid(
             "Este lead ainda não escreveu pelo WhatsApp: só é possível responder depois da primeira mensagem dele.",
         ));

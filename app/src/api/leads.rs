@@ -270,9 +270,9 @@ struct CardContext {
 impl CardContext {
     async fn load(t: &mut crate::server::Tenant) -> Result<Self, AppError> {
         use crate::server::leads;
-        let def = leads::current_flow_definition(&mut t.tx, t.id)
+        let def = leads::current_flow(&mut t.tx, t.id)
             .await?
-            .and_then(|d| serde_json::from_value(d).ok());
+            .and_then(|(_, d)| serde_json::from_value(d).ok());
         let stale_after_days = leads::stale_after_days(&mut t.tx, t.id).await?;
         Ok(Self {
             def,

@@ -37,26 +37,6 @@ pub async fn current(
     .await
 }
 
-/// The lead's current conversation, locked: a reply and the webhook worker handling the
-/// lead's next message take turns.
-pub async fn current_for_update(
-    db: &mut PgConnection,
-    consultant: Uuid,
-    lead: Uuid,
-) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "select id from conversations
-          where lead_id = $1 and consultant_id = $2
-          order by is_completed, started_at desc
-          limit 1
-          for update",
-        lead,
-        consultant
-    )
-    .fetch_optional(db)
-    .await
-}
-
 /// When the lead last wrote: WhatsApp's 24-hour customer-service window counts from here.
 pub async fn last_inbound_at(
     db: &mut PgConnection,
@@ -118,7 +98,8 @@ pub async fn hand_back(
 // System path: the webhook worker (see `leads::upsert_from_whatsapp`).
 
 /// The lead's conversation (the open one, else the latest), locked so that one lead's
-/// messages are handled one at a time.
+/// messages, and a consultant's reply, are handled one at a time. Inside a tenant
+/// transaction row-level security limits it to that consultant's leads.
 pub async fn latest_for_update(
     db: &mut PgConnection,
     lead: Uuid,
@@ -143,10 +124,16 @@ pub async fn latest_for_update(
 }
 
 /// Opens a conversation for the lead on `flow` (nothing when one is already open).
-pub async fn start(db: &mut PgConnection, lead: Uuid, flow: Uuid) -> Result<(), sqlx::Error> {
+pub async fn start(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    lead: Uuid,
+    flow: Uuid,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "insert into conversations (lead_id, flow_id, state) values ($1, $2, '{}')
+        "insert into conversations (consultant_id, lead_id, flow_id, state) values ($1, $2, $3, '{}')
              on conflict (lead_id) where is_completed = false do nothing",
+        consultant,
         lead,
         flow
     )

@@ -95,9 +95,9 @@ async fn write_rows(
     let mut complete = false;
     let result: Result<(), sqlx::Error> = async {
         let mut tx = db::tenant_tx(&state.pool, consultant).await?;
-        let def: Option<FlowDefinition> = leads::current_flow_definition(&mut tx, consultant)
+        let def: Option<FlowDefinition> = leads::current_flow(&mut tx, consultant)
             .await?
-            .and_then(|d| serde_json::from_value(d).ok());
+            .and_then(|(_, d)| serde_json::from_value(d).ok());
         tx.commit().await?;
         let questions = def
             .as_ref()

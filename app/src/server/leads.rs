@@ -222,21 +222,21 @@ pub async fn counts(
     Ok(rows.into_iter().map(|r| (r.status, r.n)).collect())
 }
 
-/// The consultant's current flow definition (their live flow, else their vertical's
-/// template): what labels the answers of leads that have no conversation yet.
-pub async fn current_flow_definition(
+/// The consultant's current flow (their live flow, else their vertical's template): what a
+/// new conversation runs, and what labels the answers of leads that have none yet.
+pub async fn current_flow(
     db: &mut PgConnection,
     consultant: Uuid,
-) -> Result<Option<serde_json::Value>, sqlx::Error> {
+) -> Result<Option<(Uuid, serde_json::Value)>, sqlx::Error> {
     // Two index lookups (own live flow by created_by; the vertical's template by the partial
     // template index) instead of one OR, which the planner can only answer with a scan.
-    sqlx::query_scalar!(
-        r#"select definition as "definition!" from (
-               (select f.definition, 0 as preference from flows f
+    let flow = sqlx::query!(
+        r#"select id as "id!", definition as "definition!" from (
+               (select f.id, f.definition, 0 as preference from flows f
                  where f.created_by = $1 and not f.is_template and f.is_active
                  order by f.updated_at desc limit 1)
                union all
-               (select f.definition, 1 from flows f join consultants c on c.id = $1
+               (select f.id, f.definition, 1 from flows f join consultants c on c.id = $1
                  where f.is_template and f.vertical = c.vertical and f.is_active
                  order by f.updated_at desc limit 1)
            ) candidates
@@ -245,7 +245,8 @@ pub async fn current_flow_definition(
         consultant
     )
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(flow.map(|f| (f.id, f.definition)))
 }
 
 /// Days without activity after which a card is marked "parado".
@@ -503,28 +504,4 @@ pub async fn record_answer(
     .execute(db)
     .await?;
     Ok(())
-}
-
-/// The flow a new conversation of `consultant` runs: their live flow, else their vertical's
-/// template (two index lookups, as in [`current_flow_definition`]).
-pub async fn flow_for_new_conversation(
-    db: &mut PgConnection,
-    consultant: Uuid,
-) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"select id as "id!" from (
-               (select f.id, 0 as preference from flows f
-                 where f.created_by = $1 and not f.is_template and f.is_active
-                 order by f.updated_at desc limit 1)
-               union all
-               (select f.id, 1 from flows f join consultants c on c.id = $1
-                 where f.is_template and f.vertical = c.vertical and f.is_active
-                 order by f.updated_at desc limit 1)
-           ) candidates
-           order by preference
-           limit 1"#,
-        consultant
-    )
-    .fetch_optional(db)
-    .await
 }

@@ -112,16 +112,19 @@ pub async fn fingerprint(
 /// however often. Returns the new row, or `None` when it was already there.
 pub async fn insert_inbound_once(
     db: &mut PgConnection,
+    consultant: Uuid,
     conversation: Uuid,
     content: &str,
     message_type: &str,
     wa_message_id: &str,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar!(
-        "insert into messages (conversation_id, direction, content, message_type, whatsapp_message_id, status)
-         values ($1, 'inbound', $2, $3, $4, 'delivered')
+        "insert into messages (consultant_id, conversation_id, direction, content, message_type,
+                               whatsapp_message_id, status)
+         values ($1, $2, 'inbound', $3, $4, $5, 'delivered')
          on conflict (whatsapp_message_id) where whatsapp_message_id is not null do nothing
          returning id",
+        consultant,
         conversation,
         content,
         message_type,
@@ -138,6 +141,7 @@ pub async fn insert_inbound_once(
 /// as a row whose text is written after this transaction (jobs/answers.rs).
 pub async fn queue_bot_replies(
     db: &mut PgConnection,
+    consultant: Uuid,
     conversation: Uuid,
     inbound: Uuid,
     replies: &[Outgoing],
@@ -171,10 +175,11 @@ pub async fn queue_bot_replies(
     }
     for (seq, (content, message_type, payload, ai_context)) in rows.into_iter().enumerate() {
         sqlx::query!(
-            "insert into messages (conversation_id, direction, content, message_type, status,
-                                   reply_to, reply_seq, payload, ai_context, created_at)
-             values ($1, 'outbound', $2, $3, 'pending', $4, $5, $6, $7, clock_timestamp())
+            "insert into messages (consultant_id, conversation_id, direction, content, message_type,
+                                   status, reply_to, reply_seq, payload, ai_context, created_at)
+             values ($1, $2, 'outbound', $3, $4, 'pending', $5, $6, $7, $8, clock_timestamp())
              on conflict (reply_to, reply_seq) where reply_to is not null do nothing",
+            consultant,
             conversation,
             content,
             message_type,
