@@ -3,11 +3,13 @@
 //! and login forms), no full URLs leaked to other origins, no camera or microphone.
 //! A header a handler set itself (the photo route sets nosniff too) is left as it is.
 
-use axum::http::header::{HeaderName, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+use axum::http::header::{
+    HeaderName, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
 use axum::http::HeaderValue;
 use axum::response::Response;
 
-const HEADERS: [(HeaderName, &str); 4] = [
+const HEADERS: [(HeaderName, &str); 5] = [
     (X_CONTENT_TYPE_OPTIONS, "nosniff"),
     (X_FRAME_OPTIONS, "DENY"),
     // Same-origin requests keep the full URL: JavaScript-off form posts are redirected back
@@ -16,6 +18,12 @@ const HEADERS: [(HeaderName, &str); 4] = [
     (
         HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=()",
+    ),
+    // Pages set their own policy with a nonce (app::server::content_policy); whatever else
+    // answers (JSON, CSV, photos, webhooks) is never a document that should run anything.
+    (
+        CONTENT_SECURITY_POLICY,
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
     ),
 ];
 

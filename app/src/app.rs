@@ -1,11 +1,12 @@
 //! The HTML shell and the route table.
 
+use crate::components::PageTitle;
 use crate::pages::{
     DashboardPage, HomePage, LeadPage, LeadsPage, LoginPage, NotFoundPage, PublicProfilePage,
     SettingsPage, SignupPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -13,6 +14,8 @@ use leptos_router::{
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::content_policy::send_for_this_page();
     view! {
         <!DOCTYPE html>
         <html lang="pt-BR">
@@ -40,7 +43,7 @@ pub fn App() -> impl IntoView {
     let ssr = SsrMode::Async;
     view! {
         <Stylesheet id="leptos" href="/pkg/consultor.css"/>
-        <Title text="Consultor"/>
+        <PageTitle text="Consultor"/>
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=ssr.clone()/>

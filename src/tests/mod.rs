@@ -5,6 +5,7 @@
 mod accounts;
 mod ai_answers;
 mod conversation;
+mod escaping;
 mod graph_api;
 mod helpers;
 mod lead_replies;

@@ -8,6 +8,7 @@ mod lead_card;
 mod lead_filters;
 mod loading;
 mod move_form;
+mod raw_text;
 mod redirect_to;
 
 pub use app_shell::AppShell;
@@ -17,4 +18,5 @@ pub use lead_card::LeadCardView;
 pub use lead_filters::LeadFilters;
 pub use loading::Loading;
 pub use move_form::MoveForm;
+pub use raw_text::{escape_text, textarea_text, PageTitle};
 pub use redirect_to::RedirectTo;

@@ -1,9 +1,9 @@
 use crate::api::dashboard::{dashboard, DashboardData};
+use crate::components::PageTitle;
 use crate::components::{error_view, AppShell, Loading};
 use crate::domain::person_name::first_name;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -11,7 +11,7 @@ pub fn DashboardPage() -> impl IntoView {
     // server: one resource, one query.
     let data = Resource::new(|| (), |_| dashboard());
     view! {
-        <Title text="Painel | Consultor"/>
+        <PageTitle text="Painel | Consultor"/>
         <AppShell>
             <DashboardContent data/>
         </AppShell>

@@ -1,10 +1,11 @@
+use crate::components::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
-        <Title text="Consultor | Seu assistente de vendas no WhatsApp"/>
+        <PageTitle text="Consultor | Seu assistente de vendas no WhatsApp"/>
         <Meta name="description" content="Qualifique leads no WhatsApp com um assistente que conversa por você e entrega o cliente pronto."/>
         <main class="narrow hero">
             <h1>"Consultor"</h1>

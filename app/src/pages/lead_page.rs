@@ -10,12 +10,12 @@ use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::lead::{lead_detail, lead_version, AddNote, HandBack, LeadPageData, SendReply};
 use crate::api::leads::MoveLead;
 use crate::components::lead::{Chat, LeadNotes, ReplyBox};
+use crate::components::PageTitle;
 use crate::components::{error_view, AppShell, FormAlert, Loading, MoveForm};
 use crate::domain::lead_filter::query_value;
 use crate::error::AppError;
 use crate::pages::NotFoundPage;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
 
 type LeadData = Result<(LeadPageData, FormContext, FormContext), AppError>;
@@ -80,7 +80,7 @@ pub fn LeadPage() -> impl IntoView {
     });
     view! {
         // A lead's name never goes into <title>: it is text the lead chose.
-        <Title text="Lead | Consultor"/>
+        <PageTitle text="Lead | Consultor"/>
         <AppShell>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {

@@ -5,12 +5,12 @@ use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::leads::{
     lead_board, lead_column, lead_list, BoardColumn, BoardData, LeadCard, ListPage, MoveLead,
 };
+use crate::components::PageTitle;
 use crate::components::{error_view, AppShell, FormAlert, LeadCardView, LeadFilters, Loading};
 use crate::domain::lead_filter::{query_value, LeadFilter, SortOrder};
 use crate::domain::LeadStatus;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -40,7 +40,7 @@ pub fn LeadsPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Leads | Consultor"/>
+        <PageTitle text="Leads | Consultor"/>
         <AppShell>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {

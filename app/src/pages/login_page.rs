@@ -1,9 +1,9 @@
 use crate::api::auth::{current_consultant, Login};
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
+use crate::components::PageTitle;
 use crate::components::{error_view, FormAlert, Loading, RedirectTo, TextField};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -17,7 +17,7 @@ pub fn LoginPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Entrar | Consultor"/>
+        <PageTitle text="Entrar | Consultor"/>
         <main class="narrow">
             <h1>"Entrar"</h1>
             <Suspense fallback=Loading>

@@ -1,5 +1,6 @@
+use crate::components::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 
 /// A real 404: the status is set on the server response, not just the text.
 #[component]
@@ -9,7 +10,7 @@ pub fn NotFoundPage() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Página não encontrada | Consultor"/>
+        <PageTitle text="Página não encontrada | Consultor"/>
         <Meta name="robots" content="noindex"/>
         <main class="narrow center">
             <h1>"Página não encontrada"</h1>

@@ -1,9 +1,10 @@
 use crate::api::profile::{public_profile, ProfileView};
+use crate::components::PageTitle;
 use crate::components::{error_view, Loading};
 use crate::error::AppError;
 use crate::pages::NotFoundPage;
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Link, Meta};
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -43,7 +44,7 @@ fn Profile(p: ProfileView) -> impl IntoView {
         .take(2)
         .collect();
     view! {
-        <Title text=title.clone()/>
+        <PageTitle text=title.clone()/>
         <Meta name="description" content=description.clone()/>
         <Link rel="canonical" href=p.page_url.clone()/>
         <Meta property="og:type" content="profile"/>

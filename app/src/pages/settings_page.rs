@@ -1,10 +1,12 @@
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::settings::{get_settings, Settings, UpdateSettings};
-use crate::components::{error_view, AppShell, FormAlert, Loading, SelectField, TextField};
+use crate::components::PageTitle;
+use crate::components::{
+    error_view, textarea_text, AppShell, FormAlert, Loading, SelectField, TextField,
+};
 use crate::domain::{bio, Vertical};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 type SettingsData = Result<(Settings, FormContext, FormContext), AppError>;
 
@@ -23,7 +25,7 @@ pub fn SettingsPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Configurações | Consultor"/>
+        <PageTitle text="Configurações | Consultor"/>
         <AppShell>
             <SettingsContent data/>
         </AppShell>
@@ -89,7 +91,7 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
                     <label for="campo-bio">"Bio"</label>
                     <textarea id="campo-bio" name="bio" rows="3" aria-describedby="contador-bio erro-bio"
                         on:input=move |ev| bio_count.set(bio::count_graphemes(&event_target_value(&ev)))
-                    >{bio_text}</textarea>
+                        inner_html=textarea_text(&bio_text)></textarea>
                     <small id="contador-bio" class="hint"
                         class:over=move || { bio_count.get() > bio::MAX_GRAPHEMES }>
                         {move || format!("{}/{} caracteres", bio_count.get(), bio::MAX_GRAPHEMES)}

@@ -1,10 +1,10 @@
 use crate::api::auth::{current_consultant, Signup};
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
+use crate::components::PageTitle;
 use crate::components::{error_view, FormAlert, Loading, RedirectTo, SelectField, TextField};
 use crate::domain::Vertical;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
@@ -18,7 +18,7 @@ pub fn SignupPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Criar conta | Consultor"/>
+        <PageTitle text="Criar conta | Consultor"/>
         <main class="narrow">
             <h1>"Criar conta"</h1>
             <Suspense fallback=Loading>

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod content_policy;
 pub mod conversations;
 pub mod csrf;
 pub mod db;

@@ -3,7 +3,7 @@
 
 use crate::api::feedback::FormFeedback;
 use crate::api::lead::{AddNote, LeadPageData, MAX_NOTE_CHARS};
-use crate::components::FormAlert;
+use crate::components::{textarea_text, FormAlert};
 use leptos::prelude::*;
 
 #[component]
@@ -23,19 +23,19 @@ pub fn LeadNotes(
         .as_ref()
         .filter(|f| f.error.is_some())
         .and_then(|f| f.value("body"))
-        .filter(|b| !b.trim().is_empty());
+        .unwrap_or_default();
     view! {
         <section aria-labelledby="notas-titulo">
             <h2 id="notas-titulo">"Notas privadas"</h2>
             <p class="hint">"Só você vê as notas; elas aparecem na conversa, mas não são enviadas ao lead."</p>
             <FormAlert errors success/>
-            {unsent.map(|b| view! { <p class="quote">{b}</p> })}
             <ActionForm action=noted>
                 <input type="hidden" name="csrf" value=csrf/>
                 <input type="hidden" name="lead" value=detail.card.id.clone()/>
                 <div class="field">
                     <label for="campo-nota">"Nova nota"</label>
-                    <textarea id="campo-nota" name="body" rows="2" maxlength=MAX_NOTE_CHARS.to_string() required></textarea>
+                    <textarea id="campo-nota" name="body" rows="2" maxlength=MAX_NOTE_CHARS.to_string() required
+                        inner_html=textarea_text(&unsent)></textarea>
                 </div>
                 <button type="submit" class="button-secondary" disabled=move || noted.pending().get()>"Salvar nota"</button>
             </ActionForm>

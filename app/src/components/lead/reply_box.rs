@@ -2,7 +2,7 @@
 
 use crate::api::feedback::FormFeedback;
 use crate::api::lead::{HandBack, LeadPageData, ReplyWindow, SendReply, MAX_REPLY_CHARS};
-use crate::components::FormAlert;
+use crate::components::{textarea_text, FormAlert};
 use leptos::prelude::*;
 
 #[component]
@@ -26,13 +26,13 @@ pub fn ReplyBox(
         move || back.value().get(),
         |()| "O assistente voltou a responder este lead.".into(),
     );
-    // What a JavaScript-off post that failed had typed: shown, so nothing is lost. Kept out
-    // of the <textarea> on purpose: text inside it is not escaped by the renderer.
+    // What a JavaScript-off post that failed had typed goes back into the box, so nothing is
+    // lost.
     let unsent = stored
         .as_ref()
         .filter(|f| f.error.is_some())
         .and_then(|f| f.value("body"))
-        .filter(|b| !b.trim().is_empty());
+        .unwrap_or_default();
     let (open, window_text) = match &detail.window {
         ReplyWindow::Open { left } => (true, format!("Janela do WhatsApp aberta: {left} restantes para responder.")),
         ReplyWindow::Closed { since: Some(at) } => (
@@ -63,9 +63,6 @@ pub fn ReplyBox(
                     </div>
                 }
             })}
-            {unsent.map(|b| view! {
-                <div class="unsent"><p class="small">"Texto não enviado (copie para tentar de novo):"</p><p class="quote">{b}</p></div>
-            })}
             <p class=if open { "hint" } else { "hint window-closed" } id="janela">{window_text}</p>
             <ActionForm action=replied attr:class="reply-form">
                 <input type="hidden" name="csrf" value=csrf.clone()/>
@@ -73,7 +70,8 @@ pub fn ReplyBox(
                 <div class="field">
                     <label for="campo-resposta">"Responder pelo WhatsApp"</label>
                     <textarea id="campo-resposta" name="body" rows="3" maxlength=MAX_REPLY_CHARS.to_string()
-                        required disabled=!open aria-describedby="janela"></textarea>
+                        required disabled=!open aria-describedby="janela"
+                        inner_html=textarea_text(&unsent)></textarea>
                 </div>
                 <button type="submit" disabled=move || !open || replied.pending().get()>"Enviar"</button>
             </ActionForm>

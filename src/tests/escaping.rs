@@ -1,0 +1,167 @@
+//! Stored script injection: what a consultant or a lead types comes back as text on every
+//! page that shows it, including inside `<title>` and `<textarea>`, and every page sends a
+//! Content-Security-Policy whose nonce is on each inline script and nowhere else.
+
+use super::helpers::TestApp;
+use uuid::Uuid;
+
+const IN_TITLE: &str = "Ana</title><script>alert(7)</script>";
+const IN_TEXTAREA: &str = "</textarea><script>alert(8)</script>";
+
+/// A payload that breaks out of any element: the two above, and a plain one.
+fn payload(n: u32) -> String {
+    format!("</title></textarea><script>alert({n})</script><img src=x onerror=alert({n})>")
+}
+
+fn assert_inert(page: &str, html: &str) {
+    assert!(
+        !html.contains("<script>alert"),
+        "{page}: a live script tag:\n{html}"
+    );
+    assert!(!html.contains("<img src=x"), "{page}: a live img tag");
+    assert!(
+        html.contains("&lt;script&gt;alert("),
+        "{page}: the payload is not shown as text at all"
+    );
+}
+
+fn csp(page: &str, res: &reqwest::Response) -> String {
+    res.headers()
+        .get("content-security-policy")
+        .unwrap_or_else(|| panic!("{page}: no CSP"))
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The page's CSP nonce, checked against every `<script>` in it.
+fn assert_policy(page: &str, csp: &str, html: &str) {
+    assert!(!csp.contains("unsafe-inline"), "{page}: {csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{page}: {csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .unwrap_or_else(|| panic!("{page}: no nonce in {csp}"));
+    assert!(nonce.len() >= 16, "{page}: a short nonce");
+    let scripts = html.matches("<script").count();
+    assert!(scripts >= 1, "{page}: the hydration script is missing");
+    assert_eq!(
+        html.matches(&format!("<script nonce=\"{nonce}\"")).count()
+            + html
+                .matches(&format!("<script type=\"module\" nonce=\"{nonce}\""))
+                .count(),
+        scripts,
+        "{page}: a script without this response's nonce"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_people_type_is_text_on_every_page() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .signup(IN_TITLE, "ana@exemplo.com", "uma senha bem longa 123")
+        .await;
+    assert_eq!(res.status(), 200, "the name is accepted at sign-up");
+    let me: (Uuid, String) = sqlx::query_as("select id, slug from consultants")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let csrf = app.csrf_from("/configuracoes").await;
+    let res = app
+        .post_form(
+            "/api/salvar-configuracoes",
+            &[
+                ("csrf", &csrf),
+                ("name", IN_TITLE),
+                ("bio", IN_TEXTAREA),
+                ("crm_number", "<b>CRM</b><script>alert(9)</script>"),
+                ("whatsapp", "+55 21 98765-4321"),
+                ("vertical", "insurance"),
+                ("slug", &me.1),
+                ("phone_number_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    // A lead as the webhook stores it: a typed name, a WhatsApp profile name, what they wrote.
+    let lead: Uuid = sqlx::query_scalar(
+        "insert into leads (consultant_id, whatsapp_number, name, profile_name, status)
+         values ($1, '5511987654321', $2, $3, 'novo') returning id",
+    )
+    .bind(me.0)
+    .bind(payload(10))
+    .bind(payload(11))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let conversation: Uuid = sqlx::query_scalar(
+        "insert into conversations (consultant_id, lead_id, flow_id)
+         values ($1, $2, (select id from flows where is_template limit 1)) returning id",
+    )
+    .bind(me.0)
+    .bind(lead)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into messages (conversation_id, direction, content, status) values ($1, 'inbound', $2, 'delivered')",
+    )
+    .bind(conversation)
+    .bind(payload(12))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("insert into lead_notes (consultant_id, lead_id, body) values ($1, $2, $3)")
+        .bind(me.0)
+        .bind(lead)
+        .bind(payload(13))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let pages = [
+        format!("/c/{}", me.1),
+        "/configuracoes".to_string(),
+        "/painel".to_string(),
+        "/leads".to_string(),
+        "/leads?vista=lista".to_string(),
+        format!("/leads/{lead}"),
+    ];
+    for page in &pages {
+        let res = app.get(page).await;
+        assert_eq!(res.status(), 200, "{page}");
+        let policy = csp(page, &res);
+        let html = res.text().await.unwrap();
+        assert_inert(page, &html);
+        assert_policy(page, &policy, &html);
+    }
+    // The text area gives back exactly what was saved.
+    let settings = app.get_html("/configuracoes").await;
+    let doc = scraper::Html::parse_document(&settings);
+    let bio = scraper::Selector::parse("#campo-bio").unwrap();
+    let shown: String = doc.select(&bio).next().unwrap().text().collect();
+    assert_eq!(shown, IN_TEXTAREA);
+    let profile = app.get_html(&format!("/c/{}", me.1)).await;
+    let doc = scraper::Html::parse_document(&profile);
+    let title = scraper::Selector::parse("title").unwrap();
+    let shown: String = doc.select(&title).next().unwrap().text().collect();
+    assert!(shown.starts_with(IN_TITLE), "title: {shown}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_have_a_fresh_nonce_and_other_routes_a_closed_policy() {
+    let app = TestApp::spawn().await;
+    let a = app.get("/entrar").await;
+    let b = app.get("/entrar").await;
+    let (policy, other) = (csp("/entrar", &a), csp("/entrar", &b));
+    assert_ne!(policy, other, "a nonce is never reused");
+    assert_policy("/entrar", &policy, &a.text().await.unwrap());
+    let missing = app.get("/nao-existe").await;
+    assert_eq!(missing.status(), 404);
+    let policy = csp("/nao-existe", &missing);
+    assert_policy("/nao-existe", &policy, &missing.text().await.unwrap());
+    let health = app.get("/healthz").await;
+    assert!(csp("/healthz", &health).starts_with("default-src 'none'"));
+}
