@@ -11,7 +11,7 @@ use app::domain::turn::{self, ConsultantInfo, TurnInput};
 use app::domain::Vertical;
 use app::server::{conversations, leads, messages};
 use chrono::Utc;
-use sqlx::PgConnection;
+use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +22,17 @@ pub enum ProcessError {
     Payload(String),
     #[error("fluxo {flow} inválido: {reason}")]
     InvalidFlow { flow: Uuid, reason: String },
+    /// The event's only message can never be processed (`wamid: why`): the worker rolls
+    /// the event back, marks it processed and keeps this as its note, without retrying.
+    #[error("mensagens não processadas: {0}")]
+    Rejected(String),
+}
+
+impl ProcessError {
+    /// Whether retrying could help: a database error may pass; the rest never will.
+    fn is_permanent(&self) -> bool {
+        !matches!(self, ProcessError::Database(_))
+    }
 }
 
 /// What happened, for the event's row. Problems that retrying cannot fix are notes here,
@@ -34,16 +45,27 @@ pub struct Outcome {
     /// AI answers queued, to be written after the commit.
     pub ai_answers: usize,
     pub unrouted: Vec<String>,
+    /// Messages refused for a reason retrying cannot fix (`wamid: why`). The rest of their
+    /// event is processed; these are recorded here, on the event's row.
+    pub rejected: Vec<String>,
 }
 
 impl Outcome {
     pub fn note(&self) -> Option<String> {
-        (!self.unrouted.is_empty()).then(|| {
-            format!(
+        let mut notes = Vec::new();
+        if !self.unrouted.is_empty() {
+            notes.push(format!(
                 "número de destino desconhecido: {}",
                 self.unrouted.join(", ")
-            )
-        })
+            ));
+        }
+        if !self.rejected.is_empty() {
+            notes.push(format!(
+                "mensagens não processadas: {}",
+                self.rejected.join("; ")
+            ));
+        }
+        (!notes.is_empty()).then(|| notes.join(" | "))
     }
 }
 
@@ -59,8 +81,40 @@ pub async fn process_payload(
         messages::apply_status(db, &s.wa_message_id, &s.status, s.error.as_deref()).await?;
         outcome.statuses += 1;
     }
+    // A message that can never be processed (a broken flow, say) must not undo the rest of
+    // its event nor make it retry. With other work in the event, each message runs in a
+    // savepoint of its own and such a message is rolled back alone and noted. An event that
+    // is just one message (nearly all of them) skips the savepoint: the worker's own
+    // savepoint undoes it. A database error still fails the whole event, to be retried
+    // (every step is idempotent).
+    let isolate = events.messages.len() > 1 || !events.statuses.is_empty();
     for message in &events.messages {
-        match handle_message(db, message).await? {
+        let rejected = |e: &ProcessError| {
+            tracing::warn!(wamid = %message.wa_message_id, error = %e, "message rejected");
+            format!("{}: {e}", message.wa_message_id)
+        };
+        let result = if isolate {
+            let mut savepoint = db.begin().await?;
+            match handle_message(&mut savepoint, message).await {
+                Ok(result) => {
+                    savepoint.commit().await?;
+                    result
+                }
+                Err(e) if e.is_permanent() => {
+                    savepoint.rollback().await?;
+                    outcome.rejected.push(rejected(&e));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+        } else {
+            match handle_message(db, message).await {
+                Ok(result) => result,
+                Err(e) if e.is_permanent() => return Err(ProcessError::Rejected(rejected(&e))),
+                Err(e) => return Err(e),
+            }
+        };
+        match result {
             MessageResult::Handled { ai_answer } => {
                 outcome.messages += 1;
                 outcome.ai_answers += usize::from(ai_answer);

@@ -1,11 +1,25 @@
-//! Sends queued (pending) outbound messages. Claimed with `FOR UPDATE SKIP LOCKED`, so a
-//! message is handed to the transport by one sender only, and its row records the outcome:
-//! the WhatsApp id, or why it failed.
+//! Sends queued (pending) outbound messages, without ever holding a transaction open across
+//! the call to WhatsApp:
+//!
+//! 1. claim: short statements take some conversations (a `send_claims` row each) and their
+//!    ready messages, and commit;
+//! 2. send: the Graph API is called with no transaction open, conversations side by side and
+//!    each one's messages in order;
+//! 3. record: the outcomes are written, then the claims released, in short statements.
+//!
+//! A crash between 1 and 3 leaves the claim behind; once it is older than [`CLAIM_LEASE`] its
+//! messages become `unknown` (Meta may have delivered them), never sent again on their own.
+//! One claim per conversation (its primary key) keeps a lead's messages in order whatever the
+//! number of senders and server instances.
 
-use crate::whatsapp::{graph_body, GraphClient};
+use crate::whatsapp::{graph_body, GraphClient, SendError};
 use app::domain::flow::Outgoing;
 use app::domain::phone::mask_phone;
-use sqlx::PgPool;
+use futures::stream::{self, StreamExt};
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, PgPool, Postgres};
+use std::time::Duration;
+use uuid::Uuid;
 
 /// Where outbound messages go.
 #[derive(Clone, Debug)]
@@ -17,81 +31,341 @@ pub enum Transport {
     Graph(GraphClient),
 }
 
+/// How long a claim may last before its outcome is taken as unknown: far longer than one
+/// pass of sends (each call times out after 15 s, see `startup`), so a live sender is never
+/// overtaken.
+pub const CLAIM_LEASE: Duration = Duration::from_secs(600);
+
+/// Conversations sent to at the same time within a pass (each one's messages in order).
+const CONVERSATIONS_AT_ONCE: usize = 8;
+
+struct Claimed {
+    id: Uuid,
+    conversation_id: Uuid,
+    content: String,
+    payload: Option<serde_json::Value>,
+    whatsapp_number: String,
+    whatsapp_phone_number_id: Option<String>,
+}
+
+/// What became of one send.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Sent(String),
+    Failed(String),
+    Unknown(String),
+}
+
+/// Sends everything that is ready; returns how many messages were handed to the transport.
 pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    // An AI answer not yet written holds back what comes after it in its conversation, so
-    // the lead reads the messages in order.
-    let pending = sqlx::query!(
-        "select m.id, m.content, m.payload, l.whatsapp_number, c.whatsapp_phone_number_id
-           from messages m
-           join conversations cv on cv.id = m.conversation_id
-           join leads l on l.id = cv.lead_id
-           join consultants c on c.id = l.consultant_id
-          where m.status = 'pending' and m.direction = 'outbound'
-            and m.ai_context is null
-            and not exists (
-                select 1 from messages w
-                 where w.conversation_id = m.conversation_id
-                   and w.status = 'pending' and w.ai_context is not null
-                   and (w.created_at, w.reply_seq) < (m.created_at, coalesce(m.reply_seq, 0)))
-          order by m.created_at, m.reply_seq
-          limit 50
-          for update of m skip locked"
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    for row in &pending {
-        let id = row.id;
-        let result = match transport {
-            Transport::Sandbox => Ok(format!("sandbox.{id}")),
-            Transport::Graph(client) => {
-                let to = &row.whatsapp_number;
-                let message: Outgoing = row
-                    .payload
-                    .clone()
-                    .and_then(|p| serde_json::from_value(p).ok())
-                    .unwrap_or_else(|| Outgoing::Text {
-                        body: row.content.clone(),
-                    });
-                match &row.whatsapp_phone_number_id {
-                    None => Err(
-                        "o consultor não tem um número do WhatsApp Business configurado"
-                            .to_string(),
-                    ),
-                    Some(pnid) => {
-                        let digits: String = to.chars().filter(char::is_ascii_digit).collect();
-                        client
-                            .send(pnid, &graph_body(&digits, &message))
-                            .await
-                            .map_err(|e| {
-                                tracing::warn!(to = %mask_phone(to), error = %e, "send failed");
-                                e.to_string()
-                            })
-                    }
-                }
+    let mut total = 0;
+    // One connection for a pass's statements (every acquire from the pool costs a round trip
+    // of its own), but none held while WhatsApp is called.
+    let mut db = pool.acquire().await?;
+    loop {
+        let pass = Uuid::new_v4();
+        let (batch, more) = claim(&mut db, pass).await?;
+        if batch.is_empty() {
+            if more {
+                continue;
             }
+            return Ok(total);
+        }
+        total += batch.len();
+        let outcomes = if matches!(transport, Transport::Graph(_)) {
+            drop(db);
+            let outcomes = send_all(transport, batch).await;
+            db = pool.acquire().await?;
+            outcomes
+        } else {
+            send_all(transport, batch).await
         };
-        match result {
-            Ok(wa_id) => {
-                sqlx::query!(
-                    "update messages set status = 'sent', whatsapp_message_id = $2 where id = $1",
-                    id,
-                    wa_id
-                )
-                .execute(&mut *tx)
-                .await?;
+        let queued_meanwhile = record_with_retries(pool, &mut db, pass, outcomes).await?;
+        // Otherwise everything ready was taken, and what is queued from now on is sent by
+        // whoever queues it (each queueing path calls this or wakes the outbox).
+        if !more && !queued_meanwhile {
+            return Ok(total);
+        }
+    }
+}
+
+/// Conversations side by side, each one's messages one after the other (the claim returns
+/// them grouped and in order).
+async fn send_all(transport: &Transport, batch: Vec<Claimed>) -> Vec<(Uuid, Outcome)> {
+    let mut by_conversation: Vec<Vec<Claimed>> = Vec::new();
+    for m in batch {
+        match by_conversation.last_mut() {
+            Some(c) if c[0].conversation_id == m.conversation_id => c.push(m),
+            _ => by_conversation.push(vec![m]),
+        }
+    }
+    stream::iter(by_conversation)
+        .map(|messages| async move {
+            let mut done = Vec::with_capacity(messages.len());
+            for m in messages {
+                done.push((m.id, send_one(transport, &m).await));
             }
-            Err(reason) => {
-                sqlx::query!(
-                    "update messages set status = 'failed', error_message = $2 where id = $1",
-                    id,
-                    reason
-                )
-                .execute(&mut *tx)
-                .await?;
+            done
+        })
+        .buffer_unordered(CONVERSATIONS_AT_ONCE)
+        .concat()
+        .await
+}
+
+/// Claims conversations with ready messages, then takes each one's ready messages: two
+/// short statements, each committed on its own. Returns the messages, and whether the claim
+/// found as many candidates as it looks at (so there may be more).
+///
+/// 1. The conversations of the oldest ready messages get a `send_claims` row; its primary
+///    key lets one sender at a time have a conversation. `SKIP LOCKED` sends concurrent
+///    senders to different conversations instead of queueing them behind one another's
+///    inserts of the same claim.
+/// 2. For the conversations won, the pending messages queued up to the claim, and up to the
+///    first AI answer still being written (which holds back what follows it), in order. This
+///    reads a snapshot taken after the claim, and a sender releases a claim only after
+///    recording its sends, so nothing already sent is read as pending.
+async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<(Vec<Claimed>, bool), sqlx::Error> {
+    let taken = sqlx::query!(
+        r#"with candidates as (
+               select m.conversation_id from messages m
+                where m.status = 'pending' and m.direction = 'outbound' and m.ai_context is null
+                  and not exists (select 1 from send_claims x
+                                   where x.conversation_id = m.conversation_id)
+                order by m.created_at
+                limit 50
+                for update of m skip locked
+           ), won as (
+               insert into send_claims (conversation_id, claimed_by)
+               select distinct conversation_id, $1::uuid from candidates
+               on conflict do nothing
+               returning conversation_id
+           )
+           select (select count(*) from candidates) as "scanned!",
+                  (select count(*) from won) as "won!""#,
+        pass
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    let more = taken.scanned >= 50;
+    if taken.won == 0 {
+        return Ok((Vec::new(), more));
+    }
+    let queued = sqlx::query!(
+        r#"select m.id, m.conversation_id, m.content, m.payload, m.ai_context is not null as "held!",
+                  l.whatsapp_number, k.whatsapp_phone_number_id
+             from send_claims x
+             join messages m on m.conversation_id = x.conversation_id
+             join conversations cv on cv.id = m.conversation_id
+             join leads l on l.id = cv.lead_id
+             join consultants k on k.id = m.consultant_id
+            where x.claimed_by = $1
+              and m.status = 'pending' and m.direction = 'outbound'
+              and m.created_at <= x.claimed_at
+            order by m.conversation_id, m.created_at, m.reply_seq"#,
+        pass
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let mut ready = Vec::with_capacity(queued.len());
+    let mut held_from: Option<Uuid> = None;
+    for q in queued {
+        if q.held {
+            held_from = Some(q.conversation_id);
+        }
+        if held_from == Some(q.conversation_id) {
+            continue;
+        }
+        ready.push(Claimed {
+            id: q.id,
+            conversation_id: q.conversation_id,
+            content: q.content,
+            payload: q.payload,
+            whatsapp_number: q.whatsapp_number,
+            whatsapp_phone_number_id: q.whatsapp_phone_number_id,
+        });
+    }
+    if ready.len() < taken.won as usize || ready.is_empty() {
+        // A conversation whose first message is an AI answer still being written has nothing
+        // to send yet: its claim goes now, not with the pass.
+        let keep: Vec<Uuid> = ready.iter().map(|m| m.conversation_id).collect();
+        sqlx::query!(
+            "delete from send_claims where claimed_by = $1 and conversation_id <> all($2::uuid[])",
+            pass,
+            &keep
+        )
+        .execute(&mut *db)
+        .await?;
+    }
+    Ok((ready, more))
+}
+
+async fn send_one(transport: &Transport, m: &Claimed) -> Outcome {
+    let client = match transport {
+        Transport::Sandbox => return Outcome::Sent(format!("sandbox.{}", m.id)),
+        Transport::Graph(client) => client,
+    };
+    let Some(pnid) = &m.whatsapp_phone_number_id else {
+        return Outcome::Failed(
+            "o consultor não tem um número do WhatsApp Business configurado".into(),
+        );
+    };
+    let message: Outgoing = m
+        .payload
+        .clone()
+        .and_then(|p| serde_json::from_value(p).ok())
+        .unwrap_or_else(|| Outgoing::Text {
+            body: m.content.clone(),
+        });
+    let digits: String = m
+        .whatsapp_number
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    match client.send(pnid, &graph_body(&digits, &message)).await {
+        Ok(wa_id) => Outcome::Sent(wa_id),
+        Err(e) => {
+            tracing::warn!(to = %mask_phone(&m.whatsapp_number), error = %e, "send failed");
+            match e {
+                SendError::Permanent(r) | SendError::Exhausted(r) => Outcome::Failed(r),
+                SendError::Unknown(r) => Outcome::Unknown(r),
             }
         }
     }
-    tx.commit().await?;
-    Ok(pending.len())
+}
+
+/// The outcomes are known only here: a failed write (a dropped connection, say) is tried
+/// again, on a fresh connection, before they are given up to the lease (and become
+/// `unknown`).
+async fn record_with_retries(
+    pool: &PgPool,
+    db: &mut PoolConnection<Postgres>,
+    pass: Uuid,
+    outcomes: Vec<(Uuid, Outcome)>,
+) -> Result<bool, sqlx::Error> {
+    let mut attempt = 0;
+    loop {
+        match record(db, pass, &outcomes).await {
+            Ok(more) => return Ok(more),
+            Err(e) if attempt < 3 => {
+                attempt += 1;
+                tracing::warn!(error = %e, attempt, "recording sends failed; trying again");
+                tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+                *db = pool.acquire().await?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Records a pass's outcomes, then releases its claims. A status Meta sent before this (kept
+/// in `early_statuses`) is applied with the WhatsApp id, so a fast `delivered` is not lost.
+/// The messages are written (and committed) before the claims go, so whoever claims a
+/// conversation next reads them as sent; writing a message twice (a retry) changes nothing.
+/// One plain statement a message, rather than one over arrays: PostgreSQL re-planned the
+/// array form on most passes. Returns whether these conversations got more messages while
+/// they were in flight (a consultant's reply, say), which are then due.
+async fn record(
+    db: &mut PgConnection,
+    pass: Uuid,
+    outcomes: &[(Uuid, Outcome)],
+) -> Result<bool, sqlx::Error> {
+    for (id, outcome) in outcomes {
+        let (status, wa_id, error) = match outcome {
+            Outcome::Sent(wa_id) => ("sent", Some(wa_id.as_str()), None),
+            Outcome::Failed(reason) => ("failed", None, Some(reason.as_str())),
+            Outcome::Unknown(reason) => ("unknown", None, Some(reason.as_str())),
+        };
+        sqlx::query!(
+            r#"with early as (
+                   delete from early_statuses where wa_message_id = $3::varchar
+                   returning status, error
+               )
+               update messages
+                  set whatsapp_message_id = $3,
+                      status = case when $2::varchar <> 'sent' then $2 else coalesce(
+                          (select x.status from early x
+                            order by array_position(array['sent','delivered','read','failed'], x.status::text) desc
+                            limit 1),
+                          'sent') end,
+                      error_message = case when $2 <> 'sent' then $4::text else
+                          (select x.error from early x where x.status = 'failed' limit 1) end
+                where id = $1 and status = 'pending'"#,
+            id,
+            status,
+            wa_id,
+            error
+        )
+        .execute(&mut *db)
+        .await?;
+    }
+    sqlx::query_scalar!(
+        r#"with released as (
+               delete from send_claims where claimed_by = $1 returning conversation_id
+           )
+           select exists (
+               select 1 from released r
+                 join messages m on m.conversation_id = r.conversation_id
+                where m.status = 'pending' and m.direction = 'outbound'
+           ) as "more!""#,
+        pass
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Claims older than the lease belong to a sender that stopped mid-pass: their messages'
+/// outcome is unknown. Early statuses that never found their message are dropped after a
+/// day. Run by the scheduler each minute, not on every pass.
+pub async fn settle_abandoned(pool: &PgPool) -> Result<(), sqlx::Error> {
+    let lease = CLAIM_LEASE.as_secs_f64();
+    let settled = sqlx::query!(
+        "with stale as (
+             delete from send_claims
+              where claimed_at < now() - make_interval(secs => $1)
+             returning conversation_id, claimed_at
+         )
+         update messages m
+            set status = 'unknown',
+                error_message = 'o envio foi interrompido antes da resposta do WhatsApp; confira no WhatsApp se a mensagem chegou antes de reenviar'
+           from stale s
+          where m.conversation_id = s.conversation_id
+            and m.status = 'pending' and m.direction = 'outbound' and m.ai_context is null
+            and m.created_at <= s.claimed_at
+            and not exists (
+                select 1 from messages h
+                 where h.conversation_id = m.conversation_id
+                   and h.status = 'pending' and h.direction = 'outbound' and h.ai_context is not null
+                   and (h.created_at, coalesce(h.reply_seq, 0)) < (m.created_at, coalesce(m.reply_seq, 0)))",
+        lease
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if settled > 0 {
+        tracing::warn!(messages = settled, "sends interrupted: marked for review");
+    }
+    // A status whose webhook was being processed while its send was recorded can miss both
+    // paths (the record did not see it yet, and it did not see the id yet): it is applied
+    // here, with the same forward-only rule as any status.
+    let mut db = pool.acquire().await?;
+    let matched = sqlx::query!(
+        r#"delete from early_statuses e
+            where exists (select 1 from messages m where m.whatsapp_message_id = e.wa_message_id)
+        returning wa_message_id, status, error"#
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    for s in matched {
+        app::server::messages::apply_status(
+            &mut db,
+            &s.wa_message_id,
+            &s.status,
+            s.error.as_deref(),
+        )
+        .await?;
+    }
+    sqlx::query!("delete from early_statuses where received_at < now() - interval '1 day'")
+        .execute(&mut *db)
+        .await?;
+    Ok(())
 }

@@ -4,8 +4,8 @@
 //! claimed row in the same transaction: an event is either fully processed and marked, or
 //! untouched and retried. Events stored before a crash are simply still due after restart.
 
-use super::process::process_payload;
-use super::sender::{send_pending, Transport};
+use super::process::{process_payload, ProcessError};
+use super::sender::{send_pending, settle_abandoned, Transport};
 
 use sqlx::{Connection, PgPool};
 use std::sync::Arc;
@@ -82,7 +82,7 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
     let id = event.id;
 
     let mut savepoint = tx.begin().await?;
-    let ai_answers = match process_payload(&mut savepoint, &event.payload).await {
+    let (ai_answers, queued) = match process_payload(&mut savepoint, &event.payload).await {
         Ok(outcome) => {
             savepoint.commit().await?;
             sqlx::query!(
@@ -94,7 +94,21 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
             )
             .execute(&mut *tx)
             .await?;
-            outcome.ai_answers
+            (outcome.ai_answers, outcome.messages > 0)
+        }
+        Err(e @ ProcessError::Rejected(_)) => {
+            savepoint.rollback().await?;
+            tracing::warn!(event = %id, error = %e, "webhook event's message rejected");
+            sqlx::query!(
+                "update webhook_events
+                    set processed = true, processed_at = now(), processing_error = $2
+                  where id = $1",
+                id,
+                e.to_string()
+            )
+            .execute(&mut *tx)
+            .await?;
+            (0, false)
         }
         Err(e) => {
             savepoint.rollback().await?;
@@ -114,7 +128,7 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
             )
             .execute(&mut *tx)
             .await?;
-            0
+            (0, false)
         }
     };
     tx.commit().await?;
@@ -122,7 +136,10 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
     if ai_answers > 0 {
         super::answers::write_pending(pool, &services.ai).await?;
     }
-    send_pending(pool, &services.transport).await?;
+    // A statuses-only event queued nothing (what others queued, they send).
+    if queued {
+        send_pending(pool, &services.transport).await?;
+    }
     Ok(true)
 }
 
@@ -160,6 +177,9 @@ pub fn spawn_scheduler(pool: PgPool, services: Services, reminder_delay: Duratio
                 Ok(0) => {}
                 Ok(n) => tracing::info!(reminders = n, "reminders queued"),
                 Err(e) => tracing::warn!(error = %e, "reminder scheduling failed"),
+            }
+            if let Err(e) = settle_abandoned(&pool).await {
+                tracing::warn!(error = %e, "settling interrupted sends failed");
             }
             // Also picks up answers and messages a crashed or failed worker left pending.
             if let Err(e) = deliver(&pool, &services).await {

@@ -350,11 +350,13 @@ async fn an_event_acknowledged_before_a_crash_is_processed_once_after_restart() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_are_retried_with_backoff_then_left_for_inspection() {
     let app = app_with_workers(0).await;
-    // The consultant's own active flow is broken: processing cannot succeed.
-    sqlx::query(
-        "insert into flows (name, vertical, definition, created_by)
-         select 'Quebrado', 'health_plans', '{\"etapas\": [{\"id\": \"a\", \"tipo\": \"texto\", \"pergunta\": \"?\", \"proxima\": \"x\"}]}', id
-         from consultants",
+    // The database refuses the lead's row (as a full disk or a lost connection would): a
+    // failure that retrying may fix. (A message that can never be processed, such as one
+    // for a broken flow, is noted once instead: see delivery.rs.)
+    sqlx::raw_sql(
+        "create function refuse() returns trigger language plpgsql as
+             $$ begin raise exception 'banco indisponível'; end $$;
+         create trigger refuse before insert on leads execute function refuse();",
     )
     .execute(&app.pool)
     .await
@@ -370,7 +372,7 @@ async fn failures_are_retried_with_backoff_then_left_for_inspection() {
         .await
         .unwrap();
         assert_eq!(retries, attempt);
-        assert!(error.contains("inválido"), "{error}");
+        assert!(error.contains("banco indisponível"), "{error}");
         if attempt < MAX_ATTEMPTS {
             assert!(
                 delay.unwrap() > 1.0,

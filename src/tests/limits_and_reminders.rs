@@ -137,10 +137,11 @@ async fn a_quiet_lead_gets_one_reminder_only_inside_the_window() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replay_puts_failed_events_back_and_processes_them() {
     let app = app(0).await;
-    // A broken custom flow makes processing fail until it is fixed.
-    sqlx::query(
-        "insert into flows (name, vertical, definition, created_by)
-         select 'Quebrado', 'health_plans', '{\"etapas\": []}', id from consultants",
+    // The database refuses new leads until an operator fixes it.
+    sqlx::raw_sql(
+        "create function refuse() returns trigger language plpgsql as
+             $$ begin raise exception 'banco indisponível'; end $$;
+         create trigger refuse before insert on leads execute function refuse();",
     )
     .execute(&app.pool)
     .await
@@ -165,7 +166,7 @@ async fn replay_puts_failed_events_back_and_processes_them() {
             .unwrap();
     assert!(given_up);
 
-    sqlx::query("update flows set is_active = false where not is_template")
+    sqlx::query("drop trigger refuse on leads")
         .execute(&app.pool)
         .await
         .unwrap();

@@ -433,6 +433,7 @@ fn chat_message(m: crate::server::messages::MessageRow) -> ChatMessage {
         "delivered" => "entregue",
         "read" => "lida",
         "failed" => "falhou",
+        "unknown" => "envio não confirmado",
         other => other,
     }
     .to_string();
@@ -457,7 +458,11 @@ fn chat_message(m: crate::server::messages::MessageRow) -> ChatMessage {
         choices,
         status: m.status.clone(),
         status_label,
-        error: m.error_message.filter(|_| m.status == "failed"),
+        error: m.error_message.and_then(|e| match m.status.as_str() {
+            "failed" => Some(format!("Falha no envio: {e}")),
+            "unknown" => Some(format!("Não sabemos se chegou ao lead: {e}")),
+            _ => None,
+        }),
         at: format_datetime(m.created_at),
         writing: m.writing,
         author: if inbound {

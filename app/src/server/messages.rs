@@ -206,7 +206,7 @@ pub async fn apply_status(
     if !["sent", "delivered", "read", "failed"].contains(&status) {
         return Ok(());
     }
-    sqlx::query!(
+    let updated = sqlx::query!(
         "update messages
             set status = $2,
                 error_message = case when $2 = 'failed' then $3 else error_message end
@@ -222,7 +222,23 @@ pub async fn apply_status(
         status,
         error
     )
-    .execute(db)
-    .await?;
+    .execute(&mut *db)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        // No message has this id yet: Meta's answer to the send may still be on its way to
+        // the sender, which applies what waits here when it records the id.
+        sqlx::query!(
+            "insert into early_statuses (wa_message_id, status, error)
+             select $1::varchar, $2::varchar, $3::text
+              where not exists (select 1 from messages where whatsapp_message_id = $1::varchar)
+             on conflict do nothing",
+            wa_message_id,
+            status,
+            error
+        )
+        .execute(db)
+        .await?;
+    }
     Ok(())
 }

@@ -35,7 +35,7 @@ pub fn ChatBubble(m: ChatMessage) -> impl IntoView {
                 <time>{m.at.clone()}</time>
                 {(!m.inbound && !m.note).then(|| view! { " · " <span class=format!("msg-status msg-{}", m.status)>{m.status_label.clone()}</span> })}
             </span>
-            {m.error.clone().map(|e| view! { <p class="small field-error">{format!("Falha no envio: {e}")}</p> })}
+            {m.error.clone().map(|e| view! { <p class="small field-error">{e}</p> })}
         </li>
     }
 }
