@@ -6,21 +6,34 @@ mod client;
 pub use client::{AiProvider, OpenAiCompatible};
 
 use app::domain::ai::{self, AnswerContext};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use std::time::Instant;
 use uuid::Uuid;
 
 pub const BUILTIN_MODEL: &str = "builtin";
 
-/// Writes the answer a lead gets, logging it. Never fails for provider reasons: errors and
-/// timeouts fall back to the built-in responder, and a non-compliant answer is replaced.
-pub async fn answer(
-    db: &mut PgConnection,
+/// An answer composed for a lead, not yet written anywhere.
+pub struct Composed {
+    /// What the lead gets: the model's words, or the safe answer when they failed the gate.
+    pub sent: String,
+    stored_prompt: String,
+    text: String,
+    model: String,
+    tokens: Option<i32>,
+    latency_ms: i32,
+    was_cached: bool,
+    flags: Vec<ai::ComplianceFlag>,
+}
+
+/// Composes the answer a lead gets. Never fails for provider reasons: errors and timeouts
+/// fall back to the built-in responder, and a non-compliant answer is replaced. Takes the
+/// pool, not a transaction: the provider is an outside HTTP call, and no transaction is held
+/// open across one.
+pub async fn compose(
+    pool: &PgPool,
     provider: &AiProvider,
     ctx: &AnswerContext,
-    lead_id: Uuid,
-    conversation_id: Uuid,
-) -> Result<(String, Uuid), sqlx::Error> {
+) -> Result<Composed, sqlx::Error> {
     let prompt = ai::build_prompt(ctx);
     let stored_prompt = prompt.as_stored();
     let model = provider.model();
@@ -33,7 +46,7 @@ pub async fn answer(
         &stored_prompt,
         model
     )
-    .fetch_optional(&mut *db)
+    .fetch_optional(pool)
     .await?;
 
     let (text, used_model, tokens, was_cached) = match cached {
@@ -58,31 +71,49 @@ pub async fn answer(
         },
     };
     let flags = ai::check(ctx.vertical, &text);
-    let passed = flags.is_empty();
-    let sent = if passed {
+    let sent = if flags.is_empty() {
         text.clone()
     } else {
         ai::safe_answer(ctx.vertical, ctx.lead_name.as_deref(), &ctx.consultant_name)
     };
     let latency_ms = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
-    // The model's own words are kept (for audits) even when the lead got the safe answer.
-    let logged = sqlx::query_scalar!(
+    Ok(Composed {
+        sent,
+        stored_prompt,
+        text,
+        model: used_model,
+        tokens,
+        latency_ms,
+        was_cached,
+        flags,
+    })
+}
+
+/// Logs a composed answer in `ai_responses` (inside the transaction that writes it to its
+/// message). The model's own words are kept (for audits) even when the lead got the safe
+/// answer.
+pub async fn log(
+    db: &mut PgConnection,
+    composed: &Composed,
+    lead_id: Uuid,
+    conversation_id: Uuid,
+) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar!(
         "insert into ai_responses (lead_id, conversation_id, prompt, response, model, tokens_used,
                                    latency_ms, was_cached, compliance_check_passed, compliance_flags)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          returning id",
         lead_id,
         conversation_id,
-        &stored_prompt,
-        &text,
-        &used_model,
-        tokens,
-        latency_ms,
-        was_cached,
-        passed,
-        serde_json::to_value(&flags).unwrap_or_default()
+        &composed.stored_prompt,
+        &composed.text,
+        &composed.model,
+        composed.tokens,
+        composed.latency_ms,
+        composed.was_cached,
+        composed.flags.is_empty(),
+        serde_json::to_value(&composed.flags).unwrap_or_default()
     )
-    .fetch_one(&mut *db)
-    .await?;
-    Ok((sent, logged))
+    .fetch_one(db)
+    .await
 }

@@ -1,8 +1,10 @@
 //! Writes the AI answers that processed events queued (`messages.ai_context`), outside the
-//! events' transactions: a slow provider holds up one answer's row, never a lead's
-//! conversation or the webhook queue. Each answer is claimed with `FOR UPDATE SKIP LOCKED`
-//! and written in its own transaction, together with its `ai_responses` row, so it is written
-//! once however many workers run; a crash before the commit leaves it pending for the next one.
+//! events' transactions: a slow provider holds up one answer, never a lead's conversation or
+//! the webhook queue. Each answer is claimed (`ai_claimed_at`, in a short statement), composed
+//! with no transaction open (the provider is an outside HTTP call), then written in a short
+//! transaction together with its `ai_responses` row, only if it is still unwritten: so it is
+//! written once however many workers run, and a worker that stops mid-call leaves it to be
+//! taken over when its claim's lease ends.
 
 use crate::ai::AiProvider;
 use app::domain::ai::AnswerContext;
@@ -18,28 +20,35 @@ pub async fn write_pending(pool: &PgPool, ai: &AiProvider) -> Result<usize, sqlx
     Ok(written)
 }
 
+/// Longer than the AI provider's timeout (`AI_TIMEOUT_MS`, 10 s by default), so a live
+/// worker's claim is never taken over.
+const CLAIM_LEASE_SECS: f64 = 120.0;
+
 async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
     let claimed = sqlx::query!(
-        r#"select m.id, m.conversation_id, cv.lead_id, m.ai_context as "ai_context!"
-             from messages m
-             join conversations cv on cv.id = m.conversation_id
-            where m.status = 'pending' and m.ai_context is not null
-            order by m.created_at, m.reply_seq
-            limit 1
-            for update of m skip locked"#
+        r#"update messages m
+              set ai_claimed_at = now()
+             from conversations cv
+            where m.id = (
+                    select id from messages
+                     where status = 'pending' and ai_context is not null
+                       and (ai_claimed_at is null
+                            or ai_claimed_at < now() - make_interval(secs => $1))
+                     order by created_at, reply_seq
+                     limit 1
+                     for update skip locked)
+              and cv.id = m.conversation_id
+        returning m.id, m.conversation_id, cv.lead_id, m.ai_context as "ai_context!""#,
+        CLAIM_LEASE_SECS
     )
-    .fetch_optional(&mut *tx)
+    .fetch_optional(pool)
     .await?;
     let Some(answer) = claimed else {
-        tx.rollback().await?;
         return Ok(false);
     };
     let id = answer.id;
-    let (text, logged) = match serde_json::from_value::<AnswerContext>(answer.ai_context) {
-        Ok(ctx) => {
-            crate::ai::answer(&mut tx, ai, &ctx, answer.lead_id, answer.conversation_id).await?
-        }
+    let composed = match serde_json::from_value::<AnswerContext>(answer.ai_context) {
+        Ok(ctx) => crate::ai::compose(pool, ai, &ctx).await?,
         Err(e) => {
             // Written by this program, so only a format change between versions gets here.
             // The row must not block the conversation's later messages forever.
@@ -51,24 +60,33 @@ async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> 
                   where id = $1",
                 id
             )
-            .execute(&mut *tx)
+            .execute(pool)
             .await?;
-            tx.commit().await?;
             return Ok(true);
         }
     };
-    let payload = serde_json::to_value(Outgoing::Text { body: text.clone() })
-        .expect("a text message serializes");
-    sqlx::query!(
+    let payload = serde_json::to_value(Outgoing::Text {
+        body: composed.sent.clone(),
+    })
+    .expect("a text message serializes");
+    let mut tx = pool.begin().await?;
+    let logged = crate::ai::log(&mut tx, &composed, answer.lead_id, answer.conversation_id).await?;
+    let written = sqlx::query!(
         "update messages set content = $2, payload = $3, ai_context = null, ai_response_id = $4
-          where id = $1",
+          where id = $1 and ai_context is not null",
         id,
-        &text,
+        &composed.sent,
         payload,
         logged
     )
     .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    .await?
+    .rows_affected();
+    if written == 0 {
+        // Another worker took the answer over (this one outlived its lease) and wrote it.
+        tx.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
     Ok(true)
 }

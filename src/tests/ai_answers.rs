@@ -266,6 +266,16 @@ async fn a_slow_provider_holds_neither_the_event_nor_the_conversation() {
         .await
         .expect("the conversation is not locked while the answer is written");
     tx.rollback().await.unwrap();
+    let open = app
+        .count(
+            "select count(*) from pg_stat_activity
+              where datname = current_database() and state like 'idle in transaction%'",
+        )
+        .await;
+    assert_eq!(
+        open, 0,
+        "no transaction is held open across the call to the provider"
+    );
     assert_eq!(ai.in_flight.load(Ordering::SeqCst), 1, "still writing");
 
     settle(&app).await;
