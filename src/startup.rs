@@ -13,8 +13,10 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::Connection;
 use std::net::SocketAddr;
+use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -31,17 +33,43 @@ pub struct Application {
 }
 
 pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
+    let options = with_timeouts(PgConnectOptions::from_str(config.database_url.expose())?);
     let pool = PgPoolOptions::new()
         .max_connections(config.database_max_connections)
         .acquire_timeout(Duration::from_secs(5))
-        .connect(config.database_url.expose())
+        .connect_with(options)
         .await?;
     Ok(pool)
 }
 
-/// Applies our migrations and the session store's table.
+/// Every connection the server opens: a statement that runs away, or a transaction left open
+/// by a bug, is ended by PostgreSQL instead of holding a connection (and its locks) forever.
+pub fn with_timeouts(options: PgConnectOptions) -> PgConnectOptions {
+    options.options([
+        ("statement_timeout", "30s"),
+        ("idle_in_transaction_session_timeout", "60s"),
+    ])
+}
+
+/// The background jobs' own pool (webhook workers, sender, scheduler), on the same database
+/// as `pool`: however busy they are, they cannot take the connections web requests need.
+fn jobs_pool(pool: &PgPool, workers: usize) -> PgPool {
+    PgPoolOptions::new()
+        // A connection each for the workers, the outbox sender and the scheduler.
+        .max_connections(workers as u32 + 2)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_lazy_with((*pool.connect_options()).clone())
+}
+
+/// Applies our migrations and the session store's table. On a connection of its own without
+/// the statement timeout: building an index on a large table may take longer.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
-    sqlx::migrate!("./migrations").run(pool).await?;
+    let mut conn = pool.acquire().await?.detach();
+    sqlx::query("set statement_timeout = 0")
+        .execute(&mut conn)
+        .await?;
+    sqlx::migrate!("./migrations").run(&mut conn).await?;
+    conn.close().await?;
     PostgresStore::new(pool.clone()).migrate().await?;
     Ok(())
 }
@@ -89,8 +117,9 @@ impl Application {
         let wake = Arc::new(Notify::new());
         if config.webhook_workers > 0 {
             let services = services(&config);
+            let jobs_pool = jobs_pool(&pool, config.webhook_workers);
             jobs::spawn_workers(
-                pool.clone(),
+                jobs_pool.clone(),
                 wake.clone(),
                 jobs::WorkerConfig {
                     workers: config.webhook_workers,
@@ -99,12 +128,12 @@ impl Application {
                 },
             );
             jobs::spawn_outbox_sender(
-                pool.clone(),
+                jobs_pool.clone(),
                 state.outbox.clone(),
                 services.transport.clone(),
             );
             jobs::spawn_scheduler(
-                pool.clone(),
+                jobs_pool,
                 services,
                 Duration::from_secs(config.reminder_delay_secs),
             );

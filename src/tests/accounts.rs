@@ -385,3 +385,103 @@ async fn a_successful_login_starts_the_account_count_afresh() {
         assert_eq!(res.status(), 200, "round {round}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_wrong_passwords_get_no_more_checks_than_the_limit() {
+    let app = TestApp::spawn_with(|c| c.login_max_failures_per_account = 5).await;
+    app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
+    let browser = app.other_browser();
+    let csrf = browser.csrf_from("/entrar").await;
+    let attempts: Vec<_> = (0..60)
+        .map(|i| {
+            let (client, url, csrf) = (
+                browser.client.clone(),
+                browser.url("/api/entrar"),
+                csrf.clone(),
+            );
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .form(&[
+                        ("csrf", csrf.as_str()),
+                        ("email", "ana@exemplo.com"),
+                        ("password", &format!("errada-{i}")),
+                    ])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for a in attempts {
+        statuses.push(a.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == 422).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((checked, refused), (5, 55), "{statuses:?}");
+    assert_eq!(app.count("select count(*) from login_attempts").await, 5);
+    assert_eq!(
+        app.count("select count(*) from audit_logs where action = 'login_failed'")
+            .await,
+        5
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_absurd_e_mail_or_password_gets_no_work() {
+    let app = TestApp::spawn().await;
+    let long_email = format!("{}@exemplo.com", "a".repeat(250));
+    let res = app.login(&long_email, "qualquer-senha").await;
+    assert_eq!(res.status(), 422);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("E-mail ou senha incorretos."));
+    let res = app.login("ana@exemplo.com", &"x".repeat(5000)).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        app.count("select count(*) from login_attempts").await,
+        0,
+        "refused before any reservation or hash"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deactivated_account_s_sessions_stop_at_once() {
+    let app = TestApp::spawn().await;
+    app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
+    assert!(app.get_html("/leads").await.contains("Leads"));
+    let csrf = app.csrf_from("/configuracoes").await;
+    sqlx::query("update consultants set is_active = false")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // A page sends the visitor to the login; a server function answers 401.
+    let res = app.get("/leads").await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let res = app
+        .post_form(
+            "/api/salvar-configuracoes",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "Ana"),
+                ("bio", ""),
+                ("crm_number", ""),
+                ("whatsapp", "+55 21 98765-4321"),
+                ("vertical", "insurance"),
+                ("slug", "ana-souza"),
+                ("phone_number_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(
+        app.count("select count(*) from consultants where name = 'Ana'")
+            .await,
+        0
+    );
+}

@@ -57,3 +57,28 @@ async fn every_response_carries_the_security_headers() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_s_connections_end_runaway_statements_and_forgotten_transactions() {
+    let test_db = super::helpers::fresh_db().await;
+    let options = consultor::startup::with_timeouts((*test_db.connect_options()).clone());
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    let (statement, idle): (String, String) = sqlx::query_as(
+        "select current_setting('statement_timeout'), current_setting('idle_in_transaction_session_timeout')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((statement.as_str(), idle.as_str()), ("30s", "1min"));
+    // Migrations run without it (an index on a big table may take longer).
+    consultor::startup::migrate(&pool).await.unwrap();
+    let after: String = sqlx::query_scalar("select current_setting('statement_timeout')")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(after, "30s", "the pool's connections keep their timeout");
+}

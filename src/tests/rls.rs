@@ -404,3 +404,82 @@ async fn templates_are_shared_read_only_and_system_tables_are_closed() {
         tx.rollback().await.unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_role_writes_only_what_the_ui_edits() {
+    let pool = fresh_db().await;
+    let a = insert_consultant(&pool, "a@exemplo.com", "Ana").await;
+    let b = insert_consultant(&pool, "b@exemplo.com", "Bia").await;
+    let rows = seed_tenant(&pool, a).await;
+    let a_message = rows.iter().find(|(t, _)| *t == "messages").unwrap().1;
+    let denied = |e: sqlx::Error| {
+        e.as_database_error()
+            .and_then(|d| d.code())
+            .is_some_and(|c| c == "42501")
+    };
+    // Own row, but not a column the settings page edits.
+    for set in [
+        "subscription_tier = 'agency'",
+        "is_active = true",
+        "password_hash = 'x'",
+        "email = 'outro@exemplo.com'",
+    ] {
+        let mut tx = tenant_tx(&pool, a).await.unwrap();
+        let err = sqlx::query(&format!("update consultants set {set} where id = $1"))
+            .bind(a)
+            .execute(&mut *tx)
+            .await
+            .unwrap_err();
+        assert!(denied(err), "{set}");
+    }
+    let mut tx = tenant_tx(&pool, a).await.unwrap();
+    sqlx::query("update consultants set name = 'Ana Souza', bio = 'oi' where id = $1")
+        .bind(a)
+        .execute(&mut *tx)
+        .await
+        .expect("what the settings page edits");
+    tx.rollback().await.unwrap();
+
+    // B's own conversation, but a reply_to into A's, or a WhatsApp id: refused.
+    let b_rows = seed_tenant(&pool, b).await;
+    let b_conversation = b_rows
+        .iter()
+        .find(|(t, _)| *t == "conversations")
+        .unwrap()
+        .1;
+    for (column, value) in [
+        ("reply_to", format!("'{a_message}'")),
+        ("whatsapp_message_id", "'wamid.A'".to_string()),
+    ] {
+        let mut tx = tenant_tx(&pool, b).await.unwrap();
+        let err = sqlx::query(&format!(
+            "insert into messages (consultant_id, conversation_id, direction, content, {column})
+             values ($1, $2, 'outbound', 'x', {value})"
+        ))
+        .bind(b)
+        .bind(b_conversation)
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+        assert!(denied(err), "{column}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deactivated_account_gets_no_tenant_transaction() {
+    let pool = fresh_db().await;
+    let a = insert_consultant(&pool, "a@exemplo.com", "Ana").await;
+    tenant_tx(&pool, a).await.expect("active");
+    sqlx::query("update consultants set is_active = false where id = $1")
+        .bind(a)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let err = tenant_tx(&pool, a).await.unwrap_err();
+    assert!(app::server::db::is_inactive_account(&err), "{err}");
+    let err = tenant_tx(&pool, uuid::Uuid::new_v4()).await.unwrap_err();
+    assert!(
+        app::server::db::is_inactive_account(&err),
+        "an unknown id too"
+    );
+}

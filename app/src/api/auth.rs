@@ -59,52 +59,42 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
         .map(|e| e.as_str().to_string())
         .unwrap_or_else(|_| email.trim().to_lowercase());
 
+    // Nothing longer than an address can be (RFC 5321) gets any work, nor a password longer
+    // than any passphrase (argon2 reads all of it).
+    if email.len() > 254 || password.len() > MAX_PASSWORD_BYTES {
+        return Err(wrong());
+    }
+
     let cfg = &state.config;
-    // An account's failures count from its last successful login: someone who mistyped and
-    // then got in starts afresh. Per IP they count for the whole window.
-    let failures = sqlx::query!(
-        r#"with last_login as (
-               select max(a.created_at) as at
-                 from audit_logs a join consultants c on c.id = a.consultant_id
-                where a.action = 'login' and c.email = $1
-           )
-           select count(*) filter (where details->>'email' = $1
-                                     and created_at > coalesce((select at from last_login),
-                                                               '-infinity'))
-                      as "per_account!",
-                  count(*) filter (where $2::text::inet is not null
-                                     and ip_address = $2::text::inet) as "per_ip!"
-             from audit_logs
-            where action = 'login_failed'
-              and created_at > now() - make_interval(secs => $3)
-              and (details->>'email' = $1
-                   or ($2::text::inet is not null and ip_address = $2::text::inet))"#,
-        &email,
-        meta.ip.map(|ip| ip.to_string()),
-        cfg.login_window_secs as f64
-    )
-    .fetch_one(&state.pool)
-    .await?;
-    let (per_account, per_ip) = (failures.per_account, failures.per_ip);
-    if per_account >= cfg.login_max_failures_per_account || per_ip >= cfg.login_max_failures_per_ip
-    {
+    let Some(attempt) = reserve_attempt(&state.pool, cfg, &email, meta.throttle_key()).await?
+    else {
         let minutes = (cfg.login_window_secs + 59) / 60;
         return Err(AppError::TooManyRequests(format!(
             "Muitas tentativas de entrada. Aguarde {minutes} minutos e tente de novo."
         )));
-    }
+    };
 
-    let mut tx = db::system_tx(&state.pool).await?;
     let account = sqlx::query!(
         "select id, password_hash from consultants where email = $1 and is_active",
         &email
     )
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&state.pool)
     .await?
     .map(|a| (a.id, a.password_hash));
+    // argon2 runs with no transaction open, behind the hasher's own concurrency limit.
     let ok = password_hash::verify(password, account.as_ref().map(|a| a.1.clone())).await;
-    match account.filter(|_| ok) {
-        Some((id, _)) => {
+    let signed_in = account.filter(|_| ok).map(|(id, _)| id);
+
+    let mut tx = db::system_tx(&state.pool).await?;
+    sqlx::query!(
+        "update login_attempts set succeeded = $2 where id = $1",
+        attempt,
+        signed_in.is_some()
+    )
+    .execute(&mut *tx)
+    .await?;
+    match signed_in {
+        Some(id) => {
             audit::record(&mut *tx, Some(id), "login", json!({}), &meta).await?;
             tx.commit().await?;
             auth::sign_in(&session, id).await?;
@@ -124,6 +114,67 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
             Err(wrong())
         }
     }
+}
+
+/// Longest password the login reads (sign-up's own limit is lower).
+#[cfg(feature = "ssr")]
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// Reserves one login attempt, or refuses it (`None`) when the e-mail or the address has
+/// used up its attempts. Counted: attempts in the window, failed or still being checked; an
+/// account's count starts afresh at its last successful login. The two advisory locks make
+/// the count and the reservation one step, so simultaneous requests cannot all see room.
+#[cfg(feature = "ssr")]
+async fn reserve_attempt(
+    pool: &sqlx::PgPool,
+    cfg: &crate::server::AppConfig,
+    email: &str,
+    ip: Option<String>,
+) -> Result<Option<Uuid>, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended('login:' || $1, 0)),
+                pg_advisory_xact_lock(hashtextextended('login-ip:' || coalesce($2, ''), 0))",
+        email,
+        ip.as_deref()
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let counts = sqlx::query!(
+        r#"with recent as (
+               select email, ip_address, succeeded, created_at from login_attempts
+                where created_at > now() - make_interval(secs => $3)
+                  and (email = $1 or ($2::text::inet is not null and ip_address = $2::text::inet))
+           ), last_ok as (
+               select max(created_at) as at from recent where email = $1 and succeeded
+           )
+           select count(*) filter (where email = $1 and succeeded is not true
+                                     and created_at > coalesce((select at from last_ok), '-infinity'))
+                      as "per_account!",
+                  count(*) filter (where $2::text::inet is not null and ip_address = $2::text::inet
+                                     and succeeded is not true) as "per_ip!"
+             from recent"#,
+        email,
+        ip.as_deref(),
+        cfg.login_window_secs as f64
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if counts.per_account >= cfg.login_max_failures_per_account
+        || counts.per_ip >= cfg.login_max_failures_per_ip
+    {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let id = sqlx::query_scalar!(
+        "insert into login_attempts (email, ip_address) values ($1, $2::text::inet) returning id",
+        email,
+        ip.as_deref()
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(id))
 }
 
 #[server(prefix = "/api", endpoint = "cadastro")]

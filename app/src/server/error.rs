@@ -10,6 +10,10 @@ pub fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
+        if super::db::is_inactive_account(&err) {
+            super::auth::set_error_status(&AppError::Unauthenticated);
+            return AppError::Unauthenticated;
+        }
         if let Some(field) = unique_violation_field(&err) {
             return AppError::fields(vec![field]);
         }

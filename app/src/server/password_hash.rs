@@ -1,9 +1,15 @@
 //! argon2id with OWASP's parameters (19 MiB, 2 iterations, 1 lane), always on a blocking
-//! thread: a hash takes tens of milliseconds and must not stall the async runtime.
+//! thread: a hash takes tens of milliseconds and must not stall the async runtime. At most
+//! one hash per core runs at a time; the rest wait their turn, so a burst of logins queues
+//! instead of taking every blocking thread and 19 MiB each.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::LazyLock;
+use tokio::sync::Semaphore;
+
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
 
 fn hasher() -> Argon2<'static> {
     let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 params");
@@ -21,6 +27,7 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
 });
 
 pub async fn hash(password: String) -> Result<String, String> {
+    let _turn = HASHING.acquire().await.map_err(|e| e.to_string())?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         hasher()
@@ -34,6 +41,9 @@ pub async fn hash(password: String) -> Result<String, String> {
 
 /// `stored` is `None` for an unknown account: the dummy hash is verified and false returned.
 pub async fn verify(password: String, stored: Option<String>) -> bool {
+    let Ok(_turn) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| DUMMY_HASH.clone());

@@ -11,14 +11,20 @@ pub struct RequestMeta {
 }
 
 impl RequestMeta {
+    /// With `trust_proxy_headers` (one trusted reverse proxy in front), the client is the
+    /// address that proxy appended: the *last* `X-Forwarded-For` entry. Anything before it
+    /// was sent by the client itself and is not believed: a client choosing its own address
+    /// would pick a fresh one for every login attempt.
     pub fn from_parts(parts: &Parts, trust_proxy_headers: bool) -> Self {
         let forwarded = trust_proxy_headers
             .then(|| {
                 parts
                     .headers
-                    .get("x-forwarded-for")
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .next_back()
                     .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.split(',').next())
+                    .and_then(|v| v.rsplit(',').next())
                     .and_then(|v| v.trim().parse::<IpAddr>().ok())
             })
             .flatten();
@@ -35,6 +41,23 @@ impl RequestMeta {
             ip: forwarded.or(peer),
             user_agent,
         }
+    }
+
+    /// The address as the login throttle counts it: an IPv4 address, or the /64 an IPv6
+    /// address is in (one subscriber usually holds a whole /64, and would otherwise have
+    /// 2^64 addresses to try from).
+    pub fn throttle_key(&self) -> Option<String> {
+        self.ip.map(|ip| match ip {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let s = v6.segments();
+                    let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                    format!("{net}/64")
+                }
+            },
+        })
     }
 
     /// From inside a server function.
@@ -60,4 +83,59 @@ pub fn is_plain_form_post() -> bool {
                 .map(|v| v.contains("text/html"))
         })
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(xff: &[&str], peer: &str) -> RequestMeta {
+        let mut req = http::Request::builder();
+        for v in xff {
+            req = req.header("x-forwarded-for", *v);
+        }
+        let (mut parts, ()) = req.body(()).unwrap().into_parts();
+        parts
+            .extensions
+            .insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+        RequestMeta::from_parts(&parts, true)
+    }
+
+    #[test]
+    fn believes_only_what_the_proxy_appended() {
+        // The client wrote 1.2.3.4; the proxy appended the address it saw.
+        let m = meta(&["1.2.3.4, 203.0.113.9"], "10.0.0.1:4000");
+        assert_eq!(m.ip, Some("203.0.113.9".parse().unwrap()));
+        let m = meta(&["1.2.3.4", "198.51.100.7"], "10.0.0.1:4000");
+        assert_eq!(m.ip, Some("198.51.100.7".parse().unwrap()));
+        let m = meta(&[], "10.0.0.1:4000");
+        assert_eq!(m.ip, Some("10.0.0.1".parse().unwrap()));
+        let (parts, ()) = http::Request::builder()
+            .header("x-forwarded-for", "1.2.3.4")
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert_eq!(
+            RequestMeta::from_parts(&parts, false).ip,
+            None,
+            "untrusted header"
+        );
+    }
+
+    #[test]
+    fn ipv6_is_counted_per_64() {
+        let key = |ip: &str| {
+            RequestMeta {
+                ip: Some(ip.parse().unwrap()),
+                user_agent: None,
+            }
+            .throttle_key()
+            .unwrap()
+        };
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:ffff:1:2:3"), key("2001:db8:1:2::9"));
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
+        assert_eq!(key("::ffff:203.0.113.9"), "203.0.113.9");
+        assert_eq!(key("203.0.113.9"), "203.0.113.9");
+    }
 }
