@@ -29,3 +29,7 @@ grant update (name, bio, crm_number, whatsapp_number, vertical, slug, whatsapp_p
 revoke insert on messages from consultor_app;
 grant insert (consultant_id, conversation_id, direction, content, message_type, status, payload)
     on messages to consultor_app;
+
+-- Text limits held by the database too (the domain types check them first, with a message).
+-- A bio counts 200 characters as a person counts them; no more than 800 code points.
+alter table consultants add constraint consultants_bio_length check (char_length(bio) <= 800);

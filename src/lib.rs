@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod jobs;
 pub mod load;
+pub mod same_origin;
 pub mod security_headers;
 pub mod seed;
 pub mod startup;

@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::jobs;
+use crate::same_origin::AppOrigin;
 use crate::webhooks::{self, WebhookState};
 use app::server::outbox::Outbox;
 use app::server::{lead_bulk, lead_export, photos, AppConfig, AppState};
@@ -166,6 +167,13 @@ impl Application {
             )
             .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
             .layer(sessions)
+            .layer(axum::middleware::from_fn_with_state(
+                match &config.public_url {
+                    Some(url) => AppOrigin::from_public_url(url),
+                    None => AppOrigin::loopback(port),
+                },
+                crate::same_origin::check,
+            ))
             .layer(axum::middleware::map_response(crate::security_headers::add))
             .layer(TraceLayer::new_for_http())
             .with_state(state);

@@ -485,3 +485,71 @@ async fn a_deactivated_account_s_sessions_stop_at_once() {
         0
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posts_from_another_site_are_refused_and_plant_nothing() {
+    let app = TestApp::spawn().await;
+    app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
+    let csrf = app.csrf_from("/configuracoes").await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("name", "Nome Plantado"),
+        ("bio", ""),
+        ("crm_number", ""),
+        ("whatsapp", "+55 21 98765-4321"),
+        ("vertical", "insurance"),
+        ("slug", "ana-souza"),
+        ("phone_number_id", ""),
+    ];
+    for (header, value) in [
+        ("origin", "https://golpe.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let res = app
+            .client
+            .post(app.url("/api/salvar-configuracoes"))
+            .header(header, value)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{header}");
+    }
+    assert_eq!(
+        app.count("select count(*) from consultants where name = 'Nome Plantado'")
+            .await,
+        0
+    );
+    // The app's own pages post with its origin.
+    let res = app
+        .client
+        .post(app.url("/api/salvar-configuracoes"))
+        .header("origin", app.addr.as_str())
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    // Without JavaScript, a post with a bad token shows its error but not the text it carried.
+    let res = app
+        .post_plain_form(
+            "/api/salvar-configuracoes",
+            "/configuracoes",
+            &[
+                ("csrf", "token-falso"),
+                ("name", "Texto Plantado"),
+                ("bio", ""),
+                ("crm_number", ""),
+                ("whatsapp", "+55 21 98765-4321"),
+                ("vertical", "insurance"),
+                ("slug", "ana-souza"),
+                ("phone_number_id", ""),
+            ],
+        )
+        .await;
+    assert!(res.status().is_redirection());
+    let page = app.get_html("/configuracoes").await;
+    assert!(!page.contains("Texto Plantado"));
+}

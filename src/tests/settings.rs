@@ -271,3 +271,23 @@ async fn without_javascript_a_save_is_confirmed_on_the_page() {
         assert!(!again.contains(shown), "round {round}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bio_of_one_letter_and_thousands_of_accents_is_refused() {
+    let app = signed_in().await;
+    let zalgo = format!("e{}", "\u{301}".repeat(5000));
+    let res = save(&app, &zalgo, "joana-conceicao").await;
+    assert_eq!(res.status(), 422);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("acentos ou símbolos demais"));
+    // And the database refuses it on any path.
+    let err = sqlx::query("update consultants set bio = $1")
+        .bind(&zalgo)
+        .execute(&app.pool)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("consultants_bio_length"), "{err}");
+}

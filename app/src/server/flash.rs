@@ -23,12 +23,20 @@ pub async fn remember<T>(
     if !super::request_meta::is_plain_form_post() {
         return result;
     }
+    // What was typed comes back into the form only from a request that passed the CSRF and
+    // sign-in checks: otherwise another site could post text of its choosing into this
+    // browser's next rendering of the form.
+    let trusted = !matches!(
+        result,
+        Err(AppError::Forbidden(_) | AppError::Unauthenticated)
+    );
     let feedback = FormFeedback {
         form: form.to_string(),
         error: result.as_ref().err().cloned(),
         success: result.is_ok().then(|| success.to_string()),
         values: values
             .into_iter()
+            .filter(|_| trusted)
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
     };
