@@ -139,6 +139,12 @@ fn e164(raw: &str) -> String {
     format!("+{digits}")
 }
 
+/// WhatsApp's id for the sender, digits only: the address replies go to, as WhatsApp wrote
+/// it (with or without the ninth digit).
+fn wa_id(raw: &str) -> String {
+    raw.chars().filter(char::is_ascii_digit).collect()
+}
+
 fn ref_code(text: &str) -> Option<&str> {
     let start = text.find("[ref:")? + 5;
     let end = text[start..].find(']')? + start;
@@ -198,7 +204,8 @@ async fn handle_message(
     let (lead_id, new_lead) = leads::upsert_from_whatsapp(
         db,
         consultant.id,
-        &e164(&m.from),
+        &app::domain::phone::whatsapp_canonical(&m.from),
+        &wa_id(&m.from),
         m.profile_name.as_deref(),
         attribution(m),
     )

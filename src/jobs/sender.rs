@@ -152,7 +152,8 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<(Vec<Claimed>, bool)
     }
     let queued = sqlx::query!(
         r#"select m.id, m.conversation_id, m.content, m.payload, m.ai_context is not null as "held!",
-                  l.whatsapp_number, k.whatsapp_phone_number_id
+                  coalesce(l.whatsapp_id, l.whatsapp_number) as "whatsapp_number!",
+                  k.whatsapp_phone_number_id
              from send_claims x
              join messages m on m.conversation_id = x.conversation_id
              join conversations cv on cv.id = m.conversation_id

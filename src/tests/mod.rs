@@ -9,6 +9,7 @@ mod delivery;
 mod escaping;
 mod graph_api;
 mod helpers;
+mod identities;
 mod lead_replies;
 mod leads;
 mod limits_and_reminders;

@@ -253,6 +253,14 @@ impl LeadFilter {
             .chars()
             .all(|c| c.is_ascii_digit() || " +-().".contains(c));
         if phone_like && !digits.is_empty() {
+            // Stored numbers have the mobile's ninth digit; a number typed without it
+            // (`(11) 8765-4321`, as WhatsApp itself sometimes writes it) is searched with it.
+            let digits = match digits.strip_prefix("55") {
+                Some(national) if digits.len() == 12 => {
+                    format!("55{}", super::phone::with_ninth_digit(national))
+                }
+                _ => super::phone::with_ninth_digit(&digits),
+            };
             Search::Digits(digits)
         } else {
             Search::Text(q.to_string())
@@ -365,6 +373,9 @@ mod tests {
             s("+55 11 98765 4321"),
             Search::Digits("5511987654321".into())
         );
+        assert_eq!(s("(11) 8765-4321"), Search::Digits("11987654321".into()));
+        assert_eq!(s("551187654321"), Search::Digits("5511987654321".into()));
+        assert_eq!(s("8765-4321"), Search::Digits("87654321".into()));
         assert_eq!(s("Ana 2"), Search::Text("Ana 2".into()));
         assert_eq!(s("  "), Search::None);
     }

@@ -83,6 +83,35 @@ impl PhoneBr {
     }
 }
 
+/// A number as WhatsApp sends it (`wa_id`, digits), written as a person dials it, in E.164.
+/// WhatsApp sends many Brazilian mobiles without the ninth digit (`55` + DDD + 8 digits,
+/// `551187654321`) and others with it; both are one person, `+5511987654321`. Numbers from
+/// elsewhere, and Brazilian landlines (8 digits starting with 2 to 5), are kept as sent.
+pub fn whatsapp_canonical(wa_id: &str) -> String {
+    let digits: String = wa_id.chars().filter(char::is_ascii_digit).collect();
+    match digits.strip_prefix("55") {
+        Some(national) => format!("+55{}", with_ninth_digit(national)),
+        None => format!("+{digits}"),
+    }
+}
+
+/// A national number (DDD + subscriber) with the ninth digit a mobile has had since 2016:
+/// `1187654321` becomes `11987654321`; anything else is returned as it is.
+pub fn with_ninth_digit(national: &str) -> String {
+    let b = national.as_bytes();
+    let mobile_without_nine = b.len() == 10
+        && national.bytes().all(|c| c.is_ascii_digit())
+        && national[..2]
+            .parse::<u8>()
+            .is_ok_and(|ddd| DDDS.contains(&ddd))
+        && (b'6'..=b'9').contains(&b[2]);
+    if mobile_without_nine {
+        format!("{}9{}", &national[..2], &national[2..])
+    } else {
+        national.to_string()
+    }
+}
+
 /// A stored number as people read it (`+55 (11) 91234-5678`); a number that is not
 /// Brazilian (a lead from abroad) is shown as stored.
 pub fn display_stored(raw: &str) -> String {
@@ -147,6 +176,23 @@ mod tests {
             PhoneBr::parse("+1 415 555 0100"),
             Err(PhoneError::Malformed)
         );
+    }
+
+    #[test]
+    fn whatsapp_numbers_get_their_ninth_digit() {
+        assert_eq!(whatsapp_canonical("551187654321"), "+5511987654321");
+        assert_eq!(whatsapp_canonical("5511987654321"), "+5511987654321");
+        // A landline (starts with 2 to 5) and a number from abroad are kept.
+        assert_eq!(whatsapp_canonical("551133334444"), "+551133334444");
+        assert_eq!(whatsapp_canonical("14155550100"), "+14155550100");
+        // DDD 10 does not exist: not a Brazilian mobile.
+        assert_eq!(whatsapp_canonical("551087654321"), "+551087654321");
+        assert_eq!(
+            display_stored(&whatsapp_canonical("551187654321")),
+            "+55 (11) 98765-4321"
+        );
+        assert_eq!(with_ninth_digit("2187654321"), "21987654321");
+        assert_eq!(with_ninth_digit("21987654321"), "21987654321");
     }
 
     #[test]

@@ -423,14 +423,18 @@ pub async fn upsert_from_whatsapp(
     db: &mut PgConnection,
     consultant: Uuid,
     number: &str,
+    wa_id: &str,
     profile_name: Option<&str>,
     metadata: serde_json::Value,
 ) -> Result<(Uuid, bool), sqlx::Error> {
+    // `number` is the canonical number (one person, one lead); `wa_id` is what WhatsApp
+    // wrote, and where replies go (the latest one it used).
     let lead = sqlx::query!(
-        r#"insert into leads (consultant_id, whatsapp_number, profile_name, metadata, last_inbound_at)
-           values ($1, $2, $3, $4, now())
+        r#"insert into leads (consultant_id, whatsapp_number, whatsapp_id, profile_name, metadata, last_inbound_at)
+           values ($1, $2, $5, $3, $4, now())
            on conflict (consultant_id, whatsapp_number) do update
-              set profile_name = coalesce(excluded.profile_name, leads.profile_name),
+              set whatsapp_id = excluded.whatsapp_id,
+                  profile_name = coalesce(excluded.profile_name, leads.profile_name),
                   metadata = leads.metadata || excluded.metadata,
                   last_interaction_at = now(),
                   last_inbound_at = now()
@@ -438,7 +442,8 @@ pub async fn upsert_from_whatsapp(
         consultant,
         number,
         profile_name,
-        metadata
+        metadata,
+        wa_id
     )
     .fetch_one(db)
     .await?;

@@ -1,0 +1,130 @@
+//! WhatsApp identities as Meta sends them in 2026: Brazilian mobiles with or without the
+//! ninth digit, and (below) business-scoped user ids.
+
+use super::conversation::{app_with_workers, message_from, post, settle};
+use super::helpers::{serve_fake, TestApp};
+use axum::extract::State;
+use axum::routing::post as post_route;
+use axum::{Json, Router};
+use consultor::config::Secret;
+use consultor::jobs::{self, Services, Transport};
+use consultor::whatsapp::GraphClient;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+fn text_from(from: &str, wamid: &str, body: &str) -> Value {
+    message_from(from, wamid, json!({"type": "text", "text": {"body": body}}))
+}
+
+type Sent = Arc<Mutex<Vec<Value>>>;
+
+async fn graph() -> (Services, Sent) {
+    let sent: Sent = Arc::default();
+    let url = serve_fake(
+        Router::new()
+            .route(
+                "/v21.0/{pnid}/messages",
+                post_route(|State(s): State<Sent>, Json(b): Json<Value>| async move {
+                    let n = {
+                        let mut s = s.lock().unwrap();
+                        s.push(b);
+                        s.len()
+                    };
+                    Json(json!({"messages": [{"id": format!("wamid.OUT.{n}")}]}))
+                }),
+            )
+            .with_state(sent.clone()),
+    )
+    .await;
+    let services = Services {
+        transport: Transport::Graph(GraphClient {
+            base_url: format!("{url}/v21.0"),
+            access_token: Secret::new("token"),
+            client: reqwest::Client::new(),
+            retry_delays: vec![Duration::from_millis(1)],
+        }),
+        ai: consultor::ai::AiProvider::BuiltIn,
+    };
+    (services, sent)
+}
+
+async fn app() -> TestApp {
+    let app = app_with_workers(0).await;
+    sqlx::query("update consultants set whatsapp_phone_number_id = '1065'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mobile_without_its_ninth_digit_is_the_same_person() {
+    let app = app().await;
+    let (services, sent) = graph().await;
+    assert_eq!(
+        post(&app, &text_from("551187654321", "wamid.1", "Oi")).await,
+        200
+    );
+    assert!(jobs::run_once(&app.pool, &services).await.unwrap());
+    assert_eq!(
+        post(&app, &text_from("5511987654321", "wamid.2", "Maria")).await,
+        200
+    );
+    assert!(jobs::run_once(&app.pool, &services).await.unwrap());
+    settle(&app).await;
+
+    let leads: Vec<(String, Option<String>)> =
+        sqlx::query_as("select whatsapp_number, whatsapp_id from leads")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        leads,
+        [(
+            "+5511987654321".to_string(),
+            Some("5511987654321".to_string())
+        )],
+        "one lead, stored as dialled; replies go where WhatsApp last wrote from"
+    );
+    let sent = sent.lock().unwrap().clone();
+    assert_eq!(
+        sent[0]["to"], "551187654321",
+        "the first reply went to WhatsApp's own id"
+    );
+    assert_eq!(sent.last().unwrap()["to"], "5511987654321");
+
+    // The consultant sees the number as a person dials it, and finds the lead either way.
+    sign_in(&app).await;
+    let board = app.get_html("/leads").await;
+    assert!(
+        board.contains("+55 (11) 98765-4321"),
+        "shown with the ninth digit"
+    );
+    for q in ["(11) 8765-4321", "11987654321", "551187654321"] {
+        let html = app
+            .get_html(&format!("/leads?vista=lista&q={}", urlencode(q)))
+            .await;
+        assert!(html.contains("98765-4321"), "search {q}");
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    app::domain::percent::encode(s)
+}
+
+/// Gives the consultant `insert_consultant` made a real password and signs in.
+async fn sign_in(app: &TestApp) {
+    let hash = app::server::password_hash::hash("uma senha bem longa 123".into())
+        .await
+        .unwrap();
+    sqlx::query("update consultants set password_hash = $1")
+        .bind(hash)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res = app
+        .login("joana@exemplo.com", "uma senha bem longa 123")
+        .await;
+    assert_eq!(res.status(), 200);
+}
