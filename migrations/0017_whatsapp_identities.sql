@@ -27,3 +27,18 @@ update leads l set whatsapp_number = w.canonical
  where l.id = w.id
    and not exists (select 1 from leads o
                     where o.consultant_id = w.consultant_id and o.whatsapp_number = w.canonical);
+
+-- WhatsApp usernames: every message carries a business-scoped user id (BSUID), and a lead
+-- who uses a username may arrive with no phone number at all. A lead is then known by the
+-- BSUID alone, and is recognised by either identity when it comes back.
+alter table leads add column whatsapp_user_id varchar(128);
+alter table leads alter column whatsapp_number drop not null;
+alter table leads add constraint leads_has_an_identity
+    check (whatsapp_number is not null or whatsapp_user_id is not null);
+create unique index idx_leads_whatsapp_user on leads (consultant_id, whatsapp_user_id)
+    where whatsapp_user_id is not null;
+-- The search index's expression, now that the number may be missing (a null would hide the
+-- lead's name from the search too).
+drop index idx_leads_search_trgm;
+create index idx_leads_search_trgm on leads using gin (
+    (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || coalesce(whatsapp_number, '')) gin_trgm_ops);

@@ -201,12 +201,17 @@ async fn handle_message(
         return Ok(MessageResult::Unrouted);
     };
 
+    let wa_id = wa_id(&m.from);
+    let number = (!wa_id.is_empty()).then(|| app::domain::phone::whatsapp_canonical(&wa_id));
     let (lead_id, new_lead) = leads::upsert_from_whatsapp(
         db,
         consultant.id,
-        &app::domain::phone::whatsapp_canonical(&m.from),
-        &wa_id(&m.from),
-        m.profile_name.as_deref(),
+        &leads::WhatsAppSender {
+            number: number.as_deref(),
+            wa_id: (!wa_id.is_empty()).then_some(wa_id.as_str()),
+            user_id: m.from_user_id.as_deref(),
+            profile_name: m.profile_name.as_deref(),
+        },
         attribution(m),
     )
     .await?;

@@ -12,7 +12,7 @@
 //! One claim per conversation (its primary key) keeps a lead's messages in order whatever the
 //! number of senders and server instances.
 
-use crate::whatsapp::{graph_body, GraphClient, SendError};
+use crate::whatsapp::{graph_body, GraphClient, Recipient, SendError};
 use app::domain::flow::Outgoing;
 use app::domain::phone::mask_phone;
 use futures::stream::{self, StreamExt};
@@ -44,7 +44,10 @@ struct Claimed {
     conversation_id: Uuid,
     content: String,
     payload: Option<serde_json::Value>,
-    whatsapp_number: String,
+    /// WhatsApp's id for the lead's number (or the number); `None` for a lead known only by
+    /// its user id.
+    whatsapp_number: Option<String>,
+    whatsapp_user_id: Option<String>,
     whatsapp_phone_number_id: Option<String>,
 }
 
@@ -152,8 +155,8 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<(Vec<Claimed>, bool)
     }
     let queued = sqlx::query!(
         r#"select m.id, m.conversation_id, m.content, m.payload, m.ai_context is not null as "held!",
-                  coalesce(l.whatsapp_id, l.whatsapp_number) as "whatsapp_number!",
-                  k.whatsapp_phone_number_id
+                  coalesce(l.whatsapp_id, l.whatsapp_number) as whatsapp_number,
+                  l.whatsapp_user_id, k.whatsapp_phone_number_id
              from send_claims x
              join messages m on m.conversation_id = x.conversation_id
              join conversations cv on cv.id = m.conversation_id
@@ -182,6 +185,7 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<(Vec<Claimed>, bool)
             content: q.content,
             payload: q.payload,
             whatsapp_number: q.whatsapp_number,
+            whatsapp_user_id: q.whatsapp_user_id,
             whatsapp_phone_number_id: q.whatsapp_phone_number_id,
         });
     }
@@ -217,15 +221,27 @@ async fn send_one(transport: &Transport, m: &Claimed) -> Outcome {
         .unwrap_or_else(|| Outgoing::Text {
             body: m.content.clone(),
         });
-    let digits: String = m
+    let digits: Option<String> = m
         .whatsapp_number
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    match client.send(pnid, &graph_body(&digits, &message)).await {
+        .as_deref()
+        .map(|n| n.chars().filter(char::is_ascii_digit).collect());
+    // A number when there is one; a user known only by a WhatsApp username, by user id.
+    let to = match (&digits, &m.whatsapp_user_id) {
+        (Some(d), _) => Recipient::Number(d),
+        (None, Some(u)) => Recipient::User(u),
+        (None, None) => {
+            return Outcome::Failed("o lead não tem número nem usuário do WhatsApp".into())
+        }
+    };
+    match client.send(pnid, &graph_body(to, &message)).await {
         Ok(wa_id) => Outcome::Sent(wa_id),
         Err(e) => {
-            tracing::warn!(to = %mask_phone(&m.whatsapp_number), error = %e, "send failed");
+            let who = m
+                .whatsapp_number
+                .as_deref()
+                .map(mask_phone)
+                .unwrap_or_default();
+            tracing::warn!(to = %who, error = %e, "send failed");
             match e {
                 SendError::Permanent(r) | SendError::Exhausted(r) => Outcome::Failed(r),
                 SendError::Unknown(r) => Outcome::Unknown(r),

@@ -128,3 +128,127 @@ async fn sign_in(app: &TestApp) {
         .await;
     assert_eq!(res.status(), 200);
 }
+
+fn from_user(user_id: &str, phone: Option<&str>, wamid: &str, body: &str) -> Value {
+    let mut message = json!({"id": wamid, "timestamp": "1700000000", "from_user_id": user_id,
+                             "type": "text", "text": {"body": body}});
+    let mut contact =
+        json!({"profile": {"name": "Ana Zap", "username": "ana.zap"}, "user_id": user_id});
+    if let Some(p) = phone {
+        message["from"] = json!(p);
+        contact["wa_id"] = json!(p);
+    }
+    super::conversation::envelope(json!({
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "5511912345678", "phone_number_id": "1065"},
+        "contacts": [contact],
+        "messages": [message]
+    }))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_with_a_username_and_no_number_is_stored_answered_and_recognised() {
+    let app = app().await;
+    let (services, sent) = graph().await;
+    assert_eq!(
+        post(&app, &from_user("BR.1234567890", None, "wamid.u1", "Oi")).await,
+        200
+    );
+    assert!(jobs::run_once(&app.pool, &services).await.unwrap());
+    settle(&app).await;
+    let leads: Vec<(Option<String>, Option<String>, Option<String>)> =
+        sqlx::query_as("select whatsapp_number, whatsapp_user_id, profile_name from leads")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        leads,
+        [(None, Some("BR.1234567890".into()), Some("Ana Zap".into()))],
+        "stored, with no number"
+    );
+    {
+        let sent = sent.lock().unwrap();
+        assert_eq!(sent.len(), 1, "answered");
+        assert_eq!(sent[0]["recipient"], "BR.1234567890");
+        assert!(
+            sent[0].get("to").is_none(),
+            "the Graph API takes `recipient` instead"
+        );
+    }
+
+    // She comes back, by user id again, then sharing her number: still one lead, which now
+    // has the number (and replies go to it).
+    assert_eq!(
+        post(
+            &app,
+            &from_user("BR.1234567890", None, "wamid.u2", "Ana Souza")
+        )
+        .await,
+        200
+    );
+    assert!(jobs::run_once(&app.pool, &services).await.unwrap());
+    assert_eq!(
+        post(
+            &app,
+            &from_user("BR.1234567890", Some("5521988887777"), "wamid.u3", "1")
+        )
+        .await,
+        200
+    );
+    assert!(jobs::run_once(&app.pool, &services).await.unwrap());
+    settle(&app).await;
+    let leads: Vec<(Option<String>, Option<String>)> =
+        sqlx::query_as("select whatsapp_number, whatsapp_user_id from leads")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        leads,
+        [(Some("+5521988887777".into()), Some("BR.1234567890".into()))]
+    );
+    assert_eq!(
+        app.count("select count(*) from messages where direction = 'inbound'")
+            .await,
+        3
+    );
+    assert_eq!(sent.lock().unwrap().last().unwrap()["to"], "5521988887777");
+
+    // The board shows her without a number until then, and with it now.
+    sign_in(&app).await;
+    assert!(app.get_html("/leads").await.contains("+55 (21) 98888-7777"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_known_number_that_later_brings_a_user_id_stays_one_lead() {
+    let app = app().await;
+    let (services, _) = graph().await;
+    assert_eq!(
+        post(&app, &text_from("5521988887777", "wamid.n1", "Oi")).await,
+        200
+    );
+    assert!(jobs::run_once(&app.pool, &services).await.unwrap());
+    assert_eq!(
+        post(
+            &app,
+            &from_user("BR.42", Some("5521988887777"), "wamid.n2", "Ana")
+        )
+        .await,
+        200
+    );
+    assert!(jobs::run_once(&app.pool, &services).await.unwrap());
+    // And by the user id alone afterwards.
+    assert_eq!(
+        post(&app, &from_user("BR.42", None, "wamid.n3", "2")).await,
+        200
+    );
+    assert!(jobs::run_once(&app.pool, &services).await.unwrap());
+    let leads: Vec<(Option<String>, Option<String>)> =
+        sqlx::query_as("select whatsapp_number, whatsapp_user_id from leads")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        leads,
+        [(Some("+5521988887777".into()), Some("BR.42".into()))]
+    );
+}

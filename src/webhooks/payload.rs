@@ -48,6 +48,10 @@ pub struct Metadata {
 pub struct Contact {
     #[serde(default)]
     pub wa_id: String,
+    /// The business-scoped user id (BSUID, 2026): present for every user, and the only
+    /// identity of one who uses a WhatsApp username and does not share a number.
+    #[serde(default)]
+    pub user_id: Option<String>,
     #[serde(default)]
     pub profile: Option<Profile>,
 }
@@ -62,6 +66,9 @@ pub struct Profile {
 pub struct Message {
     #[serde(default)]
     pub from: String,
+    /// The sender's BSUID (see `Contact::user_id`).
+    #[serde(default)]
+    pub from_user_id: Option<String>,
     #[serde(default)]
     pub id: String,
     #[serde(default)]
@@ -156,7 +163,10 @@ pub use app::domain::flow::Inbound as Content;
 pub struct InboundMessage {
     pub to_display_number: String,
     pub to_phone_number_id: String,
+    /// The sender's WhatsApp number (`wa_id`); empty for a user known only by a BSUID.
     pub from: String,
+    /// The sender's business-scoped user id, when Meta sends one.
+    pub from_user_id: Option<String>,
     pub profile_name: Option<String>,
     pub wa_message_id: String,
     pub content: Content,
@@ -237,14 +247,24 @@ impl Payload {
         for change in self.entry.iter().flat_map(|e| &e.changes) {
             let v = &change.value;
             for m in &v.messages {
-                if m.id.is_empty() || m.from.is_empty() {
-                    continue;
-                }
-                let profile_name = v
+                let contact = v
                     .contacts
                     .iter()
-                    .find(|c| c.wa_id == m.from)
-                    .or(v.contacts.first())
+                    .find(|c| {
+                        (!m.from.is_empty() && c.wa_id == m.from)
+                            || (m.from_user_id.is_some() && c.user_id == m.from_user_id)
+                    })
+                    .or(v.contacts.first());
+                let from_user_id = m
+                    .from_user_id
+                    .clone()
+                    .or_else(|| contact.and_then(|c| c.user_id.clone()))
+                    .filter(|u| !u.trim().is_empty());
+                // A message needs an id and someone to answer: a number, or a BSUID.
+                if m.id.is_empty() || (m.from.is_empty() && from_user_id.is_none()) {
+                    continue;
+                }
+                let profile_name = contact
                     .and_then(|c| c.profile.as_ref())
                     .and_then(|p| p.name.clone())
                     .filter(|n| !n.trim().is_empty());
@@ -252,6 +272,7 @@ impl Payload {
                     to_display_number: v.metadata.display_phone_number.clone(),
                     to_phone_number_id: v.metadata.phone_number_id.clone(),
                     from: m.from.clone(),
+                    from_user_id,
                     profile_name,
                     wa_message_id: m.id.clone(),
                     content: m.content(),
@@ -288,6 +309,39 @@ impl Payload {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn reads_business_scoped_user_ids_with_or_without_a_number() {
+        let meta = json!({"display_phone_number": "5511912345678", "phone_number_id": "1065"});
+        let events = parse(
+            json!({"object": "whatsapp_business_account", "entry": [{"id": "W", "changes": [
+                {"field": "messages", "value": {"metadata": meta,
+                    "contacts": [{"profile": {"name": "Ana", "username": "ana.s"}, "user_id": "BR.1234567890"}],
+                    "messages": [{"from_user_id": "BR.1234567890", "id": "wamid.U1", "type": "text", "text": {"body": "Oi"}}]}},
+                {"field": "messages", "value": {"metadata": meta,
+                    "contacts": [{"profile": {"name": "Bia"}, "wa_id": "5521999990001", "user_id": "BR.555"}],
+                    "messages": [{"from": "5521999990001", "id": "wamid.U2", "type": "text", "text": {"body": "Oi"}}]}}
+            ]}]}),
+        );
+        let who: Vec<(&str, Option<&str>, Option<&str>)> = events
+            .messages
+            .iter()
+            .map(|m| {
+                (
+                    m.from.as_str(),
+                    m.from_user_id.as_deref(),
+                    m.profile_name.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            who,
+            [
+                ("", Some("BR.1234567890"), Some("Ana")),
+                ("5521999990001", Some("BR.555"), Some("Bia"))
+            ]
+        );
+    }
 
     fn parse(v: serde_json::Value) -> Events {
         serde_json::from_value::<Payload>(v).unwrap().events()

@@ -30,9 +30,25 @@ pub enum SendError {
     Unknown(String),
 }
 
-/// The request body for one message to `to` (digits only, as Meta wants them).
-pub fn body(to: &str, message: &Outgoing) -> Value {
-    let base = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": to});
+/// Whom a message goes to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recipient<'a> {
+    /// A WhatsApp number, digits only, as Meta wants them (`to`).
+    Number(&'a str),
+    /// A business-scoped user id, for a user known only by a username (`recipient`).
+    User(&'a str),
+}
+
+/// The request body for one message.
+pub fn body(to: Recipient<'_>, message: &Outgoing) -> Value {
+    let base = match to {
+        Recipient::Number(n) => {
+            json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": n})
+        }
+        Recipient::User(u) => {
+            json!({"messaging_product": "whatsapp", "recipient_type": "individual", "recipient": u})
+        }
+    };
     let specific = match message {
         Outgoing::Text { body } => {
             json!({"type": "text", "text": {"preview_url": false, "body": body}})
@@ -127,12 +143,21 @@ mod tests {
 
     #[test]
     fn builds_cloud_api_bodies() {
-        let b = body("5521999990001", &Outgoing::Text { body: "Oi".into() });
+        let b = body(
+            Recipient::Number("5521999990001"),
+            &Outgoing::Text { body: "Oi".into() },
+        );
         assert_eq!(b["type"], "text");
         assert_eq!(b["text"]["body"], "Oi");
         assert_eq!(b["to"], "5521999990001");
+        let by_user = body(
+            Recipient::User("BR.1234567890"),
+            &Outgoing::Text { body: "Oi".into() },
+        );
+        assert_eq!(by_user["recipient"], "BR.1234567890");
+        assert!(by_user.get("to").is_none());
         let img = body(
-            "55",
+            Recipient::Number("55"),
             &Outgoing::Image {
                 link: "https://x/y.png".into(),
                 caption: Some("Comparativo".into()),

@@ -2,4 +2,4 @@
 
 mod graph;
 
-pub use graph::{body as graph_body, GraphClient, SendError};
+pub use graph::{body as graph_body, GraphClient, Recipient, SendError};

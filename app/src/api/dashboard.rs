@@ -27,7 +27,7 @@ pub struct DashboardData {
 
 #[server(prefix = "/api", endpoint = "painel")]
 pub async fn dashboard() -> Result<DashboardData, AppError> {
-    use crate::domain::phone::display_stored;
+    use crate::domain::phone::display_lead;
     use crate::domain::{time::format_datetime, LeadStatus};
     use crate::server::{app_state, auth, db};
     use chrono::{DateTime, Utc};
@@ -55,7 +55,7 @@ pub async fn dashboard() -> Result<DashboardData, AppError> {
     struct LeadRow {
         name: Option<String>,
         profile_name: Option<String>,
-        whatsapp_number: String,
+        whatsapp_number: Option<String>,
         status: String,
         last_interaction_at: DateTime<Utc>,
     }
@@ -98,7 +98,7 @@ pub async fn dashboard() -> Result<DashboardData, AppError> {
                 let s = LeadStatus::parse(&l.status).unwrap_or(LeadStatus::Novo);
                 RecentLead {
                     name: crate::api::leads::display_name(l.name, l.profile_name),
-                    whatsapp: display_stored(&l.whatsapp_number),
+                    whatsapp: display_lead(l.whatsapp_number.as_deref()),
                     status: s.as_str().into(),
                     status_label: s.label().into(),
                     last_interaction: format_datetime(l.last_interaction_at),

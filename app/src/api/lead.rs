@@ -117,14 +117,15 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
 
     let (row, meta) = (lead.row, lead.metadata);
     let answers = lead_answers::from_json(&row.respostas);
-    let wa_digits = PhoneBr::parse(&row.whatsapp_number)
-        .map(|p| p.wa_digits().to_string())
-        .unwrap_or_else(|_| {
-            row.whatsapp_number
-                .chars()
-                .filter(char::is_ascii_digit)
-                .collect()
-        });
+    let wa_digits = row
+        .whatsapp_number
+        .as_deref()
+        .map(|n| {
+            PhoneBr::parse(n)
+                .map(|p| p.wa_digits().to_string())
+                .unwrap_or_else(|_| n.chars().filter(char::is_ascii_digit).collect())
+        })
+        .unwrap_or_default();
     let window = match last_inbound {
         Some(at) if now - at < chrono::Duration::hours(WINDOW_HOURS) => ReplyWindow::Open {
             left: duration_br(at + chrono::Duration::hours(WINDOW_HOURS) - now),

@@ -332,7 +332,7 @@ pub(crate) fn lead_card(
 ) -> LeadCard {
     use crate::domain::lead_answers;
     use crate::domain::lead_filter::Source;
-    use crate::domain::phone::display_stored;
+    use crate::domain::phone::display_lead;
     use crate::domain::time::{format_datetime, since};
     use crate::domain::LeadStatus;
     let status = LeadStatus::parse(&r.status).unwrap_or(LeadStatus::Novo);
@@ -340,7 +340,7 @@ pub(crate) fn lead_card(
     LeadCard {
         id: r.id.to_string(),
         name: display_name(r.name, r.profile_name),
-        phone: display_stored(&r.whatsapp_number),
+        phone: display_lead(r.whatsapp_number.as_deref()),
         status: status.as_str().into(),
         status_label: status.label().into(),
         answers: lead_answers::key_answers(def, &answers),

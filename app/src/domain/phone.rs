@@ -120,6 +120,15 @@ pub fn display_stored(raw: &str) -> String {
         .unwrap_or_else(|_| raw.to_string())
 }
 
+/// A lead's number as people read it, or what stands for it when the lead wrote from a
+/// WhatsApp username without sharing a number.
+pub fn display_lead(number: Option<&str>) -> String {
+    match number {
+        Some(n) => display_stored(n),
+        None => "sem número (usuário do WhatsApp)".to_string(),
+    }
+}
+
 /// Masks any phone-like string for logs, keeping only the last four digits.
 pub fn mask_phone(raw: &str) -> String {
     let digits: Vec<char> = raw.chars().filter(char::is_ascii_digit).collect();

@@ -135,7 +135,10 @@ async fn write_rows(
                         .clone()
                         .or_else(|| r.profile_name.clone())
                         .unwrap_or_default(),
-                    phone_for_sheet(&r.whatsapp_number),
+                    r.whatsapp_number
+                        .as_deref()
+                        .map(phone_for_sheet)
+                        .unwrap_or_default(),
                     LeadStatus::parse(&r.status)
                         .map(|s| s.label().to_string())
                         .unwrap_or_else(|_| r.status.clone()),

@@ -51,7 +51,8 @@ pub struct LeadRow {
     pub id: Uuid,
     pub name: Option<String>,
     pub profile_name: Option<String>,
-    pub whatsapp_number: String,
+    /// `None` for a lead known only by its WhatsApp user id.
+    pub whatsapp_number: Option<String>,
     pub status: String,
     pub respostas: serde_json::Value,
     pub source: Option<String>,
@@ -100,7 +101,7 @@ pub async fn by_activity(
             where consultant_id = $1
               and ($2::text is null or status = $2)
               and ($3::text is null
-                   or (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || whatsapp_number) ilike $3)
+                   or (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || coalesce(whatsapp_number, '')) ilike $3)
               and ($4::timestamptz is null or created_at >= $4)
               and ($5::text is null
                    or ($5 = 'pagina' and metadata->>'source' = 'perfil')
@@ -143,7 +144,7 @@ pub async fn by_creation(
             where consultant_id = $1
               and ($2::text is null or status = $2)
               and ($3::text is null
-                   or (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || whatsapp_number) ilike $3)
+                   or (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || coalesce(whatsapp_number, '')) ilike $3)
               and ($4::timestamptz is null or created_at >= $4)
               and ($5::text is null
                    or ($5 = 'pagina' and metadata->>'source' = 'perfil')
@@ -202,7 +203,7 @@ pub async fn counts(
             where consultant_id = $1
               and ($2::text is null or status = $2)
               and ($3::text is null
-                   or (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || whatsapp_number) ilike $3)
+                   or (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || coalesce(whatsapp_number, '')) ilike $3)
               and ($4::timestamptz is null or created_at >= $4)
               and ($5::text is null
                    or ($5 = 'pagina' and metadata->>'source' = 'perfil')
@@ -417,37 +418,100 @@ pub async fn history(
 // System path: the webhook worker, which is no consultant's request and runs on the login
 // role (see `db::system_tx`). These name the consultant explicitly.
 
-/// The lead who wrote from `number` to `consultant`, created on first contact. Returns the
-/// lead and whether it was created now.
+/// Who wrote on WhatsApp: a number (canonical, with the ninth digit), WhatsApp's id for it
+/// (where replies go), and the business-scoped user id; one of number and user id at least.
+pub struct WhatsAppSender<'a> {
+    pub number: Option<&'a str>,
+    pub wa_id: Option<&'a str>,
+    pub user_id: Option<&'a str>,
+    pub profile_name: Option<&'a str>,
+}
+
+/// Finds the lead by either identity, or creates it; returns (lead, created). A lead first
+/// known by its user id gets its number when one arrives, and the other way round, so one
+/// person stays one lead.
 pub async fn upsert_from_whatsapp(
     db: &mut PgConnection,
     consultant: Uuid,
-    number: &str,
-    wa_id: &str,
-    profile_name: Option<&str>,
+    who: &WhatsAppSender<'_>,
     metadata: serde_json::Value,
 ) -> Result<(Uuid, bool), sqlx::Error> {
-    // `number` is the canonical number (one person, one lead); `wa_id` is what WhatsApp
-    // wrote, and where replies go (the latest one it used).
-    let lead = sqlx::query!(
-        r#"insert into leads (consultant_id, whatsapp_number, whatsapp_id, profile_name, metadata, last_inbound_at)
-           values ($1, $2, $5, $3, $4, now())
-           on conflict (consultant_id, whatsapp_number) do update
-              set whatsapp_id = excluded.whatsapp_id,
-                  profile_name = coalesce(excluded.profile_name, leads.profile_name),
-                  metadata = leads.metadata || excluded.metadata,
-                  last_interaction_at = now(),
-                  last_inbound_at = now()
-           returning id, (xmax = 0) as "inserted!""#,
-        consultant,
-        number,
-        profile_name,
-        metadata,
-        wa_id
-    )
-    .fetch_one(db)
-    .await?;
-    Ok((lead.id, lead.inserted))
+    if let Some(user_id) = who.user_id {
+        // Known by the user id: takes the number if it has none yet (and no other lead of
+        // this consultant has it).
+        let known = sqlx::query_scalar!(
+            r#"update leads l
+                  set whatsapp_number = coalesce(l.whatsapp_number,
+                          (select $3::varchar where not exists (
+                               select 1 from leads o
+                                where o.consultant_id = $1 and o.whatsapp_number = $3))),
+                      whatsapp_id = coalesce($4, l.whatsapp_id),
+                      profile_name = coalesce($5, l.profile_name),
+                      metadata = l.metadata || $6,
+                      last_interaction_at = now(),
+                      last_inbound_at = now()
+                where l.consultant_id = $1 and l.whatsapp_user_id = $2
+            returning l.id"#,
+            consultant,
+            user_id,
+            who.number,
+            who.wa_id,
+            who.profile_name,
+            metadata
+        )
+        .fetch_optional(&mut *db)
+        .await?;
+        if let Some(id) = known {
+            return Ok((id, false));
+        }
+    }
+    let lead = match who.number {
+        Some(number) => {
+            sqlx::query!(
+                r#"insert into leads (consultant_id, whatsapp_number, whatsapp_id, whatsapp_user_id,
+                                      profile_name, metadata, last_inbound_at)
+                   values ($1, $2, $3, $4, $5, $6, now())
+                   on conflict (consultant_id, whatsapp_number) do update
+                      set whatsapp_id = coalesce(excluded.whatsapp_id, leads.whatsapp_id),
+                          whatsapp_user_id = coalesce(leads.whatsapp_user_id, excluded.whatsapp_user_id),
+                          profile_name = coalesce(excluded.profile_name, leads.profile_name),
+                          metadata = leads.metadata || excluded.metadata,
+                          last_interaction_at = now(),
+                          last_inbound_at = now()
+                   returning id, (xmax = 0) as "inserted!""#,
+                consultant,
+                number,
+                who.wa_id,
+                who.user_id,
+                who.profile_name,
+                metadata
+            )
+            .fetch_one(db)
+            .await
+            .map(|r| (r.id, r.inserted))?
+        }
+        None => {
+            sqlx::query!(
+                r#"insert into leads (consultant_id, whatsapp_user_id, profile_name, metadata, last_inbound_at)
+                   values ($1, $2, $3, $4, now())
+                   on conflict (consultant_id, whatsapp_user_id) where whatsapp_user_id is not null
+                   do update
+                      set profile_name = coalesce(excluded.profile_name, leads.profile_name),
+                          metadata = leads.metadata || excluded.metadata,
+                          last_interaction_at = now(),
+                          last_inbound_at = now()
+                   returning id, (xmax = 0) as "inserted!""#,
+                consultant,
+                who.user_id,
+                who.profile_name,
+                metadata
+            )
+            .fetch_one(db)
+            .await
+            .map(|r| (r.id, r.inserted))?
+        }
+    };
+    Ok(lead)
 }
 
 /// Whether a new lead is over the consultant's monthly limit (by tier; an expired
