@@ -48,3 +48,28 @@ test('sign-up explains what is wrong with each field, then creates the account',
   await expect(page).toHaveURL(/\/painel$/);
   await expect(page.getByRole('heading', { name: 'Olá, Carla' })).toBeVisible();
 });
+
+test('every page hydrates under its Content-Security-Policy, with no violation', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'js', 'the policy is about scripts');
+  const violations: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.text().includes('Content Security Policy')) violations.push(msg.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  await login(page, testInfo, DEMO.email, DEMO.password);
+  for (const path of ['/painel', '/leads', '/leads?vista=lista', '/configuracoes', '/c/joana-conceicao', '/']) {
+    const res = await page.goto(path);
+    expect(res?.headers()['content-security-policy']).toContain("'nonce-");
+    await ready(page, testInfo);
+  }
+  // Hydrated: the settings counter follows typing only when the wasm runs.
+  await page.goto('/configuracoes');
+  await ready(page, testInfo);
+  await page.getByLabel('Bio').fill('Olá');
+  await expect(page.getByText('3/200 caracteres')).toBeVisible();
+  expect(violations).toEqual([]);
+});
