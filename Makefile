@@ -8,9 +8,17 @@ PG_BIN ?= $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -
 CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := $(shell grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 
-DEV_PG_DIR := $(CURDIR)/.data/pg
+# The private clusters' data. As root they run as the `postgres` user, which must be able to
+# reach their directory: a clone in root's home (mode 700, the usual case on a new server or
+# container) is out of its reach, so there the data lives in /var/lib/consultor/<a hash of
+# this path> instead. "Reachable by nobody" stands for "reachable by postgres", whether or not
+# PostgreSQL is installed yet.
+PG_DATA := $(shell if [ "$$(id -u)" -eq 0 ] && ! runuser -u nobody -- test -x "$(CURDIR)" 2>/dev/null; \
+  then echo "/var/lib/consultor/$$(printf %s "$(CURDIR)" | md5sum | cut -c1-12)"; \
+  else echo "$(CURDIR)/.data"; fi)
+DEV_PG_DIR := $(PG_DATA)/pg
 DEV_PG_PORT ?= 54320
-TEST_PG_DIR := $(CURDIR)/.data/pg-test
+TEST_PG_DIR := $(PG_DATA)/pg-test
 TEST_PG_PORT ?= 54321
 E2E_PORT ?= 3100
 # The test cluster is thrown away: durability only slows the tests down.
@@ -32,8 +40,11 @@ export LEPTOS_SITE_PKG_DIR := pkg
 # superuser "consultor" and a database "consultor", reachable only on 127.0.0.1; $(3) adds
 # server options.
 define pg_up
-	mkdir -p "$(1)"; \
+	cd /; mkdir -p "$(1)"; \
 	if [ "$$(id -u)" -eq 0 ]; then chown postgres: "$(1)"; AS="runuser -u postgres --"; else AS=""; fi; \
+	if [ -n "$$AS" ] && ! $$AS test -w "$(1)"; then \
+	  echo "The postgres user cannot write to $(1): set DATABASE_URL to a server of your own." >&2; exit 1; \
+	fi; \
 	if [ ! -s "$(1)/PG_VERSION" ]; then \
 	  $$AS "$(PG_BIN)/initdb" -D "$(1)" -U consultor --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null; \
 	fi; \
@@ -47,7 +58,7 @@ define pg_up
 endef
 
 define pg_down
-	if [ -s "$(1)/PG_VERSION" ]; then \
+	cd /; if [ -s "$(1)/PG_VERSION" ]; then \
 	  if [ "$$(id -u)" -eq 0 ]; then AS="runuser -u postgres --"; else AS=""; fi; \
 	  $$AS "$(PG_BIN)/pg_ctl" -D "$(1)" -m fast stop >/dev/null 2>&1 || true; \
 	fi
