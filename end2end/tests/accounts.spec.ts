@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO, login, ready, signup, uniqueEmail } from './helpers';
+import { DEMO, login, ready, signup, uniqueEmail, uniqueNumber } from './helpers';
 
 test('the demo consultant logs in, sees the dashboard and logs out', async ({ page }, testInfo) => {
   await login(page, testInfo, DEMO.email, DEMO.password);
@@ -43,7 +43,7 @@ test('sign-up explains what is wrong with each field, then creates the account',
   await expect(page.getByLabel('E-mail')).toHaveValue(email);
 
   await page.getByLabel('Senha').fill('senha-segura-123');
-  await page.getByLabel('WhatsApp').fill('(11) 98888-7777');
+  await page.getByLabel('WhatsApp').fill(uniqueNumber());
   await page.getByRole('button', { name: 'Criar conta' }).click();
   await expect(page).toHaveURL(/\/painel$/);
   await expect(page.getByRole('heading', { name: 'Olá, Carla' })).toBeVisible();

@@ -30,8 +30,14 @@ export async function signup(page: Page, testInfo: TestInfo, name: string, email
   await page.getByLabel('Nome').fill(name);
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Senha').fill('senha-segura-123');
-  await page.getByLabel('WhatsApp').fill('(11) 98888-7777');
+  await page.getByLabel('WhatsApp').fill(uniqueNumber());
   await page.getByLabel('Área de atuação').selectOption('real_estate');
   await page.getByRole('button', { name: 'Criar conta' }).click();
   await expect(page).toHaveURL(/\/painel$/);
+}
+
+/** A WhatsApp number nobody else in this run has (one number, one account). */
+export function uniqueNumber() {
+  const digits = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  return `(11) 9${digits.slice(0, 4)}-${digits.slice(4)}`;
 }

@@ -45,6 +45,8 @@ pub struct Outcome {
     /// AI answers queued, to be written after the commit.
     pub ai_answers: usize,
     pub unrouted: Vec<String>,
+    /// Display numbers more than one account claims (no connected number id).
+    pub ambiguous: Vec<String>,
     /// Messages refused for a reason retrying cannot fix (`wamid: why`). The rest of their
     /// event is processed; these are recorded here, on the event's row.
     pub rejected: Vec<String>,
@@ -57,6 +59,12 @@ impl Outcome {
             notes.push(format!(
                 "número de destino desconhecido: {}",
                 self.unrouted.join(", ")
+            ));
+        }
+        if !self.ambiguous.is_empty() {
+            notes.push(format!(
+                "número de destino em mais de uma conta: {}",
+                self.ambiguous.join(", ")
             ));
         }
         if !self.rejected.is_empty() {
@@ -123,6 +131,9 @@ pub async fn process_payload(
             MessageResult::Unrouted => outcome
                 .unrouted
                 .push(mask_phone(&message.to_display_number)),
+            MessageResult::Ambiguous => outcome
+                .ambiguous
+                .push(mask_phone(&message.to_display_number)),
         }
     }
     Ok(outcome)
@@ -132,6 +143,7 @@ enum MessageResult {
     Handled { ai_answer: bool },
     Duplicate,
     Unrouted,
+    Ambiguous,
 }
 
 fn e164(raw: &str) -> String {
@@ -171,6 +183,54 @@ fn attribution(m: &InboundMessage) -> serde_json::Value {
     }
 }
 
+enum Route {
+    To(Consultant),
+    Nobody,
+    /// Several accounts without a connected number id claim the display number: nobody gets
+    /// the lead (no account can take a colleague's leads by typing their number first).
+    Ambiguous,
+}
+
+/// Whose number a message was sent to: the account connected to the event's phone number
+/// id (unique; nobody's while that account is closed), or else (the sandbox, no Meta
+/// credentials) the one active account without a number id whose WhatsApp number is the
+/// display number.
+async fn route(db: &mut PgConnection, m: &InboundMessage) -> Result<Route, sqlx::Error> {
+    let connected = sqlx::query!(
+        r#"select id, name, bio, vertical, coalesce(is_active, false) as "active!" from consultants
+          where whatsapp_phone_number_id = $1"#,
+        &m.to_phone_number_id
+    )
+    .fetch_optional(&mut *db)
+    .await?;
+    if let Some(c) = connected {
+        return Ok(if c.active {
+            Route::To(Consultant {
+                id: c.id,
+                name: c.name,
+                bio: c.bio,
+                vertical: c.vertical,
+            })
+        } else {
+            Route::Nobody
+        });
+    }
+    let mut claimants = sqlx::query_as!(
+        Consultant,
+        "select id, name, bio, vertical from consultants
+          where is_active and whatsapp_phone_number_id is null and whatsapp_number = $1
+          limit 2",
+        e164(&m.to_display_number)
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    Ok(match claimants.len() {
+        0 => Route::Nobody,
+        1 => Route::To(claimants.remove(0)),
+        _ => Route::Ambiguous,
+    })
+}
+
 /// The consultant a message was sent to.
 struct Consultant {
     id: Uuid,
@@ -183,22 +243,16 @@ async fn handle_message(
     db: &mut PgConnection,
     m: &InboundMessage,
 ) -> Result<MessageResult, ProcessError> {
-    let consultant = sqlx::query_as!(
-        Consultant,
-        "select id, name, bio, vertical from consultants
-          where is_active
-            and ((whatsapp_phone_number_id is not null and whatsapp_phone_number_id = $1)
-                 or whatsapp_number = $2)
-          order by (whatsapp_phone_number_id = $1) desc nulls last
-          limit 1",
-        &m.to_phone_number_id,
-        e164(&m.to_display_number)
-    )
-    .fetch_optional(&mut *db)
-    .await?;
-    let Some(consultant) = consultant else {
-        tracing::warn!(to = %mask_phone(&m.to_display_number), "message to an unknown number");
-        return Ok(MessageResult::Unrouted);
+    let consultant = match route(db, m).await? {
+        Route::To(c) => c,
+        Route::Nobody => {
+            tracing::warn!(to = %mask_phone(&m.to_display_number), "message to an unknown number");
+            return Ok(MessageResult::Unrouted);
+        }
+        Route::Ambiguous => {
+            tracing::warn!(to = %mask_phone(&m.to_display_number), "number claimed by several accounts");
+            return Ok(MessageResult::Ambiguous);
+        }
     };
 
     let wa_id = wa_id(&m.from);

@@ -42,7 +42,9 @@ async fn signup_creates_the_account_signs_in_and_audits() {
             .await
             .unwrap();
     assert_eq!(email, "joao@exemplo.com");
-    assert_eq!(phone, "+5511912345678");
+    let expected =
+        app::domain::PhoneBr::parse(&super::helpers::number_for(" Joao@Exemplo.com ")).unwrap();
+    assert_eq!(phone, expected.as_str());
     assert_eq!(slug, "joao-conceicao");
     assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
 
@@ -552,4 +554,56 @@ async fn posts_from_another_site_are_refused_and_plant_nothing() {
     assert!(res.status().is_redirection());
     let page = app.get_html("/configuracoes").await;
     assert!(!page.contains("Texto Plantado"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whatsapp_number_belongs_to_one_account() {
+    let app = TestApp::spawn().await;
+    app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
+    let taken = super::helpers::number_for("ana@exemplo.com");
+    let other = app.other_browser();
+    let csrf = other.csrf_from("/cadastro").await;
+    let res = other
+        .post_form(
+            "/api/cadastro",
+            &[
+                ("csrf", &csrf),
+                ("name", "Bia Lima"),
+                ("email", "bia@exemplo.com"),
+                ("password", PASSWORD),
+                ("whatsapp", &taken),
+                ("vertical", "health_plans"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Este número de WhatsApp já está ligado a outra conta."));
+    // Nor can an existing account take it in Settings.
+    other.signup("Bia Lima", "bia@exemplo.com", PASSWORD).await;
+    let csrf = other.csrf_from("/configuracoes").await;
+    let slug: String =
+        sqlx::query_scalar("select slug from consultants where email = 'bia@exemplo.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let res = other
+        .post_form(
+            "/api/salvar-configuracoes",
+            &[
+                ("csrf", &csrf),
+                ("name", "Bia Lima"),
+                ("bio", ""),
+                ("crm_number", ""),
+                ("whatsapp", &taken),
+                ("vertical", "insurance"),
+                ("slug", &slug),
+                ("phone_number_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
 }

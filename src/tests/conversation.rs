@@ -392,3 +392,50 @@ async fn failures_are_retried_with_backoff_then_left_for_inspection() {
     let rows = app.count("select (select count(*) from leads) + (select count(*) from messages) + (select count(*) from conversations)").await;
     assert_eq!(rows, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_two_accounts_claim_routes_to_neither_and_a_closed_account_stops_at_once() {
+    let app = app_with_workers(0).await;
+    // A second account claims Joana's display number (written before numbers were unique).
+    insert_consultant(&app.pool, "intrusa@exemplo.com", "Intrusa").await;
+    assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
+    jobs::run_once(&app.pool, &sandbox()).await.unwrap();
+    assert_eq!(
+        app.count("select count(*) from leads").await,
+        0,
+        "neither gets the lead"
+    );
+    let (processed, note) = only_event_outcome(&app).await;
+    assert!(processed);
+    assert!(note.unwrap().contains("mais de uma conta"));
+
+    // Joana connects her number (its phone number id): the id decides, the intruder gets
+    // nothing.
+    sqlx::query("update consultants set whatsapp_phone_number_id = '1065' where email = 'joana@exemplo.com'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(post(&app, &text("wamid.2", "Oi")).await, 200);
+    jobs::run_once(&app.pool, &sandbox()).await.unwrap();
+    let owner: String = sqlx::query_scalar(
+        "select c.email from leads l join consultants c on c.id = l.consultant_id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(owner, "joana@exemplo.com");
+
+    // Her account closes: routing stops with the next message.
+    sqlx::query("update consultants set is_active = false where email = 'joana@exemplo.com'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(post(&app, &text("wamid.3", "Oi de novo")).await, 200);
+    jobs::run_once(&app.pool, &sandbox()).await.unwrap();
+    assert_eq!(
+        app.count("select count(*) from messages where direction = 'inbound'")
+            .await,
+        1,
+        "the closed account received nothing more"
+    );
+}

@@ -162,6 +162,7 @@ impl TestApp {
 
     pub async fn signup(&self, name: &str, email: &str, password: &str) -> reqwest::Response {
         let csrf = self.csrf_from("/cadastro").await;
+        let whatsapp = number_for(email);
         self.post_form(
             "/api/cadastro",
             &[
@@ -169,7 +170,7 @@ impl TestApp {
                 ("name", name),
                 ("email", email),
                 ("password", password),
-                ("whatsapp", "(11) 91234-5678"),
+                ("whatsapp", &whatsapp),
                 ("vertical", "health_plans"),
             ],
         )
@@ -234,4 +235,13 @@ pub async fn insert_consultant(pool: &PgPool, email: &str, name: &str) -> Uuid {
     .fetch_one(pool)
     .await
     .expect("insert consultant")
+}
+
+/// A WhatsApp number of this e-mail's own (one number, one account), `(11) 9xxxx-xxxx`.
+pub fn number_for(email: &str) -> String {
+    let h = email
+        .bytes()
+        .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    let d = format!("{:08}", h % 100_000_000);
+    format!("(11) 9{}-{}", &d[..4], &d[4..])
 }

@@ -219,6 +219,7 @@ async fn the_whatsapp_business_number_id_is_validated_and_unique() {
         .await;
     let csrf = other.csrf_from("/configuracoes").await;
     let mut f = form("106540352242922", csrf);
+    f[4].1 = super::helpers::number_for("pedro@exemplo.com");
     f[6].1 = "pedro-alves".into();
     let res = other
         .client

@@ -228,6 +228,9 @@ async fn signup_inner(
         return Err(AppError::Internal);
     };
 
+    if number_taken(&state.pool, whatsapp.as_str(), None).await? {
+        return Err(number_taken_error());
+    }
     let hash = password_hash::hash(password.expose().to_string())
         .await
         .map_err(|e| error::internal("password hash", e))?;
@@ -292,4 +295,29 @@ pub async fn logout(csrf: String) -> Result<(), AppError> {
     auth::sign_out(&session).await?;
     leptos_axum::redirect("/entrar");
     Ok(())
+}
+
+/// Whether another active account has this WhatsApp number (one number, one account: the
+/// sandbox routes leads by it).
+#[cfg(feature = "ssr")]
+pub(crate) async fn number_taken(
+    db: impl sqlx::PgExecutor<'_>,
+    number: &str,
+    asker: Option<Uuid>,
+) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"select whatsapp_number_taken($1, $2) as "taken!""#,
+        number,
+        asker
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn number_taken_error() -> AppError {
+    AppError::fields(vec![crate::error::FieldError {
+        field: "whatsapp".into(),
+        message: "Este número de WhatsApp já está ligado a outra conta.".into(),
+    }])
 }

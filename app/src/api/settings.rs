@@ -173,6 +173,9 @@ async fn update_inner(csrf: String, f: SettingsForm) -> Result<(), AppError> {
 
     let state = app_state()?;
     let mut tx = db::tenant_tx(&state.pool, id).await?;
+    if crate::api::auth::number_taken(&mut *tx, whatsapp.as_str(), Some(id)).await? {
+        return Err(crate::api::auth::number_taken_error());
+    }
     let updated = sqlx::query!(
         "update consultants
             set name = $2, bio = $3, crm_number = $4, whatsapp_number = $5, vertical = $6, slug = $7,
