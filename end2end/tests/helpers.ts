@@ -24,16 +24,19 @@ export async function login(page: Page, testInfo: TestInfo, email: string, passw
   await expect(page).toHaveURL(/\/painel$/);
 }
 
+/** Signs up a consultant; returns the WhatsApp number it was given, as digits with 55. */
 export async function signup(page: Page, testInfo: TestInfo, name: string, email: string) {
+  const number = uniqueNumber();
   await page.goto('/cadastro');
   await ready(page, testInfo);
   await page.getByLabel('Nome').fill(name);
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Senha').fill('senha-segura-123');
-  await page.getByLabel('WhatsApp').fill(uniqueNumber());
+  await page.getByLabel('WhatsApp').fill(number);
   await page.getByLabel('Área de atuação').selectOption('real_estate');
   await page.getByRole('button', { name: 'Criar conta' }).click();
   await expect(page).toHaveURL(/\/painel$/);
+  return `55${number.replace(/\D/g, '')}`;
 }
 
 /** A WhatsApp number nobody else in this run has (one number, one account). */

@@ -4,7 +4,7 @@ import { ready, signup, uniqueEmail } from './helpers';
 test('settings change the public profile, which links to WhatsApp', async ({ page }, testInfo) => {
   const email = uniqueEmail(testInfo, 'perfil');
   const slug = `perfil-${testInfo.project.name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-  await signup(page, testInfo, 'Renato Dias', email);
+  const number = await signup(page, testInfo, 'Renato Dias', email);
   await page.getByRole('link', { name: 'Configurações' }).click();
   await expect(page.getByRole('heading', { name: 'Configurações' })).toBeVisible();
   await ready(page, testInfo);
@@ -20,7 +20,7 @@ test('settings change the public profile, which links to WhatsApp', async ({ pag
   await expect(page.getByText('Imóveis na zona sul há 10 anos.')).toBeVisible();
   await expect(page.getByText('CRECI 98765-F')).toBeVisible();
   const cta = page.getByRole('link', { name: 'Conversar no WhatsApp' });
-  await expect(cta).toHaveAttribute('href', /^https:\/\/wa\.me\/5511988887777\?text=/);
+  await expect(cta).toHaveAttribute('href', new RegExp(`^https://wa\\.me/${number}\\?text=`));
   await expect(page.locator('meta[property="og:title"]')).toHaveAttribute('content', 'Renato Dias | Imóveis | Consultor');
 });
 
