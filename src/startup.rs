@@ -6,7 +6,7 @@ use crate::jobs;
 use crate::same_origin::AppOrigin;
 use crate::webhooks::{self, WebhookState};
 use app::server::outbox::Outbox;
-use app::server::{lead_bulk, lead_export, photos, AppConfig, AppState};
+use app::server::{lead_bulk, lead_export, media, photos, AppConfig, AppState};
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -150,6 +150,7 @@ impl Application {
             .route("/fotos/{id}", get(photos::serve))
             .route("/leads/exportar.csv", get(lead_export::csv))
             .route("/leads/em-massa", post(lead_bulk::handle))
+            .route("/leads/{lead}/midia/{message}", get(media::serve))
             .merge(webhooks::router(
                 WebhookState {
                     pool: pool.clone(),

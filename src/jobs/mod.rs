@@ -1,6 +1,7 @@
 //! Background work: the webhook queue's workers and the outbound sender.
 
 mod answers;
+pub mod media;
 mod process;
 pub mod reminders;
 mod sender;

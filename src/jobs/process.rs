@@ -297,7 +297,13 @@ async fn handle_message(
     let (content, message_type) = match &m.content {
         Inbound::Text(t) => (t.clone(), "text"),
         Inbound::Reply { title, .. } => (title.clone(), "button"),
-        Inbound::Unsupported { description } => (description.clone(), "text"),
+        Inbound::Unsupported { description } => {
+            match m.media.as_ref().and_then(|x| x.caption.as_ref()) {
+                // "[imagem] legenda": the caption is what the lead wrote with the file.
+                Some(caption) => (format!("{description} {caption}"), "text"),
+                None => (description.clone(), "text"),
+            }
+        }
     };
     // Only the transaction that stored the message goes on to reply.
     let Some(inbound_id) = messages::insert_inbound_once(
@@ -312,6 +318,21 @@ async fn handle_message(
     else {
         return Ok(MessageResult::Duplicate);
     };
+    if let Some(media) = &m.media {
+        messages::record_media(
+            db,
+            consultant.id,
+            inbound_id,
+            &messages::InboundMedia {
+                kind: media.kind,
+                media_id: &media.id,
+                mime_type: media.mime_type.as_deref(),
+                caption: media.caption.as_deref(),
+                filename: media.filename.as_deref(),
+            },
+        )
+        .await?;
+    }
 
     let definition = conversations::flow_definition(db, flow_id).await?;
     let def =

@@ -139,14 +139,18 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
     // A statuses-only event queued nothing (what others queued, they send).
     if queued {
         send_pending(pool, &services.transport).await?;
+        super::media::fetch_pending(pool, &services.transport).await?;
     }
     Ok(true)
 }
 
-/// Writes the queued AI answers (outside any event's transaction), then sends what is ready.
+/// Writes the queued AI answers (outside any event's transaction), sends what is ready, and
+/// downloads the files leads sent.
 async fn deliver(pool: &PgPool, services: &Services) -> Result<usize, sqlx::Error> {
     super::answers::write_pending(pool, &services.ai).await?;
-    send_pending(pool, &services.transport).await
+    let sent = send_pending(pool, &services.transport).await?;
+    super::media::fetch_pending(pool, &services.transport).await?;
+    Ok(sent)
 }
 
 /// Sends whatever is pending each time the outbox is woken (a consultant's reply), so it

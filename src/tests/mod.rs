@@ -13,6 +13,7 @@ mod identities;
 mod lead_replies;
 mod leads;
 mod limits_and_reminders;
+mod media;
 mod metrics;
 mod pages;
 mod query_plans;

@@ -397,6 +397,9 @@ async fn templates_are_shared_read_only_and_system_tables_are_closed() {
         "select count(*) from webhook_events",
         "select count(*) from consultant_metrics",
         "select count(*) from daily_lead_stats",
+        "select count(*) from send_claims",
+        "select count(*) from early_statuses",
+        "select count(*) from login_attempts",
     ] {
         let mut tx = tenant_tx(&pool, b).await.unwrap();
         let r: Result<i64, _> = sqlx::query_scalar(sql).fetch_one(&mut *tx).await;

@@ -85,6 +85,39 @@ pub struct Message {
     pub referral: Option<Referral>,
     #[serde(default)]
     pub location: Option<serde_json::Value>,
+    #[serde(default)]
+    pub image: Option<MediaObject>,
+    #[serde(default)]
+    pub audio: Option<MediaObject>,
+    #[serde(default)]
+    pub video: Option<MediaObject>,
+    #[serde(default)]
+    pub document: Option<MediaObject>,
+    #[serde(default)]
+    pub sticker: Option<MediaObject>,
+}
+
+/// A file attached to a message: Meta sends its id; the file is fetched with it.
+#[derive(Debug, Deserialize, Default, Clone, PartialEq)]
+pub struct MediaObject {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub mime_type: Option<String>,
+    #[serde(default)]
+    pub caption: Option<String>,
+    #[serde(default)]
+    pub filename: Option<String>,
+}
+
+/// A message's media, with its kind (`image`, `audio`, `video`, `document`, `sticker`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Media {
+    pub kind: &'static str,
+    pub id: String,
+    pub mime_type: Option<String>,
+    pub caption: Option<String>,
+    pub filename: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -171,6 +204,7 @@ pub struct InboundMessage {
     pub wa_message_id: String,
     pub content: Content,
     pub referral: Option<Referral>,
+    pub media: Option<Media>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -202,6 +236,25 @@ fn describe(kind: &str) -> &'static str {
 }
 
 impl Message {
+    fn media(&self) -> Option<Media> {
+        let (kind, object) = match self.kind.as_str() {
+            "image" => ("image", self.image.as_ref()),
+            "audio" | "voice" => ("audio", self.audio.as_ref()),
+            "video" => ("video", self.video.as_ref()),
+            "document" => ("document", self.document.as_ref()),
+            "sticker" => ("sticker", self.sticker.as_ref()),
+            _ => return None,
+        };
+        let o = object.filter(|o| !o.id.is_empty())?;
+        Some(Media {
+            kind,
+            id: o.id.clone(),
+            mime_type: o.mime_type.clone(),
+            caption: o.caption.clone().filter(|c| !c.trim().is_empty()),
+            filename: o.filename.clone().filter(|f| !f.trim().is_empty()),
+        })
+    }
+
     fn content(&self) -> Content {
         match self.kind.as_str() {
             "text" => Content::Text(
@@ -277,6 +330,7 @@ impl Payload {
                     wa_message_id: m.id.clone(),
                     content: m.content(),
                     referral: m.referral.clone(),
+                    media: m.media(),
                 });
             }
             for s in &v.statuses {

@@ -92,6 +92,61 @@ pub fn body(to: Recipient<'_>, message: &Outgoing) -> Value {
 }
 
 impl GraphClient {
+    /// Downloads a file a lead sent: `GET {base}/{media_id}` gives a short-lived URL (and
+    /// the size), which is then fetched with the same token. Refuses, before or while
+    /// reading, a file over `max` bytes. Returns the bytes and Meta's MIME type.
+    pub async fn download_media(
+        &self,
+        media_id: &str,
+        max: usize,
+    ) -> Result<(Vec<u8>, Option<String>), String> {
+        let url = format!("{}/{}", self.base_url.trim_end_matches('/'), media_id);
+        let res = self
+            .client
+            .get(&url)
+            .bearer_auth(self.access_token.expose())
+            .send()
+            .await
+            .map_err(|e| format!("sem resposta da API do WhatsApp: {e}"))?;
+        let status = res.status();
+        let info: Value = res.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            return Err(info["error"]["message"]
+                .as_str()
+                .map(|m| format!("{status}: {m}"))
+                .unwrap_or_else(|| status.to_string()));
+        }
+        let too_big = || format!("o arquivo passa de {} MB", max / (1024 * 1024));
+        if info["file_size"].as_u64().is_some_and(|s| s > max as u64) {
+            return Err(too_big());
+        }
+        let file_url = info["url"]
+            .as_str()
+            .ok_or("a API do WhatsApp não deu o endereço do arquivo")?;
+        let mut res = self
+            .client
+            .get(file_url)
+            .bearer_auth(self.access_token.expose())
+            .send()
+            .await
+            .map_err(|e| format!("o arquivo não pôde ser baixado: {e}"))?;
+        if !res.status().is_success() {
+            return Err(format!("o arquivo não pôde ser baixado: {}", res.status()));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = res
+            .chunk()
+            .await
+            .map_err(|e| format!("o arquivo não pôde ser baixado: {e}"))?
+        {
+            if bytes.len() + chunk.len() > max {
+                return Err(too_big());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok((bytes, info["mime_type"].as_str().map(str::to_string)))
+    }
+
     /// Sends one request body; returns the WhatsApp message id.
     pub async fn send(&self, phone_number_id: &str, body: &Value) -> Result<String, SendError> {
         let url = format!(

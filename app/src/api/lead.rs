@@ -36,6 +36,15 @@ pub struct ChatMessage {
     pub replaced: bool,
     /// A private note of the consultant's, shown in the timeline (never sent).
     pub note: bool,
+    /// A file the lead sent: a link to open it, or why it cannot be opened.
+    pub media: Option<MediaLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaLink {
+    /// Where the file is served; `None` when it is not here.
+    pub href: Option<String>,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,7 +188,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
                 }
             })
             .collect(),
-        messages: timeline(rows, notes),
+        messages: timeline(id, rows, notes),
         older,
         paged_back: before.is_some(),
         handed_off: conversation
@@ -207,7 +216,7 @@ pub async fn older_messages(
     let (rows, older, from) = split_page(rows);
     let notes = lead_notes::between(&mut t.tx, t.id, id, from, Some(before.at)).await?;
     t.commit().await?;
-    Ok((timeline(rows, notes), older))
+    Ok((timeline(id, rows, notes), older))
 }
 
 /// One page of messages fetched newest first with one extra row: the page oldest first, the
@@ -244,13 +253,14 @@ fn split_page(
 /// instant as a message comes after it).
 #[cfg(feature = "ssr")]
 fn timeline(
+    lead: uuid::Uuid,
     rows: Vec<crate::server::messages::MessageRow>,
     notes: Vec<crate::server::lead_notes::NoteRow>,
 ) -> Vec<ChatMessage> {
     use crate::domain::time::format_datetime;
     let mut items: Vec<(chrono::DateTime<chrono::Utc>, ChatMessage)> = rows
         .into_iter()
-        .map(|m| (m.created_at, chat_message(m)))
+        .map(|m| (m.created_at, chat_message(m, lead)))
         .collect();
     items.extend(notes.into_iter().map(|n| {
         (
@@ -269,6 +279,7 @@ fn timeline(
                 flags: Vec::new(),
                 replaced: false,
                 note: true,
+                media: None,
             },
         )
     }));
@@ -410,7 +421,7 @@ pub async fn add_note(csrf: String, lead: String, body: String) -> Result<(), Ap
 }
 
 #[cfg(feature = "ssr")]
-fn chat_message(m: crate::server::messages::MessageRow) -> ChatMessage {
+fn chat_message(m: crate::server::messages::MessageRow, lead: uuid::Uuid) -> ChatMessage {
     use crate::domain::flow::Outgoing;
     use crate::domain::time::format_datetime;
     let inbound = m.direction == "inbound";
@@ -478,5 +489,28 @@ fn chat_message(m: crate::server::messages::MessageRow) -> ChatMessage {
         replaced: m.ai_passed == Some(false),
         flags,
         note: false,
+        media: m.media_kind.as_deref().map(|kind| {
+            let what = match kind {
+                "image" => "imagem",
+                "audio" => "áudio",
+                "video" => "vídeo",
+                "sticker" => "figurinha",
+                _ => "documento",
+            };
+            match (m.media_stored, &m.media_error) {
+                (Some(true), _) => MediaLink {
+                    href: Some(format!("/leads/{lead}/midia/{}", m.id)),
+                    label: format!("Abrir {what}"),
+                },
+                (_, Some(e)) => MediaLink {
+                    href: None,
+                    label: format!("Arquivo indisponível: {e}"),
+                },
+                _ => MediaLink {
+                    href: None,
+                    label: "Arquivo ainda não baixado do WhatsApp.".into(),
+                },
+            }
+        }),
     }
 }

@@ -25,6 +25,10 @@ pub struct MessageRow {
     pub by_consultant: bool,
     pub ai_passed: Option<bool>,
     pub ai_flags: Option<serde_json::Value>,
+    /// A file the lead sent: its kind, and whether it is here, or why not.
+    pub media_kind: Option<String>,
+    pub media_stored: Option<bool>,
+    pub media_error: Option<String>,
 }
 
 /// The lead's messages before `before` (all conversations), newest first.
@@ -42,9 +46,12 @@ pub async fn page(
                   m.created_at as "created_at!: DateTime<Utc>",
                   (m.ai_context is not null and m.status = 'pending') as "writing!",
                   coalesce(m.payload->>'by' = 'consultant', false) as "by_consultant!",
-                  a.compliance_check_passed as "ai_passed?", a.compliance_flags as "ai_flags?"
+                  a.compliance_check_passed as "ai_passed?", a.compliance_flags as "ai_flags?",
+                  mm.kind as "media_kind?", (mm.bytes is not null) as "media_stored?",
+                  mm.fetch_error as "media_error?"
              from messages m
              left join ai_responses a on a.id = m.ai_response_id
+             left join message_media mm on mm.message_id = m.id
             where m.consultant_id = $1
               and m.conversation_id in (select id from conversations where lead_id = $2 and consultant_id = $1)
               and ($3::timestamptz is null or (m.created_at, m.id) < ($3, $4::uuid))
@@ -132,6 +139,40 @@ pub async fn insert_inbound_once(
     )
     .fetch_optional(db)
     .await
+}
+
+/// What WhatsApp said of a file a lead sent.
+pub struct InboundMedia<'a> {
+    pub kind: &'a str,
+    pub media_id: &'a str,
+    pub mime_type: Option<&'a str>,
+    pub caption: Option<&'a str>,
+    pub filename: Option<&'a str>,
+}
+
+/// Keeps a file's details with its message (the file itself is fetched later, outside the
+/// event's transaction: `jobs::media`).
+pub async fn record_media(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    message: Uuid,
+    media: &InboundMedia<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into message_media (message_id, consultant_id, media_id, kind, mime_type, caption, filename)
+         values ($1, $2, $3, $4, $5, $6, $7)
+         on conflict (message_id) do nothing",
+        message,
+        consultant,
+        media.media_id,
+        media.kind,
+        media.mime_type,
+        media.caption,
+        media.filename
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// Replies are written (pending) in the same transaction as the inbound message they answer,

@@ -12,6 +12,7 @@ pub mod lead_bulk;
 pub mod lead_export;
 pub mod lead_notes;
 pub mod leads;
+pub mod media;
 pub mod messages;
 pub mod outbox;
 pub mod password_hash;

@@ -35,6 +35,10 @@ pub fn ChatBubble(m: ChatMessage) -> impl IntoView {
                 <time>{m.at.clone()}</time>
                 {(!m.inbound && !m.note).then(|| view! { " · " <span class=format!("msg-status msg-{}", m.status)>{m.status_label.clone()}</span> })}
             </span>
+            {m.media.clone().map(|media| match media.href {
+                Some(href) => view! { <p class="small"><a href=href target="_blank" rel="noopener">{media.label}</a></p> }.into_any(),
+                None => view! { <p class="small muted">{media.label}</p> }.into_any(),
+            })}
             {m.error.clone().map(|e| view! { <p class="small field-error">{e}</p> })}
         </li>
     }

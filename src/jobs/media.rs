@@ -1,0 +1,71 @@
+//! Downloads the files leads send (images, audio, documents...) while Meta still has them
+//! (7 days), and keeps them, up to a size limit, for the lead page. Each file is claimed by a
+//! leased timestamp, downloaded with no transaction open, and stored (or its failure noted)
+//! in a statement of its own. In the sandbox there is nothing to download from.
+
+use super::sender::Transport;
+use sqlx::PgPool;
+
+/// Largest file kept (WhatsApp's own limit for documents is 100 MB; the lead page is not a
+/// file store).
+pub const MAX_MEDIA_BYTES: usize = 16 * 1024 * 1024;
+
+/// Longer than a download of the largest file takes.
+const CLAIM_LEASE_SECS: f64 = 300.0;
+
+/// Downloads every file waiting; returns how many it handled.
+pub async fn fetch_pending(pool: &PgPool, transport: &Transport) -> Result<usize, sqlx::Error> {
+    let Transport::Graph(client) = transport else {
+        return Ok(0);
+    };
+    let mut handled = 0;
+    loop {
+        let claimed = sqlx::query!(
+            r#"update message_media
+                  set fetch_claimed_at = now()
+                where message_id = (
+                        select message_id from message_media
+                         where bytes is null and fetch_error is null
+                           and created_at > now() - interval '7 days'
+                           and (fetch_claimed_at is null
+                                or fetch_claimed_at < now() - make_interval(secs => $1))
+                         order by created_at
+                         limit 1
+                         for update skip locked)
+            returning message_id, media_id"#,
+            CLAIM_LEASE_SECS
+        )
+        .fetch_optional(pool)
+        .await?;
+        let Some(file) = claimed else {
+            return Ok(handled);
+        };
+        match client.download_media(&file.media_id, MAX_MEDIA_BYTES).await {
+            Ok((bytes, mime)) => {
+                sqlx::query!(
+                    "update message_media
+                        set bytes = $2, size_bytes = $3, mime_type = coalesce($4, mime_type),
+                            fetched_at = now()
+                      where message_id = $1",
+                    file.message_id,
+                    &bytes,
+                    bytes.len() as i32,
+                    mime
+                )
+                .execute(pool)
+                .await?;
+            }
+            Err(reason) => {
+                tracing::warn!(media = %file.media_id, %reason, "media download failed");
+                sqlx::query!(
+                    "update message_media set fetch_error = $2 where message_id = $1",
+                    file.message_id,
+                    reason
+                )
+                .execute(pool)
+                .await?;
+            }
+        }
+        handled += 1;
+    }
+}
