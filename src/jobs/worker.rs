@@ -85,29 +85,13 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
     let (ai_answers, queued) = match process_payload(&mut savepoint, &event.payload).await {
         Ok(outcome) => {
             savepoint.commit().await?;
-            sqlx::query!(
-                "update webhook_events
-                    set processed = true, processed_at = now(), processing_error = $2
-                  where id = $1",
-                id,
-                outcome.note()
-            )
-            .execute(&mut *tx)
-            .await?;
+            mark_processed(&mut tx, id, outcome.note()).await?;
             (outcome.ai_answers, outcome.messages > 0)
         }
         Err(e @ ProcessError::Rejected(_)) => {
             savepoint.rollback().await?;
             tracing::warn!(event = %id, error = %e, "webhook event's message rejected");
-            sqlx::query!(
-                "update webhook_events
-                    set processed = true, processed_at = now(), processing_error = $2
-                  where id = $1",
-                id,
-                e.to_string()
-            )
-            .execute(&mut *tx)
-            .await?;
+            mark_processed(&mut tx, id, Some(e.to_string())).await?;
             (0, false)
         }
         Err(e) => {
@@ -142,6 +126,24 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
         super::media::fetch_pending(pool, &services.transport).await?;
     }
     Ok(true)
+}
+
+/// Marks an event done, with the note it left (problems retrying cannot fix).
+async fn mark_processed(
+    tx: &mut sqlx::PgConnection,
+    id: Uuid,
+    note: Option<String>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update webhook_events
+            set processed = true, processed_at = now(), processing_error = $2
+          where id = $1",
+        id,
+        note
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 /// Writes the queued AI answers (outside any event's transaction), sends what is ready, and

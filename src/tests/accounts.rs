@@ -468,16 +468,7 @@ async fn a_deactivated_account_s_sessions_stop_at_once() {
     let res = app
         .post_form(
             "/api/salvar-configuracoes",
-            &[
-                ("csrf", csrf.as_str()),
-                ("name", "Ana"),
-                ("bio", ""),
-                ("crm_number", ""),
-                ("whatsapp", "+55 21 98765-4321"),
-                ("vertical", "insurance"),
-                ("slug", "ana-souza"),
-                ("phone_number_id", ""),
-            ],
+            &settings_form(&csrf, "Ana", "+55 21 98765-4321", "ana-souza"),
         )
         .await;
     assert_eq!(res.status(), 401);
@@ -493,16 +484,7 @@ async fn posts_from_another_site_are_refused_and_plant_nothing() {
     let app = TestApp::spawn().await;
     app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
     let csrf = app.csrf_from("/configuracoes").await;
-    let form = [
-        ("csrf", csrf.as_str()),
-        ("name", "Nome Plantado"),
-        ("bio", ""),
-        ("crm_number", ""),
-        ("whatsapp", "+55 21 98765-4321"),
-        ("vertical", "insurance"),
-        ("slug", "ana-souza"),
-        ("phone_number_id", ""),
-    ];
+    let form = settings_form(&csrf, "Nome Plantado", "+55 21 98765-4321", "ana-souza");
     for (header, value) in [
         ("origin", "https://golpe.example"),
         ("sec-fetch-site", "cross-site"),
@@ -539,16 +521,12 @@ async fn posts_from_another_site_are_refused_and_plant_nothing() {
         .post_plain_form(
             "/api/salvar-configuracoes",
             "/configuracoes",
-            &[
-                ("csrf", "token-falso"),
-                ("name", "Texto Plantado"),
-                ("bio", ""),
-                ("crm_number", ""),
-                ("whatsapp", "+55 21 98765-4321"),
-                ("vertical", "insurance"),
-                ("slug", "ana-souza"),
-                ("phone_number_id", ""),
-            ],
+            &settings_form(
+                "token-falso",
+                "Texto Plantado",
+                "+55 21 98765-4321",
+                "ana-souza",
+            ),
         )
         .await;
     assert!(res.status().is_redirection());
@@ -593,17 +571,27 @@ async fn a_whatsapp_number_belongs_to_one_account() {
     let res = other
         .post_form(
             "/api/salvar-configuracoes",
-            &[
-                ("csrf", &csrf),
-                ("name", "Bia Lima"),
-                ("bio", ""),
-                ("crm_number", ""),
-                ("whatsapp", &taken),
-                ("vertical", "insurance"),
-                ("slug", &slug),
-                ("phone_number_id", ""),
-            ],
+            &settings_form(&csrf, "Bia Lima", &taken, &slug),
         )
         .await;
     assert_eq!(res.status(), 422);
+}
+
+/// The settings form as the page posts it (bio and registration empty, insurance).
+fn settings_form<'a>(
+    csrf: &'a str,
+    name: &'a str,
+    whatsapp: &'a str,
+    slug: &'a str,
+) -> [(&'static str, &'a str); 8] {
+    [
+        ("csrf", csrf),
+        ("name", name),
+        ("bio", ""),
+        ("crm_number", ""),
+        ("whatsapp", whatsapp),
+        ("vertical", "insurance"),
+        ("slug", slug),
+        ("phone_number_id", ""),
+    ]
 }

@@ -245,3 +245,18 @@ pub fn number_for(email: &str) -> String {
     let d = format!("{:08}", h % 100_000_000);
     format!("(11) 9{}-{}", &d[..4], &d[4..])
 }
+
+/// Gives an account `insert_consultant` made a real password, and signs `app`'s browser in.
+pub async fn sign_in_inserted(app: &TestApp, email: &str) {
+    let hash = app::server::password_hash::hash("uma senha bem longa 123".into())
+        .await
+        .unwrap();
+    sqlx::query("update consultants set password_hash = $1 where email = $2")
+        .bind(hash)
+        .bind(email)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res = app.login(email, "uma senha bem longa 123").await;
+    assert_eq!(res.status(), 200);
+}

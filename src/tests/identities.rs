@@ -113,20 +113,8 @@ fn urlencode(s: &str) -> String {
     app::domain::percent::encode(s)
 }
 
-/// Gives the consultant `insert_consultant` made a real password and signs in.
 async fn sign_in(app: &TestApp) {
-    let hash = app::server::password_hash::hash("uma senha bem longa 123".into())
-        .await
-        .unwrap();
-    sqlx::query("update consultants set password_hash = $1")
-        .bind(hash)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let res = app
-        .login("joana@exemplo.com", "uma senha bem longa 123")
-        .await;
-    assert_eq!(res.status(), 200);
+    super::helpers::sign_in_inserted(app, "joana@exemplo.com").await;
 }
 
 fn from_user(user_id: &str, phone: Option<&str>, wamid: &str, body: &str) -> Value {

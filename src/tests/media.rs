@@ -74,20 +74,7 @@ fn media_message(wamid: &str, kind: &str, object: Value) -> Value {
 }
 
 async fn sign_in(app: &TestApp) {
-    let hash = app::server::password_hash::hash("uma senha bem longa 123".into())
-        .await
-        .unwrap();
-    sqlx::query("update consultants set password_hash = $1 where email = 'joana@exemplo.com'")
-        .bind(hash)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(
-        app.login("joana@exemplo.com", "uma senha bem longa 123")
-            .await
-            .status(),
-        200
-    );
+    super::helpers::sign_in_inserted(app, "joana@exemplo.com").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
