@@ -69,9 +69,6 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
         let pass = Uuid::new_v4();
         let (batch, more) = claim(&mut db, pass).await?;
         if batch.is_empty() {
-            if more {
-                continue;
-            }
             return Ok(total);
         }
         total += batch.len();
@@ -134,6 +131,14 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<(Vec<Claimed>, bool)
                 where m.status = 'pending' and m.direction = 'outbound' and m.ai_context is null
                   and not exists (select 1 from send_claims x
                                    where x.conversation_id = m.conversation_id)
+                  -- Behind an AI answer still being written nothing is ready: such messages
+                  -- would fill the batch with conversations that have nothing to send.
+                  and not exists (select 1 from messages h
+                                   where h.conversation_id = m.conversation_id
+                                     and h.status = 'pending' and h.direction = 'outbound'
+                                     and h.ai_context is not null
+                                     and (h.created_at, coalesce(h.reply_seq, 0))
+                                         < (m.created_at, coalesce(m.reply_seq, 0)))
                 order by m.created_at
                 limit 50
                 for update of m skip locked
@@ -189,17 +194,12 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<(Vec<Claimed>, bool)
             whatsapp_phone_number_id: q.whatsapp_phone_number_id,
         });
     }
-    if ready.len() < taken.won as usize || ready.is_empty() {
-        // A conversation whose first message is an AI answer still being written has nothing
-        // to send yet: its claim goes now, not with the pass.
-        let keep: Vec<Uuid> = ready.iter().map(|m| m.conversation_id).collect();
-        sqlx::query!(
-            "delete from send_claims where claimed_by = $1 and conversation_id <> all($2::uuid[])",
-            pass,
-            &keep
-        )
-        .execute(&mut *db)
-        .await?;
+    if ready.is_empty() {
+        // Only AI answers still being written (queued since the candidates were read): there
+        // is no pass to record, so its claims go now. Otherwise `record` releases them all.
+        sqlx::query!("delete from send_claims where claimed_by = $1", pass)
+            .execute(&mut *db)
+            .await?;
     }
     Ok((ready, more))
 }

@@ -400,3 +400,43 @@ async fn one_bad_message_does_not_hold_back_the_rest_of_its_event() {
         "what it began is undone"
     );
 }
+
+/// Sixty conversations wait behind AI answers not yet written; a conversation with a ready
+/// message, queued after them, is still sent, and the sender returns (it once re-claimed the
+/// same blocked conversations forever).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_behind_unwritten_ai_answers_do_not_block_the_sender() {
+    let (app, me) = app().await;
+    for i in 0..60 {
+        let c = conversation(&app.pool, me, &format!("+55219{i:08}")).await;
+        sqlx::query(
+            "insert into messages (conversation_id, direction, content, message_type, status, ai_context, created_at)
+             values ($1, 'outbound', '', 'text', 'pending', '{}', clock_timestamp())",
+        )
+        .bind(c)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+        queue(&app.pool, c, &["depois da IA".to_string()]).await;
+    }
+    let ready = conversation(&app.pool, me, "+5521988880000").await;
+    queue(&app.pool, ready, &["pronta".to_string()]).await;
+    let sent = tokio::time::timeout(
+        Duration::from_secs(10),
+        jobs::send_pending(&app.pool, &Transport::Sandbox),
+    )
+    .await
+    .expect("the sender returns")
+    .unwrap();
+    assert_eq!(sent, 1);
+    assert_eq!(rows_for(&app.pool, "pronta").await.0, "sent");
+    assert_eq!(
+        app.count(
+            "select count(*) from messages where content = 'depois da IA' and status = 'pending'"
+        )
+        .await,
+        60,
+        "held back, in order"
+    );
+    assert_eq!(app.count("select count(*) from send_claims").await, 0);
+}
