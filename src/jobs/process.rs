@@ -196,38 +196,35 @@ enum Route {
 /// credentials) the one active account without a number id whose WhatsApp number is the
 /// display number.
 async fn route(db: &mut PgConnection, m: &InboundMessage) -> Result<Route, sqlx::Error> {
-    let connected = sqlx::query!(
-        r#"select id, name, bio, vertical, coalesce(is_active, false) as "active!" from consultants
-          where whatsapp_phone_number_id = $1"#,
-        &m.to_phone_number_id
+    // One round trip for both ways (this runs for every message): the connected account
+    // first, then up to two display-number claimants.
+    let mut found = sqlx::query!(
+        r#"select id, name, bio, vertical, coalesce(is_active, false) as "active!",
+                  coalesce(whatsapp_phone_number_id = $1, false) as "connected!"
+             from consultants
+            where whatsapp_phone_number_id = $1
+               or (is_active and whatsapp_phone_number_id is null and whatsapp_number = $2)
+            order by 6 desc
+            limit 3"#,
+        &m.to_phone_number_id,
+        e164(&m.to_display_number)
     )
-    .fetch_optional(&mut *db)
+    .fetch_all(&mut *db)
     .await?;
-    if let Some(c) = connected {
-        return Ok(if c.active {
+    let claimants = found.iter().filter(|c| !c.connected).count();
+    Ok(match found.first() {
+        Some(c) if c.connected && !c.active => Route::Nobody,
+        Some(c) if c.connected || claimants == 1 => {
+            let c = found.swap_remove(0);
             Route::To(Consultant {
                 id: c.id,
                 name: c.name,
                 bio: c.bio,
                 vertical: c.vertical,
             })
-        } else {
-            Route::Nobody
-        });
-    }
-    let mut claimants = sqlx::query_as!(
-        Consultant,
-        "select id, name, bio, vertical from consultants
-          where is_active and whatsapp_phone_number_id is null and whatsapp_number = $1
-          limit 2",
-        e164(&m.to_display_number)
-    )
-    .fetch_all(&mut *db)
-    .await?;
-    Ok(match claimants.len() {
-        0 => Route::Nobody,
-        1 => Route::To(claimants.remove(0)),
-        _ => Route::Ambiguous,
+        }
+        Some(_) => Route::Ambiguous,
+        None => Route::Nobody,
     })
 }
 
