@@ -105,11 +105,22 @@ async fn what_people_type_is_text_on_every_page() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    sqlx::query(
-        "insert into messages (conversation_id, direction, content, status) values ($1, 'inbound', $2, 'delivered')",
+    let message: Uuid = sqlx::query_scalar(
+        "insert into messages (conversation_id, direction, content, status) values ($1, 'inbound', $2, 'delivered') returning id",
     )
     .bind(conversation)
     .bind(payload(12))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    // A file whose download failed shows Meta's reason (outside text) on the lead page.
+    sqlx::query(
+        "insert into message_media (message_id, consultant_id, media_id, kind, fetch_error)
+         values ($1, $2, 'm', 'document', $3)",
+    )
+    .bind(message)
+    .bind(me.0)
+    .bind(payload(14))
     .execute(&app.pool)
     .await
     .unwrap();
@@ -136,6 +147,14 @@ async fn what_people_type_is_text_on_every_page() {
         let html = res.text().await.unwrap();
         assert_inert(page, &html);
         assert_policy(page, &policy, &html);
+    }
+    // Each payload shows up as text where it belongs.
+    let lead_page = app.get_html(&format!("/leads/{lead}")).await;
+    for n in [10, 12, 13, 14] {
+        assert!(
+            lead_page.contains(&format!("&lt;script&gt;alert({n})&lt;/script&gt;")),
+            "payload {n} on the lead page"
+        );
     }
     // The text area gives back exactly what was saved.
     let settings = app.get_html("/configuracoes").await;
