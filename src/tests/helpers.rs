@@ -260,3 +260,17 @@ pub async fn sign_in_inserted(app: &TestApp, email: &str) {
     let res = app.login(email, "uma senha bem longa 123").await;
     assert_eq!(res.status(), 200);
 }
+
+/// Services that send through a fake Graph API served at `url` (its `/v21.0` below it), with
+/// the built-in AI responder.
+pub fn graph_services(url: &str) -> consultor::jobs::Services {
+    consultor::jobs::Services {
+        transport: consultor::jobs::Transport::Graph(consultor::whatsapp::GraphClient {
+            base_url: format!("{url}/v21.0"),
+            access_token: consultor::config::Secret::new("token"),
+            client: reqwest::Client::new(),
+            retry_delays: vec![std::time::Duration::from_millis(1)],
+        }),
+        ai: consultor::ai::AiProvider::BuiltIn,
+    }
+}

@@ -6,12 +6,9 @@ use super::helpers::{serve_fake, TestApp};
 use axum::extract::State;
 use axum::routing::post as post_route;
 use axum::{Json, Router};
-use consultor::config::Secret;
-use consultor::jobs::{self, Services, Transport};
-use consultor::whatsapp::GraphClient;
+use consultor::jobs::{self, Services};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 fn text_from(from: &str, wamid: &str, body: &str) -> Value {
     message_from(from, wamid, json!({"type": "text", "text": {"body": body}}))
@@ -37,15 +34,7 @@ async fn graph() -> (Services, Sent) {
             .with_state(sent.clone()),
     )
     .await;
-    let services = Services {
-        transport: Transport::Graph(GraphClient {
-            base_url: format!("{url}/v21.0"),
-            access_token: Secret::new("token"),
-            client: reqwest::Client::new(),
-            retry_delays: vec![Duration::from_millis(1)],
-        }),
-        ai: consultor::ai::AiProvider::BuiltIn,
-    };
+    let services = super::helpers::graph_services(&url);
     (services, sent)
 }
 

@@ -7,12 +7,9 @@ use super::helpers::{serve_fake, TestApp};
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use consultor::config::Secret;
-use consultor::jobs::{self, Services, Transport};
-use consultor::whatsapp::GraphClient;
+use consultor::jobs::{self, Services};
 use serde_json::{json, Value};
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4];
 
@@ -50,15 +47,7 @@ async fn graph() -> Services {
     )
     .await;
     files.base.set(url.clone()).unwrap();
-    Services {
-        transport: Transport::Graph(GraphClient {
-            base_url: format!("{url}/v21.0"),
-            access_token: Secret::new("token"),
-            client: reqwest::Client::new(),
-            retry_delays: vec![Duration::from_millis(1)],
-        }),
-        ai: consultor::ai::AiProvider::BuiltIn,
-    }
+    super::helpers::graph_services(&url)
 }
 
 fn media_message(wamid: &str, kind: &str, object: Value) -> Value {
