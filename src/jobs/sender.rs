@@ -67,7 +67,7 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
     let mut db = pool.acquire().await?;
     loop {
         let pass = Uuid::new_v4();
-        let (batch, more) = claim(&mut db, pass).await?;
+        let batch = claim(&mut db, pass).await?;
         if batch.is_empty() {
             return Ok(total);
         }
@@ -80,12 +80,12 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
         } else {
             send_all(transport, batch).await
         };
-        let queued_meanwhile = record_with_retries(pool, &mut db, pass, outcomes).await?;
-        // Otherwise everything ready was taken, and what is queued from now on is sent by
-        // whoever queues it (each queueing path calls this or wakes the outbox).
-        if !more && !queued_meanwhile {
-            return Ok(total);
-        }
+        record_with_retries(pool, &mut db, pass, outcomes).await?;
+        // Then claim again, until nothing is ready. This claim reads a snapshot taken after
+        // the release committed, so it sees whatever was queued for these conversations
+        // while they were in flight: a sender that queued such a message found the
+        // conversation claimed and left it, and nobody else would send it before the
+        // scheduler's next tick.
     }
 }
 
@@ -113,8 +113,7 @@ async fn send_all(transport: &Transport, batch: Vec<Claimed>) -> Vec<(Uuid, Outc
 }
 
 /// Claims conversations with ready messages, then takes each one's ready messages: two
-/// short statements, each committed on its own. Returns the messages, and whether the claim
-/// found as many candidates as it looks at (so there may be more).
+/// short statements, each committed on its own.
 ///
 /// 1. The conversations of the oldest ready messages get a `send_claims` row; its primary
 ///    key lets one sender at a time have a conversation. `SKIP LOCKED` sends concurrent
@@ -124,8 +123,8 @@ async fn send_all(transport: &Transport, batch: Vec<Claimed>) -> Vec<(Uuid, Outc
 ///    first AI answer still being written (which holds back what follows it), in order. This
 ///    reads a snapshot taken after the claim, and a sender releases a claim only after
 ///    recording its sends, so nothing already sent is read as pending.
-async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<(Vec<Claimed>, bool), sqlx::Error> {
-    let taken = sqlx::query!(
+async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<Vec<Claimed>, sqlx::Error> {
+    let won = sqlx::query_scalar!(
         r#"with candidates as (
                select m.conversation_id from messages m
                 where m.status = 'pending' and m.direction = 'outbound' and m.ai_context is null
@@ -148,15 +147,13 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<(Vec<Claimed>, bool)
                on conflict do nothing
                returning conversation_id
            )
-           select (select count(*) from candidates) as "scanned!",
-                  (select count(*) from won) as "won!""#,
+           select count(*) as "won!" from won"#,
         pass
     )
     .fetch_one(&mut *db)
     .await?;
-    let more = taken.scanned >= 50;
-    if taken.won == 0 {
-        return Ok((Vec::new(), more));
+    if won == 0 {
+        return Ok(Vec::new());
     }
     let queued = sqlx::query!(
         r#"select m.id, m.conversation_id, m.content, m.payload, m.ai_context is not null as "held!",
@@ -201,7 +198,7 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<(Vec<Claimed>, bool)
             .execute(&mut *db)
             .await?;
     }
-    Ok((ready, more))
+    Ok(ready)
 }
 
 async fn send_one(transport: &Transport, m: &Claimed) -> Outcome {
@@ -258,11 +255,11 @@ async fn record_with_retries(
     db: &mut PoolConnection<Postgres>,
     pass: Uuid,
     outcomes: Vec<(Uuid, Outcome)>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<(), sqlx::Error> {
     let mut attempt = 0;
     loop {
         match record(db, pass, &outcomes).await {
-            Ok(more) => return Ok(more),
+            Ok(()) => return Ok(()),
             Err(e) if attempt < 3 => {
                 attempt += 1;
                 tracing::warn!(error = %e, attempt, "recording sends failed; trying again");
@@ -279,13 +276,12 @@ async fn record_with_retries(
 /// The messages are written (and committed) before the claims go, so whoever claims a
 /// conversation next reads them as sent; writing a message twice (a retry) changes nothing.
 /// One plain statement a message, rather than one over arrays: PostgreSQL re-planned the
-/// array form on most passes. Returns whether these conversations got more messages while
-/// they were in flight (a consultant's reply, say), which are then due.
+/// array form on most passes.
 async fn record(
     db: &mut PgConnection,
     pass: Uuid,
     outcomes: &[(Uuid, Outcome)],
-) -> Result<bool, sqlx::Error> {
+) -> Result<(), sqlx::Error> {
     for (id, outcome) in outcomes {
         let (status, wa_id, error) = match outcome {
             Outcome::Sent(wa_id) => ("sent", Some(wa_id.as_str()), None),
@@ -315,19 +311,10 @@ async fn record(
         .execute(&mut *db)
         .await?;
     }
-    sqlx::query_scalar!(
-        r#"with released as (
-               delete from send_claims where claimed_by = $1 returning conversation_id
-           )
-           select exists (
-               select 1 from released r
-                 join messages m on m.conversation_id = r.conversation_id
-                where m.status = 'pending' and m.direction = 'outbound'
-           ) as "more!""#,
-        pass
-    )
-    .fetch_one(db)
-    .await
+    sqlx::query!("delete from send_claims where claimed_by = $1", pass)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// Claims older than the lease belong to a sender that stopped mid-pass: their messages'
