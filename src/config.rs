@@ -15,8 +15,10 @@
 //! | `WHATSAPP_APP_SECRET` | unset | app secret that signs webhook bodies; unset: every event is refused (401) |
 //! | `WEBHOOK_MAX_BODY_BYTES` | `1048576` | larger webhook bodies are refused (413) |
 //! | `WEBHOOK_WORKERS` | `4` | webhook queue workers in this process (0: none); they mostly wait on the database and the AI provider |
-//! | `WHATSAPP_ACCESS_TOKEN` | unset | Graph API token; unset: the sandbox transport records outbound messages in the database |
+//! | `WHATSAPP_APP_ID` | unset | Meta app id; with `WHATSAPP_APP_SECRET` and `WHATSAPP_SIGNUP_CONFIG_ID`, consultants connect their numbers through Embedded Signup and messages go through the Graph API; unset: the sandbox |
+//! | `WHATSAPP_SIGNUP_CONFIG_ID` | unset | the Facebook Login for Business configuration of the Embedded Signup |
 //! | `WHATSAPP_GRAPH_URL` | `https://graph.facebook.com/v21.0` | Graph API base |
+//! | `WHATSAPP_DIALOG_URL` | `https://www.facebook.com/v21.0/dialog/oauth` | Meta's authorisation dialog |
 //! | `REMINDER_DELAY_SECS` | `7200` | a lead quiet this long mid-flow gets one reminder (inside the 24-hour window) |
 //! | `AI_BASE_URL` | unset | OpenAI-compatible API base (e.g. `https://api.groq.com/openai/v1`); unset: built-in responder |
 //! | `AI_API_KEY` | unset | bearer token for that API |
@@ -65,12 +67,24 @@ pub struct Config {
     pub webhook_max_body_bytes: usize,
     pub webhook_workers: usize,
     pub reminder_delay_secs: u64,
-    pub whatsapp_access_token: Option<Secret>,
+    pub whatsapp_app_id: Option<String>,
+    pub whatsapp_signup_config_id: Option<String>,
     pub whatsapp_graph_url: String,
+    pub whatsapp_dialog_url: String,
     pub ai_base_url: Option<String>,
     pub ai_api_key: Option<Secret>,
     pub ai_model: String,
     pub ai_timeout_ms: u64,
+}
+
+/// A Meta app: Embedded Signup (connecting numbers) and the Graph API (sending).
+#[derive(Debug, Clone)]
+pub struct MetaAppConfig {
+    pub app_id: String,
+    pub app_secret: Secret,
+    pub config_id: String,
+    pub graph_url: String,
+    pub dialog_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +121,25 @@ impl Config {
                 });
             }
         }
+        if let Some(token) = get("WHATSAPP_ACCESS_TOKEN") {
+            return Err(ConfigError::Invalid {
+                name: "WHATSAPP_ACCESS_TOKEN",
+                value: format!("{} caracteres", token.len()),
+                reason: "no longer used: set WHATSAPP_APP_ID and WHATSAPP_SIGNUP_CONFIG_ID \
+                         and let each consultant connect their number (Embedded Signup)"
+                    .into(),
+            });
+        }
+        let app_id = get("WHATSAPP_APP_ID");
+        for needed in ["WHATSAPP_APP_SECRET", "WHATSAPP_SIGNUP_CONFIG_ID"] {
+            if app_id.is_some() && get(needed).is_none() {
+                return Err(ConfigError::Invalid {
+                    name: needed,
+                    value: String::new(),
+                    reason: "required when WHATSAPP_APP_ID is set".into(),
+                });
+            }
+        }
         let num = |name: &'static str, default: &str| -> Result<i64, ConfigError> {
             parse_value(name, &get(name).unwrap_or_else(|| default.into()))
         };
@@ -128,13 +161,28 @@ impl Config {
             webhook_max_body_bytes: num("WEBHOOK_MAX_BODY_BYTES", "1048576")? as usize,
             webhook_workers: num("WEBHOOK_WORKERS", "4")? as usize,
             reminder_delay_secs: num("REMINDER_DELAY_SECS", "7200")? as u64,
-            whatsapp_access_token: get("WHATSAPP_ACCESS_TOKEN").map(Secret),
+            whatsapp_app_id: app_id,
+            whatsapp_signup_config_id: get("WHATSAPP_SIGNUP_CONFIG_ID"),
             whatsapp_graph_url: get("WHATSAPP_GRAPH_URL")
                 .unwrap_or_else(|| "https://graph.facebook.com/v21.0".into()),
+            whatsapp_dialog_url: get("WHATSAPP_DIALOG_URL")
+                .unwrap_or_else(|| "https://www.facebook.com/v21.0/dialog/oauth".into()),
             ai_base_url: get("AI_BASE_URL"),
             ai_api_key: get("AI_API_KEY").map(Secret),
             ai_model: get("AI_MODEL").unwrap_or_else(|| "llama-3.1-8b-instant".into()),
             ai_timeout_ms: num("AI_TIMEOUT_MS", "10000")? as u64,
+        })
+    }
+
+    /// The Meta app consultants connect their numbers to, when one is configured (all three
+    /// of its variables are, `from_lookup` checks).
+    pub fn meta_app(&self) -> Option<MetaAppConfig> {
+        Some(MetaAppConfig {
+            app_id: self.whatsapp_app_id.clone()?,
+            app_secret: self.whatsapp_app_secret.clone()?,
+            config_id: self.whatsapp_signup_config_id.clone()?,
+            graph_url: self.whatsapp_graph_url.clone(),
+            dialog_url: self.whatsapp_dialog_url.clone(),
         })
     }
 
@@ -199,5 +247,34 @@ mod tests {
         let err = Config::from_lookup(lookup(&[("DATABASE_URL", "x"), ("BIND_ADDR", "nope")]))
             .unwrap_err();
         assert!(err.to_string().contains("BIND_ADDR"));
+    }
+
+    #[test]
+    fn a_meta_app_needs_all_three_values() {
+        let base = [("DATABASE_URL", "x"), ("WHATSAPP_APP_ID", "123")];
+        let err = Config::from_lookup(lookup(&base)).unwrap_err();
+        assert!(err.to_string().contains("WHATSAPP_APP_SECRET"), "{err}");
+        let err = Config::from_lookup(lookup(&[base[0], base[1], ("WHATSAPP_APP_SECRET", "s")]))
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("WHATSAPP_SIGNUP_CONFIG_ID"),
+            "{err}"
+        );
+        let c = Config::from_lookup(lookup(&[
+            base[0],
+            base[1],
+            ("WHATSAPP_APP_SECRET", "s"),
+            ("WHATSAPP_SIGNUP_CONFIG_ID", "cfg"),
+        ]))
+        .unwrap();
+        assert_eq!(c.meta_app().unwrap().config_id, "cfg");
+        assert!(Config::from_lookup(lookup(&[base[0]]))
+            .unwrap()
+            .meta_app()
+            .is_none());
+        // The old single token is refused by name rather than silently ignored.
+        let err =
+            Config::from_lookup(lookup(&[base[0], ("WHATSAPP_ACCESS_TOKEN", "EAAG")])).unwrap_err();
+        assert!(err.to_string().contains("Embedded Signup"), "{err}");
     }
 }

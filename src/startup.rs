@@ -5,6 +5,8 @@ use crate::config::Config;
 use crate::jobs;
 use crate::same_origin::AppOrigin;
 use crate::webhooks::{self, WebhookState};
+use crate::whatsapp::connect::ConnectState;
+use crate::whatsapp::signup::MetaApp;
 use app::server::outbox::Outbox;
 use app::server::{lead_bulk, lead_export, media, photos, AppConfig, AppState};
 use app::{shell, App};
@@ -101,6 +103,7 @@ impl Application {
                 login_max_failures_per_account: config.login_max_failures_per_account,
                 login_max_failures_per_ip: config.login_max_failures_per_ip,
                 login_window_secs: config.login_window_secs,
+                whatsapp_signup: config.meta_app().is_some(),
             }),
             outbox: Outbox::default(),
             leptos_options,
@@ -151,6 +154,15 @@ impl Application {
             .route("/leads/exportar.csv", get(lead_export::csv))
             .route("/leads/em-massa", post(lead_bulk::handle))
             .route("/leads/{lead}/midia/{message}", get(media::serve))
+            .merge(crate::whatsapp::connect::routes(ConnectState {
+                app: state.clone(),
+                meta: config.meta_app().map(|config| {
+                    Arc::new(MetaApp {
+                        config,
+                        client: http_client(),
+                    })
+                }),
+            }))
             .merge(webhooks::router(
                 WebhookState {
                     pool: pool.clone(),
@@ -221,17 +233,14 @@ pub fn services(config: &Config) -> jobs::Services {
     }
 }
 
-/// The Graph API when a token is configured, else the sandbox.
+/// The Graph API when a Meta app is configured (each consultant's connection brings its
+/// token), else the sandbox.
 fn transport(config: &Config) -> jobs::Transport {
-    match &config.whatsapp_access_token {
+    match config.meta_app() {
         None => jobs::Transport::Sandbox,
-        Some(token) => jobs::Transport::Graph(crate::whatsapp::GraphClient {
-            base_url: config.whatsapp_graph_url.clone(),
-            access_token: token.clone(),
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(15))
-                .build()
-                .expect("http client"),
+        Some(meta) => jobs::Transport::Graph(crate::whatsapp::GraphClient {
+            base_url: meta.graph_url,
+            client: http_client(),
             retry_delays: vec![
                 Duration::from_millis(500),
                 Duration::from_secs(2),
@@ -239,6 +248,14 @@ fn transport(config: &Config) -> jobs::Transport {
             ],
         }),
     }
+}
+
+/// Calls to Meta time out after 15 s (a send whose outcome is then unknown is not repeated).
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .build()
+        .expect("http client")
 }
 
 /// The page routes, computed once per process. While Leptos generates the list it suppresses

@@ -20,19 +20,24 @@ pub async fn fetch_pending(pool: &PgPool, transport: &Transport) -> Result<usize
     };
     let mut handled = 0;
     loop {
+        // The download uses the business token of the consultant's connection.
         let claimed = sqlx::query!(
-            r#"update message_media
-                  set fetch_claimed_at = now()
-                where message_id = (
-                        select message_id from message_media
-                         where bytes is null and fetch_error is null
-                           and created_at > now() - interval '7 days'
-                           and (fetch_claimed_at is null
-                                or fetch_claimed_at < now() - make_interval(secs => $1))
-                         order by created_at
-                         limit 1
-                         for update skip locked)
-            returning message_id, media_id"#,
+            r#"with claimed as (
+                   update message_media
+                      set fetch_claimed_at = now()
+                    where message_id = (
+                            select message_id from message_media
+                             where bytes is null and fetch_error is null
+                               and created_at > now() - interval '7 days'
+                               and (fetch_claimed_at is null
+                                    or fetch_claimed_at < now() - make_interval(secs => $1))
+                             order by created_at
+                             limit 1
+                             for update skip locked)
+                returning message_id, media_id, consultant_id)
+               select c.message_id, c.media_id, w.access_token as "access_token?"
+                 from claimed c
+                 left join whatsapp_connections w on w.consultant_id = c.consultant_id"#,
             CLAIM_LEASE_SECS
         )
         .fetch_optional(pool)
@@ -40,7 +45,16 @@ pub async fn fetch_pending(pool: &PgPool, transport: &Transport) -> Result<usize
         let Some(file) = claimed else {
             return Ok(handled);
         };
-        match client.download_media(&file.media_id, MAX_MEDIA_BYTES).await {
+        let downloaded = match file.access_token {
+            Some(token) => {
+                let token = crate::config::Secret::new(token);
+                client
+                    .download_media(&file.media_id, &token, MAX_MEDIA_BYTES)
+                    .await
+            }
+            None => Err("o número do WhatsApp foi desconectado antes do download".to_string()),
+        };
+        match downloaded {
             Ok((bytes, mime)) => {
                 sqlx::query!(
                     "update message_media

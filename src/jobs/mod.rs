@@ -7,7 +7,7 @@ pub mod reminders;
 mod sender;
 mod worker;
 
-pub use process::{process_payload, Outcome};
+pub use process::{process_payload, Outcome, Routing};
 pub use sender::{send_pending, settle_abandoned, Transport, CLAIM_LEASE};
 pub use worker::{
     replay, run_once, spawn_outbox_sender, spawn_scheduler, spawn_workers, Services, WorkerConfig,

@@ -77,9 +77,22 @@ impl Outcome {
     }
 }
 
+/// How a message finds its consultant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routing {
+    /// Only by a phone number id connected through Embedded Signup (the Graph API is
+    /// configured: anything else could be anyone's claim).
+    Connected,
+    /// Also by the display number, when exactly one active account without a connection
+    /// has it as its WhatsApp number: the sandbox (no Meta credentials), for the demo and
+    /// local use.
+    Sandbox,
+}
+
 pub async fn process_payload(
     db: &mut PgConnection,
     payload: &serde_json::Value,
+    routing: Routing,
 ) -> Result<Outcome, ProcessError> {
     let parsed: Payload = serde_json::from_value(payload.clone())
         .map_err(|e| ProcessError::Payload(e.to_string()))?;
@@ -103,7 +116,7 @@ pub async fn process_payload(
         };
         let result = if isolate {
             let mut savepoint = db.begin().await?;
-            match handle_message(&mut savepoint, message).await {
+            match handle_message(&mut savepoint, message, routing).await {
                 Ok(result) => {
                     savepoint.commit().await?;
                     result
@@ -116,7 +129,7 @@ pub async fn process_payload(
                 Err(e) => return Err(e),
             }
         } else {
-            match handle_message(db, message).await {
+            match handle_message(db, message, routing).await {
                 Ok(result) => result,
                 Err(e) if e.is_permanent() => return Err(ProcessError::Rejected(rejected(&e))),
                 Err(e) => return Err(e),
@@ -186,28 +199,41 @@ fn attribution(m: &InboundMessage) -> serde_json::Value {
 enum Route {
     To(Consultant),
     Nobody,
-    /// Several accounts without a connected number id claim the display number: nobody gets
-    /// the lead (no account can take a colleague's leads by typing their number first).
+    /// Several accounts without a connected number claim the display number (sandbox
+    /// only): nobody gets the lead (no account can take a colleague's leads by typing their
+    /// number first).
     Ambiguous,
 }
 
 /// Whose number a message was sent to: the account connected to the event's phone number
-/// id (unique; nobody's while that account is closed), or else (the sandbox, no Meta
-/// credentials) the one active account without a number id whose WhatsApp number is the
-/// display number.
-async fn route(db: &mut PgConnection, m: &InboundMessage) -> Result<Route, sqlx::Error> {
+/// id (unique; nobody's while that account is closed), or else, in the sandbox, the one
+/// active account without a connection whose WhatsApp number is the display number.
+async fn route(
+    db: &mut PgConnection,
+    m: &InboundMessage,
+    routing: Routing,
+) -> Result<Route, sqlx::Error> {
     // One round trip for both ways (this runs for every message): the connected account
     // first, then up to two display-number claimants.
     let mut found = sqlx::query!(
-        r#"select id, name, bio, vertical, coalesce(is_active, false) as "active!",
-                  coalesce(whatsapp_phone_number_id = $1, false) as "connected!"
-             from consultants
-            where whatsapp_phone_number_id = $1
-               or (is_active and whatsapp_phone_number_id is null and whatsapp_number = $2)
-            order by 6 desc
-            limit 3"#,
+        r#"select id as "id!", name as "name!", bio, vertical as "vertical!",
+                  active as "active!", connected as "connected!"
+             from (select c.id, c.name, c.bio, c.vertical, coalesce(c.is_active, false) as active,
+                          true as connected
+                     from whatsapp_connections w
+                     join consultants c on c.id = w.consultant_id
+                    where w.phone_number_id = $1
+                   union all
+                   (select c.id, c.name, c.bio, c.vertical, true, false
+                      from consultants c
+                     where $3 and c.is_active and c.whatsapp_number = $2
+                       and not exists (select 1 from whatsapp_connections w
+                                        where w.consultant_id = c.id)
+                     limit 2)) found
+            order by connected desc"#,
         &m.to_phone_number_id,
-        e164(&m.to_display_number)
+        e164(&m.to_display_number),
+        routing == Routing::Sandbox
     )
     .fetch_all(&mut *db)
     .await?;
@@ -239,8 +265,9 @@ struct Consultant {
 async fn handle_message(
     db: &mut PgConnection,
     m: &InboundMessage,
+    routing: Routing,
 ) -> Result<MessageResult, ProcessError> {
-    let consultant = match route(db, m).await? {
+    let consultant = match route(db, m, routing).await? {
         Route::To(c) => c,
         Route::Nobody => {
             tracing::warn!(to = %mask_phone(&m.to_display_number), "message to an unknown number");

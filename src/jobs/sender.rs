@@ -12,6 +12,7 @@
 //! One claim per conversation (its primary key) keeps a lead's messages in order whatever the
 //! number of senders and server instances.
 
+use crate::config::Secret;
 use crate::whatsapp::{graph_body, GraphClient, Recipient, SendError};
 use app::domain::flow::Outgoing;
 use app::domain::phone::mask_phone;
@@ -48,7 +49,8 @@ struct Claimed {
     /// its user id.
     whatsapp_number: Option<String>,
     whatsapp_user_id: Option<String>,
-    whatsapp_phone_number_id: Option<String>,
+    /// The consultant's connected number and the business token Meta gave for it.
+    connection: Option<(String, Secret)>,
 }
 
 /// What became of one send.
@@ -158,12 +160,13 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<Vec<Claimed>, sqlx::
     let queued = sqlx::query!(
         r#"select m.id, m.conversation_id, m.content, m.payload, m.ai_context is not null as "held!",
                   coalesce(l.whatsapp_id, l.whatsapp_number) as whatsapp_number,
-                  l.whatsapp_user_id, k.whatsapp_phone_number_id
+                  l.whatsapp_user_id, w.phone_number_id as "phone_number_id?",
+                  w.access_token as "access_token?"
              from send_claims x
              join messages m on m.conversation_id = x.conversation_id
              join conversations cv on cv.id = m.conversation_id
              join leads l on l.id = cv.lead_id
-             join consultants k on k.id = m.consultant_id
+             left join whatsapp_connections w on w.consultant_id = m.consultant_id
             where x.claimed_by = $1
               and m.status = 'pending' and m.direction = 'outbound'
               and m.created_at <= x.claimed_at
@@ -188,7 +191,7 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<Vec<Claimed>, sqlx::
             payload: q.payload,
             whatsapp_number: q.whatsapp_number,
             whatsapp_user_id: q.whatsapp_user_id,
-            whatsapp_phone_number_id: q.whatsapp_phone_number_id,
+            connection: q.phone_number_id.zip(q.access_token.map(Secret::new)),
         });
     }
     if ready.is_empty() {
@@ -206,10 +209,8 @@ async fn send_one(transport: &Transport, m: &Claimed) -> Outcome {
         Transport::Sandbox => return Outcome::Sent(format!("sandbox.{}", m.id)),
         Transport::Graph(client) => client,
     };
-    let Some(pnid) = &m.whatsapp_phone_number_id else {
-        return Outcome::Failed(
-            "o consultor não tem um número do WhatsApp Business configurado".into(),
-        );
+    let Some((pnid, token)) = &m.connection else {
+        return Outcome::Failed("o consultor não tem um número do WhatsApp conectado".into());
     };
     let message: Outgoing = m
         .payload
@@ -230,7 +231,7 @@ async fn send_one(transport: &Transport, m: &Claimed) -> Outcome {
             return Outcome::Failed("o lead não tem número nem usuário do WhatsApp".into())
         }
     };
-    match client.send(pnid, &graph_body(to, &message)).await {
+    match client.send(pnid, token, &graph_body(to, &message)).await {
         Ok(wa_id) => Outcome::Sent(wa_id),
         Err(e) => {
             let who = m

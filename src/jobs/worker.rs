@@ -4,7 +4,7 @@
 //! claimed row in the same transaction: an event is either fully processed and marked, or
 //! untouched and retried. Events stored before a crash are simply still due after restart.
 
-use super::process::{process_payload, ProcessError};
+use super::process::{process_payload, ProcessError, Routing};
 use super::sender::{send_pending, settle_abandoned, Transport};
 
 use sqlx::{Connection, PgPool};
@@ -81,8 +81,14 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
     };
     let id = event.id;
 
+    // Display numbers route only where no Meta credentials exist to connect a number.
+    let routing = match services.transport {
+        Transport::Sandbox => Routing::Sandbox,
+        Transport::Graph(_) => Routing::Connected,
+    };
     let mut savepoint = tx.begin().await?;
-    let (ai_answers, queued) = match process_payload(&mut savepoint, &event.payload).await {
+    let (ai_answers, queued) = match process_payload(&mut savepoint, &event.payload, routing).await
+    {
         Ok(outcome) => {
             savepoint.commit().await?;
             mark_processed(&mut tx, id, outcome.note()).await?;

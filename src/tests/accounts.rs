@@ -583,7 +583,7 @@ fn settings_form<'a>(
     name: &'a str,
     whatsapp: &'a str,
     slug: &'a str,
-) -> [(&'static str, &'a str); 8] {
+) -> [(&'static str, &'a str); 7] {
     [
         ("csrf", csrf),
         ("name", name),
@@ -592,6 +592,5 @@ fn settings_form<'a>(
         ("whatsapp", whatsapp),
         ("vertical", "insurance"),
         ("slug", slug),
-        ("phone_number_id", ""),
     ]
 }

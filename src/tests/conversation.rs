@@ -411,10 +411,8 @@ async fn a_number_two_accounts_claim_routes_to_neither_and_a_closed_account_stop
 
     // Joana connects her number (its phone number id): the id decides, the intruder gets
     // nothing.
-    sqlx::query("update consultants set whatsapp_phone_number_id = '1065' where email = 'joana@exemplo.com'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    let joana = super::helpers::consultant_id(&app.pool, "joana@exemplo.com").await;
+    super::helpers::connect_number(&app.pool, joana, "1065").await;
     assert_eq!(post(&app, &text("wamid.2", "Oi")).await, 200);
     jobs::run_once(&app.pool, &sandbox()).await.unwrap();
     let owner: String = sqlx::query_scalar(

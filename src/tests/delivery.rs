@@ -20,7 +20,6 @@ use uuid::Uuid;
 fn graph(url: &str, timeout: Duration) -> Transport {
     Transport::Graph(GraphClient {
         base_url: url.into(),
-        access_token: Secret::new("token"),
         client: reqwest::Client::builder().timeout(timeout).build().unwrap(),
         retry_delays: vec![],
     })
@@ -33,10 +32,7 @@ async fn app() -> (TestApp, Uuid) {
     })
     .await;
     let me = insert_consultant(&app.pool, "joana@exemplo.com", "Joana").await;
-    sqlx::query("update consultants set whatsapp_phone_number_id = '1065'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    super::helpers::connect_number(&app.pool, me, "1065").await;
     (app, me)
 }
 
@@ -326,13 +322,12 @@ async fn one_bad_message_does_not_hold_back_the_rest_of_its_event() {
     let (app, _) = app().await;
     // A second consultant whose own flow is broken (as a bad edit could leave it).
     let broken = insert_consultant(&app.pool, "bia@exemplo.com", "Bia").await;
-    sqlx::query(
-        "update consultants set whatsapp_number = '+5511900000002', whatsapp_phone_number_id = '2077' where id = $1",
-    )
-    .bind(broken)
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    sqlx::query("update consultants set whatsapp_number = '+5511900000002' where id = $1")
+        .bind(broken)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    super::helpers::connect_number(&app.pool, broken, "2077").await;
     sqlx::query(
         "insert into flows (created_by, name, vertical, definition, is_active, is_template)
          values ($1, 'Quebrado', 'health_plans', '{\"steps\": []}', true, false)",

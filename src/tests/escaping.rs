@@ -79,7 +79,6 @@ async fn what_people_type_is_text_on_every_page() {
                 ("whatsapp", "+55 21 98765-4321"),
                 ("vertical", "insurance"),
                 ("slug", &me.1),
-                ("phone_number_id", ""),
             ],
         )
         .await;
@@ -124,6 +123,17 @@ async fn what_people_type_is_text_on_every_page() {
     .execute(&app.pool)
     .await
     .unwrap();
+    // The connected number as Meta names it (outside text) on the settings page.
+    sqlx::query(
+        "insert into whatsapp_connections
+             (consultant_id, waba_id, phone_number_id, display_phone_number, verified_name, access_token)
+         values ($1, '77', '1065', '</p><script>alert(15)</script>', $2, 'token')",
+    )
+    .bind(me.0)
+    .bind(payload(16))
+    .execute(&app.pool)
+    .await
+    .unwrap();
     sqlx::query("insert into lead_notes (consultant_id, lead_id, body) values ($1, $2, $3)")
         .bind(me.0)
         .bind(lead)
@@ -158,6 +168,12 @@ async fn what_people_type_is_text_on_every_page() {
     }
     // The text area gives back exactly what was saved.
     let settings = app.get_html("/configuracoes").await;
+    for n in [15, 16] {
+        assert!(
+            settings.contains(&format!("&lt;script&gt;alert({n})&lt;/script&gt;")),
+            "Meta's text {n} on the settings page"
+        );
+    }
     let doc = scraper::Html::parse_document(&settings);
     let bio = scraper::Selector::parse("#campo-bio").unwrap();
     let shown: String = doc.select(&bio).next().unwrap().text().collect();

@@ -68,7 +68,6 @@ fn graph(url: &str) -> Services {
     Services {
         transport: Transport::Graph(GraphClient {
             base_url: url.into(),
-            access_token: Secret::new("token-graph"),
             client: reqwest::Client::new(),
             retry_delays: vec![Duration::from_millis(10), Duration::from_millis(20)],
         }),
@@ -83,12 +82,10 @@ async fn app(phone_number_id: Option<&str>) -> TestApp {
         c.webhook_workers = 0;
     })
     .await;
-    insert_consultant(&app.pool, "joana@exemplo.com", "Joana").await;
-    sqlx::query("update consultants set whatsapp_phone_number_id = $1")
-        .bind(phone_number_id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    let me = insert_consultant(&app.pool, "joana@exemplo.com", "Joana").await;
+    if let Some(id) = phone_number_id {
+        super::helpers::connect_number(&app.pool, me, id).await;
+    }
     app
 }
 
@@ -115,10 +112,7 @@ async fn replies_go_out_through_the_graph_api() {
     let requests = g.requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 2);
     let (pnid, auth, first) = &requests[0];
-    assert_eq!(
-        (pnid.as_str(), auth.as_str()),
-        ("1065", "Bearer token-graph")
-    );
+    assert_eq!((pnid.as_str(), auth.as_str()), ("1065", "Bearer token"));
     assert_eq!(first["to"], "5521999990001");
     assert_eq!(first["type"], "text");
     let second = &requests[1].2;
@@ -180,19 +174,35 @@ async fn permanent_errors_are_recorded_on_the_message() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_consultant_without_a_business_number_gets_a_clear_failure() {
+async fn a_reply_queued_after_the_number_was_disconnected_gets_a_clear_failure() {
     let (url, g) = fake_graph(vec![]).await;
-    let app = app(None).await;
+    let app = app(Some("1065")).await;
     assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
     jobs::run_once(&app.pool, &graph(&url)).await.unwrap();
-    assert!(g.requests.lock().unwrap().is_empty());
+    assert_eq!(g.requests.lock().unwrap().len(), 1);
+    // The consultant disconnects the number, and a reply is queued after that.
+    sqlx::query("delete from whatsapp_connections")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into messages (consultant_id, conversation_id, direction, content, message_type, status)
+         select consultant_id, id, 'outbound', 'Oi, Maria', 'text', 'pending' from conversations",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    jobs::send_pending(&app.pool, &graph(&url).transport)
+        .await
+        .unwrap();
+    assert_eq!(g.requests.lock().unwrap().len(), 1, "nothing more was sent");
     let (status, _, error) = outbound(&app).await.pop().unwrap();
     assert_eq!(status, "failed");
     assert_eq!(
         error.as_deref(),
-        Some("o consultor não tem um número do WhatsApp Business configurado")
+        Some("o consultor não tem um número do WhatsApp conectado")
     );
-    // The sandbox (no token) still works for the same consultant.
+    // The sandbox (no Meta app) still works for the same consultant, by display number.
     assert_eq!(post(&app, &text("wamid.2", "Maria")).await, 200);
     jobs::run_once(&app.pool, &sandbox()).await.unwrap();
     assert_eq!(outbound(&app).await.pop().unwrap().0, "sent");

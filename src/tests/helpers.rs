@@ -267,10 +267,32 @@ pub fn graph_services(url: &str) -> consultor::jobs::Services {
     consultor::jobs::Services {
         transport: consultor::jobs::Transport::Graph(consultor::whatsapp::GraphClient {
             base_url: format!("{url}/v21.0"),
-            access_token: consultor::config::Secret::new("token"),
             client: reqwest::Client::new(),
             retry_delays: vec![std::time::Duration::from_millis(1)],
         }),
         ai: consultor::ai::AiProvider::BuiltIn,
     }
+}
+
+/// Connects `phone_number_id` to the account, as Embedded Signup leaves it (token `token`).
+pub async fn connect_number(pool: &PgPool, consultant: Uuid, phone_number_id: &str) {
+    sqlx::query(
+        "insert into whatsapp_connections
+             (consultant_id, waba_id, phone_number_id, display_phone_number, access_token)
+         values ($1, '77', $2, '+55 11 91234-5678', 'token')",
+    )
+    .bind(consultant)
+    .bind(phone_number_id)
+    .execute(pool)
+    .await
+    .expect("connect number");
+}
+
+/// The id of the account with this e-mail.
+pub async fn consultant_id(pool: &PgPool, email: &str) -> Uuid {
+    sqlx::query_scalar("select id from consultants where email = $1")
+        .bind(email)
+        .fetch_one(pool)
+        .await
+        .expect("consultant")
 }

@@ -40,10 +40,11 @@ async fn graph() -> (Services, Sent) {
 
 async fn app() -> TestApp {
     let app = app_with_workers(0).await;
-    sqlx::query("update consultants set whatsapp_phone_number_id = '1065'")
-        .execute(&app.pool)
+    let me = sqlx::query_scalar("select id from consultants")
+        .fetch_one(&app.pool)
         .await
         .unwrap();
+    super::helpers::connect_number(&app.pool, me, "1065").await;
     app
 }
 

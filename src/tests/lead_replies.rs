@@ -40,17 +40,14 @@ async fn app_with_graph() -> (TestApp, Sent, Uuid) {
     let (url, sent) = fake_graph().await;
     let app = TestApp::spawn_with(|c| {
         c.whatsapp_app_secret = Some(Secret::new(SECRET));
-        c.whatsapp_access_token = Some(Secret::new("token"));
+        c.whatsapp_app_id = Some("123".into());
+        c.whatsapp_signup_config_id = Some("cfg".into());
         c.whatsapp_graph_url = url;
         c.webhook_workers = 1;
     })
     .await;
     let me = signed_in(&app, "ana@exemplo.com").await;
-    sqlx::query("update consultants set whatsapp_phone_number_id = '1065' where id = $1")
-        .bind(me)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    super::helpers::connect_number(&app.pool, me, "1065").await;
     (app, sent, me)
 }
 

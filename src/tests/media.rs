@@ -69,10 +69,11 @@ async fn sign_in(app: &TestApp) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_a_lead_sends_is_kept_and_opened_from_the_lead_page() {
     let app = app_with_workers(0).await;
-    sqlx::query("update consultants set whatsapp_phone_number_id = '1065'")
-        .execute(&app.pool)
+    let me = sqlx::query_scalar("select id from consultants")
+        .fetch_one(&app.pool)
         .await
         .unwrap();
+    super::helpers::connect_number(&app.pool, me, "1065").await;
     let services = graph().await;
     let sends = [
         media_message(

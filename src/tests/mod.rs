@@ -20,3 +20,4 @@ mod query_plans;
 mod rls;
 mod settings;
 mod webhooks;
+mod whatsapp_connect;

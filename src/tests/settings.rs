@@ -24,7 +24,6 @@ async fn save(app: &TestApp, bio: &str, slug: &str) -> reqwest::Response {
             ("whatsapp", "+55 21 98765-4321"),
             ("vertical", "insurance"),
             ("slug", slug),
-            ("phone_number_id", ""),
         ],
     )
     .await
@@ -171,68 +170,41 @@ async fn photo_upload_needs_the_csrf_token() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_whatsapp_business_number_id_is_validated_and_unique() {
+async fn a_number_id_typed_into_settings_connects_nothing() {
+    // Routing is by the phone number id Meta grants through Embedded Signup only: the field
+    // where anyone could type a colleague's id is gone, and a form that still posts it
+    // connects nothing.
     let app = signed_in().await;
-    let csrf = app.csrf_from("/configuracoes").await;
-    let form = |pnid: &'static str, csrf: String| {
-        vec![
-            ("csrf", csrf),
-            ("name", "Joana Conceição".to_string()),
-            ("bio", String::new()),
-            ("crm_number", String::new()),
-            ("whatsapp", "11912345678".to_string()),
-            ("vertical", "health_plans".to_string()),
-            ("slug", "joana-conceicao".to_string()),
-            ("phone_number_id", pnid.to_string()),
-        ]
-    };
-    let post = |f: Vec<(&'static str, String)>| {
-        let app = &app;
-        async move {
-            app.client
-                .post(app.url("/api/salvar-configuracoes"))
-                .form(&f)
-                .send()
-                .await
-                .unwrap()
-        }
-    };
-    let res = post(form("abc", csrf.clone())).await;
-    assert_eq!(res.status(), 422);
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(body["Invalid"]["fields"][0]["field"], "phone_number_id");
-    assert_eq!(
-        post(form("106540352242922", csrf.clone())).await.status(),
-        200
+    let page = app.get_html("/configuracoes").await;
+    assert!(
+        !page.contains("phone_number_id"),
+        "the old field is still on the page"
     );
-    let stored: Option<String> =
-        sqlx::query_scalar("select whatsapp_phone_number_id from consultants")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    assert_eq!(stored.as_deref(), Some("106540352242922"));
-
-    // Another consultant cannot claim the same number id.
-    let other = app.other_browser();
-    other
-        .signup("Pedro Alves", "pedro@exemplo.com", "senha-segura-123")
-        .await;
-    let csrf = other.csrf_from("/configuracoes").await;
-    let mut f = form("106540352242922", csrf);
-    f[4].1 = super::helpers::number_for("pedro@exemplo.com");
-    f[6].1 = "pedro-alves".into();
-    let res = other
+    assert!(
+        page.contains("Modo de demonstração"),
+        "the sandbox is explained"
+    );
+    let csrf = app.csrf_from("/configuracoes").await;
+    let res = app
         .client
-        .post(other.url("/api/salvar-configuracoes"))
-        .form(&f)
+        .post(app.url("/api/salvar-configuracoes"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Joana Conceição"),
+            ("bio", ""),
+            ("crm_number", ""),
+            ("whatsapp", "11912345678"),
+            ("vertical", "health_plans"),
+            ("slug", "joana-conceicao"),
+            ("phone_number_id", "106540352242922"),
+        ])
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 422);
-    let body: Value = res.json().await.unwrap();
+    assert_eq!(res.status(), 200);
     assert_eq!(
-        body["Invalid"]["fields"][0]["message"],
-        "Este ID de número já está ligado a outra conta."
+        app.count("select count(*) from whatsapp_connections").await,
+        0
     );
 }
 
@@ -257,7 +229,6 @@ async fn without_javascript_a_save_is_confirmed_on_the_page() {
                     ("whatsapp", "+55 21 98765-4321"),
                     ("vertical", "insurance"),
                     ("slug", &slug),
-                    ("phone_number_id", ""),
                 ],
             )
             .await;

@@ -1,9 +1,11 @@
-//! Sending through the Graph API: `POST {base}/{phone_number_id}/messages`.
+//! Sending through the Graph API: `POST {base}/{phone_number_id}/messages`, with the business
+//! token Meta gave when the consultant connected the number (Embedded Signup).
 //!
 //! 429 and 5xx answers mean the message was not accepted, so they are retried with backoff.
 //! A timeout or dropped connection is ambiguous (Meta may have accepted it): it is never
 //! retried, so a lead never gets the same message twice.
 
+use crate::config::Secret;
 use app::domain::flow::Outgoing;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -11,7 +13,6 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct GraphClient {
     pub base_url: String,
-    pub access_token: crate::config::Secret,
     pub client: reqwest::Client,
     /// Waits before each retry of a 429/5xx; its length is the number of retries.
     pub retry_delays: Vec<Duration>,
@@ -98,13 +99,14 @@ impl GraphClient {
     pub async fn download_media(
         &self,
         media_id: &str,
+        token: &Secret,
         max: usize,
     ) -> Result<(Vec<u8>, Option<String>), String> {
         let url = format!("{}/{}", self.base_url.trim_end_matches('/'), media_id);
         let res = self
             .client
             .get(&url)
-            .bearer_auth(self.access_token.expose())
+            .bearer_auth(token.expose())
             .send()
             .await
             .map_err(|e| format!("sem resposta da API do WhatsApp: {e}"))?;
@@ -126,7 +128,7 @@ impl GraphClient {
         let mut res = self
             .client
             .get(file_url)
-            .bearer_auth(self.access_token.expose())
+            .bearer_auth(token.expose())
             .send()
             .await
             .map_err(|e| format!("o arquivo não pôde ser baixado: {e}"))?;
@@ -148,7 +150,12 @@ impl GraphClient {
     }
 
     /// Sends one request body; returns the WhatsApp message id.
-    pub async fn send(&self, phone_number_id: &str, body: &Value) -> Result<String, SendError> {
+    pub async fn send(
+        &self,
+        phone_number_id: &str,
+        token: &Secret,
+        body: &Value,
+    ) -> Result<String, SendError> {
         let url = format!(
             "{}/{}/messages",
             self.base_url.trim_end_matches('/'),
@@ -159,7 +166,7 @@ impl GraphClient {
             let res = self
                 .client
                 .post(&url)
-                .bearer_auth(self.access_token.expose())
+                .bearer_auth(token.expose())
                 .json(body)
                 .send()
                 .await

@@ -19,13 +19,25 @@ pub struct Settings {
     pub whatsapp: String,
     pub vertical: String,
     pub slug: String,
-    /// The WhatsApp Business number's id in the Cloud API (empty: not configured).
-    pub phone_number_id: String,
+    /// The WhatsApp Business number connected through Meta's Embedded Signup.
+    pub connection: Option<WhatsAppConnection>,
+    /// This server has a Meta app, so numbers can be connected (otherwise: the sandbox).
+    pub whatsapp_signup: bool,
     /// Days without activity before a lead is marked "parado" on the board.
     pub stale_after_days: i16,
     pub profile_image_url: Option<String>,
     /// The absolute address of the public profile.
     pub public_link: String,
+}
+
+/// A connected number, as Settings shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhatsAppConnection {
+    pub display_phone_number: String,
+    pub verified_name: Option<String>,
+    pub phone_number_id: String,
+    /// `dd/mm/aaaa hh:mm`, São Paulo time.
+    pub connected_at: String,
 }
 
 #[server(prefix = "/api", endpoint = "configuracoes")]
@@ -42,20 +54,33 @@ pub async fn get_settings() -> Result<Settings, AppError> {
         whatsapp_number: String,
         vertical: String,
         slug: String,
-        whatsapp_phone_number_id: Option<String>,
         stale_after_days: i16,
         profile_image_url: Option<String>,
     }
     let row = sqlx::query_as!(
         Row,
         "select name, email, bio, crm_number, whatsapp_number, vertical, slug,
-                whatsapp_phone_number_id, stale_after_days, profile_image_url
+                stale_after_days, profile_image_url
          from consultants where id = $1",
         id
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::Unauthenticated)?;
+    let connection = sqlx::query!(
+        r#"select display_phone_number, verified_name, phone_number_id,
+                  connected_at as "connected_at: chrono::DateTime<chrono::Utc>"
+             from whatsapp_connections where consultant_id = $1"#,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|c| WhatsAppConnection {
+        display_phone_number: c.display_phone_number,
+        verified_name: c.verified_name,
+        phone_number_id: c.phone_number_id,
+        connected_at: crate::domain::time::format_datetime(c.connected_at),
+    });
     tx.commit().await?;
     let whatsapp = crate::domain::phone::display_stored(&row.whatsapp_number);
     Ok(Settings {
@@ -71,7 +96,8 @@ pub async fn get_settings() -> Result<Settings, AppError> {
         whatsapp,
         vertical: row.vertical,
         slug: row.slug,
-        phone_number_id: row.whatsapp_phone_number_id.unwrap_or_default(),
+        connection,
+        whatsapp_signup: state.config.whatsapp_signup,
         stale_after_days: row.stale_after_days,
         profile_image_url: row.profile_image_url,
     })
@@ -86,7 +112,6 @@ pub async fn update_settings(
     whatsapp: String,
     vertical: String,
     slug: String,
-    phone_number_id: String,
     // Optional so that a form from before this field existed still saves.
     stale_after_days: Option<String>,
 ) -> Result<(), AppError> {
@@ -97,7 +122,6 @@ pub async fn update_settings(
         ("whatsapp", whatsapp.clone()),
         ("vertical", vertical.clone()),
         ("slug", slug.clone()),
-        ("phone_number_id", phone_number_id.clone()),
         (
             "stale_after_days",
             stale_after_days.clone().unwrap_or_default(),
@@ -110,7 +134,6 @@ pub async fn update_settings(
         whatsapp,
         vertical,
         slug,
-        phone_number_id,
         stale_after_days,
     };
     let result = update_inner(csrf, form).await;
@@ -126,15 +149,12 @@ struct SettingsForm {
     whatsapp: String,
     vertical: String,
     slug: String,
-    phone_number_id: String,
     stale_after_days: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
 async fn update_inner(csrf: String, f: SettingsForm) -> Result<(), AppError> {
-    use crate::domain::{
-        Bio, PersonName, PhoneBr, RegistrationNumber, Slug, Vertical, WaPhoneNumberId,
-    };
+    use crate::domain::{Bio, PersonName, PhoneBr, RegistrationNumber, Slug, Vertical};
     use crate::error::FieldErrors;
     use crate::server::request_meta::RequestMeta;
     use crate::server::{app_state, audit, auth, csrf as csrf_check, db};
@@ -149,10 +169,6 @@ async fn update_inner(csrf: String, f: SettingsForm) -> Result<(), AppError> {
     let whatsapp = errors.check("whatsapp", PhoneBr::parse(&f.whatsapp));
     let vertical = errors.check("vertical", Vertical::parse(&f.vertical));
     let slug = errors.check("slug", Slug::parse(&f.slug));
-    let pnid = errors.check(
-        "phone_number_id",
-        WaPhoneNumberId::parse(&f.phone_number_id),
-    );
     let stale = match f.stale_after_days.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(v) => errors.check(
@@ -165,8 +181,8 @@ async fn update_inner(csrf: String, f: SettingsForm) -> Result<(), AppError> {
         ),
     };
     errors.into_result()?;
-    let (Some(name), Some(bio), Some(crm), Some(whatsapp), Some(vertical), Some(slug), Some(pnid)) =
-        (name, bio, crm, whatsapp, vertical, slug, pnid)
+    let (Some(name), Some(bio), Some(crm), Some(whatsapp), Some(vertical), Some(slug)) =
+        (name, bio, crm, whatsapp, vertical, slug)
     else {
         return Err(AppError::Internal);
     };
@@ -179,7 +195,7 @@ async fn update_inner(csrf: String, f: SettingsForm) -> Result<(), AppError> {
     let updated = sqlx::query!(
         "update consultants
             set name = $2, bio = $3, crm_number = $4, whatsapp_number = $5, vertical = $6, slug = $7,
-                whatsapp_phone_number_id = $8, stale_after_days = coalesce($9, stale_after_days)
+                stale_after_days = coalesce($8, stale_after_days)
           where id = $1",
         id,
         name.as_str(),
@@ -188,7 +204,6 @@ async fn update_inner(csrf: String, f: SettingsForm) -> Result<(), AppError> {
         whatsapp.as_str(),
         vertical.as_str(),
         slug.as_str(),
-        pnid.as_ref().map(|p| p.as_str()),
         stale.flatten()
     )
     .execute(&mut *tx)

@@ -19,7 +19,6 @@ pub mod time;
 pub mod turn;
 pub mod validators;
 pub mod vertical;
-pub mod wa_phone_number_id;
 
 pub use bio::Bio;
 pub use cpf::Cpf;
@@ -31,4 +30,3 @@ pub use phone::PhoneBr;
 pub use registration::RegistrationNumber;
 pub use slug::Slug;
 pub use vertical::Vertical;
-pub use wa_phone_number_id::WaPhoneNumberId;

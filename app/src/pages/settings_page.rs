@@ -8,7 +8,7 @@ use crate::domain::{bio, Vertical};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-type SettingsData = Result<(Settings, FormContext, FormContext), AppError>;
+type SettingsData = Result<(Settings, FormContext, FormContext, FormContext), AppError>;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -21,7 +21,8 @@ pub fn SettingsPage() -> impl IntoView {
             let settings = get_settings().await?;
             let form = form_state("settings".into()).await?;
             let photo = form_state("foto".into()).await?;
-            Ok((settings, form, photo))
+            let whatsapp = form_state("whatsapp".into()).await?;
+            Ok((settings, form, photo, whatsapp))
         },
     );
     view! {
@@ -39,8 +40,9 @@ fn SettingsContent(data: Resource<SettingsData>) -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 data.await
-                    .map(|(settings, form, photo)| view! {
+                    .map(|(settings, form, photo, whatsapp)| view! {
                         <ProfileForm settings=settings.clone() st=form/>
+                        <WhatsAppSection settings=settings.clone() st=whatsapp/>
                         <PhotoForm settings st=photo/>
                     }.into_any())
                     .unwrap_or_else(error_view)
@@ -66,7 +68,6 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
     let whatsapp = typed("whatsapp", &settings.whatsapp);
     let vertical = typed("vertical", &settings.vertical);
     let slug = typed("slug", &settings.slug);
-    let phone_number_id = typed("phone_number_id", &settings.phone_number_id);
     let stale_after_days = typed("stale_after_days", &settings.stale_after_days.to_string());
     let success = FormFeedback::success_signal(
         st.feedback.as_ref(),
@@ -106,9 +107,6 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
                     selected=vertical errors/>
                 <TextField label="Endereço do perfil" name="slug" value=slug required=true
                     hint="Letras sem acento, números e hífens." errors/>
-                <TextField label="ID do número no WhatsApp Business (opcional)" name="phone_number_id"
-                    value=phone_number_id inputmode="numeric"
-                    hint="No painel da Meta: WhatsApp › Configuração da API › Identificação do número de telefone." errors/>
                 <TextField label="Lead parado depois de quantos dias sem atividade" name="stale_after_days"
                     kind="number" value=stale_after_days inputmode="numeric"
                     hint="O quadro de leads marca como “parado” quem ficou esse tempo sem conversa (1 a 90)." errors/>
@@ -117,6 +115,52 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
                 </p>
                 <button type="submit" disabled=move || action.pending().get()>"Salvar"</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// The WhatsApp Business number the bot answers on, connected through Meta's dialog. Plain
+/// forms: the dialog is a page of Meta's, so this works the same without JavaScript.
+#[component]
+fn WhatsAppSection(settings: Settings, st: FormContext) -> impl IntoView {
+    let error = st.feedback.as_ref().and_then(|f| f.error.clone());
+    let pin_error = error.as_ref().and_then(|e| e.field_message("pin"));
+    let success = st.feedback.as_ref().and_then(|f| f.success.clone());
+    let body = match (settings.connection, settings.whatsapp_signup) {
+        (Some(c), _) => view! {
+            <p><strong>"Conectado: "</strong>{c.display_phone_number}
+                {c.verified_name.map(|n| format!(" ({n})"))}</p>
+            <p class="hint">{format!("Desde {}. ID do número na Meta: {}.", c.connected_at, c.phone_number_id)}</p>
+            <form method="post" action="/configuracoes/whatsapp/desconectar">
+                <input type="hidden" name="csrf" value=st.csrf.clone()/>
+                <p class="hint">"Ao desconectar, o bot para de receber as mensagens desse número na hora."</p>
+                <button type="submit" class="button-secondary">"Desconectar"</button>
+            </form>
+        }.into_any(),
+        (None, true) => view! {
+            <p>"Conecte o número do WhatsApp Business em que seus leads vão falar com o bot.                 Você entra na sua conta da Meta, escolhe (ou cria) a conta do WhatsApp Business e                 o número, e volta para cá."</p>
+            <form method="post" action="/configuracoes/whatsapp/conectar">
+                <input type="hidden" name="csrf" value=st.csrf.clone()/>
+                <div class="field" class:field-invalid=pin_error.is_some()>
+                    <label for="campo-pin">"PIN de confirmação em duas etapas"</label>
+                    <input id="campo-pin" name="pin" inputmode="numeric" autocomplete="off"
+                        pattern="[0-9]{6}" maxlength="6" required aria-describedby="dica-pin erro-pin"/>
+                    <small class="hint" id="dica-pin">"6 algarismos. Um número novo é registrado com ele;                         se o número já tem um PIN, use o mesmo."</small>
+                    <p class="field-error" id="erro-pin">{pin_error.clone()}</p>
+                </div>
+                <button type="submit">"Conectar WhatsApp"</button>
+            </form>
+        }.into_any(),
+        (None, false) => view! {
+            <p>"Modo de demonstração: este servidor não tem um aplicativo da Meta configurado.                 As mensagens para o número das suas configurações chegam ao bot e as respostas                 ficam registradas aqui, sem sair pelo WhatsApp."</p>
+        }.into_any(),
+    };
+    view! {
+        <section id="whatsapp" aria-labelledby="whatsapp-titulo">
+            <h2 id="whatsapp-titulo">"WhatsApp do bot"</h2>
+            {error.filter(|_| pin_error.is_none()).map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
+            {success.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}
+            {body}
         </section>
     }
 }

@@ -31,9 +31,10 @@ pub fn unique_violation_field(err: &sqlx::Error) -> Option<FieldError> {
     let (field, message) = match db.constraint()? {
         "consultants_email_key" => ("email", "Já existe uma conta com este e-mail."),
         "consultants_slug_key" => ("slug", "Este endereço já está em uso. Escolha outro."),
-        "idx_consultants_phone_number_id" => (
-            "phone_number_id",
-            "Este ID de número já está ligado a outra conta.",
+        "whatsapp_connections_phone_number_id_key" => (
+            "whatsapp",
+            "Este número do WhatsApp já está conectado a outra conta do Consultor. Desconecte-o \
+             lá antes de conectá-lo aqui.",
         ),
         _ => return None,
     };

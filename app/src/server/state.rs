@@ -16,6 +16,8 @@ pub struct AppConfig {
     /// Failed logins allowed per IP within `login_window_secs`.
     pub login_max_failures_per_ip: i64,
     pub login_window_secs: i64,
+    /// A Meta app is configured: consultants connect their numbers (Embedded Signup).
+    pub whatsapp_signup: bool,
 }
 
 #[derive(Clone)]
