@@ -131,15 +131,31 @@ pub async fn seed_load(pool: &PgPool, sizes: Sizes) -> anyhow::Result<bool> {
         .execute(&mut *tx)
         .await?;
         sqlx::query!(
-            "insert into conversations (lead_id, consultant_id, flow_id, current_step, state, is_completed,
+            // Six in ten complete the health-plan flow; the others stop at one of its four
+            // later questions (the dashboard's drop-off has something to show).
+            r#"insert into conversations (lead_id, consultant_id, flow_id, current_step, state, is_completed,
                                         started_at, completed_at, last_inbound_at)
-             select l.id, l.consultant_id, f.id, 'fim', '{\"completed\": true}', true,
-                    l.created_at, l.created_at + interval '10 minutes', l.last_inbound_at
+             select l.id, l.consultant_id, f.id, p.step,
+                    jsonb_build_object(
+                        'current_step', p.step, 'completed', p.k = 6,
+                        'answers', (select coalesce(jsonb_object_agg(a.step, a.value), '{}'::jsonb)
+                                      from (values (1, 'nome', 'Lead de carga'),
+                                                   (2, 'perfil', (array['individual', 'familia', 'empresa'])[1 + h % 3]),
+                                                   (3, 'idade', (array['ate_30', '31_45', '46_59', '60_mais'])[1 + h % 4]),
+                                                   (4, 'copart', (array['sim', 'nao', 'nao_sei'])[1 + h % 3]),
+                                                   (5, 'cidade', 'São Paulo')) a(i, step, value)
+                                     where a.i < p.k)),
+                    p.k = 6, l.created_at,
+                    case when p.k = 6 then l.created_at + make_interval(mins => 5 + h % 20) end,
+                    l.last_inbound_at
                from leads l
                join consultants c on c.id = l.consultant_id
                cross join (select id from flows where is_template and vertical = 'health_plans'
                             order by created_at limit 1) f
-              where c.slug like 'carga-%' and substring(c.slug from 7)::int between $1 and $2",
+               cross join lateral (select abs(hashtext(l.id::text)) as h) hh
+               cross join lateral (select case when h % 10 < 6 then 6 else 2 + h % 10 - 6 end as k) kk
+               cross join lateral (select kk.k, (array['nome', 'perfil', 'idade', 'copart', 'cidade', 'fim'])[kk.k] as step) p
+              where c.slug like 'carga-%' and substring(c.slug from 7)::int between $1 and $2"#,
             first,
             last
         )
@@ -196,6 +212,10 @@ pub async fn seed_load(pool: &PgPool, sizes: Sizes) -> anyhow::Result<bool> {
     }
     sqlx::raw_sql("vacuum analyze").execute(pool).await?;
     sqlx::query!("select refresh_metrics()")
+        .fetch_one(pool)
+        .await?;
+    // The dashboard's figures, in full (the seeded rows carry times of the past).
+    sqlx::query!("select refresh_dashboard(true)")
         .fetch_one(pool)
         .await?;
     Ok(true)

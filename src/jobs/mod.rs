@@ -2,6 +2,7 @@
 
 mod answers;
 pub mod media;
+pub mod metrics;
 mod process;
 pub mod reminders;
 mod sender;

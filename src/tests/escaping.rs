@@ -123,6 +123,34 @@ async fn what_people_type_is_text_on_every_page() {
     .execute(&app.pool)
     .await
     .unwrap();
+    // An own live flow whose question and option are drawn in the dashboard's charts.
+    let flow: Uuid = sqlx::query_scalar(
+        "insert into flows (created_by, name, vertical, definition, is_active, is_template)
+         values ($1, $2, 'insurance', $3, true, false) returning id",
+    )
+    .bind(me.0)
+    .bind(payload(17))
+    .bind(serde_json::json!({"etapas": [
+        {"id": "q", "tipo": "escolha", "pergunta": payload(18), "opcoes": [{"rotulo": payload(19), "valor": "a"}]},
+        {"id": "fim", "tipo": "fim", "pergunta": "Tchau"}
+    ]}))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into conversations (consultant_id, lead_id, flow_id, current_step, state, is_completed)
+         values ($1, $2, $3, 'fim', '{\"answers\": {\"q\": \"a\"}}', true)",
+    )
+    .bind(me.0)
+    .bind(lead)
+    .bind(flow)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("select refresh_dashboard(true)")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     // The connected number as Meta names it (outside text) on the settings page.
     sqlx::query(
         "insert into whatsapp_connections
@@ -164,6 +192,13 @@ async fn what_people_type_is_text_on_every_page() {
         assert!(
             lead_page.contains(&format!("&lt;script&gt;alert({n})&lt;/script&gt;")),
             "payload {n} on the lead page"
+        );
+    }
+    let dashboard = app.get_html("/painel").await;
+    for n in [17, 18, 19] {
+        assert!(
+            dashboard.contains(&format!("&lt;script&gt;alert({n})&lt;/script&gt;")),
+            "flow text {n} on the dashboard"
         );
     }
     // The text area gives back exactly what was saved.

@@ -5,6 +5,7 @@
 mod accounts;
 mod ai_answers;
 mod conversation;
+mod dashboard;
 mod delivery;
 mod escaping;
 mod graph_api;

@@ -1,4 +1,8 @@
-//! The dashboard's figures for the signed-in consultant.
+//! The dashboard's figures for the signed-in consultant, for a period beside the one before.
+//!
+//! Sums come from `dashboard_days` and its siblings (per consultant and São Paulo day, kept up
+//! to date every minute: migration 0021, `jobs::metrics`); the medians are read live from
+//! indexes; everything inside the tenant transaction.
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -13,97 +17,110 @@ pub struct RecentLead {
     pub last_interaction: String,
 }
 
+/// A figure for the period and for the one before (`None`: nothing to measure).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct Compared {
+    pub now: Option<f64>,
+    pub before: Option<f64>,
+}
+
+impl Compared {
+    pub fn counts(now: i64, before: i64) -> Self {
+        Self {
+            now: Some(now as f64),
+            before: Some(before as f64),
+        }
+    }
+
+    /// The change in percent (`None` when there is nothing to compare with).
+    pub fn change(&self) -> Option<f64> {
+        match (self.now, self.before) {
+            (Some(n), Some(b)) if b != 0.0 => Some((n - b) / b * 100.0),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    pub leads_created: Compared,
+    pub conversations_started: Compared,
+    pub conversations_completed: Compared,
+    /// Percent.
+    pub completion_rate: Compared,
+    /// Percent of the leads created that are "fechado".
+    pub conversion_rate: Compared,
+    /// Seconds.
+    pub avg_completion: Compared,
+    pub median_completion: Compared,
+    pub median_first_reply: Compared,
+    pub ai_answers: Compared,
+    pub ai_tokens: Compared,
+    /// Milliseconds.
+    pub ai_latency: Compared,
+    pub compliance_replaced: Compared,
+}
+
+/// One step of the live flow: how many conversations reached it and stopped there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepRow {
+    pub label: String,
+    pub reached: i64,
+    pub stopped: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanUsage {
+    pub plan: String,
+    pub used: i64,
+    pub limit: i64,
+}
+
+/// What a consultant without leads sees instead of empty charts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GettingStarted {
+    pub public_link: String,
+    pub whatsapp: String,
+    pub flow_name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DashboardData {
     pub name: String,
-    /// Per status, in kanban order: (label, count).
+    pub period: String,
+    /// "27/10 a 25/11".
+    pub range_label: String,
+    pub start: Option<GettingStarted>,
+    pub figures: Figures,
+    /// Leads created in the period, per status (kanban order): (label, count).
     pub by_status: Vec<(String, i64)>,
-    pub total_leads: i64,
-    pub conversion_rate: Option<f64>,
-    pub completed_conversations: i64,
-    pub total_conversations: i64,
+    /// Per day: (date, created, moved to fechado).
+    pub daily: Vec<(chrono::NaiveDate, i64, i64)>,
+    pub flow_name: Option<String>,
+    pub steps: Vec<StepRow>,
+    /// Conversations of the period ran on another flow (the flow changed).
+    pub other_flows: bool,
+    pub sources: Vec<(String, i64)>,
+    /// The live flow's first multiple-choice question and its answers: (label, count).
+    pub first_question: Option<(String, Vec<(String, i64)>)>,
+    pub plan: PlanUsage,
+    /// "hh:mm" (São Paulo) of the last refresh of the figures.
+    pub updated_at: Option<String>,
     pub recent: Vec<RecentLead>,
 }
 
 #[server(prefix = "/api", endpoint = "painel")]
-pub async fn dashboard() -> Result<DashboardData, AppError> {
-    use crate::domain::phone::display_lead;
-    use crate::domain::{time::format_datetime, LeadStatus};
+pub async fn dashboard(period: String) -> Result<DashboardData, AppError> {
     use crate::server::{app_state, auth, db};
-    use chrono::{DateTime, Utc};
     let id = auth::require_consultant().await?;
     let state = app_state()?;
+    let period = crate::domain::period::Period::parse(&period);
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::America::Sao_Paulo)
+        .date_naive();
     let mut tx = db::tenant_tx(&state.pool, id).await?;
-    let name = sqlx::query_scalar!("select name from consultants where id = $1", id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    // Live counts: cheap per consultant and never stale, unlike the hourly materialized view.
-    let counts: Vec<(String, i64)> =
-        sqlx::query!(r#"select status as "status!", count(*) as "n!" from leads group by status"#)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|r| (r.status, r.n))
-            .collect();
-    let conv = sqlx::query!(
-        r#"select count(*) as "total!", count(*) filter (where is_completed) as "completed!"
-             from conversations"#
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    struct LeadRow {
-        name: Option<String>,
-        profile_name: Option<String>,
-        whatsapp_number: Option<String>,
-        status: String,
-        last_interaction_at: DateTime<Utc>,
-    }
-    // The order of idx_leads_consultant_activity (last_interaction_at is NOT NULL since
-    // migration 0012): the five rows are read from the index, not sorted out of every lead.
-    let recent = sqlx::query_as!(
-        LeadRow,
-        r#"select name, profile_name, whatsapp_number, status,
-                  last_interaction_at as "last_interaction_at: DateTime<Utc>"
-             from leads where consultant_id = $1
-            order by last_interaction_at desc, id desc limit 5"#,
-        id
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let data = crate::server::dashboard::load(&mut tx, id, period, today, &state.config.public_url)
+        .await?;
     tx.commit().await?;
-
-    let count_of = |s: LeadStatus| {
-        counts
-            .iter()
-            .find(|(k, _)| k == s.as_str())
-            .map(|(_, n)| *n)
-            .unwrap_or(0)
-    };
-    let total: i64 = counts.iter().map(|(_, n)| n).sum();
-    let closed = count_of(LeadStatus::Fechado);
-    Ok(DashboardData {
-        name,
-        by_status: LeadStatus::ALL
-            .iter()
-            .map(|s| (s.label().to_string(), count_of(*s)))
-            .collect(),
-        total_leads: total,
-        conversion_rate: (total > 0).then(|| closed as f64 * 100.0 / total as f64),
-        total_conversations: conv.total,
-        completed_conversations: conv.completed,
-        recent: recent
-            .into_iter()
-            .map(|l| {
-                let s = LeadStatus::parse(&l.status).unwrap_or(LeadStatus::Novo);
-                RecentLead {
-                    name: crate::api::leads::display_name(l.name, l.profile_name),
-                    whatsapp: display_lead(l.whatsapp_number.as_deref()),
-                    status: s.as_str().into(),
-                    status_label: s.label().into(),
-                    last_interaction: format_datetime(l.last_interaction_at),
-                }
-            })
-            .collect(),
-    })
+    Ok(data)
 }

@@ -3,6 +3,7 @@
 
 pub mod ai;
 pub mod bio;
+pub mod chart;
 pub mod cpf;
 pub mod email;
 pub mod flow;
@@ -11,6 +12,7 @@ pub mod lead_filter;
 pub mod lead_status;
 pub mod password;
 pub mod percent;
+pub mod period;
 pub mod person_name;
 pub mod phone;
 pub mod registration;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod content_policy;
 pub mod conversations;
 pub mod csrf;
+pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod flash;

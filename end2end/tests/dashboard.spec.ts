@@ -1,0 +1,49 @@
+import { expect, test } from '@playwright/test';
+import { DEMO, login, ready, signup, uniqueEmail } from './helpers';
+
+test('the dashboard shows the period figures and its charts, with a period switch', async ({ page }, testInfo) => {
+  await login(page, testInfo, DEMO.email, DEMO.password);
+  await page.goto('/painel?periodo=7');
+  await ready(page, testInfo);
+  await expect(page.getByRole('link', { name: '7 dias' })).toHaveAttribute('aria-current', 'page');
+  const figures = page.getByRole('region', { name: 'Números do período' });
+  // The demo's leads were all created in the last few days.
+  const created = figures.locator('.card').filter({ hasText: 'Leads novos' }).locator('.card-value');
+  await expect(created).toHaveText(/^[1-9][0-9.]*$/);
+  await expect(figures).toContainText('Conversão (fechados / novos)');
+  await expect(figures).toContainText('vs. período anterior');
+  await expect(page.getByText(/Atualizado às \d\d:\d\d/)).toBeVisible();
+  // Every chart is an SVG drawn by the server, named for screen readers, with its table.
+  const charts = page.locator('svg.chart');
+  expect(await charts.count()).toBeGreaterThanOrEqual(3);
+  for (const chart of await charts.all()) {
+    await expect(chart.locator('title')).not.toBeEmpty();
+  }
+  await expect(page.getByRole('img', { name: /Leads por dia/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Funil de leads/ })).toBeVisible();
+  await page.getByText('Ver tabela').first().click();
+  await expect(page.locator('table.chart-table').first()).toBeVisible();
+
+  await page.getByRole('link', { name: '90 dias' }).click();
+  await expect(page).toHaveURL(/periodo=90/);
+  await expect(page.getByRole('link', { name: '90 dias' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.locator('svg.chart').first()).toBeVisible();
+});
+
+test('a new consultant sees how to start instead of empty charts', async ({ page }, testInfo) => {
+  await signup(page, testInfo, 'Renata Painel', uniqueEmail(testInfo, 'painel'));
+  await expect(page.getByRole('heading', { name: 'Comece por aqui' })).toBeVisible();
+  await expect(page.getByText('Teste seu bot')).toBeVisible();
+  await expect(page.locator('svg.chart')).toHaveCount(0);
+});
+
+test('the dashboard fits a phone screen', async ({ page }, testInfo) => {
+  await login(page, testInfo, DEMO.email, DEMO.password);
+  await page.setViewportSize({ width: 375, height: 740 });
+  for (const period of ['7', '30', '90', 'mes']) {
+    await page.goto(`/painel?periodo=${period}`);
+    await ready(page, testInfo);
+    const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow, `period ${period} scrolls sideways`).toBeLessThanOrEqual(0);
+  }
+});
