@@ -9,8 +9,10 @@
 //! Run with `make bench-pages` (`BENCH_RUNS`; `LOAD_*` size the dataset on first use).
 
 use app::domain::lead_filter::{Cursor, LeadFilter};
-use app::server::{conversations, db, lead_notes, leads, messages};
+use app::domain::period::Period;
+use app::server::{conversations, dashboard, db, lead_notes, leads, messages};
 use consultor::config::Config;
+use consultor::jobs::metrics::{self, Scope};
 use consultor::load::{self, BIG_EMAIL, LOAD_PASSWORD, SMALL_EMAIL};
 use consultor::startup::{self, Application};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
@@ -196,6 +198,36 @@ async fn main() {
         });
     }
 
+    // Keeping the figures up to date: a refresh after a minute's worth of changes (200
+    // leads moved), and a full pass (which also refreshes the seed's two views).
+    sqlx::query(
+        "update leads set status = case status when 'novo' then 'em_contato' else 'novo' end
+          where id in (select id from leads order by id limit 200)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let t = Instant::now();
+    let changes = metrics::refresh(&pool, Scope::Changes).await.unwrap();
+    println!(
+        "\natualização dos números (mudanças: {changes:?}): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    let t = Instant::now();
+    metrics::refresh(&pool, Scope::Everything).await.unwrap();
+    println!(
+        "atualização completa (todas as tabelas e as duas views do seed): {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let views: Vec<(String, i32)> =
+        sqlx::query_as("select name, duration_ms from metrics_refreshes order by name")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    for (name, ms) in views {
+        println!("  {name:<22} {ms} ms");
+    }
+
     for w in &people {
         println!("\nconsultor com {} ({n} execuções cada)", w.label);
         let get = |path: String| {
@@ -210,29 +242,27 @@ async fn main() {
         let pool = &pool;
         let id = w.id;
 
-        let page = measure(n, || get("/painel".into())).await;
-        let dbt = measure(n, || async move {
-            let mut tx = db::tenant_tx(pool, id).await.unwrap();
-            sqlx::query("select status, count(*) from leads group by status")
-                .fetch_all(&mut *tx)
-                .await
-                .unwrap();
-            sqlx::query("select count(*), count(*) filter (where is_completed) from conversations")
-                .fetch_one(&mut *tx)
-                .await
-                .unwrap();
-            sqlx::query(
-                "select name from leads where consultant_id = $1
-                  order by last_interaction_at desc, id desc limit 5",
-            )
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await
-            .unwrap();
-            tx.commit().await.unwrap();
-        })
-        .await;
-        row("/painel", page, Some(dbt));
+        // The dashboard, per period; beside it, the same queries called directly in the
+        // tenant transaction (no HTTP, no rendering).
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono_tz::America::Sao_Paulo)
+            .date_naive();
+        for period in Period::ALL {
+            let page = measure(n, || get(format!("/painel?periodo={}", period.as_str()))).await;
+            let dbt = measure(n, || async move {
+                let mut tx = db::tenant_tx(pool, id).await.unwrap();
+                dashboard::load(&mut tx, id, period, today, "http://x")
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            })
+            .await;
+            row(
+                &format!("/painel?periodo={}", period.as_str()),
+                page,
+                Some(dbt),
+            );
+        }
 
         for (name, query) in [
             ("/leads (quadro)", ""),
