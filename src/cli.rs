@@ -60,8 +60,12 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
                 None => None,
             };
             let pool = startup::connect(&config).await?;
+            let public_url = config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", config.bind_addr));
             let (reset, processed) =
-                crate::jobs::replay(&pool, &startup::services(&config), id).await?;
+                crate::jobs::replay(&pool, &startup::services(&config, &public_url), id).await?;
             println!("{reset} evento(s) com falha voltaram para a fila; {processed} processado(s)");
         }
         other => anyhow::bail!("comando desconhecido: {other}\n{USAGE}"),

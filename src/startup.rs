@@ -8,7 +8,7 @@ use crate::webhooks::{self, WebhookState};
 use crate::whatsapp::connect::ConnectState;
 use crate::whatsapp::signup::MetaApp;
 use app::server::outbox::Outbox;
-use app::server::{lead_bulk, lead_export, media, photos, AppConfig, AppState};
+use app::server::{lead_bulk, lead_export, lead_rights, media, photos, AppConfig, AppState};
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -98,7 +98,7 @@ impl Application {
         let state = AppState {
             pool: pool.clone(),
             config: Arc::new(AppConfig {
-                public_url,
+                public_url: public_url.clone(),
                 trust_proxy_headers: config.trust_proxy_headers,
                 login_max_failures_per_account: config.login_max_failures_per_account,
                 login_max_failures_per_ip: config.login_max_failures_per_ip,
@@ -120,7 +120,7 @@ impl Application {
         let routes = route_list();
         let wake = Arc::new(Notify::new());
         if config.webhook_workers > 0 {
-            let services = services(&config);
+            let services = services(&config, &public_url);
             let jobs_pool = jobs_pool(&pool, config.webhook_workers);
             jobs::spawn_workers(
                 jobs_pool.clone(),
@@ -154,6 +154,8 @@ impl Application {
             .route("/leads/exportar.csv", get(lead_export::csv))
             .route("/leads/em-massa", post(lead_bulk::handle))
             .route("/leads/{lead}/midia/{message}", get(media::serve))
+            .route("/leads/{lead}/dados.json", get(lead_rights::export))
+            .route("/leads/{lead}/excluir-dados", post(lead_rights::erase))
             .merge(crate::whatsapp::connect::routes(ConnectState {
                 app: state.clone(),
                 meta: config.meta_app().map(|config| {
@@ -234,8 +236,9 @@ impl Application {
 }
 
 /// What background processing talks to, from the configuration.
-pub fn services(config: &Config) -> jobs::Services {
+pub fn services(config: &Config, public_url: &str) -> jobs::Services {
     jobs::Services {
+        public_url: Some(public_url.to_string()),
         transport: transport(config),
         ai: crate::ai::AiProvider::from_config(config),
     }

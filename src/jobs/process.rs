@@ -93,6 +93,7 @@ pub async fn process_payload(
     db: &mut PgConnection,
     payload: &serde_json::Value,
     routing: Routing,
+    public_url: Option<&str>,
 ) -> Result<Outcome, ProcessError> {
     let parsed: Payload = serde_json::from_value(payload.clone())
         .map_err(|e| ProcessError::Payload(e.to_string()))?;
@@ -116,7 +117,7 @@ pub async fn process_payload(
         };
         let result = if isolate {
             let mut savepoint = db.begin().await?;
-            match handle_message(&mut savepoint, message, routing).await {
+            match handle_message(&mut savepoint, message, routing, public_url).await {
                 Ok(result) => {
                     savepoint.commit().await?;
                     result
@@ -129,7 +130,7 @@ pub async fn process_payload(
                 Err(e) => return Err(e),
             }
         } else {
-            match handle_message(db, message, routing).await {
+            match handle_message(db, message, routing, public_url).await {
                 Ok(result) => result,
                 Err(e) if e.is_permanent() => return Err(ProcessError::Rejected(rejected(&e))),
                 Err(e) => return Err(e),
@@ -216,15 +217,15 @@ async fn route(
     // One round trip for both ways (this runs for every message): the connected account
     // first, then up to two display-number claimants.
     let mut found = sqlx::query!(
-        r#"select id as "id!", name as "name!", bio, vertical as "vertical!",
+        r#"select id as "id!", name as "name!", bio, vertical as "vertical!", slug as "slug!",
                   active as "active!", connected as "connected!"
-             from (select c.id, c.name, c.bio, c.vertical, coalesce(c.is_active, false) as active,
+             from (select c.id, c.name, c.bio, c.vertical, c.slug, coalesce(c.is_active, false) as active,
                           true as connected
                      from whatsapp_connections w
                      join consultants c on c.id = w.consultant_id
                     where w.phone_number_id = $1
                    union all
-                   (select c.id, c.name, c.bio, c.vertical, true, false
+                   (select c.id, c.name, c.bio, c.vertical, c.slug, true, false
                       from consultants c
                      where $3 and c.is_active and c.whatsapp_number = $2
                        and not exists (select 1 from whatsapp_connections w
@@ -247,6 +248,7 @@ async fn route(
                 name: c.name,
                 bio: c.bio,
                 vertical: c.vertical,
+                slug: c.slug,
             })
         }
         Some(_) => Route::Ambiguous,
@@ -260,12 +262,14 @@ struct Consultant {
     name: String,
     bio: Option<String>,
     vertical: String,
+    slug: String,
 }
 
 async fn handle_message(
     db: &mut PgConnection,
     m: &InboundMessage,
     routing: Routing,
+    public_url: Option<&str>,
 ) -> Result<MessageResult, ProcessError> {
     let consultant = match route(db, m, routing).await? {
         Route::To(c) => c,
@@ -374,6 +378,14 @@ async fn handle_message(
         name: consultant.name,
         bio: consultant.bio,
     };
+    let (opted_out, awaiting_ack) = leads::consent_state(db, lead_id).await?;
+    let privacy_url = public_url.map(|base| {
+        format!(
+            "{}/c/{}/privacidade",
+            base.trim_end_matches('/'),
+            consultant.slug
+        )
+    });
     let decision = turn::decide(TurnInput {
         def: &def,
         state,
@@ -383,7 +395,17 @@ async fn handle_message(
         consultant: &info,
         profile_name: m.profile_name.as_deref(),
         now: Utc::now(),
+        opted_out,
+        privacy_url: privacy_url.as_deref(),
     });
+    leads::record_consent(
+        db,
+        lead_id,
+        decision.consent,
+        decision.privacy_notice,
+        awaiting_ack && !is_new,
+    )
+    .await?;
 
     for effect in &decision.step.effects {
         match effect {

@@ -20,6 +20,9 @@ pub async fn queue_due(pool: &PgPool, delay: Duration) -> Result<u64, sqlx::Erro
                and coalesce((state->>'handed_off')::boolean, false) = false
                and (state->>'asked_at')::timestamptz < now() - make_interval(secs => $1)
                and last_inbound_at > now() - interval '24 hours'
+               -- A lead who wrote SAIR gets nothing more from the bot.
+               and not exists (select 1 from leads l
+                                where l.id = conversations.lead_id and l.opted_out_at is not null)
             returning id
          )
          insert into messages (conversation_id, direction, content, message_type, status, payload)

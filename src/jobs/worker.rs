@@ -21,6 +21,9 @@ pub const MAX_ATTEMPTS: i32 = 5;
 pub struct Services {
     pub transport: Transport,
     pub ai: crate::ai::AiProvider,
+    /// Where users reach the site: the privacy notice of a first reply links the
+    /// consultant's privacy page there (`None`: no notice; tests of other things).
+    pub public_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -87,7 +90,13 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
         Transport::Graph(_) => Routing::Connected,
     };
     let mut savepoint = tx.begin().await?;
-    let (ai_answers, queued) = match process_payload(&mut savepoint, &event.payload, routing).await
+    let (ai_answers, queued) = match process_payload(
+        &mut savepoint,
+        &event.payload,
+        routing,
+        services.public_url.as_deref(),
+    )
+    .await
     {
         Ok(outcome) => {
             savepoint.commit().await?;

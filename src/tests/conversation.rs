@@ -17,6 +17,7 @@ pub(super) fn sandbox() -> Services {
     Services {
         transport: Transport::Sandbox,
         ai: AiProvider::BuiltIn,
+        public_url: None,
     }
 }
 
@@ -137,12 +138,17 @@ pub(super) async fn send(app: &TestApp, payload: Value) {
     settle(app).await;
 }
 
-/// Outbound message texts, oldest first.
+/// The start of the privacy notice that goes with a first reply (`domain::consent`).
+pub(super) const NOTICE: &str = "Seus dados (nome, número e respostas)";
+
+/// The bot's replies, oldest first, without the privacy notice (tested on its own).
 pub(super) async fn replies(app: &TestApp) -> Vec<String> {
     sqlx::query_scalar(
         "select m.content from messages m join messages i on i.id = m.reply_to
+          where strpos(m.content, $1) <> 1
           order by i.created_at, m.reply_seq",
     )
+    .bind(NOTICE)
     .fetch_all(&app.pool)
     .await
     .unwrap()
@@ -163,6 +169,15 @@ async fn a_lead_is_qualified_from_hello_to_completion() {
         replies(&app).await,
         ["Olá! Sou o assistente virtual. Para começar, qual é o seu nome?"]
     );
+    // Before the first question, the privacy notice, linking the consultant's page.
+    let first: String = sqlx::query_scalar(
+        "select content from messages where direction = 'outbound' order by created_at, reply_seq limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(first.starts_with(NOTICE), "{first}");
+    assert!(first.contains("/c/joana/privacidade"), "{first}");
 
     send(&app, text("wamid.2", "Maria Souza")).await;
     send(&app, button("wamid.3", "familia", "Família")).await;
@@ -255,9 +270,10 @@ async fn fifty_concurrent_deliveries_of_one_message_yield_one_row_and_one_reply(
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    // One reply: the first question, with the privacy notice before it.
     assert_eq!(
         (events, inbound, outbound, leads, conversations),
-        (50, 1, 1, 1, 1)
+        (50, 1, 2, 1, 1)
     );
 }
 

@@ -172,6 +172,7 @@ async fn what_people_type_is_text_on_every_page() {
 
     let pages = [
         format!("/c/{}", me.1),
+        format!("/c/{}/privacidade", me.1),
         "/configuracoes".to_string(),
         "/painel".to_string(),
         "/leads".to_string(),

@@ -72,6 +72,7 @@ fn graph(url: &str) -> Services {
             retry_delays: vec![Duration::from_millis(10), Duration::from_millis(20)],
         }),
         ai: AiProvider::BuiltIn,
+        public_url: None,
     }
 }
 

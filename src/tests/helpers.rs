@@ -271,6 +271,7 @@ pub fn graph_services(url: &str) -> consultor::jobs::Services {
             retry_delays: vec![std::time::Duration::from_millis(1)],
         }),
         ai: consultor::ai::AiProvider::BuiltIn,
+        public_url: None,
     }
 }
 

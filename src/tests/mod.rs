@@ -4,6 +4,7 @@
 
 mod accounts;
 mod ai_answers;
+mod consent;
 mod conversation;
 mod dashboard;
 mod delivery;
@@ -12,6 +13,7 @@ mod graph_api;
 mod helpers;
 mod identities;
 mod lead_replies;
+mod lead_rights;
 mod leads;
 mod limits_and_reminders;
 mod media;

@@ -83,6 +83,8 @@ pub struct LeadPageData {
     pub paged_back: bool,
     /// The consultant took the conversation: the bot is quiet.
     pub handed_off: bool,
+    /// When the lead opted out (wrote SAIR…), as São Paulo time: the bot is silent.
+    pub opted_out_at: Option<String>,
     pub window: ReplyWindow,
     /// For the poll: changes when anything shown changes.
     pub version: String,
@@ -122,6 +124,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     let history = leads::history(&mut t.tx, t.id, id).await?;
     let version = messages::fingerprint(&mut t.tx, t.id, id).await?;
     let stale_days = leads::stale_after_days(&mut t.tx, t.id).await?;
+    let opted_out_at = leads::opted_out_at(&mut t.tx, t.id, id).await?;
     t.commit().await?;
 
     let (row, meta) = (lead.row, lead.metadata);
@@ -194,6 +197,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         handed_off: conversation
             .as_ref()
             .is_some_and(|c| c.handed_off_at.is_some()),
+        opted_out_at: opted_out_at.map(format_datetime),
         window,
         version,
     })

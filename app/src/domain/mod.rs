@@ -4,6 +4,7 @@
 pub mod ai;
 pub mod bio;
 pub mod chart;
+pub mod consent;
 pub mod cpf;
 pub mod email;
 pub mod flow;

@@ -4,6 +4,7 @@
 //! can call the same function.
 
 use super::ai::AnswerContext;
+use super::consent::{self, Keyword};
 use super::flow::{self, ConversationState, Effect, FlowDefinition, Inbound, Outgoing, StepResult};
 use super::person_name::first_name;
 use super::Vertical;
@@ -23,6 +24,11 @@ pub struct TurnInput<'a> {
     /// WhatsApp's profile name of the lead.
     pub profile_name: Option<&'a str>,
     pub now: DateTime<Utc>,
+    /// The lead wrote SAIR (or the like) and has not written VOLTAR since.
+    pub opted_out: bool,
+    /// The consultant's privacy page, for the notice of a first reply (`None`: no notice,
+    /// as in the simulator).
+    pub privacy_url: Option<&'a str>,
 }
 
 /// What the turn needs to know of the consultant (for the over-limit message and the AI).
@@ -38,6 +44,10 @@ pub struct TurnDecision {
     pub step: StepResult,
     /// An AI answer to queue after the flow's messages.
     pub ai_answer: Option<AnswerContext>,
+    /// The lead opted out (`Stop`) or back in (`Resume`) with this message.
+    pub consent: Option<Keyword>,
+    /// The privacy notice went with this reply.
+    pub privacy_notice: bool,
 }
 
 impl TurnDecision {
@@ -50,7 +60,39 @@ impl TurnDecision {
 }
 
 pub fn decide(input: TurnInput<'_>) -> TurnDecision {
-    let step = if input.over_limit {
+    let keyword = match input.inbound {
+        Inbound::Text(t) => consent::keyword(t),
+        _ => None,
+    };
+    // Consent first: a lead who asked the bot to stop gets one confirmation, then silence
+    // (no flow, no reminders, no AI) until VOLTAR. The conversation stays where it was.
+    let unchanged = |messages: Vec<Outgoing>, consent: Option<Keyword>| TurnDecision {
+        step: StepResult {
+            state: if input.is_new {
+                ConversationState::default()
+            } else {
+                input.state.clone()
+            },
+            messages,
+            effects: Vec::new(),
+        },
+        ai_answer: None,
+        consent,
+        privacy_notice: false,
+    };
+    match (keyword, input.opted_out) {
+        (Some(Keyword::Stop), _) => {
+            let body = consent::stopped_message(first_name(&input.consultant.name));
+            return unchanged(vec![Outgoing::Text { body }], Some(Keyword::Stop));
+        }
+        (Some(Keyword::Resume), true) => {
+            let body = consent::resumed_message();
+            return unchanged(vec![Outgoing::Text { body }], Some(Keyword::Resume));
+        }
+        (_, true) => return unchanged(Vec::new(), None),
+        _ => {}
+    }
+    let mut step = if input.over_limit {
         // Over the plan's monthly limit: the lead is kept (nothing lost) and flagged, gets a
         // short message, and waits for the consultant instead of running the flow.
         StepResult {
@@ -70,6 +112,16 @@ pub fn decide(input: TurnInput<'_>) -> TurnDecision {
         flow::start(input.def, input.now)
     } else {
         flow::handle(input.def, input.state, input.inbound, input.now)
+    };
+    // The first reply of a conversation says how the lead's data are used, before the first
+    // question (which stays the last thing the lead reads).
+    let privacy_notice = match input.privacy_url {
+        Some(url) if input.is_new && !input.over_limit => {
+            let body = consent::privacy_notice(first_name(&input.consultant.name), url);
+            step.messages.insert(0, Outgoing::Text { body });
+            true
+        }
+        _ => false,
     };
 
     // The AI answers once the flow is done: right after completion, and later whenever the
@@ -113,7 +165,12 @@ pub fn decide(input: TurnInput<'_>) -> TurnDecision {
             .collect(),
         question: later_question,
     });
-    TurnDecision { step, ai_answer }
+    TurnDecision {
+        step,
+        ai_answer,
+        consent: None,
+        privacy_notice,
+    }
 }
 
 #[cfg(test)]
@@ -152,6 +209,8 @@ mod tests {
             consultant: c,
             profile_name: Some("Maria Zap"),
             now: Utc::now(),
+            opted_out: false,
+            privacy_url: None,
         }
     }
 
@@ -203,5 +262,58 @@ mod tests {
             "Obrigado pelo contato! Joana vai falar com você pessoalmente em breve por aqui."
         );
         assert!(t.ai_answer.is_none());
+    }
+
+    #[test]
+    fn the_first_reply_carries_the_privacy_notice_before_the_question() {
+        let (d, c) = (def(), consultant());
+        let hi = Inbound::Text("Oi".into());
+        let mut i = input(&d, Default::default(), &hi, true, &c);
+        i.privacy_url = Some("https://x/c/joana/privacidade");
+        let t = decide(i);
+        assert!(t.privacy_notice);
+        assert_eq!(t.step.messages.len(), 2);
+        assert!(t.step.messages[0]
+            .as_text()
+            .contains("https://x/c/joana/privacidade"));
+        assert_eq!(t.step.messages[1].as_text(), "Qual é o seu nome?");
+        // Later replies do not repeat it.
+        let name = Inbound::Text("Maria".into());
+        let mut later = input(&d, t.step.state, &name, false, &c);
+        later.privacy_url = Some("https://x/c/joana/privacidade");
+        assert!(!decide(later).privacy_notice);
+    }
+
+    #[test]
+    fn sair_stops_the_bot_until_voltar() {
+        let (d, c) = (def(), consultant());
+        let hi = Inbound::Text("Oi".into());
+        let first = decide(input(&d, Default::default(), &hi, true, &c));
+        let state = first.step.state.clone();
+
+        let stop = Inbound::Text("Sair".into());
+        let t = decide(input(&d, state.clone(), &stop, false, &c));
+        assert_eq!(t.consent, Some(Keyword::Stop));
+        assert_eq!(t.step.messages.len(), 1);
+        assert!(t.step.messages[0].as_text().contains("VOLTAR"));
+        assert_eq!(t.step.state, state, "the conversation stays where it was");
+
+        // Opted out: an answer, even the one the flow waits for, gets nothing back.
+        let name = Inbound::Text("Maria".into());
+        let mut quiet = input(&d, state.clone(), &name, false, &c);
+        quiet.opted_out = true;
+        let t = decide(quiet);
+        assert!(t.step.messages.is_empty() && t.ai_answer.is_none() && t.consent.is_none());
+        assert!(t.step.effects.is_empty());
+
+        let back = Inbound::Text("VOLTAR".into());
+        let mut resume = input(&d, state.clone(), &back, false, &c);
+        resume.opted_out = true;
+        let t = decide(resume);
+        assert_eq!(t.consent, Some(Keyword::Resume));
+        assert_eq!(t.step.messages.len(), 1);
+        // VOLTAR from a lead who never left is just text to the flow.
+        let t = decide(input(&d, state, &back, false, &c));
+        assert_eq!(t.consent, None);
     }
 }

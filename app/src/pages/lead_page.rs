@@ -167,6 +167,7 @@ fn Lead(
                     })}
                 </section>
                 <LeadNotes detail=detail.clone() csrf=csrf.clone() noted=actions.noted stored=stored_for("nota")/>
+                <LeadRights id=id.clone() csrf=csrf.clone() stored=stored_for("excluir")/>
                 <section aria-labelledby="historico-titulo">
                     <h2 id="historico-titulo">"Histórico de etapas"</h2>
                     {if detail.history.is_empty() {
@@ -187,5 +188,27 @@ fn Lead(
                 </section>
             </aside>
         </div>
+    }
+}
+
+/// The lead's rights (LGPD): a copy of their data, and its deletion behind a confirmation.
+#[component]
+fn LeadRights(id: String, csrf: String, stored: Option<FormFeedback>) -> impl IntoView {
+    let error = stored.and_then(|f| f.error);
+    view! {
+        <section aria-labelledby="lgpd-titulo">
+            <h2 id="lgpd-titulo">"Dados pessoais (LGPD)"</h2>
+            <p><a href=format!("/leads/{id}/dados.json") download="">"Exportar dados (JSON)"</a></p>
+            {error.map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
+            <form method="post" action=format!("/leads/{id}/excluir-dados")>
+                <input type="hidden" name="csrf" value=csrf/>
+                <p class="hint">"Quando o lead pedir, exclua tudo sobre ele: conversa, respostas, respostas da IA, notas, arquivos e os registros do WhatsApp. Fica só o registro de que a exclusão aconteceu."</p>
+                <label class="check">
+                    <input type="checkbox" name="confirmar" value="sim" required/>
+                    " Entendo que a exclusão não pode ser desfeita."
+                </label>
+                <button type="submit" class="button-danger">"Excluir dados"</button>
+            </form>
+        </section>
     }
 }

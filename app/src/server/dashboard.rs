@@ -53,7 +53,10 @@ pub async fn load(
     let me = sqlx::query!(
         r#"select name, slug, whatsapp_number, coalesce(subscription_tier, 'free') as "tier!",
                   coalesce(subscription_expires_at > now(), true) as "current!",
-                  exists (select 1 from leads where consultant_id = $1) as "has_leads!"
+                  -- Not `exists`: expecting many rows, the planner would scan the table
+                  -- for the first one; this walks idx_leads_consultant_created.
+                  (select created_at from leads where consultant_id = $1
+                    order by created_at limit 1) is not null as "has_leads!"
              from consultants where id = $1"#,
         id
     )

@@ -574,3 +574,70 @@ pub async fn record_answer(
     .await?;
     Ok(())
 }
+
+/// Where a lead stands on consent: opted out (SAIR…), and whether a privacy notice went out
+/// that the lead has not yet answered.
+pub async fn consent_state(db: &mut PgConnection, lead: Uuid) -> Result<(bool, bool), sqlx::Error> {
+    let r = sqlx::query!(
+        r#"select opted_out_at is not null as "opted_out!",
+                  (privacy_notice_at is not null and privacy_ack_at is null) as "awaiting_ack!"
+             from leads where id = $1"#,
+        lead
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((r.opted_out, r.awaiting_ack))
+}
+
+/// Records what a turn changed of the lead's consent: opted out or back in, the privacy
+/// notice sent, the notice acknowledged (the lead wrote again after it).
+pub async fn record_consent(
+    db: &mut PgConnection,
+    lead: Uuid,
+    change: Option<crate::domain::consent::Keyword>,
+    notice_sent: bool,
+    acknowledged: bool,
+) -> Result<(), sqlx::Error> {
+    use crate::domain::consent::Keyword;
+    if change.is_none() && !notice_sent && !acknowledged {
+        return Ok(());
+    }
+    sqlx::query!(
+        "update leads
+            set opted_out_at = case $2::text when 'stop' then coalesce(opted_out_at, now())
+                                             when 'resume' then null else opted_out_at end,
+                privacy_notice_at = case when $3 then coalesce(privacy_notice_at, now())
+                                         else privacy_notice_at end,
+                privacy_ack_at = case when $4 then coalesce(privacy_ack_at, now())
+                                      else privacy_ack_at end
+          where id = $1",
+        lead,
+        match change {
+            Some(Keyword::Stop) => Some("stop"),
+            Some(Keyword::Resume) => Some("resume"),
+            None => None,
+        },
+        notice_sent,
+        acknowledged
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// When the lead opted out (SAIR…), if they did and have not written VOLTAR since.
+pub async fn opted_out_at(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    lead: Uuid,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select opted_out_at as "at: chrono::DateTime<chrono::Utc>"
+             from leads where id = $1 and consultant_id = $2"#,
+        lead,
+        consultant
+    )
+    .fetch_optional(db)
+    .await
+    .map(Option::flatten)
+}

@@ -12,6 +12,7 @@ pub mod flash;
 pub mod lead_bulk;
 pub mod lead_export;
 pub mod lead_notes;
+pub mod lead_rights;
 pub mod leads;
 pub mod media;
 pub mod messages;

@@ -63,6 +63,12 @@ pub fn ReplyBox(
                     </div>
                 }
             })}
+            {detail.opted_out_at.clone().map(|at| view! {
+                <p class="alert alert-warning" role="note">
+                    <strong>"Este lead pediu para não receber mensagens"</strong>
+                    {format!(" (escreveu SAIR em {at}). Escreva só se ele pedir atendimento de novo.")}
+                </p>
+            })}
             <p class=if open { "hint" } else { "hint window-closed" } id="janela">{window_text}</p>
             <ActionForm action=replied attr:class="reply-form">
                 <input type="hidden" name="csrf" value=csrf.clone()/>

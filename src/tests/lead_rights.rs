@@ -1,0 +1,189 @@
+//! A lead's rights (LGPD): the export of everything held about one lead, and its deletion,
+//! after which the lead's number, name and words are nowhere in the database.
+
+use super::conversation::{app_with_workers, message_from, send};
+use super::helpers::{sign_in_inserted, TestApp};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+const ZULEICA: &str = "5521987650001";
+const OTHER: &str = "5521987650002";
+
+fn said(from: &str, n: usize, body: &str) -> Value {
+    message_from(
+        from,
+        &format!("wamid.{from}.{n}"),
+        json!({"type": "text", "text": {"body": body}}),
+    )
+}
+
+/// A whole conversation, from hello to the AI answer, with words of its own.
+async fn talk(app: &TestApp, from: &str, name: &str, secret: &str) {
+    for (n, body) in ["Oi", name, "2", "2", "1", secret].iter().enumerate() {
+        send(app, said(from, n, body)).await;
+    }
+}
+
+async fn lead_of(app: &TestApp, number: &str) -> Uuid {
+    sqlx::query_scalar("select id from leads where whatsapp_number = $1")
+        .bind(format!("+{number}"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// Where `needle` appears in any text or JSON column of any table: `table.column` for each.
+async fn found_anywhere(app: &TestApp, needle: &str) -> Vec<String> {
+    let columns: Vec<(String, String)> = sqlx::query_as(
+        "select c.table_name::text, c.column_name::text
+           from information_schema.columns c
+           join pg_tables t on t.schemaname = c.table_schema and t.tablename = c.table_name
+          where c.table_schema = 'public'
+            and c.data_type in ('text', 'character varying', 'jsonb', 'json', 'inet')",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut hits = Vec::new();
+    for (table, column) in columns {
+        let n: i64 = sqlx::query_scalar(&format!(
+            "select count(*) from \"{table}\" where strpos(\"{column}\"::text, $1) > 0"
+        ))
+        .bind(needle)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        if n > 0 {
+            hits.push(format!("{table}.{column}"));
+        }
+    }
+    hits
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_gets_a_copy_of_their_data_and_can_have_it_erased() {
+    let app = app_with_workers(2).await;
+    sign_in_inserted(&app, "joana@exemplo.com").await;
+    talk(&app, ZULEICA, "Zuleica Tavares", "Meu segredo é 4242 Xq").await;
+    talk(&app, OTHER, "Otávio Lins", "Campinas").await;
+    let zuleica = lead_of(&app, ZULEICA).await;
+    let me: Uuid = sqlx::query_scalar("select id from consultants")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("insert into lead_notes (consultant_id, lead_id, body) values ($1, $2, 'Ligar para a Zuleica')")
+        .bind(me)
+        .bind(zuleica)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(app.count("select count(*) from ai_responses").await >= 2);
+
+    // The copy: everything, as a file.
+    let res = app.get(&format!("/leads/{zuleica}/dados.json")).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let data: Value = res.json().await.unwrap();
+    assert_eq!(data["lead"]["nome"], "Zuleica Tavares");
+    assert_eq!(data["lead"]["whatsapp"], format!("+{ZULEICA}"));
+    let texts: Vec<&str> = data["mensagens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["texto"].as_str())
+        .collect();
+    assert!(texts.contains(&"Meu segredo é 4242 Xq"), "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t.contains("Otávio")),
+        "only this lead"
+    );
+    assert_eq!(data["respostas_da_ia"].as_array().unwrap().len(), 1);
+    assert_eq!(data["notas"][0]["texto"], "Ligar para a Zuleica");
+    assert_eq!(
+        app.count("select count(*) from audit_logs where action = 'lead_exported'")
+            .await,
+        1
+    );
+
+    // Another consultant can neither read nor erase her.
+    let other = app.other_browser();
+    other
+        .signup("Pedro Alves", "pedro@exemplo.com", "senha-segura-123")
+        .await;
+    assert_eq!(
+        other
+            .get(&format!("/leads/{zuleica}/dados.json"))
+            .await
+            .status(),
+        404
+    );
+    let csrf = other.csrf_from("/configuracoes").await;
+    other
+        .post_plain_form(
+            &format!("/leads/{zuleica}/excluir-dados"),
+            "/leads",
+            &[("csrf", &csrf), ("confirmar", "sim")],
+        )
+        .await;
+    assert_eq!(app.count("select count(*) from leads").await, 2);
+
+    // Without the confirmation box nothing is erased, and the page says why.
+    let page = format!("/leads/{zuleica}");
+    let csrf = app.csrf_from(&page).await;
+    let res = app
+        .post_plain_form(
+            &format!("/leads/{zuleica}/excluir-dados"),
+            &page,
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(res.headers()["location"].to_str().unwrap(), page);
+    assert!(app
+        .get_html(&page)
+        .await
+        .contains("Marque a confirmação para excluir"));
+    assert_eq!(app.count("select count(*) from leads").await, 2);
+
+    let res = app
+        .post_plain_form(
+            &format!("/leads/{zuleica}/excluir-dados"),
+            &page,
+            &[("csrf", &csrf), ("confirmar", "sim")],
+        )
+        .await;
+    assert_eq!(res.headers()["location"], "/leads");
+    assert!(app
+        .get_html("/leads")
+        .await
+        .contains("Os dados do lead foram excluídos"));
+
+    // Her number (as stored and as WhatsApp sends it), name and words are gone everywhere.
+    for needle in [ZULEICA, "Zuleica", "Tavares", "4242 Xq"] {
+        assert_eq!(
+            found_anywhere(&app, needle).await,
+            Vec::<String>::new(),
+            "{needle}"
+        );
+    }
+    // What the law asks to keep: that the deletion happened (no personal data in it).
+    let (details,): (Value,) = sqlx::query_as(
+        "select details from audit_logs where action = 'data_deleted' and resource_id = $1",
+    )
+    .bind(zuleica)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(details, json!({"pedido": "titular"}));
+    // The other lead keeps everything.
+    let otavio = lead_of(&app, OTHER).await;
+    assert!(!found_anywhere(&app, "Otávio").await.is_empty());
+    assert_eq!(
+        app.get(&format!("/leads/{otavio}/dados.json"))
+            .await
+            .status(),
+        200
+    );
+}
