@@ -156,6 +156,7 @@ impl Application {
             .route("/leads/{lead}/midia/{message}", get(media::serve))
             .route("/leads/{lead}/dados.json", get(lead_rights::export))
             .route("/leads/{lead}/excluir-dados", post(lead_rights::erase))
+            .route("/leads/{lead}/corrigir", post(lead_rights::correct))
             .merge(crate::whatsapp::connect::routes(ConnectState {
                 app: state.clone(),
                 meta: config.meta_app().map(|config| {

@@ -2,7 +2,7 @@
 
 use crate::components::PageTitle;
 use crate::pages::{
-    DashboardPage, HomePage, LeadPage, LeadsPage, LoginPage, NotFoundPage, PrivacyPage,
+    DashboardPage, HomePage, LeadDataPage, LeadPage, LeadsPage, LoginPage, NotFoundPage, PrivacyPage,
     PublicProfilePage, SettingsPage, SignupPage,
 };
 use leptos::prelude::*;
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/cadastro") view=SignupPage ssr=ssr.clone()/>
                 <Route path=path!("/painel") view=DashboardPage ssr=ssr.clone()/>
                 <Route path=path!("/leads") view=LeadsPage ssr=ssr.clone()/>
+                <Route path=path!("/leads/:id/dados") view=LeadDataPage ssr=ssr.clone()/>
                 <Route path=path!("/leads/:id") view=LeadPage ssr=ssr.clone()/>
                 <Route path=path!("/configuracoes") view=SettingsPage ssr=ssr.clone()/>
                 <Route path=path!("/c/:slug/privacidade") view=PrivacyPage ssr=ssr.clone()/>

@@ -178,6 +178,7 @@ async fn what_people_type_is_text_on_every_page() {
         "/leads".to_string(),
         "/leads?vista=lista".to_string(),
         format!("/leads/{lead}"),
+        format!("/leads/{lead}/dados"),
     ];
     for page in &pages {
         let res = app.get(page).await;

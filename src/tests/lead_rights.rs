@@ -107,6 +107,16 @@ async fn a_lead_gets_a_copy_of_their_data_and_can_have_it_erased() {
             .await,
         1
     );
+    // The same, as a page that prints well.
+    let printable = app.get_html(&format!("/leads/{zuleica}/dados")).await;
+    assert!(printable.contains("Dados de Zuleica Tavares"), "{printable}");
+    assert!(printable.contains("Meu segredo é 4242 Xq"));
+    assert!(printable.contains("Ligar para a Zuleica"));
+    assert_eq!(
+        app.count("select count(*) from audit_logs where action = 'lead_exported'")
+            .await,
+        2
+    );
 
     // Another consultant can neither read nor erase her.
     let other = app.other_browser();
@@ -186,4 +196,76 @@ async fn a_lead_gets_a_copy_of_their_data_and_can_have_it_erased() {
             .status(),
         200
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_consultant_corrects_a_leads_name_and_answers_and_it_is_audited() {
+    let app = app_with_workers(2).await;
+    sign_in_inserted(&app, "joana@exemplo.com").await;
+    talk(&app, ZULEICA, "Zuleica Tavares", "Campinas").await;
+    let lead = lead_of(&app, ZULEICA).await;
+    let page = format!("/leads/{lead}");
+    let html = app.get_html(&page).await;
+    assert!(html.contains("Corrigir o nome e as respostas"));
+    assert!(html.contains("name=\"r_cidade\""), "each answer is a field");
+    let csrf = app.csrf_from(&page).await;
+    let post = |form: Vec<(&'static str, String)>| {
+        let app = &app;
+        let page = page.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_plain_form(&format!("{page}/corrigir"), &page, &pairs)
+                .await
+        }
+    };
+
+    // A choice outside the step's options, and an answer the lead never gave: refused whole.
+    let res = post(vec![
+        ("csrf", csrf.clone()),
+        ("r_perfil", "vip".into()),
+        ("r_cidade", "Sorocaba".into()),
+        ("r_inventada", "x".into()),
+    ])
+    .await;
+    assert_eq!(res.headers()["location"].to_str().unwrap(), page);
+    let html = app.get_html(&page).await;
+    assert!(html.contains("perfil: Escolha uma das opções."), "{html}");
+    assert!(html.contains("inventada: Esta resposta não existe."));
+    let (name, answers): (String, Value) =
+        sqlx::query_as("select name, respostas from leads where id = $1")
+            .bind(lead)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(name, "Zuleica Tavares");
+    assert_eq!(answers["cidade"], "Campinas");
+
+    let res = post(vec![
+        ("csrf", csrf.clone()),
+        ("nome", "Zuleica Tavares Silva".into()),
+        ("r_perfil", "empresa".into()),
+        ("r_cidade", " Sorocaba ".into()),
+    ])
+    .await;
+    assert_eq!(res.status(), 303);
+    assert!(app.get_html(&page).await.contains("Dados corrigidos."));
+    let (name, answers): (String, Value) =
+        sqlx::query_as("select name, respostas from leads where id = $1")
+            .bind(lead)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(name, "Zuleica Tavares Silva");
+    assert_eq!(answers["perfil"], "empresa");
+    assert_eq!(answers["cidade"], "Sorocaba");
+    assert_eq!(answers["nome"], "Zuleica Tavares", "answers not sent stay");
+    // The audit says which fields changed, never their values.
+    let (details,): (Value,) = sqlx::query_as(
+        "select details from audit_logs where action = 'lead_corrected' and resource_id = $1",
+    )
+    .bind(lead)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(details, json!({"campos": ["nome do lead", "cidade", "perfil"]}));
 }

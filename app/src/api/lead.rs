@@ -85,9 +85,23 @@ pub struct LeadPageData {
     pub handed_off: bool,
     /// When the lead opted out (wrote SAIR…), as São Paulo time: the bot is silent.
     pub opted_out_at: Option<String>,
+    /// The name as stored (empty: none given), for the correction form.
+    pub stored_name: String,
+    /// The answers the consultant may correct, in the flow's order.
+    pub corrections: Vec<CorrectionField>,
     pub window: ReplyWindow,
     /// For the poll: changes when anything shown changes.
     pub version: String,
+}
+
+/// One stored answer in the correction form: free text, or one of the step's options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CorrectionField {
+    pub step: String,
+    pub question: String,
+    pub value: String,
+    /// (value, label) of a multiple-choice step; empty for free text.
+    pub options: Vec<(String, String)>,
 }
 
 #[server(prefix = "/api", endpoint = "lead")]
@@ -161,7 +175,28 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         })
     })
     .collect();
+    let corrections = lead_answers::labelled(def.as_ref(), &answers)
+        .into_iter()
+        .map(|a| CorrectionField {
+            options: def
+                .as_ref()
+                .and_then(|d| d.step(&a.step))
+                .map(|s| {
+                    s.opcoes
+                        .iter()
+                        .map(|o| (o.valor.clone(), o.rotulo.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            step: a.step,
+            question: a.question,
+            value: a.value,
+        })
+        .collect();
+    let stored_name = row.name.clone().unwrap_or_default();
     Ok(LeadPageData {
+        stored_name,
+        corrections,
         card: lead_card(row, def.as_ref(), stale_days, now),
         wa_digits: Some(wa_digits).filter(|d| !d.is_empty()),
         campaign: meta
@@ -517,4 +552,31 @@ fn chat_message(m: crate::server::messages::MessageRow, lead: uuid::Uuid) -> Cha
             }
         }),
     }
+}
+
+/// Everything held about one lead (the readable, printable form of the JSON export),
+/// audited as `lead_exported` like the file.
+#[server(prefix = "/api", endpoint = "lead-dados")]
+pub async fn lead_data(id: String) -> Result<serde_json::Value, AppError> {
+    use crate::api::leads::parse_lead_id;
+    use crate::server::request_meta::RequestMeta;
+    use crate::server::{lead_rights, tenant, Tenant};
+    let id = parse_lead_id(&id).inspect_err(crate::server::auth::set_error_status)?;
+    let mut t = Tenant::begin().await?;
+    let Some(data) = lead_rights::gather(&mut t.tx, t.id, id).await? else {
+        let e = AppError::NotFound;
+        crate::server::auth::set_error_status(&e);
+        return Err(e);
+    };
+    tenant::audit_in(
+        &mut t.tx,
+        &RequestMeta::current(),
+        "lead_exported",
+        "lead",
+        Some(id),
+        serde_json::json!({ "formato": "pagina" }),
+    )
+    .await?;
+    t.commit().await?;
+    Ok(data)
 }

@@ -128,9 +128,104 @@ pub fn from_json(v: &serde_json::Value) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
+/// Longest corrected answer kept (a free-text answer, as a person would type it).
+pub const MAX_CORRECTED: usize = 500;
+
+/// The consultant's correction of stored answers (LGPD: the right to correction). Only
+/// answers the lead gave can be corrected; a choice must stay one of the step's options and
+/// a validated text passes its step's check. Returns the answers that change, or for each
+/// refused one its step and why.
+pub fn correct(
+    def: Option<&FlowDefinition>,
+    current: &BTreeMap<String, String>,
+    submitted: &[(String, String)],
+) -> Result<BTreeMap<String, String>, Vec<(String, String)>> {
+    let mut changed = BTreeMap::new();
+    let mut refused = Vec::new();
+    for (step_id, raw) in submitted {
+        let Some(old) = current.get(step_id) else {
+            refused.push((step_id.clone(), "Esta resposta não existe.".to_string()));
+            continue;
+        };
+        let step = def.and_then(|d| d.step(step_id));
+        let value = match step {
+            Some(s) if s.tipo == StepKind::Escolha => {
+                match s.opcoes.iter().find(|c| c.valor == raw.trim()) {
+                    Some(c) => Ok(c.valor.clone()),
+                    None => Err("Escolha uma das opções.".to_string()),
+                }
+            }
+            Some(s) if s.validacao.is_some() => s
+                .validacao
+                .expect("checked")
+                .check(raw)
+                .map_err(str::to_string),
+            _ => {
+                let t = raw.trim();
+                if t.is_empty() {
+                    Err("A resposta não pode ficar vazia.".to_string())
+                } else if t.chars().count() > MAX_CORRECTED {
+                    Err(format!("Até {MAX_CORRECTED} caracteres."))
+                } else {
+                    Ok(t.to_string())
+                }
+            }
+        };
+        match value {
+            Ok(v) if &v != old => {
+                changed.insert(step_id.clone(), v);
+            }
+            Ok(_) => {}
+            Err(why) => refused.push((step_id.clone(), why)),
+        }
+    }
+    if refused.is_empty() {
+        Ok(changed)
+    } else {
+        Err(refused)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn corrections_keep_choices_to_their_options_and_texts_to_their_checks() {
+        let d = def();
+        let current: BTreeMap<String, String> = [
+            ("nome".to_string(), "Maria".to_string()),
+            ("perfil".to_string(), "individual".to_string()),
+        ]
+        .into();
+        let ok = correct(
+            Some(&d),
+            &current,
+            &[
+                ("nome".into(), " Maria Souza ".into()),
+                ("perfil".into(), "familia".into()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(ok.get("nome").map(String::as_str), Some("Maria Souza"));
+        assert_eq!(ok.get("perfil").map(String::as_str), Some("familia"));
+        // Unchanged answers are not "changes".
+        assert!(correct(Some(&d), &current, &[("perfil".into(), "individual".into())])
+            .unwrap()
+            .is_empty());
+        let refused = correct(
+            Some(&d),
+            &current,
+            &[
+                ("perfil".into(), "empresa".into()),
+                ("idade".into(), "31_45".into()),
+                ("nome".into(), "  ".into()),
+            ],
+        )
+        .unwrap_err();
+        let steps: Vec<&str> = refused.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(steps, ["perfil", "idade", "nome"]);
+    }
 
     fn def() -> FlowDefinition {
         serde_json::from_value(serde_json::json!({"etapas": [

@@ -167,6 +167,7 @@ fn Lead(
                     })}
                 </section>
                 <LeadNotes detail=detail.clone() csrf=csrf.clone() noted=actions.noted stored=stored_for("nota")/>
+                <Correction detail=detail.clone() csrf=csrf.clone() stored=stored_for("corrigir")/>
                 <LeadRights id=id.clone() csrf=csrf.clone() stored=stored_for("excluir")/>
                 <section aria-labelledby="historico-titulo">
                     <h2 id="historico-titulo">"Histórico de etapas"</h2>
@@ -198,7 +199,8 @@ fn LeadRights(id: String, csrf: String, stored: Option<FormFeedback>) -> impl In
     view! {
         <section aria-labelledby="lgpd-titulo">
             <h2 id="lgpd-titulo">"Dados pessoais (LGPD)"</h2>
-            <p><a href=format!("/leads/{id}/dados.json") download="">"Exportar dados (JSON)"</a></p>
+            <p>"Exportar dados: "<a href=format!("/leads/{id}/dados")>"página para imprimir"</a>
+                " · "<a href=format!("/leads/{id}/dados.json") download="">"arquivo JSON"</a></p>
             {error.map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
             <form method="post" action=format!("/leads/{id}/excluir-dados")>
                 <input type="hidden" name="csrf" value=csrf/>
@@ -209,6 +211,54 @@ fn LeadRights(id: String, csrf: String, stored: Option<FormFeedback>) -> impl In
                 </label>
                 <button type="submit" class="button-danger">"Excluir dados"</button>
             </form>
+        </section>
+    }
+}
+
+/// Correcting the lead's name and answers (LGPD: the right to correction), a plain form.
+#[component]
+fn Correction(detail: LeadPageData, csrf: String, stored: Option<FormFeedback>) -> impl IntoView {
+    let error = stored.as_ref().and_then(|f| f.error.clone());
+    let success = stored.and_then(|f| f.success);
+    let id = detail.card.id.clone();
+    view! {
+        <section aria-labelledby="corrigir-titulo">
+            <h2 id="corrigir-titulo">"Corrigir dados"</h2>
+            {error.map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
+            {success.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}
+            <details>
+                <summary>"Corrigir o nome e as respostas"</summary>
+                <form method="post" action=format!("/leads/{id}/corrigir")>
+                    <input type="hidden" name="csrf" value=csrf/>
+                    <div class="field">
+                        <label for="corrigir-nome">"Nome do lead"</label>
+                        <input id="corrigir-nome" name="nome" value=detail.stored_name.clone() autocomplete="off"/>
+                    </div>
+                    {detail.corrections.into_iter().map(|c| {
+                        let field_id = format!("corrigir-{}", c.step);
+                        let name = format!("r_{}", c.step);
+                        let input = if c.options.is_empty() {
+                            view! { <input id=field_id.clone() name=name value=c.value.clone()/> }.into_any()
+                        } else {
+                            view! {
+                                <select id=field_id.clone() name=name>
+                                    {c.options.into_iter().map(|(v, l)| {
+                                        let selected = v == c.value;
+                                        view! { <option value=v selected=selected>{l}</option> }
+                                    }).collect_view()}
+                                </select>
+                            }.into_any()
+                        };
+                        view! {
+                            <div class="field">
+                                <label for=field_id>{c.question}</label>
+                                {input}
+                            </div>
+                        }
+                    }).collect_view()}
+                    <button type="submit" class="button-secondary">"Salvar correção"</button>
+                </form>
+            </details>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 
 mod dashboard_page;
 mod home_page;
+mod lead_data_page;
 mod lead_page;
 mod leads_page;
 mod login_page;
@@ -13,6 +14,7 @@ mod signup_page;
 
 pub use dashboard_page::DashboardPage;
 pub use home_page::HomePage;
+pub use lead_data_page::LeadDataPage;
 pub use lead_page::LeadPage;
 pub use leads_page::LeadsPage;
 pub use login_page::LoginPage;

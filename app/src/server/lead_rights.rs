@@ -1,6 +1,8 @@
 //! A lead's rights under the LGPD (arts. 18-19), from the lead page, as plain links and forms:
 //! - `GET /leads/{lead}/dados.json`: everything held about the lead, as a JSON file
 //!   (access and portability), audited as `lead_exported`;
+//! - `POST /leads/{lead}/corrigir`: corrects the lead's name and answers (`r_<step>`),
+//!   audited as `lead_corrected` with the fields changed (not their values);
 //! - `POST /leads/{lead}/excluir-dados`: erases the lead and everything about it
 //!   (`erase_lead`, migration 0022) after a confirmation box, audited as `data_deleted`
 //!   without personal data.
@@ -30,7 +32,52 @@ pub async fn export(
     let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy_headers);
     let result = async {
         let mut tx = db::tenant_tx(&state.pool, consultant).await?;
-        let data = sqlx::query_scalar!(
+        let data = gather(&mut tx, consultant, lead)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        tenant::audit_in(
+            &mut tx,
+            &meta,
+            "lead_exported",
+            "lead",
+            Some(lead),
+            serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(data)
+    }
+    .await;
+    match result {
+        Ok(data) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/json; charset=utf-8".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"lead-{lead}.json\""),
+                ),
+            ],
+            serde_json::to_string_pretty(&data).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(AppError::NotFound) => (StatusCode::NOT_FOUND, "Lead não encontrado.").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "lead export failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
+        }
+    }
+}
+
+/// Everything held about one lead, as the export gives it (`None`: not this consultant's).
+pub async fn gather(
+    db: &mut sqlx::PgConnection,
+    consultant: Uuid,
+    lead: Uuid,
+) -> Result<Option<serde_json::Value>, sqlx::Error> {
+    sqlx::query_scalar!(
             r#"select jsonb_build_object(
                    'exportado_em', now(),
                    'lead', jsonb_build_object(
@@ -70,43 +117,8 @@ pub async fn export(
             lead,
             consultant
         )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
-        tenant::audit_in(
-            &mut tx,
-            &meta,
-            "lead_exported",
-            "lead",
-            Some(lead),
-            serde_json::json!({}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, AppError>(data)
-    }
-    .await;
-    match result {
-        Ok(data) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/json; charset=utf-8".to_string(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"lead-{lead}.json\""),
-                ),
-            ],
-            serde_json::to_string_pretty(&data).unwrap_or_default(),
-        )
-            .into_response(),
-        Err(AppError::NotFound) => (StatusCode::NOT_FOUND, "Lead não encontrado.").into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "lead export failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
-        }
-    }
+    .fetch_optional(db)
+    .await
 }
 
 #[derive(Deserialize)]
@@ -163,6 +175,112 @@ pub async fn erase(
         Ok(message) => back_with(&session, "mover", Ok(message), "/leads").await,
         Err(e) => back_with(&session, "lead", Err(e), &format!("/leads/{lead}")).await,
     }
+}
+
+pub async fn correct(
+    State(state): State<AppState>,
+    session: Session,
+    parts: axum::http::request::Parts,
+    Path(lead): Path<Uuid>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    use crate::domain::flow::FlowDefinition;
+    use crate::domain::{lead_answers, PersonName};
+    let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
+        return Redirect::to("/entrar").into_response();
+    };
+    let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy_headers);
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let result = async {
+        csrf::verify(&session, &field("csrf")).await?;
+        let name = match field("nome").trim() {
+            "" => None,
+            typed => Some(PersonName::parse(typed).map_err(|e| {
+                AppError::invalid(format!("Nome: {e}"))
+            })?),
+        };
+        let submitted: Vec<(String, String)> = fields
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("r_").map(|s| (s.to_string(), v.clone())))
+            .collect();
+        let mut tx = db::tenant_tx(&state.pool, consultant).await?;
+        let row = sqlx::query!(
+            r#"select l.name, l.respostas as "respostas!",
+                      (select f.definition from conversations c join flows f on f.id = c.flow_id
+                        where c.lead_id = l.id order by c.started_at desc limit 1) as definition
+                 from leads l where l.id = $1 and l.consultant_id = $2
+                 for update of l"#,
+            lead,
+            consultant
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        let def: Option<FlowDefinition> =
+            row.definition.and_then(|d| serde_json::from_value(d).ok());
+        let current = lead_answers::from_json(&row.respostas);
+        let changed = lead_answers::correct(def.as_ref(), &current, &submitted).map_err(
+            |refused| {
+                AppError::invalid(
+                    refused
+                        .into_iter()
+                        .map(|(step, why)| format!("{step}: {why}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            },
+        )?;
+        let name_changed = name
+            .as_ref()
+            .is_some_and(|n| row.name.as_deref() != Some(n.as_str()));
+        if changed.is_empty() && !name_changed {
+            return Ok("Nada mudou.".to_string());
+        }
+        sqlx::query!(
+            "update leads set name = coalesce($3, name), respostas = respostas || $4
+              where id = $1 and consultant_id = $2",
+            lead,
+            consultant,
+            name.as_ref().map(|n| n.as_str()),
+            serde_json::to_value(&changed).unwrap_or_default()
+        )
+        .execute(&mut *tx)
+        .await?;
+        let mut fields: Vec<&str> = changed.keys().map(String::as_str).collect();
+        if name_changed {
+            fields.insert(0, "nome do lead");
+        }
+        tenant::audit_in(
+            &mut tx,
+            &meta,
+            "lead_corrected",
+            "lead",
+            Some(lead),
+            serde_json::json!({ "campos": fields }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok("Dados corrigidos.".to_string())
+    }
+    .await;
+    let to = format!("/leads/{lead}");
+    flash::put(
+        &session,
+        FormFeedback {
+            form: "lead".into(),
+            error: result.as_ref().err().cloned(),
+            success: result.ok(),
+            values: vec![("origem".into(), "corrigir".into())],
+        },
+    )
+    .await;
+    Redirect::to(&to).into_response()
 }
 
 /// Leaves the outcome for the page it goes back to (`origem=excluir` on the lead page).
