@@ -2,8 +2,8 @@
 
 use crate::components::PageTitle;
 use crate::pages::{
-    DashboardPage, HomePage, LeadDataPage, LeadPage, LeadsPage, LoginPage, NotFoundPage, PrivacyPage,
-    PublicProfilePage, SettingsPage, SignupPage,
+    DashboardPage, HomePage, LeadDataPage, LeadPage, LeadsPage, LoginPage, NotFoundPage,
+    PrivacyPage, PublicProfilePage, SettingsPage, SignupPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};

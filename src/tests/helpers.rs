@@ -51,6 +51,16 @@ async fn template() -> &'static str {
         .await
 }
 
+/// A fresh, migrated database for one test, and its URL (for a server in another process).
+pub async fn fresh_db_with_url() -> (PgPool, String) {
+    let pool = fresh_db().await;
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(&pool)
+        .await
+        .expect("database name");
+    (pool, url_for(&name))
+}
+
 /// A fresh, migrated database for one test.
 pub async fn fresh_db() -> PgPool {
     let tpl = template().await;

@@ -109,7 +109,10 @@ async fn a_lead_gets_a_copy_of_their_data_and_can_have_it_erased() {
     );
     // The same, as a page that prints well.
     let printable = app.get_html(&format!("/leads/{zuleica}/dados")).await;
-    assert!(printable.contains("Dados de Zuleica Tavares"), "{printable}");
+    assert!(
+        printable.contains("Dados de Zuleica Tavares"),
+        "{printable}"
+    );
     assert!(printable.contains("Meu segredo é 4242 Xq"));
     assert!(printable.contains("Ligar para a Zuleica"));
     assert_eq!(
@@ -267,5 +270,8 @@ async fn the_consultant_corrects_a_leads_name_and_answers_and_it_is_audited() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert_eq!(details, json!({"campos": ["nome do lead", "cidade", "perfil"]}));
+    assert_eq!(
+        details,
+        json!({"campos": ["nome do lead", "cidade", "perfil"]})
+    );
 }

@@ -16,6 +16,7 @@ mod lead_replies;
 mod lead_rights;
 mod leads;
 mod limits_and_reminders;
+mod logs;
 mod media;
 mod metrics;
 mod pages;

@@ -210,9 +210,13 @@ mod tests {
         assert_eq!(ok.get("nome").map(String::as_str), Some("Maria Souza"));
         assert_eq!(ok.get("perfil").map(String::as_str), Some("familia"));
         // Unchanged answers are not "changes".
-        assert!(correct(Some(&d), &current, &[("perfil".into(), "individual".into())])
-            .unwrap()
-            .is_empty());
+        assert!(correct(
+            Some(&d),
+            &current,
+            &[("perfil".into(), "individual".into())]
+        )
+        .unwrap()
+        .is_empty());
         let refused = correct(
             Some(&d),
             &current,

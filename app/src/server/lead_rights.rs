@@ -78,7 +78,7 @@ pub async fn gather(
     lead: Uuid,
 ) -> Result<Option<serde_json::Value>, sqlx::Error> {
     sqlx::query_scalar!(
-            r#"select jsonb_build_object(
+        r#"select jsonb_build_object(
                    'exportado_em', now(),
                    'lead', jsonb_build_object(
                        'id', l.id, 'nome', l.name, 'nome_no_whatsapp', l.profile_name,
@@ -114,9 +114,9 @@ pub async fn gather(
                          from lead_notes n where n.lead_id = l.id), '[]'::jsonb)
                ) as "data!"
                from leads l where l.id = $1 and l.consultant_id = $2"#,
-            lead,
-            consultant
-        )
+        lead,
+        consultant
+    )
     .fetch_optional(db)
     .await
 }
@@ -201,9 +201,9 @@ pub async fn correct(
         csrf::verify(&session, &field("csrf")).await?;
         let name = match field("nome").trim() {
             "" => None,
-            typed => Some(PersonName::parse(typed).map_err(|e| {
-                AppError::invalid(format!("Nome: {e}"))
-            })?),
+            typed => Some(
+                PersonName::parse(typed).map_err(|e| AppError::invalid(format!("Nome: {e}")))?,
+            ),
         };
         let submitted: Vec<(String, String)> = fields
             .iter()
@@ -225,8 +225,8 @@ pub async fn correct(
         let def: Option<FlowDefinition> =
             row.definition.and_then(|d| serde_json::from_value(d).ok());
         let current = lead_answers::from_json(&row.respostas);
-        let changed = lead_answers::correct(def.as_ref(), &current, &submitted).map_err(
-            |refused| {
+        let changed =
+            lead_answers::correct(def.as_ref(), &current, &submitted).map_err(|refused| {
                 AppError::invalid(
                     refused
                         .into_iter()
@@ -234,8 +234,7 @@ pub async fn correct(
                         .collect::<Vec<_>>()
                         .join(" "),
                 )
-            },
-        )?;
+            })?;
         let name_changed = name
             .as_ref()
             .is_some_and(|n| row.name.as_deref() != Some(n.as_str()));
