@@ -301,16 +301,16 @@ fn spawn_maintenance(pool: PgPool, every: Duration) {
             tick.tick().await;
             let retention = sqlx::query!(
                 r#"select webhook_events_deleted as "events!", audit_ips_anonymised as "ips!",
-                          consultants_deleted as "accounts!"
+                          consultants_deleted as "accounts!", messages_archived as "archived!"
                      from apply_retention()"#
             )
             .fetch_one(&pool)
             .await
-            .map(|r| (r.events, r.ips, r.accounts));
+            .map(|r| (r.events, r.ips, r.accounts, r.archived));
             match retention {
-                Ok((0, 0, 0)) => {}
-                Ok((events, ips, accounts)) => {
-                    tracing::info!(events, ips, accounts, "retention applied")
+                Ok((0, 0, 0, 0)) => {}
+                Ok((events, ips, accounts, archived)) => {
+                    tracing::info!(events, ips, accounts, archived, "retention applied")
                 }
                 Err(e) => tracing::warn!(error = %e, "retention failed"),
             }

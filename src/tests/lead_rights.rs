@@ -78,6 +78,20 @@ async fn a_lead_gets_a_copy_of_their_data_and_can_have_it_erased() {
         .await
         .unwrap();
     assert!(app.count("select count(*) from ai_responses").await >= 2);
+    // Her secret went to the archive (two years old), with the bot's replies to it.
+    sqlx::query("update messages set created_at = now() - interval '3 years' where content = 'Meu segredo é 4242 Xq'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("select * from apply_retention()")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(app.count("select count(*) from messages_archive").await >= 2);
+    assert!(app
+        .get_html(&format!("/leads/{zuleica}"))
+        .await
+        .contains("arquivada"));
 
     // The copy: everything, as a file.
     let res = app.get(&format!("/leads/{zuleica}/dados.json")).await;

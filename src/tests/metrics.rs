@@ -214,6 +214,14 @@ async fn retention_rules_follow_the_seed() {
     .execute(&pool)
     .await
     .unwrap();
+    // Given up after its retries (no next attempt), never replayed: gone after 30 days too.
+    sqlx::query(
+        "insert into webhook_events (event_type, payload, processed, received_at, next_attempt_at)
+         values ('message', '{\"n\": 4}', false, now() - interval '31 days', null)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     sqlx::query(
         "insert into audit_logs (action, ip_address, created_at) values
             ('login', '203.0.113.77', now() - interval '91 days'),
@@ -246,16 +254,52 @@ async fn retention_rules_follow_the_seed() {
         .await
         .unwrap();
 
-    let counts: (i64, i64, i64) = sqlx::query_as("select * from apply_retention()")
+    // Messages: one from three years ago with the bot's reply (sent a year later), and a
+    // recent one. The old one goes to the archive with its reply.
+    let conversation: uuid::Uuid = sqlx::query_scalar(
+        "with l as (insert into leads (consultant_id, whatsapp_number) values ($1, '+5521999990001') returning id)
+         insert into conversations (consultant_id, lead_id, flow_id)
+         select $1, l.id, (select id from flows where is_template limit 1) from l returning id",
+    )
+    .bind(active)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "with old as (insert into messages (consultant_id, conversation_id, direction, content, status, created_at)
+                      values ($1, $2, 'inbound', 'antiga', 'delivered', now() - interval '3 years') returning id)
+         insert into messages (consultant_id, conversation_id, direction, content, status, reply_to, reply_seq, created_at)
+         select $1, $2, 'outbound', 'resposta', 'sent', id, 0, now() - interval '1 year' from old
+         union all
+         select $1, $2, 'inbound', 'recente', 'delivered', null, null, now() - interval '1 day'",
+    )
+    .bind(active)
+    .bind(conversation)
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let counts: (i64, i64, i64, i64) = sqlx::query_as("select * from apply_retention()")
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(counts, (1, 2, 1));
-    let again: (i64, i64, i64) = sqlx::query_as("select * from apply_retention()")
+    assert_eq!(counts, (2, 2, 1, 2));
+    let again: (i64, i64, i64, i64) = sqlx::query_as("select * from apply_retention()")
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(again, (0, 0, 0), "nothing is done twice");
+    assert_eq!(again, (0, 0, 0, 0), "nothing is done twice");
+    let kept: Vec<String> = sqlx::query_scalar("select content from messages order by created_at")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, ["recente"]);
+    let archived: Vec<String> =
+        sqlx::query_scalar("select content from messages_archive order by created_at")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(archived, ["antiga", "resposta"]);
 
     let events: Vec<i64> =
         sqlx::query_scalar("select (payload->>'n')::bigint from webhook_events order by 1")

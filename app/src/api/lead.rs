@@ -38,6 +38,8 @@ pub struct ChatMessage {
     pub note: bool,
     /// A file the lead sent: a link to open it, or why it cannot be opened.
     pub media: Option<MediaLink>,
+    /// Older than two years, kept in the archive.
+    pub archived: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -319,6 +321,7 @@ fn timeline(
                 replaced: false,
                 note: true,
                 media: None,
+                archived: false,
             },
         )
     }));
@@ -527,6 +530,7 @@ fn chat_message(m: crate::server::messages::MessageRow, lead: uuid::Uuid) -> Cha
         },
         replaced: m.ai_passed == Some(false),
         flags,
+        archived: m.archived,
         note: false,
         media: m.media_kind.as_deref().map(|kind| {
             let what = match kind {

@@ -93,9 +93,15 @@ pub async fn gather(
                    'mensagens', coalesce((
                        select jsonb_agg(jsonb_build_object(
                                   'em', m.created_at, 'direcao', m.direction,
-                                  'texto', m.content, 'situacao', m.status)
+                                  'texto', m.content, 'situacao', m.status,
+                                  'arquivada', m.archived)
                                   order by m.created_at, m.reply_seq)
-                         from messages m join conversations c on c.id = m.conversation_id
+                         from (select conversation_id, created_at, direction, content, status,
+                                      reply_seq, false as archived from messages
+                               union all
+                               select conversation_id, created_at, direction, content, status,
+                                      reply_seq, true from messages_archive) m
+                         join conversations c on c.id = m.conversation_id
                         where c.lead_id = l.id), '[]'::jsonb),
                    'respostas_da_ia', coalesce((
                        select jsonb_agg(jsonb_build_object(

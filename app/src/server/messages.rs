@@ -29,9 +29,12 @@ pub struct MessageRow {
     pub media_kind: Option<String>,
     pub media_stored: Option<bool>,
     pub media_error: Option<String>,
+    /// Older than two years: moved to `messages_archive` by the retention job.
+    pub archived: bool,
 }
 
-/// The lead's messages before `before` (all conversations), newest first.
+/// The lead's messages before `before` (all conversations, archived ones too), newest first.
+/// Each table gives at most `limit` rows by its own index before the two are merged.
 pub async fn page(
     db: &mut PgConnection,
     consultant: Uuid,
@@ -41,21 +44,43 @@ pub async fn page(
 ) -> Result<Vec<MessageRow>, sqlx::Error> {
     sqlx::query_as!(
         MessageRow,
-        r#"select m.id, m.direction, m.content, coalesce(m.message_type, 'text') as "message_type!",
-                  m.payload, coalesce(m.status, 'sent') as "status!", m.error_message,
-                  m.created_at as "created_at!: DateTime<Utc>",
-                  (m.ai_context is not null and m.status = 'pending') as "writing!",
-                  coalesce(m.payload->>'by' = 'consultant', false) as "by_consultant!",
-                  a.compliance_check_passed as "ai_passed?", a.compliance_flags as "ai_flags?",
-                  mm.kind as "media_kind?", (mm.bytes is not null) as "media_stored?",
-                  mm.fetch_error as "media_error?"
-             from messages m
-             left join ai_responses a on a.id = m.ai_response_id
-             left join message_media mm on mm.message_id = m.id
-            where m.consultant_id = $1
-              and m.conversation_id in (select id from conversations where lead_id = $2 and consultant_id = $1)
-              and ($3::timestamptz is null or (m.created_at, m.id) < ($3, $4::uuid))
-            order by m.created_at desc, m.id desc
+        r#"select id as "id!", direction as "direction!", content as "content!",
+                  message_type as "message_type!", payload, status as "status!", error_message,
+                  created_at as "created_at!: DateTime<Utc>", writing as "writing!",
+                  by_consultant as "by_consultant!", ai_passed as "ai_passed?",
+                  ai_flags as "ai_flags?", media_kind as "media_kind?",
+                  media_stored as "media_stored?", media_error as "media_error?",
+                  archived as "archived!"
+             from ((select m.id, m.direction, m.content, coalesce(m.message_type, 'text') as message_type,
+                           m.payload, coalesce(m.status, 'sent') as status, m.error_message,
+                           m.created_at,
+                           (m.ai_context is not null and m.status = 'pending') as writing,
+                           coalesce(m.payload->>'by' = 'consultant', false) as by_consultant,
+                           a.compliance_check_passed as ai_passed, a.compliance_flags as ai_flags,
+                           mm.kind as media_kind, (mm.bytes is not null) as media_stored,
+                           mm.fetch_error as media_error, false as archived
+                      from messages m
+                      left join ai_responses a on a.id = m.ai_response_id
+                      left join message_media mm on mm.message_id = m.id
+                     where m.consultant_id = $1
+                       and m.conversation_id in (select id from conversations where lead_id = $2 and consultant_id = $1)
+                       and ($3::timestamptz is null or (m.created_at, m.id) < ($3, $4::uuid))
+                     order by m.created_at desc, m.id desc
+                     limit $5)
+                   union all
+                   (select x.id, x.direction, x.content, coalesce(x.message_type, 'text'),
+                           x.payload, coalesce(x.status, 'sent'), x.error_message, x.created_at,
+                           false, coalesce(x.payload->>'by' = 'consultant', false),
+                           a.compliance_check_passed, a.compliance_flags,
+                           null::varchar, null::boolean, null::text, true
+                      from messages_archive x
+                      left join ai_responses a on a.id = x.ai_response_id
+                     where x.consultant_id = $1
+                       and x.conversation_id in (select id from conversations where lead_id = $2 and consultant_id = $1)
+                       and ($3::timestamptz is null or (x.created_at, x.id) < ($3, $4::uuid))
+                     order by x.created_at desc, x.id desc
+                     limit $5)) both_tables
+            order by created_at desc, id desc
             limit $5"#,
         consultant,
         lead,
