@@ -33,7 +33,7 @@ pub fn ChatBubble(m: ChatMessage) -> impl IntoView {
             })}
             <span class="bubble-meta small muted">
                 <time>{m.at.clone()}</time>
-                {m.archived.then(|| " · arquivada")}
+                {m.archived.then_some(" · arquivada")}
                 {(!m.inbound && !m.note).then(|| view! { " · " <span class=format!("msg-status msg-{}", m.status)>{m.status_label.clone()}</span> })}
             </span>
             {m.media.clone().map(|media| match media.href {
