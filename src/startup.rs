@@ -157,6 +157,10 @@ impl Application {
             .route("/leads/{lead}/dados.json", get(lead_rights::export))
             .route("/leads/{lead}/excluir-dados", post(lead_rights::erase))
             .route("/leads/{lead}/corrigir", post(lead_rights::correct))
+            .route(
+                "/configuracoes/encerrar",
+                post(app::server::account_close::close),
+            )
             .merge(crate::whatsapp::connect::routes(ConnectState {
                 app: state.clone(),
                 meta: config.meta_app().map(|config| {

@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL` (or `DATABASE_URL`) names a role that may create databases;
 //! `make test` starts a throwaway cluster and sets it.
 
+mod account_close;
 mod accounts;
 mod ai_answers;
 mod consent;

@@ -1,5 +1,6 @@
 //! One routed page per file.
 
+mod account_closed_page;
 mod dashboard_page;
 mod home_page;
 mod lead_data_page;
@@ -12,6 +13,7 @@ mod public_profile_page;
 mod settings_page;
 mod signup_page;
 
+pub use account_closed_page::AccountClosedPage;
 pub use dashboard_page::DashboardPage;
 pub use home_page::HomePage;
 pub use lead_data_page::LeadDataPage;

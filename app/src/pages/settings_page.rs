@@ -8,7 +8,8 @@ use crate::domain::{bio, Vertical};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-type SettingsData = Result<(Settings, FormContext, FormContext, FormContext), AppError>;
+type SettingsData =
+    Result<(Settings, FormContext, FormContext, FormContext, FormContext), AppError>;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -22,7 +23,8 @@ pub fn SettingsPage() -> impl IntoView {
             let form = form_state("settings".into()).await?;
             let photo = form_state("foto".into()).await?;
             let whatsapp = form_state("whatsapp".into()).await?;
-            Ok((settings, form, photo, whatsapp))
+            let close = form_state("encerrar".into()).await?;
+            Ok((settings, form, photo, whatsapp, close))
         },
     );
     view! {
@@ -40,10 +42,11 @@ fn SettingsContent(data: Resource<SettingsData>) -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 data.await
-                    .map(|(settings, form, photo, whatsapp)| view! {
+                    .map(|(settings, form, photo, whatsapp, close)| view! {
                         <ProfileForm settings=settings.clone() st=form/>
                         <WhatsAppSection settings=settings.clone() st=whatsapp/>
                         <PhotoForm settings st=photo/>
+                        <CloseAccount st=close/>
                     }.into_any())
                     .unwrap_or_else(error_view)
             })}
@@ -186,6 +189,31 @@ fn PhotoForm(settings: Settings, st: FormContext) -> impl IntoView {
                     <small class="hint">"JPEG, PNG ou WebP, até 2 MB."</small>
                 </div>
                 <button type="submit">"Enviar foto"</button>
+            </form>
+        </section>
+    }
+}
+
+/// Closing the account: the password again and a confirmation box; a plain form.
+#[component]
+fn CloseAccount(st: FormContext) -> impl IntoView {
+    let error = st.feedback.as_ref().and_then(|f| f.error.clone());
+    view! {
+        <section id="encerrar" aria-labelledby="encerrar-titulo">
+            <h2 id="encerrar-titulo">"Encerrar conta"</h2>
+            <p class="hint">"O bot para de responder e seu perfil público sai do ar na hora. Seus dados, leads e conversas são apagados de vez 90 dias depois."</p>
+            {error.map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
+            <form method="post" action="/configuracoes/encerrar">
+                <input type="hidden" name="csrf" value=st.csrf/>
+                <div class="field">
+                    <label for="encerrar-senha">"Sua senha"</label>
+                    <input id="encerrar-senha" type="password" name="password" autocomplete="current-password" required/>
+                </div>
+                <label class="check">
+                    <input type="checkbox" name="confirmar" value="sim" required/>
+                    " Quero encerrar minha conta."
+                </label>
+                <button type="submit" class="button-danger">"Encerrar conta"</button>
             </form>
         </section>
     }

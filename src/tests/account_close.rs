@@ -1,0 +1,109 @@
+//! Closing one's own account: the password again, then the bot, the public page and every
+//! session stop at once; everything goes 90 days later.
+
+use super::conversation::{envelope, post, sandbox, SECRET};
+use super::helpers::{number_for, TestApp};
+use consultor::config::Secret;
+use consultor::jobs;
+use serde_json::json;
+
+const EMAIL: &str = "joana@exemplo.com";
+const PASSWORD: &str = "senha-segura-123";
+
+async fn close(app: &TestApp, password: &str, confirm: bool) -> reqwest::Response {
+    let csrf = app.csrf_from("/configuracoes").await;
+    let mut form = vec![("csrf", csrf.as_str()), ("password", password)];
+    if confirm {
+        form.push(("confirmar", "sim"));
+    }
+    app.post_plain_form("/configuracoes/encerrar", "/configuracoes", &form)
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_account_stops_at_once_and_goes_after_ninety_days() {
+    let app = TestApp::spawn_with(|c| {
+        c.whatsapp_app_secret = Some(Secret::new(SECRET));
+        c.webhook_workers = 0;
+    })
+    .await;
+    assert_eq!(
+        app.signup("Joana Lima", EMAIL, PASSWORD).await.status(),
+        200
+    );
+    let slug: String = sqlx::query_scalar("select slug from consultants")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.get(&format!("/c/{slug}")).await.status(), 200);
+    let second_browser = app.other_browser();
+    assert_eq!(second_browser.login(EMAIL, PASSWORD).await.status(), 200);
+
+    // A wrong password, or no confirmation: nothing happens, and the page says why.
+    let res = close(&app, "errada-demais", true).await;
+    assert_eq!(res.headers()["location"], "/configuracoes#encerrar");
+    assert!(app
+        .get_html("/configuracoes")
+        .await
+        .contains("Senha incorreta."));
+    close(&app, PASSWORD, false).await;
+    assert!(app
+        .get_html("/configuracoes")
+        .await
+        .contains("Marque a confirmação para encerrar a conta."));
+    assert_eq!(
+        app.count("select count(*) from consultants where is_active")
+            .await,
+        1
+    );
+
+    let res = close(&app, PASSWORD, true).await;
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/conta-encerrada?ate="), "{to}");
+    let page = app.get_html(&to).await;
+    assert!(page.contains("Sua conta foi encerrada"), "{page}");
+    let expected = (chrono::Utc::now() + chrono::Duration::days(90))
+        .with_timezone(&chrono_tz::America::Sao_Paulo)
+        .format("%d/%m/%Y")
+        .to_string();
+    assert!(
+        page.contains(&expected),
+        "the deletion date is said: {page}"
+    );
+    assert_eq!(
+        app.count("select count(*) from audit_logs where action = 'account_closed'")
+            .await,
+        1
+    );
+
+    // At once: the public page, every session, a new login and the bot.
+    assert_eq!(app.get(&format!("/c/{slug}")).await.status(), 404);
+    assert_ne!(second_browser.get("/configuracoes").await.status(), 200);
+    assert_ne!(app.login(EMAIL, PASSWORD).await.status(), 200);
+    let display = app::domain::phone::whatsapp_canonical(&number_for(EMAIL));
+    let payload = envelope(json!({
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": display.trim_start_matches('+'), "phone_number_id": "1065"},
+        "contacts": [{"profile": {"name": "Lead"}, "wa_id": "5521999990001"}],
+        "messages": [{"from": "5521999990001", "id": "wamid.fechada", "timestamp": "1700000000",
+                      "type": "text", "text": {"body": "Oi"}}]
+    }));
+    assert_eq!(post(&app, &payload).await, 200);
+    jobs::run_once(&app.pool, &sandbox()).await.unwrap();
+    assert_eq!(app.count("select count(*) from leads").await, 0);
+
+    // Ninety days later the retention job deletes the account.
+    sqlx::query("alter table consultants disable trigger update_consultants_updated_at")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("update consultants set updated_at = now() - interval '91 days'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("select * from apply_retention()")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.count("select count(*) from consultants").await, 0);
+}
