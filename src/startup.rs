@@ -161,6 +161,10 @@ impl Application {
                 "/configuracoes/encerrar",
                 post(app::server::account_close::close),
             )
+            .route(
+                "/configuracoes/exportar.zip",
+                get(app::server::account_export::export),
+            )
             .merge(crate::whatsapp::connect::routes(ConnectState {
                 app: state.clone(),
                 meta: config.meta_app().map(|config| {

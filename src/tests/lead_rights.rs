@@ -289,3 +289,44 @@ async fn the_consultant_corrects_a_leads_name_and_answers_and_it_is_audited() {
         json!({"campos": ["nome do lead", "cidade", "perfil"]})
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consultant_downloads_all_their_data_as_a_zip() {
+    use std::io::Read;
+    let app = app_with_workers(2).await;
+    sign_in_inserted(&app, "joana@exemplo.com").await;
+    talk(&app, ZULEICA, "Zuleica Tavares", "Meu segredo é 4242 Xq").await;
+    let res = app.get("/configuracoes/exportar.zip").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let bytes = res.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a valid zip");
+    let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+    for expected in ["conta.json", "leads.csv", "conversas.json", "mensagens.csv"] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
+    }
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let account: Value = serde_json::from_str(&read("conta.json")).unwrap();
+    assert_eq!(account["email"], "joana@exemplo.com");
+    assert!(read("leads.csv").contains("Zuleica Tavares"));
+    let conversations: Value = serde_json::from_str(&read("conversas.json")).unwrap();
+    assert_eq!(conversations.as_array().unwrap().len(), 1);
+    assert_eq!(
+        conversations[0]["respostas"]["cidade"],
+        "Meu segredo é 4242 Xq"
+    );
+    let messages = read("mensagens.csv");
+    assert!(messages.contains("Meu segredo é 4242 Xq"), "{messages}");
+    assert_eq!(
+        app.count("select count(*) from audit_logs where action = 'account_exported'")
+            .await,
+        1
+    );
+}

@@ -200,7 +200,9 @@ fn CloseAccount(st: FormContext) -> impl IntoView {
     let error = st.feedback.as_ref().and_then(|f| f.error.clone());
     view! {
         <section id="encerrar" aria-labelledby="encerrar-titulo">
-            <h2 id="encerrar-titulo">"Encerrar conta"</h2>
+            <h2 id="encerrar-titulo">"Seus dados e sua conta"</h2>
+            <p><a href="/configuracoes/exportar.zip" download="">"Baixar todos os meus dados (ZIP com JSON e CSV)"</a></p>
+            <h3>"Encerrar conta"</h3>
             <p class="hint">"O bot para de responder e seu perfil público sai do ar na hora. Seus dados, leads e conversas são apagados de vez 90 dias depois."</p>
             {error.map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
             <form method="post" action="/configuracoes/encerrar">

@@ -76,9 +76,11 @@ pub fn response(
         .into_response()
 }
 
-type Sink = tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>;
+/// Where a streamed export writes its chunks (the response body, or a ZIP entry).
+pub type Sink = tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>;
 
-async fn write_rows(
+/// Writes the CSV of `selection` to `out`, chunk by chunk, and audits it.
+pub async fn write_rows(
     state: AppState,
     consultant: Uuid,
     selection: Selection,

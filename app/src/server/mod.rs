@@ -1,6 +1,7 @@
 //! Server-only code: database access, sessions, authentication. Compiled with `ssr` only.
 
 pub mod account_close;
+pub mod account_export;
 pub mod audit;
 pub mod auth;
 pub mod content_policy;
@@ -23,6 +24,7 @@ pub mod photos;
 pub mod request_meta;
 pub mod state;
 pub mod tenant;
+pub mod zip_stream;
 
 pub use state::{app_state, AppConfig, AppState};
 pub use tenant::Tenant;
