@@ -1,14 +1,16 @@
-//! `consultor [serve | migrate | seed-demo | seed-load | webhooks replay]`.
+//! `consultor [serve | migrate | seed-demo | seed-load | webhooks replay | backup | restore]`.
 
 use crate::config::Config;
 use crate::{load, seed, startup};
 
-const USAGE: &str = "uso: consultor [serve | migrate | seed-demo | seed-load | webhooks replay [ID]]\n\
+const USAGE: &str = "uso: consultor [serve | migrate | seed-demo | seed-load | webhooks replay [ID] | backup --to ARQUIVO | restore --from ARQUIVO]\n\
   serve                   inicia o servidor (padrão)\n\
   migrate                 aplica as migrações do banco\n\
   seed-demo               cria a conta de demonstração com leads e conversas\n\
   seed-load               enche o banco com volume realista (LOAD_CONSULTANTS, LOAD_LEADS, LOAD_BIG)\n\
-  webhooks replay [ID]    reprocessa os eventos que falharam (todos, ou só o ID)";
+  webhooks replay [ID]    reprocessa os eventos que falharam (todos, ou só o ID)\n\
+  backup --to ARQUIVO     cópia consistente do banco inteiro (formato custom do pg_dump)\n\
+  restore --from ARQUIVO  restaura uma cópia num banco vazio (DATABASE_URL)";
 
 pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
     let command = args.first().map(String::as_str).unwrap_or("serve");
@@ -67,6 +69,26 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
             let (reset, processed) =
                 crate::jobs::replay(&pool, &startup::services(&config, &public_url), id).await?;
             println!("{reset} evento(s) com falha voltaram para a fila; {processed} processado(s)");
+        }
+        "backup" | "restore" => {
+            let flag = if command == "backup" {
+                "--to"
+            } else {
+                "--from"
+            };
+            let file = match (args.get(1).map(String::as_str), args.get(2)) {
+                (Some(f), Some(path)) if f == flag => std::path::PathBuf::from(path),
+                _ => anyhow::bail!("uso: consultor {command} {flag} ARQUIVO"),
+            };
+            let url = config.database_url.expose().to_string();
+            if command == "backup" {
+                crate::backup::backup(&url, &file)?;
+                println!("cópia gravada em {}", file.display());
+            } else {
+                let pool = startup::connect(&config).await?;
+                crate::backup::restore(&pool, &url, &file).await?;
+                println!("cópia restaurada de {}", file.display());
+            }
         }
         other => anyhow::bail!("comando desconhecido: {other}\n{USAGE}"),
     }

@@ -61,6 +61,23 @@ pub async fn fresh_db_with_url() -> (PgPool, String) {
     (pool, url_for(&name))
 }
 
+/// A database with nothing in it (not even the migrations), and its URL.
+pub async fn new_empty_db() -> (PgPool, String) {
+    let name = format!("ct_{}", Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&admin_url()).await.expect("connect");
+    admin
+        .execute(format!("create database \"{name}\"").as_str())
+        .await
+        .expect("create empty database");
+    let url = url_for(&name);
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .connect(&url)
+        .await
+        .expect("connect empty database");
+    (pool, url)
+}
+
 /// A fresh, migrated database for one test.
 pub async fn fresh_db() -> PgPool {
     let tpl = template().await;

@@ -5,6 +5,7 @@
 mod account_close;
 mod accounts;
 mod ai_answers;
+mod backup;
 mod consent;
 mod conversation;
 mod dashboard;
