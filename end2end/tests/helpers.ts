@@ -1,4 +1,7 @@
 import { expect, Page, TestInfo } from '@playwright/test';
+import { createHmac } from 'node:crypto';
+
+const SECRET = 'segredo-e2e';
 
 export const DEMO = { email: 'demo@consultor.app', password: 'demonstracao123' };
 
@@ -43,4 +46,44 @@ export async function signup(page: Page, testInfo: TestInfo, name: string, email
 export function uniqueNumber() {
   const digits = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
   return `(11) 9${digits.slice(0, 4)}-${digits.slice(4)}`;
+}
+
+/** A consultant of this test's own, with a WhatsApp number nobody else uses. */
+export async function consultant(page: Page, testInfo: TestInfo, tag: string) {
+  const digits = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  await page.goto('/cadastro');
+  await ready(page, testInfo);
+  await page.getByLabel('Nome').fill('Paula Quadro');
+  await page.getByLabel('E-mail').fill(uniqueEmail(testInfo, tag));
+  await page.getByLabel('Senha').fill('senha-segura-123');
+  await page.getByLabel('WhatsApp').fill(`(11) 9${digits.slice(0, 4)}-${digits.slice(4)}`);
+  await page.getByLabel('Área de atuação').selectOption('health_plans');
+  await page.getByRole('button', { name: 'Criar conta' }).click();
+  await expect(page).toHaveURL(/\/painel$/);
+  return `55119${digits}`;
+}
+
+let counter = 0;
+/** A lead writes to the consultant's number (a signed webhook, as Meta sends it). */
+export async function leadWrites(page: Page, to: string, from: string, name: string, body: string) {
+  counter += 1;
+  const payload = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: 'WABA', changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: to, phone_number_id: '000' },
+      contacts: [{ profile: { name }, wa_id: from }],
+      messages: [{ from, id: `wamid.leads.${Date.now()}.${counter}.${Math.random()}`, timestamp: '1700000000', type: 'text', text: { body } }],
+    } }] }],
+  });
+  const signature = 'sha256=' + createHmac('sha256', SECRET).update(payload).digest('hex');
+  const res = await page.request.post('/webhooks/whatsapp', {
+    data: payload,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+  });
+  expect(res.status()).toBe(200);
+}
+
+export function leadNumber() {
+  return `55219${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 }

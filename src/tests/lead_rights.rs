@@ -103,6 +103,9 @@ async fn a_lead_gets_a_copy_of_their_data_and_can_have_it_erased() {
     let data: Value = res.json().await.unwrap();
     assert_eq!(data["lead"]["nome"], "Zuleica Tavares");
     assert_eq!(data["lead"]["whatsapp"], format!("+{ZULEICA}"));
+    assert!(data["consentimento"]["aviso_de_privacidade_enviado_em"].is_string());
+    assert!(data["consentimento"]["aviso_lido_em"].is_string());
+    assert!(data["consentimento"]["pediu_para_sair_em"].is_null());
     let texts: Vec<&str> = data["mensagens"]
         .as_array()
         .unwrap()

@@ -71,6 +71,12 @@ fn LeadData(d: Value) -> impl IntoView {
                 <dt>"Primeiro contato"</dt><dd>{when(&lead["criado_em"])}</dd>
                 <dt>"Última atividade"</dt><dd>{when(&lead["ultima_atividade"])}</dd>
             </dl>
+            <h2>"Consentimento"</h2>
+            <dl class="answers-list">
+                <dt>"Aviso de privacidade enviado"</dt><dd>{when(&d["consentimento"]["aviso_de_privacidade_enviado_em"])}</dd>
+                <dt>"Lido (respondeu depois do aviso)"</dt><dd>{when(&d["consentimento"]["aviso_lido_em"])}</dd>
+                <dt>"Pediu para não receber mensagens"</dt><dd>{when(&d["consentimento"]["pediu_para_sair_em"])}</dd>
+            </dl>
             <h2>"Respostas"</h2>
             <dl class="answers-list">
                 {answers.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}

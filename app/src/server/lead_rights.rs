@@ -85,6 +85,10 @@ pub async fn gather(
                        'whatsapp', l.whatsapp_number, 'usuario_whatsapp', l.whatsapp_user_id,
                        'etapa', l.status, 'respostas', l.respostas, 'origem', l.metadata,
                        'criado_em', l.created_at, 'ultima_atividade', l.last_interaction_at),
+                   'consentimento', jsonb_build_object(
+                       'aviso_de_privacidade_enviado_em', l.privacy_notice_at,
+                       'aviso_lido_em', l.privacy_ack_at,
+                       'pediu_para_sair_em', l.opted_out_at),
                    'conversas', coalesce((
                        select jsonb_agg(jsonb_build_object(
                                   'inicio', c.started_at, 'concluida_em', c.completed_at,
