@@ -12,7 +12,6 @@
 //! Each ends back on `/configuracoes` with a message for the "whatsapp" form.
 
 use super::signup::{Connection, MetaApp};
-use app::api::feedback::FormFeedback;
 use app::error::AppError;
 use app::server::request_meta::RequestMeta;
 use app::server::{auth, csrf, db, flash, tenant, AppState};
@@ -302,17 +301,7 @@ fn not_configured() -> AppError {
 }
 
 async fn back(session: &Session, result: Result<String, AppError>) -> Response {
-    flash::put(
-        session,
-        FormFeedback {
-            form: FORM.into(),
-            error: result.as_ref().err().cloned(),
-            success: result.ok(),
-            values: Vec::new(),
-        },
-    )
-    .await;
-    Redirect::to(BACK).into_response()
+    flash::redirect_with(session, FORM, Vec::new(), result, BACK).await
 }
 
 #[cfg(test)]

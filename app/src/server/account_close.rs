@@ -5,7 +5,6 @@
 
 use super::request_meta::RequestMeta;
 use super::{auth, csrf, db, flash, password_hash, tenant, AppState};
-use crate::api::feedback::FormFeedback;
 use crate::error::AppError;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -89,17 +88,14 @@ pub async fn close(
             .into_response()
         }
         Err(e) => {
-            flash::put(
+            flash::redirect_with(
                 &session,
-                FormFeedback {
-                    form: "encerrar".into(),
-                    error: Some(e),
-                    success: None,
-                    values: Vec::new(),
-                },
+                "encerrar",
+                Vec::new(),
+                Err(e),
+                "/configuracoes#encerrar",
             )
-            .await;
-            Redirect::to("/configuracoes#encerrar").into_response()
+            .await
         }
     }
 }

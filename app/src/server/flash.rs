@@ -46,6 +46,29 @@ pub async fn remember<T>(
     result
 }
 
+/// For a plain-form axum route: leaves `result` for `form` (with `values`, e.g. which of a
+/// page's forms it was) and sends the browser to `to`.
+pub async fn redirect_with(
+    session: &Session,
+    form: &str,
+    values: Vec<(String, String)>,
+    result: Result<String, AppError>,
+    to: &str,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    put(
+        session,
+        FormFeedback {
+            form: form.into(),
+            error: result.as_ref().err().cloned(),
+            success: result.ok(),
+            values,
+        },
+    )
+    .await;
+    axum::response::Redirect::to(to).into_response()
+}
+
 /// Stores feedback for the next render of its form. A failure only costs the message.
 pub async fn put(session: &Session, feedback: FormFeedback) {
     if let Err(e) = session.insert(KEY, feedback).await {

@@ -10,7 +10,6 @@
 use super::flash;
 use super::request_meta::RequestMeta;
 use super::{auth, csrf, db, tenant, AppState};
-use crate::api::feedback::FormFeedback;
 use crate::error::AppError;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -182,8 +181,15 @@ pub async fn erase(
     }
     .await;
     match result {
-        Ok(message) => back_with(&session, "mover", Ok(message), "/leads").await,
-        Err(e) => back_with(&session, "lead", Err(e), &format!("/leads/{lead}")).await,
+        // Which form of the lead page it was (`origem`): its messages show there.
+        Ok(message) => {
+            let origin = vec![("origem".to_string(), "excluir".to_string())];
+            flash::redirect_with(&session, "mover", origin, Ok(message), "/leads").await
+        }
+        Err(e) => {
+            let origin = vec![("origem".to_string(), "excluir".to_string())];
+            flash::redirect_with(&session, "lead", origin, Err(e), &format!("/leads/{lead}")).await
+        }
     }
 }
 
@@ -278,36 +284,6 @@ pub async fn correct(
         Ok("Dados corrigidos.".to_string())
     }
     .await;
-    let to = format!("/leads/{lead}");
-    flash::put(
-        &session,
-        FormFeedback {
-            form: "lead".into(),
-            error: result.as_ref().err().cloned(),
-            success: result.ok(),
-            values: vec![("origem".into(), "corrigir".into())],
-        },
-    )
-    .await;
-    Redirect::to(&to).into_response()
-}
-
-/// Leaves the outcome for the page it goes back to (`origem=excluir` on the lead page).
-async fn back_with(
-    session: &Session,
-    form: &str,
-    result: Result<String, AppError>,
-    to: &str,
-) -> Response {
-    flash::put(
-        session,
-        FormFeedback {
-            form: form.into(),
-            error: result.as_ref().err().cloned(),
-            success: result.ok(),
-            values: vec![("origem".into(), "excluir".into())],
-        },
-    )
-    .await;
-    Redirect::to(to).into_response()
+    let origin = vec![("origem".to_string(), "corrigir".to_string())];
+    flash::redirect_with(&session, "lead", origin, result, &format!("/leads/{lead}")).await
 }
