@@ -153,6 +153,7 @@ impl Application {
             .route("/fotos/{id}", get(photos::serve))
             .route("/leads/exportar.csv", get(lead_export::csv))
             .route("/leads/em-massa", post(lead_bulk::handle))
+            .route("/fluxos/acao", post(app::server::flow_actions::handle))
             .route("/leads/{lead}/midia/{message}", get(media::serve))
             .route("/leads/{lead}/dados.json", get(lead_rights::export))
             .route("/leads/{lead}/excluir-dados", post(lead_rights::erase))

@@ -11,6 +11,7 @@ mod conversation;
 mod dashboard;
 mod delivery;
 mod escaping;
+mod flows;
 mod graph_api;
 mod helpers;
 mod identities;

@@ -113,8 +113,11 @@ async fn exercise(app: &TestApp) {
         "/leads?vista=lista".into(),
         "/leads?vista=lista&ordem=criacao".into(),
         format!("/leads/{lead}"),
+        format!("/leads/{lead}/dados"),
         "/leads/exportar.csv?status=fechado".into(),
         "/configuracoes".into(),
+        "/fluxos".into(),
+        "/painel?periodo=90".into(),
     ] {
         let res = app.get(&path).await;
         assert!(res.status().is_success(), "{path}: {}", res.status());

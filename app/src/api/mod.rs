@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod dashboard;
 pub mod feedback;
+pub mod flows;
 pub mod lead;
 pub mod leads;
 pub mod profile;

@@ -31,6 +31,7 @@ pub fn AppShell(children: ChildrenFn) -> impl IntoView {
                                 <nav aria-label="Principal">
                                     <A href="/painel">"Painel"</A>
                                     <A href="/leads">"Leads"</A>
+                                    <A href="/fluxos">"Fluxos"</A>
                                     <A href="/configuracoes">"Configurações"</A>
                                     <a href=format!("/c/{}", me.slug)>"Meu perfil"</a>
                                 </nav>

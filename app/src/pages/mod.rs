@@ -2,6 +2,7 @@
 
 mod account_closed_page;
 mod dashboard_page;
+mod flows_page;
 mod home_page;
 mod lead_data_page;
 mod lead_page;
@@ -15,6 +16,7 @@ mod signup_page;
 
 pub use account_closed_page::AccountClosedPage;
 pub use dashboard_page::DashboardPage;
+pub use flows_page::FlowsPage;
 pub use home_page::HomePage;
 pub use lead_data_page::LeadDataPage;
 pub use lead_page::LeadPage;

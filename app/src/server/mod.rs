@@ -11,6 +11,8 @@ pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod flash;
+pub mod flow_actions;
+pub mod flows;
 pub mod lead_bulk;
 pub mod lead_export;
 pub mod lead_notes;

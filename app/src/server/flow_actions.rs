@@ -1,0 +1,54 @@
+//! `POST /fluxos/acao`: what the flows page does, as plain forms (the same with or without
+//! JavaScript): `acao` names it (`copiar`, `renomear`, `ativar`, `usar-modelo`, `arquivar`,
+//! `desarquivar`, `excluir`), `id` the flow, `nome` a new name. The outcome is shown on
+//! `/fluxos`.
+
+use super::{auth, csrf, db, flash, flows, AppState};
+use crate::error::AppError;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+pub async fn handle(
+    State(state): State<AppState>,
+    session: Session,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
+        return Redirect::to("/entrar").into_response();
+    };
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let result = async {
+        csrf::verify(&session, &field("csrf")).await?;
+        let id = || field("id").parse::<Uuid>().map_err(|_| AppError::NotFound);
+        let mut tx = db::tenant_tx(&state.pool, consultant).await?;
+        let done = match field("acao").as_str() {
+            "copiar" => flows::copy(&mut tx, consultant, id()?).await,
+            "renomear" => flows::rename(&mut tx, id()?, &field("nome")).await,
+            "ativar" => flows::make_live(&mut tx, consultant, id()?).await,
+            "usar-modelo" => flows::use_template(&mut tx, consultant).await,
+            "arquivar" => flows::archive(&mut tx, id()?, true).await,
+            "desarquivar" => flows::archive(&mut tx, id()?, false).await,
+            "excluir" => flows::delete(&mut tx, id()?).await,
+            _ => Err(AppError::invalid("Ação desconhecida. Recarregue a página.")),
+        };
+        let message = match done {
+            Err(AppError::NotFound) => {
+                return Err(AppError::invalid("Fluxo não encontrado."));
+            }
+            other => other?,
+        };
+        tx.commit().await?;
+        Ok(message)
+    }
+    .await;
+    flash::redirect_with(&session, "fluxos", Vec::new(), result, "/fluxos").await
+}

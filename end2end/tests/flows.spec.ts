@@ -1,0 +1,26 @@
+import { expect, test } from '@playwright/test';
+import { consultant, ready } from './helpers';
+
+test('a template is copied, renamed and made live from the flows page, on a phone', async ({ page }, testInfo) => {
+  await consultant(page, testInfo, 'fluxos');
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.getByRole('link', { name: 'Fluxos' }).click();
+  await expect(page).toHaveURL(/\/fluxos$/);
+  await ready(page, testInfo);
+  await expect(page.getByText('Você ainda não tem fluxos próprios')).toBeVisible();
+
+  const templates = page.getByRole('region', { name: 'Modelos' });
+  await templates.locator('li', { hasText: 'Ativo' }).getByRole('button', { name: 'Copiar para meus fluxos' }).click();
+  await expect(page.getByText('Ele ainda não está ativo.')).toBeVisible();
+
+  const mine = page.getByRole('region', { name: 'Meus fluxos' });
+  await mine.getByLabel('Novo nome').fill('Meu fluxo de saúde');
+  await mine.getByRole('button', { name: 'Renomear' }).click();
+  await expect(page.getByText('Fluxo renomeado para “Meu fluxo de saúde”.')).toBeVisible();
+
+  await mine.getByRole('button', { name: 'Ativar' }).click();
+  await expect(page.getByText('“Meu fluxo de saúde” está ativo')).toBeVisible();
+  await expect(mine.locator('li', { hasText: 'Meu fluxo de saúde' })).toContainText('Ativo');
+  const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});

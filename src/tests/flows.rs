@@ -1,0 +1,172 @@
+//! The flows page's actions: copying a template, renaming, duplicating, making live (one live
+//! flow per consultant, also under concurrent requests), archiving, and deleting only what no
+//! conversation used; templates and other consultants' flows stay out of reach.
+
+use super::helpers::{insert_consultant, sign_in_inserted, TestApp};
+use uuid::Uuid;
+
+const EMAIL: &str = "joana@exemplo.com";
+
+async fn act(app: &TestApp, acao: &str, id: Option<Uuid>, nome: Option<&str>) -> String {
+    let csrf = app.csrf_from("/fluxos").await;
+    let id = id.map(|i| i.to_string()).unwrap_or_default();
+    let mut form = vec![("csrf", csrf.as_str()), ("acao", acao), ("id", id.as_str())];
+    if let Some(n) = nome {
+        form.push(("nome", n));
+    }
+    let res = app.post_plain_form("/fluxos/acao", "/fluxos", &form).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/fluxos");
+    app.get_html("/fluxos").await
+}
+
+async fn own_flows(app: &TestApp, me: Uuid) -> Vec<(Uuid, String, bool, bool)> {
+    sqlx::query_as(
+        "select id, name, coalesce(is_active, false), archived_at is not null from flows
+          where created_by = $1 order by created_at, name",
+    )
+    .bind(me)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flows_are_copied_renamed_made_live_archived_and_deleted_only_when_unused() {
+    let app = TestApp::spawn().await;
+    let me = insert_consultant(&app.pool, EMAIL, "Joana").await;
+    sign_in_inserted(&app, EMAIL).await;
+    let template: Uuid = sqlx::query_scalar(
+        "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let page = app.get_html("/fluxos").await;
+    assert!(page.contains("Modelos") && page.contains("Você ainda não tem fluxos próprios"));
+
+    // A template is copied, never edited.
+    let page = act(&app, "renomear", Some(template), Some("Meu")).await;
+    assert!(
+        page.contains("Os modelos não podem ser alterados"),
+        "{page}"
+    );
+    let page = act(&app, "copiar", Some(template), None).await;
+    assert!(page.contains("criado. Ele ainda não está ativo."), "{page}");
+    let flows = own_flows(&app, me).await;
+    assert_eq!(flows.len(), 1);
+    let (a, _, live, _) = flows[0].clone();
+    assert!(!live);
+
+    let page = act(&app, "renomear", Some(a), Some(&"x".repeat(101))).await;
+    assert!(page.contains("até 100 caracteres"));
+    act(&app, "renomear", Some(a), Some("  Plano família  ")).await;
+    assert_eq!(own_flows(&app, me).await[0].1, "Plano família");
+
+    let page = act(&app, "ativar", Some(a), None).await;
+    assert!(page.contains("está ativo"), "{page}");
+    let (current, _) = app::server::leads::current_flow(&mut app.pool.acquire().await.unwrap(), me)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(current, a, "new conversations run the live flow");
+
+    // Duplicate, then two "make live" races: exactly one flow is live at the end.
+    act(&app, "copiar", Some(a), None).await;
+    let b = own_flows(&app, me).await[1].0;
+    // Each request from a browser (a session) of its own, so each sees its own outcome.
+    let mut browsers = Vec::new();
+    for _ in 0..8 {
+        let browser = app.other_browser();
+        assert_eq!(
+            browser
+                .login(EMAIL, "uma senha bem longa 123")
+                .await
+                .status(),
+            200
+        );
+        browsers.push(browser);
+    }
+    let mut tasks = Vec::new();
+    for (i, browser) in browsers.into_iter().enumerate() {
+        let target = if i % 2 == 0 { a } else { b };
+        tasks.push(tokio::spawn(async move {
+            act(&browser, "ativar", Some(target), None).await
+        }));
+    }
+    for t in tasks {
+        let page = t.await.unwrap();
+        assert!(
+            page.contains("está ativo"),
+            "every request succeeded: {page}"
+        );
+    }
+    let live: i64 = app
+        .count(&format!(
+            "select count(*) from flows where created_by = '{me}' and is_active and not is_template"
+        ))
+        .await;
+    assert_eq!(live, 1);
+
+    // The live flow cannot be archived or deleted.
+    act(&app, "ativar", Some(a), None).await;
+    assert!(act(&app, "arquivar", Some(a), None)
+        .await
+        .contains("Este é o fluxo ativo"));
+    assert!(act(&app, "excluir", Some(a), None)
+        .await
+        .contains("Este é o fluxo ativo"));
+
+    // A flow conversations used is archived, not deleted; an unused one is deleted.
+    sqlx::query(
+        "with l as (insert into leads (consultant_id, whatsapp_number) values ($1, '+5521999990001') returning id)
+         insert into conversations (consultant_id, lead_id, flow_id) select $1, l.id, $2 from l",
+    )
+    .bind(me)
+    .bind(b)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let page = act(&app, "excluir", Some(b), None).await;
+    assert!(
+        page.contains("já foi usado em conversas e não pode ser excluído: arquive-o"),
+        "{page}"
+    );
+    act(&app, "arquivar", Some(b), None).await;
+    assert!(own_flows(&app, me).await[1].3, "archived");
+    assert!(act(&app, "ativar", Some(b), None)
+        .await
+        .contains("Desarquive o fluxo antes de ativá-lo."));
+    act(&app, "copiar", Some(template), None).await;
+    let c = own_flows(&app, me).await[2].0;
+    assert!(act(&app, "excluir", Some(c), None)
+        .await
+        .contains("foi excluído"));
+    assert_eq!(own_flows(&app, me).await.len(), 2);
+
+    // Back to the template: no own flow live.
+    act(&app, "usar-modelo", None, None).await;
+    assert!(own_flows(&app, me).await.iter().all(|f| !f.2));
+
+    // Another consultant's flow is not found, for any action.
+    let other = insert_consultant(&app.pool, "outra@exemplo.com", "Outra").await;
+    let theirs: Uuid = sqlx::query_scalar(
+        "insert into flows (name, vertical, definition, is_active, is_template, created_by)
+         values ('Dela', 'health_plans', '{\"etapas\": []}', false, false, $1) returning id",
+    )
+    .bind(other)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    for acao in ["renomear", "ativar", "arquivar", "excluir", "copiar"] {
+        let page = act(&app, acao, Some(theirs), Some("Minha")).await;
+        assert!(page.contains("Fluxo não encontrado."), "{acao}: {page}");
+    }
+    let (name, active): (String, bool) =
+        sqlx::query_as("select name, is_active from flows where id = $1")
+            .bind(theirs)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!((name.as_str(), active), ("Dela", false));
+}
