@@ -2,8 +2,8 @@
 
 use crate::components::PageTitle;
 use crate::pages::{
-    AccountClosedPage, DashboardPage, FlowsPage, HomePage, LeadDataPage, LeadPage, LeadsPage,
-    LoginPage, NotFoundPage, PrivacyPage, PublicProfilePage, SettingsPage, SignupPage,
+    AccountClosedPage, DashboardPage, FlowEditorPage, FlowsPage, HomePage, LeadDataPage, LeadPage,
+    LeadsPage, LoginPage, NotFoundPage, PrivacyPage, PublicProfilePage, SettingsPage, SignupPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/leads/:id/dados") view=LeadDataPage ssr=ssr.clone()/>
                 <Route path=path!("/leads/:id") view=LeadPage ssr=ssr.clone()/>
                 <Route path=path!("/fluxos") view=FlowsPage ssr=ssr.clone()/>
+                <Route path=path!("/fluxos/:id") view=FlowEditorPage ssr=ssr.clone()/>
                 <Route path=path!("/configuracoes") view=SettingsPage ssr=ssr.clone()/>
                 <Route path=path!("/conta-encerrada") view=AccountClosedPage ssr=ssr.clone()/>
                 <Route path=path!("/c/:slug/privacidade") view=PrivacyPage ssr=ssr.clone()/>

@@ -23,4 +23,14 @@ test('a template is copied, renamed and made live from the flows page, on a phon
   await expect(mine.locator('li', { hasText: 'Meu fluxo de saúde' })).toContainText('Ativo');
   const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+
+  // The editor: JSON that does not parse is refused with its place, and kept in the box.
+  await mine.getByRole('link', { name: 'Meu fluxo de saúde' }).click();
+  await expect(page).toHaveURL(/\/fluxos\/[0-9a-f-]{36}$/);
+  await ready(page, testInfo);
+  await expect(page.getByText('Versão publicada: 1.')).toBeVisible();
+  await page.getByLabel('Definição do fluxo (JSON)').fill('{\n  "etapas": [\n    }\n');
+  await page.getByRole('button', { name: 'Salvar rascunho' }).click();
+  await expect(page.getByText(/JSON inválido na linha 3, coluna 5/)).toBeVisible();
+  await expect(page.getByLabel('Definição do fluxo (JSON)')).toHaveValue('{\n  "etapas": [\n    }\n');
 });

@@ -362,7 +362,7 @@ async fn handle_message(
         .await?;
     }
 
-    let definition = conversations::flow_definition(db, flow_id).await?;
+    let definition = conversations::flow_definition(db, conversation_id).await?;
     let def =
         flow::parse_and_validate(&definition).map_err(|issues| ProcessError::InvalidFlow {
             flow: flow_id,

@@ -179,6 +179,8 @@ async fn what_people_type_is_text_on_every_page() {
         "/leads?vista=lista".to_string(),
         format!("/leads/{lead}"),
         format!("/leads/{lead}/dados"),
+        "/fluxos".to_string(),
+        format!("/fluxos/{flow}"),
     ];
     for page in &pages {
         let res = app.get(page).await;

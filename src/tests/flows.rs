@@ -170,3 +170,127 @@ async fn flows_are_copied_renamed_made_live_archived_and_deleted_only_when_unuse
             .unwrap();
     assert_eq!((name.as_str(), active), ("Dela", false));
 }
+
+/// Posts an editor action for flow `id` (with `extra` fields); returns the editor page.
+async fn edit(app: &TestApp, id: Uuid, acao: &str, extra: &[(&str, &str)]) -> String {
+    let page = format!("/fluxos/{id}");
+    let csrf = app.csrf_from(&page).await;
+    let id = id.to_string();
+    let mut form = vec![("csrf", csrf.as_str()), ("acao", acao), ("id", id.as_str())];
+    form.extend_from_slice(extra);
+    let res = app.post_plain_form("/fluxos/acao", &page, &form).await;
+    assert_eq!(res.headers()["location"].to_str().unwrap(), page);
+    app.get_html(&page).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_publish_only_when_valid_and_running_conversations_keep_their_version() {
+    use super::conversation::{app_with_workers, message_from, replies, send};
+    let app = app_with_workers(2).await;
+    sign_in_inserted(&app, EMAIL).await;
+    let me: Uuid = sqlx::query_scalar("select id from consultants")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let template: Uuid = sqlx::query_scalar(
+        "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    act(&app, "copiar", Some(template), None).await;
+    let flow = own_flows(&app, me).await[0].0;
+    act(&app, "ativar", Some(flow), None).await;
+    let page = app.get_html(&format!("/fluxos/{flow}")).await;
+    assert!(page.contains("Versão publicada: 1."), "{page}");
+    assert!(page.contains("&quot;etapas&quot;") || page.contains("\"etapas\""));
+
+    // A lead starts on version 1.
+    let say = |from: &str, n: u32, body: &str| {
+        message_from(
+            from,
+            &format!("wamid.{from}.{n}"),
+            serde_json::json!({"type": "text", "text": {"body": body}}),
+        )
+    };
+    send(&app, say("5521988880001", 1, "Oi")).await;
+
+    // JSON that does not parse: refused with its place, and what was typed comes back.
+    let broken = "{\n  \"etapas\": [\n    }\n";
+    let page = edit(&app, flow, "rascunho", &[("json", broken)]).await;
+    assert!(
+        page.contains("JSON inválido na linha 3, coluna 5"),
+        "{page}"
+    );
+    assert!(page.contains("&quot;etapas&quot;: [") || page.contains("\"etapas\": ["));
+
+    // A draft the validator refuses is kept, but not published; the step is named.
+    let mut def: serde_json::Value =
+        sqlx::query_scalar("select definition from flows where id = $1")
+            .bind(flow)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let mut bad = def.clone();
+    bad["etapas"][1]["proxima"] = "nada".into();
+    let page = edit(&app, flow, "rascunho", &[("json", &bad.to_string())]).await;
+    assert!(
+        page.contains("Rascunho salvo. Para publicar, corrija: etapa “perfil”"),
+        "{page}"
+    );
+    let page = edit(&app, flow, "publicar", &[]).await;
+    assert!(page.contains("Não publicado: etapa “perfil”"), "{page}");
+    let version: i32 = sqlx::query_scalar("select version from flows where id = $1")
+        .bind(flow)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(version, 1);
+
+    // A valid change is published as version 2.
+    def["etapas"][1]["pergunta"] = "PERGUNTA NOVA, {{nome}}?".into();
+    edit(&app, flow, "rascunho", &[("json", &def.to_string())]).await;
+    let page = edit(&app, flow, "publicar", &[]).await;
+    assert!(page.contains("Versão 2 publicada"), "{page}");
+    assert!(
+        page.contains("Versão 2 — Joana"),
+        "who published it: {page}"
+    );
+
+    // The running conversation keeps version 1; a new one runs version 2.
+    send(&app, say("5521988880001", 2, "Maria")).await;
+    send(&app, say("5521988880002", 1, "Oi")).await;
+    send(&app, say("5521988880002", 2, "Bia")).await;
+    let all = replies(&app).await;
+    assert!(
+        all.iter()
+            .any(|r| r.starts_with("Prazer, Maria! Você busca plano para:")),
+        "{all:#?}"
+    );
+    assert!(
+        all.iter().any(|r| r.starts_with("PERGUNTA NOVA, Bia?")),
+        "{all:#?}"
+    );
+    assert!(!all.iter().any(|r| r.starts_with("PERGUNTA NOVA, Maria")));
+
+    // An earlier version comes back as the draft; a draft can be dropped.
+    let page = edit(&app, flow, "restaurar", &[("versao", "1")]).await;
+    assert!(page.contains("A versão 1 virou o rascunho"), "{page}");
+    let draft: Option<serde_json::Value> =
+        sqlx::query_scalar("select draft from flows where id = $1")
+            .bind(flow)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        draft.unwrap()["etapas"][1]["pergunta"],
+        bad["etapas"][1]["pergunta"]
+    );
+    assert!(edit(&app, flow, "descartar", &[])
+        .await
+        .contains("Rascunho descartado."));
+
+    // A template's page is read-only.
+    let page = app.get_html(&format!("/fluxos/{template}")).await;
+    assert!(page.contains("Modelo: só leitura") && !page.contains("Salvar rascunho"));
+}

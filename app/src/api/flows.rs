@@ -42,3 +42,55 @@ pub async fn flows_list() -> Result<Vec<FlowItem>, AppError> {
         })
         .collect())
 }
+
+/// One flow in the editor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowEditorData {
+    pub id: String,
+    pub name: String,
+    pub is_template: bool,
+    pub version: i32,
+    /// The draft, or else the published definition, as pretty JSON.
+    pub json: String,
+    pub has_draft: bool,
+    /// What stops the draft from being published (none: it can be).
+    pub issues: Option<String>,
+    /// (version, who published it, when).
+    pub versions: Vec<(i32, String, String)>,
+}
+
+#[server(prefix = "/api", endpoint = "fluxo")]
+pub async fn flow_editor(id: String) -> Result<FlowEditorData, AppError> {
+    use crate::domain::time::format_datetime;
+    use crate::server::{flows, Tenant};
+    let not_found = || {
+        let e = AppError::NotFound;
+        crate::server::auth::set_error_status(&e);
+        e
+    };
+    let id: uuid::Uuid = id.parse().map_err(|_| not_found())?;
+    let mut t = Tenant::begin().await?;
+    let f = flows::detail(&mut t.tx, id).await?.ok_or_else(not_found)?;
+    t.commit().await?;
+    let shown = f.draft.clone().unwrap_or_else(|| f.definition.clone());
+    Ok(FlowEditorData {
+        id: f.id.to_string(),
+        name: f.name,
+        is_template: f.is_template,
+        version: f.version,
+        json: serde_json::to_string_pretty(&shown).unwrap_or_default(),
+        has_draft: f.draft.is_some(),
+        issues: f.draft.as_ref().and_then(flows::issues_text),
+        versions: f
+            .versions
+            .into_iter()
+            .map(|(v, who, at)| {
+                (
+                    v,
+                    who.unwrap_or_else(|| "Consultor".into()),
+                    format_datetime(at),
+                )
+            })
+            .collect(),
+    })
+}

@@ -71,7 +71,7 @@ fn Flows(items: Vec<FlowItem>, st: FormContext) -> impl IntoView {
                             let csrf = csrf.clone();
                             view! {
                                 <li class="card" class:archived=f.archived>
-                                    <h3>{f.name.clone()}
+                                    <h3><a href=format!("/fluxos/{}", f.id)>{f.name.clone()}</a>
                                         {f.live.then(|| view! { " " <span class="badge badge-fechado">"Ativo"</span> })}
                                         {f.archived.then(|| view! { " " <span class="tag">"Arquivado"</span> })}</h3>
                                     <p class="muted small">{format!("{} · versão {} · alterado em {}", f.vertical_label, f.version, f.updated_at)}</p>
@@ -113,7 +113,7 @@ fn Flows(items: Vec<FlowItem>, st: FormContext) -> impl IntoView {
             <ul class="cards-list flows-list">
                 {templates.into_iter().map(|f| view! {
                     <li class="card">
-                        <h3>{f.name.clone()}
+                        <h3><a href=format!("/fluxos/{}", f.id)>{f.name.clone()}</a>
                             {f.live.then(|| view! { " " <span class="badge badge-fechado">"Ativo"</span> })}</h3>
                         <p class="muted small">{f.vertical_label.clone()}</p>
                         <Act csrf=csrf.clone() id=f.id.clone() acao="copiar" label="Copiar para meus fluxos"/>

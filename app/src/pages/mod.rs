@@ -2,6 +2,7 @@
 
 mod account_closed_page;
 mod dashboard_page;
+mod flow_editor_page;
 mod flows_page;
 mod home_page;
 mod lead_data_page;
@@ -16,6 +17,7 @@ mod signup_page;
 
 pub use account_closed_page::AccountClosedPage;
 pub use dashboard_page::DashboardPage;
+pub use flow_editor_page::FlowEditorPage;
 pub use flows_page::FlowsPage;
 pub use home_page::HomePage;
 pub use lead_data_page::LeadDataPage;

@@ -25,8 +25,10 @@ pub async fn current(
     sqlx::query_as!(
         ConversationRow,
         r#"select c.id, c.handed_off_at as "handed_off_at: DateTime<Utc>",
-                  coalesce(c.is_completed, false) as "is_completed!", f.definition
+                  coalesce(c.is_completed, false) as "is_completed!",
+                  coalesce(v.definition, f.definition) as "definition!"
              from conversations c join flows f on f.id = c.flow_id
+             left join flow_versions v on v.flow_id = c.flow_id and v.version = c.flow_version
             where c.lead_id = $1 and c.consultant_id = $2
             order by c.is_completed, c.started_at desc
             limit 1"#,
@@ -131,7 +133,8 @@ pub async fn start(
     flow: Uuid,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "insert into conversations (consultant_id, lead_id, flow_id, state) values ($1, $2, $3, '{}')
+        "insert into conversations (consultant_id, lead_id, flow_id, flow_version, state)
+         values ($1, $2, $3, (select version from flows where id = $3), '{}')
              on conflict (lead_id) where is_completed = false do nothing",
         consultant,
         lead,
@@ -142,14 +145,22 @@ pub async fn start(
     Ok(())
 }
 
-/// The definition of a flow, as stored.
+/// The flow definition a conversation runs: the version it started with (publishing a new
+/// one changes nothing for it), or, for a conversation from before versions or whose version
+/// is gone, the flow's current one.
 pub async fn flow_definition(
     db: &mut PgConnection,
-    flow: Uuid,
+    conversation: Uuid,
 ) -> Result<serde_json::Value, sqlx::Error> {
-    sqlx::query_scalar!("select definition from flows where id = $1", flow)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        r#"select coalesce(v.definition, f.definition) as "definition!"
+             from conversations c join flows f on f.id = c.flow_id
+             left join flow_versions v on v.flow_id = c.flow_id and v.version = c.flow_version
+            where c.id = $1"#,
+        conversation
+    )
+    .fetch_one(db)
+    .await
 }
 
 pub async fn mark_completed(db: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {

@@ -38,6 +38,15 @@ pub async fn handle(
             "arquivar" => flows::archive(&mut tx, id()?, true).await,
             "desarquivar" => flows::archive(&mut tx, id()?, false).await,
             "excluir" => flows::delete(&mut tx, id()?).await,
+            "rascunho" => flows::save_draft(&mut tx, id()?, &field("json")).await,
+            "publicar" => flows::publish(&mut tx, consultant, id()?).await,
+            "descartar" => flows::discard(&mut tx, id()?).await,
+            "restaurar" => {
+                let version = field("versao")
+                    .parse()
+                    .map_err(|_| AppError::invalid("Versão não encontrada."))?;
+                flows::restore(&mut tx, id()?, version).await
+            }
             _ => Err(AppError::invalid("Ação desconhecida. Recarregue a página.")),
         };
         let message = match done {
@@ -50,5 +59,26 @@ pub async fn handle(
         Ok(message)
     }
     .await;
+    // The editor's actions go back to the editor (with the JSON typed, when it was refused).
+    let editor = matches!(
+        field("acao").as_str(),
+        "rascunho" | "publicar" | "descartar" | "restaurar"
+    );
+    if editor {
+        let typed = match (&result, field("acao").as_str()) {
+            // Only from a request that passed the CSRF and sign-in checks (see `flash`).
+            (Err(e), "rascunho")
+                if !matches!(e, AppError::Forbidden(_) | AppError::Unauthenticated) =>
+            {
+                vec![("json".to_string(), field("json"))]
+            }
+            _ => Vec::new(),
+        };
+        let to = format!(
+            "/fluxos/{}",
+            field("id").parse::<Uuid>().unwrap_or_default()
+        );
+        return flash::redirect_with(&session, "fluxo", typed, result, &to).await;
+    }
     flash::redirect_with(&session, "fluxos", Vec::new(), result, "/fluxos").await
 }

@@ -85,19 +85,29 @@ pub async fn copy(
     consultant: Uuid,
     source: Uuid,
 ) -> Result<String, AppError> {
-    let copied = sqlx::query_scalar!(
-        r#"insert into flows (name, vertical, description, definition, is_active, is_template, created_by)
-           select left('Cópia de ' || name, 100), vertical, description, definition, false, false, $2
+    // The copy starts at version 1: the source's published definition (not its draft).
+    let copied = sqlx::query!(
+        r#"insert into flows (name, vertical, description, definition, version, is_active, is_template, created_by)
+           select left('Cópia de ' || name, 100), vertical, description, definition, 1, false, false, $2
              from flows where id = $1
-           returning name"#,
+           returning id, name, definition"#,
         source,
         consultant
     )
-    .fetch_optional(db)
+    .fetch_optional(&mut *db)
     .await?
     .ok_or(AppError::NotFound)?;
+    sqlx::query!(
+        "insert into flow_versions (flow_id, version, definition, published_by) values ($1, 1, $2, $3)",
+        copied.id,
+        copied.definition,
+        consultant
+    )
+    .execute(db)
+    .await?;
     Ok(format!(
-        "Fluxo “{copied}” criado. Ele ainda não está ativo."
+        "Fluxo “{}” criado. Ele ainda não está ativo.",
+        copied.name
     ))
 }
 
@@ -213,4 +223,174 @@ pub async fn delete(db: &mut PgConnection, id: Uuid) -> Result<String, AppError>
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A flow as the editor shows it.
+#[derive(Debug, Clone)]
+pub struct FlowDetail {
+    pub id: Uuid,
+    pub name: String,
+    pub is_template: bool,
+    pub version: i32,
+    pub definition: serde_json::Value,
+    pub draft: Option<serde_json::Value>,
+    /// (version, who published it, when), newest first.
+    pub versions: Vec<(i32, Option<String>, DateTime<Utc>)>,
+}
+
+pub async fn detail(db: &mut PgConnection, id: Uuid) -> Result<Option<FlowDetail>, sqlx::Error> {
+    let Some(f) = sqlx::query!(
+        r#"select id, name, coalesce(is_template, false) as "is_template!",
+                  coalesce(version, 1) as "version!", definition, draft
+             from flows where id = $1"#,
+        id
+    )
+    .fetch_optional(&mut *db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let versions = sqlx::query!(
+        r#"select v.version, c.name as "who?", v.published_at as "at: DateTime<Utc>"
+             from flow_versions v left join consultants c on c.id = v.published_by
+            where v.flow_id = $1 order by v.version desc"#,
+        id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(Some(FlowDetail {
+        id: f.id,
+        name: f.name,
+        is_template: f.is_template,
+        version: f.version,
+        definition: f.definition,
+        draft: f.draft,
+        versions: versions
+            .into_iter()
+            .map(|v| (v.version, v.who, v.at))
+            .collect(),
+    }))
+}
+
+/// What the validator says of a definition, in words naming the step.
+pub fn issues_text(definition: &serde_json::Value) -> Option<String> {
+    crate::domain::flow::parse_and_validate(definition)
+        .err()
+        .map(|issues| {
+            issues
+                .into_iter()
+                .map(|i| match i.step {
+                    Some(step) => format!("etapa “{step}”: {}", i.message),
+                    None => i.message,
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+}
+
+/// Saves the editor's JSON as the draft. JSON that does not parse is refused with its line
+/// and column; a definition the validator refuses is saved (a draft may be unfinished) and
+/// the message says what stops it from being published.
+pub async fn save_draft(db: &mut PgConnection, id: Uuid, text: &str) -> Result<String, AppError> {
+    own(db, id).await?;
+    if text.len() > 200_000 {
+        return Err(AppError::invalid(
+            "O fluxo passa de 200 KB: divida-o em menos etapas.",
+        ));
+    }
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        AppError::invalid(format!(
+            "JSON inválido na linha {}, coluna {}: {}",
+            e.line(),
+            e.column(),
+            e
+        ))
+    })?;
+    if !value.is_object() {
+        return Err(AppError::invalid(
+            "O fluxo é um objeto JSON com a lista \"etapas\".",
+        ));
+    }
+    sqlx::query!(
+        "update flows set draft = $2, updated_at = now() where id = $1",
+        id,
+        value
+    )
+    .execute(db)
+    .await?;
+    Ok(match issues_text(&value) {
+        Some(issues) => format!("Rascunho salvo. Para publicar, corrija: {issues}."),
+        None => "Rascunho salvo. Ele passa na validação e pode ser publicado.".into(),
+    })
+}
+
+/// Publishes the draft as the next version, only if the engine's validator accepts it: new
+/// conversations use it; running ones keep theirs.
+pub async fn publish(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    id: Uuid,
+) -> Result<String, AppError> {
+    own(db, id).await?;
+    let row = sqlx::query!(
+        r#"select draft, coalesce(version, 1) as "version!" from flows where id = $1 for update"#,
+        id
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    let Some(draft) = row.draft else {
+        return Err(AppError::invalid("Não há rascunho para publicar."));
+    };
+    if let Some(issues) = issues_text(&draft) {
+        return Err(AppError::invalid(format!("Não publicado: {issues}.")));
+    }
+    let next = row.version + 1;
+    sqlx::query!(
+        "insert into flow_versions (flow_id, version, definition, published_by) values ($1, $2, $3, $4)",
+        id,
+        next,
+        draft,
+        consultant
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!(
+        "update flows set definition = $2, version = $3, draft = null, updated_at = now() where id = $1",
+        id,
+        draft,
+        next
+    )
+    .execute(db)
+    .await?;
+    Ok(format!(
+        "Versão {next} publicada: as novas conversas já usam este fluxo."
+    ))
+}
+
+/// A published version back as the draft.
+pub async fn restore(db: &mut PgConnection, id: Uuid, version: i32) -> Result<String, AppError> {
+    own(db, id).await?;
+    let restored = sqlx::query!(
+        "update flows set draft = v.definition, updated_at = now()
+           from flow_versions v
+          where flows.id = $1 and v.flow_id = $1 and v.version = $2",
+        id,
+        version
+    )
+    .execute(db)
+    .await?;
+    if restored.rows_affected() == 0 {
+        return Err(AppError::invalid("Versão não encontrada."));
+    }
+    Ok(format!(
+        "A versão {version} virou o rascunho: revise e publique."
+    ))
+}
+
+pub async fn discard(db: &mut PgConnection, id: Uuid) -> Result<String, AppError> {
+    own(db, id).await?;
+    sqlx::query!("update flows set draft = null where id = $1", id)
+        .execute(db)
+        .await?;
+    Ok("Rascunho descartado.".into())
 }

@@ -228,7 +228,9 @@ pub async fn correct(
         let mut tx = db::tenant_tx(&state.pool, consultant).await?;
         let row = sqlx::query!(
             r#"select l.name, l.respostas as "respostas!",
-                      (select f.definition from conversations c join flows f on f.id = c.flow_id
+                      (select coalesce(v.definition, f.definition)
+                         from conversations c join flows f on f.id = c.flow_id
+                         left join flow_versions v on v.flow_id = c.flow_id and v.version = c.flow_version
                         where c.lead_id = l.id order by c.started_at desc limit 1) as definition
                  from leads l where l.id = $1 and l.consultant_id = $2
                  for update of l"#,
