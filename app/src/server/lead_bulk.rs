@@ -34,13 +34,7 @@ pub async fn handle(
     let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
         return Redirect::to("/entrar").into_response();
     };
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| super::form_field(&fields, name);
     let filter = LeadFilter::from_query(&field("filtro"));
     let back = {
         let q = filter.to_query();

@@ -206,13 +206,7 @@ pub async fn correct(
         return Redirect::to("/entrar").into_response();
     };
     let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy_headers);
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| super::form_field(&fields, name);
     let result = async {
         csrf::verify(&session, &field("csrf")).await?;
         let name = match field("nome").trim() {

@@ -30,3 +30,13 @@ pub mod zip_stream;
 
 pub use state::{app_state, AppConfig, AppState};
 pub use tenant::Tenant;
+
+/// A plain form's field by name (the first one; empty when absent), for axum routes that
+/// read a form as `Vec<(String, String)>` (repeated names, like checkboxes, are kept).
+pub fn form_field(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
