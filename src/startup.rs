@@ -154,6 +154,7 @@ impl Application {
             .route("/leads/exportar.csv", get(lead_export::csv))
             .route("/leads/em-massa", post(lead_bulk::handle))
             .route("/fluxos/acao", post(app::server::flow_actions::handle))
+            .route("/fluxos/simulador", post(app::server::simulator::handle))
             .route("/leads/{lead}/midia/{message}", get(media::serve))
             .route("/leads/{lead}/dados.json", get(lead_rights::export))
             .route("/leads/{lead}/excluir-dados", post(lead_rights::erase))

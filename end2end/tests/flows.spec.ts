@@ -33,4 +33,9 @@ test('a template is copied, renamed and made live from the flows page, on a phon
   await page.getByRole('button', { name: 'Salvar rascunho' }).click();
   await expect(page.getByText(/JSON inválido na linha 3, coluna 5/)).toBeVisible();
   await expect(page.getByLabel('Definição do fluxo (JSON)')).toHaveValue('{\n  "etapas": [\n    }\n');
+
+  // The simulator answers as the bot would, without JavaScript too.
+  await page.getByLabel('Mensagem do lead').fill('Oi');
+  await page.getByRole('button', { name: 'Enviar' }).click();
+  await expect(page.getByRole('region', { name: 'Simulador' })).toContainText('qual é o seu nome?');
 });

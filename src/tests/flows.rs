@@ -294,3 +294,65 @@ async fn drafts_publish_only_when_valid_and_running_conversations_keep_their_ver
     let page = app.get_html(&format!("/fluxos/{template}")).await;
     assert!(page.contains("Modelo: só leitura") && !page.contains("Salvar rascunho"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulator_runs_the_engine_without_writing_leads_or_messages() {
+    let app = TestApp::spawn().await;
+    let me = insert_consultant(&app.pool, EMAIL, "Joana").await;
+    sign_in_inserted(&app, EMAIL).await;
+    let template: Uuid = sqlx::query_scalar(
+        "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    act(&app, "copiar", Some(template), None).await;
+    let flow = own_flows(&app, me).await[0].0;
+    let counts = || async {
+        app.count("select (select count(*) from leads) + (select count(*) from messages) + (select count(*) from conversations) + (select count(*) from ai_responses)")
+            .await
+    };
+    let before = counts().await;
+    let page = format!("/fluxos/{flow}");
+    let turn = |text: &'static str, acao: &'static str, versao: &'static str| {
+        let app = &app;
+        let page = page.clone();
+        async move {
+            let csrf = app.csrf_from(&page).await;
+            let id = flow.to_string();
+            let res = app
+                .post_plain_form(
+                    "/fluxos/simulador",
+                    &page,
+                    &[
+                        ("csrf", &csrf),
+                        ("id", &id),
+                        ("acao", acao),
+                        ("texto", text),
+                        ("versao", versao),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status(), 303);
+            app.get_html(&page).await
+        }
+    };
+    let html = turn("Oi", "enviar", "publicada").await;
+    assert!(html.contains("Para começar, qual é o seu nome?"), "{html}");
+    turn("Maria Souza", "enviar", "publicada").await;
+    let html = turn("9", "enviar", "publicada").await;
+    assert!(html.contains("Prazer, Maria Souza!"), "{html}");
+    // Through to the AI answer, with the engine's handling of a wrong choice on the way.
+    for answer in ["2", "2", "1", "Campinas"] {
+        turn(answer, "enviar", "publicada").await;
+    }
+    let html = app.get_html(&page).await;
+    assert!(html.contains("Assistente (IA)"), "{html}");
+    assert_eq!(
+        counts().await,
+        before,
+        "nothing was written but the session"
+    );
+    let html = turn("", "reiniciar", "publicada").await;
+    assert!(html.contains("Simulação reiniciada.") && !html.contains("Prazer, Maria Souza!"));
+}

@@ -57,6 +57,8 @@ pub struct FlowEditorData {
     pub issues: Option<String>,
     /// (version, who published it, when).
     pub versions: Vec<(i32, String, String)>,
+    /// The simulator's conversation (this browser's session).
+    pub simulation: crate::domain::simulator::Simulation,
 }
 
 #[server(prefix = "/api", endpoint = "fluxo")]
@@ -72,6 +74,13 @@ pub async fn flow_editor(id: String) -> Result<FlowEditorData, AppError> {
     let mut t = Tenant::begin().await?;
     let f = flows::detail(&mut t.tx, id).await?.ok_or_else(not_found)?;
     t.commit().await?;
+    let session = crate::server::auth::session().await?;
+    let simulation = session
+        .get(&crate::server::simulator::key(id))
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     let shown = f.draft.clone().unwrap_or_else(|| f.definition.clone());
     Ok(FlowEditorData {
         id: f.id.to_string(),
@@ -92,5 +101,6 @@ pub async fn flow_editor(id: String) -> Result<FlowEditorData, AppError> {
                 )
             })
             .collect(),
+        simulation,
     })
 }

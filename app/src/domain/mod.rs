@@ -17,6 +17,7 @@ pub mod period;
 pub mod person_name;
 pub mod phone;
 pub mod registration;
+pub mod simulator;
 pub mod slug;
 pub mod time;
 pub mod turn;

@@ -11,14 +11,20 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-type EditorData = Result<(FlowEditorData, FormContext), AppError>;
+type EditorData = Result<(FlowEditorData, FormContext, FormContext), AppError>;
 
 #[component]
 pub fn FlowEditorPage() -> impl IntoView {
     let params = use_params_map();
     let data: Resource<EditorData> = Resource::new(
         move || params.read().get("id").unwrap_or_default(),
-        |id| async move { Ok((flow_editor(id).await?, form_state("fluxo".into()).await?)) },
+        |id| async move {
+            Ok((
+                flow_editor(id).await?,
+                form_state("fluxo".into()).await?,
+                form_state("simulador".into()).await?,
+            ))
+        },
     );
     view! {
         <PageTitle text="Fluxo | Consultor"/>
@@ -26,7 +32,10 @@ pub fn FlowEditorPage() -> impl IntoView {
             <p class="small"><a href="/fluxos">"← Fluxos"</a></p>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
-                    data.await.map(|(f, st)| view! { <Editor f st/> }.into_any()).unwrap_or_else(error_view)
+                    data.await.map(|(f, st, sim)| view! {
+                        <Editor f=f.clone() st/>
+                        <Simulator f sim/>
+                    }.into_any()).unwrap_or_else(error_view)
                 })}
             </Suspense>
         </AppShell>
@@ -112,6 +121,66 @@ fn Editor(f: FlowEditorData, st: FormContext) -> impl IntoView {
                     view! { <li><span>{format!("Versão {v} — {who}, {at}")}</span>" "{restore}</li> }
                 }).collect_view()}
             </ul>
+        </section>
+    }
+}
+
+/// The simulator: the consultant writes as the lead and reads what the bot answers, through
+/// the engine itself. A form per turn.
+#[component]
+fn Simulator(f: FlowEditorData, sim: FormContext) -> impl IntoView {
+    let error = sim.feedback.as_ref().and_then(|fb| fb.error.clone());
+    let success = sim.feedback.as_ref().and_then(|fb| fb.success.clone());
+    let s = f.simulation.clone();
+    let on_draft = s.version != "publicada" && f.has_draft;
+    let csrf = sim.csrf.clone();
+    let id = f.id.clone();
+    view! {
+        <section id="simulador" class="card simulator" aria-labelledby="simulador-titulo">
+            <h2 id="simulador-titulo">"Simulador"</h2>
+            <p class="hint">{if on_draft {
+                "Conversando com o rascunho. Nada aqui vira lead, mensagem ou número do painel."
+            } else {
+                "Conversando com a versão publicada. Nada aqui vira lead, mensagem ou número do painel."
+            }}</p>
+            {error.map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
+            {success.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}
+            <ol class="sim-chat" aria-live="polite">
+                {s.lines.into_iter().map(|l| {
+                    let who = if l.from_lead { "Lead (você)" } else if l.ai { "Assistente (IA)" } else { "Assistente" };
+                    view! {
+                        <li class=if l.from_lead { "bubble bubble-in" } else { "bubble bubble-out" }>
+                            <span class="small muted">{who}</span>
+                            <p class="bubble-text">{l.text}</p>
+                            {(!l.flags.is_empty()).then(|| view! {
+                                <p class="small muted">{format!("Trocada pela conformidade: {}", l.flags.join(", "))}</p>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <form method="post" action="/fluxos/simulador">
+                <input type="hidden" name="csrf" value=csrf.clone()/>
+                <input type="hidden" name="id" value=id.clone()/>
+                <input type="hidden" name="acao" value="enviar"/>
+                <input type="hidden" name="versao" value=if on_draft { "rascunho" } else { "publicada" }/>
+                <div class="field">
+                    <label for="sim-texto">"Mensagem do lead"</label>
+                    <input id="sim-texto" name="texto" autocomplete="off" maxlength="4096"/>
+                </div>
+                <button type="submit">"Enviar"</button>
+            </form>
+            <form method="post" action="/fluxos/simulador" class="actions">
+                <input type="hidden" name="csrf" value=csrf/>
+                <input type="hidden" name="id" value=id/>
+                <input type="hidden" name="acao" value="reiniciar"/>
+                <label for="sim-versao">"Simular"</label>
+                <select id="sim-versao" name="versao">
+                    <option value="rascunho" selected=on_draft>"o rascunho"</option>
+                    <option value="publicada" selected=!on_draft>"a versão publicada"</option>
+                </select>
+                <button type="submit" class="button-secondary">"Reiniciar"</button>
+            </form>
         </section>
     }
 }

@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod password_hash;
 pub mod photos;
 pub mod request_meta;
+pub mod simulator;
 pub mod state;
 pub mod tenant;
 pub mod zip_stream;

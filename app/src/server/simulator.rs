@@ -1,0 +1,111 @@
+//! `POST /fluxos/simulador`: one turn of the flow simulator, or a restart, as a plain form (a
+//! form per turn: it works without JavaScript). The simulated conversation is kept in the
+//! session under the flow's id; nothing is written to the database.
+
+use super::{auth, csrf, db, flash, flows, form_field, AppState};
+use crate::domain::flow::parse_and_validate;
+use crate::domain::simulator::Simulation;
+use crate::domain::turn::ConsultantInfo;
+use crate::domain::Vertical;
+use crate::error::AppError;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+/// Where a flow's simulation lives in the session.
+pub fn key(flow: Uuid) -> String {
+    format!("simulador:{flow}")
+}
+
+pub async fn handle(
+    State(state): State<AppState>,
+    session: Session,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
+        return Redirect::to("/entrar").into_response();
+    };
+    let field = |name: &str| form_field(&fields, name);
+    let id = field("id").parse::<Uuid>().unwrap_or_default();
+    let result = async {
+        csrf::verify(&session, &field("csrf")).await?;
+        let version = if field("versao") == "publicada" {
+            "publicada"
+        } else {
+            "rascunho"
+        };
+        if field("acao") == "reiniciar" {
+            let fresh = Simulation {
+                version: version.into(),
+                ..Default::default()
+            };
+            store(&session, id, &fresh).await?;
+            return Ok("Simulação reiniciada.".to_string());
+        }
+        let text = field("texto");
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(AppError::invalid("Escreva a mensagem do lead."));
+        }
+        if text.chars().count() > 4096 {
+            return Err(AppError::invalid(
+                "Uma mensagem do WhatsApp tem até 4.096 caracteres.",
+            ));
+        }
+        let mut tx = db::tenant_tx(&state.pool, consultant).await?;
+        let flow = flows::detail(&mut tx, id)
+            .await?
+            .ok_or_else(|| AppError::invalid("Fluxo não encontrado."))?;
+        let me = sqlx::query!(
+            "select name, bio, vertical from consultants where id = $1",
+            consultant
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let definition = match (&flow.draft, version) {
+            (Some(draft), "rascunho") => draft.clone(),
+            _ => flow.definition.clone(),
+        };
+        let def = parse_and_validate(&definition).map_err(|_| {
+            AppError::invalid(format!(
+                "O rascunho ainda tem erros: {}. Corrija-o ou simule a versão publicada.",
+                flows::issues_text(&definition).unwrap_or_default()
+            ))
+        })?;
+        let info = ConsultantInfo {
+            name: me.name,
+            bio: me.bio,
+            vertical: Vertical::parse(&me.vertical).unwrap_or(Vertical::HealthPlans),
+        };
+        let mut sim: Simulation = session
+            .get(&key(id))
+            .await
+            .ok()
+            .flatten()
+            .filter(|s: &Simulation| s.version == version)
+            .unwrap_or_else(|| Simulation {
+                version: version.into(),
+                ..Default::default()
+            });
+        sim.turn(&def, &info, text, chrono::Utc::now());
+        store(&session, id, &sim).await?;
+        Ok(String::new())
+    }
+    .await;
+    let to = format!("/fluxos/{id}#simulador");
+    match result {
+        // A turn shows itself in the chat; only problems need a message.
+        Ok(m) if m.is_empty() => Redirect::to(&to).into_response(),
+        other => flash::redirect_with(&session, "simulador", Vec::new(), other, &to).await,
+    }
+}
+
+async fn store(session: &Session, id: Uuid, sim: &Simulation) -> Result<(), AppError> {
+    session
+        .insert(&key(id), sim)
+        .await
+        .map_err(|e| super::error::internal("session write", e))
+}
