@@ -238,6 +238,22 @@ async fn drafts_publish_only_when_valid_and_running_conversations_keep_their_ver
         page.contains("Rascunho salvo. Para publicar, corrija: etapa “perfil”"),
         "{page}"
     );
+    // Each step previewed as WhatsApp shows it, its texts against WhatsApp's limits.
+    assert!(page.contains("perfil (escolha: botões)"), "{page}");
+    assert!(page.contains("Só eu: 5/20"));
+    assert!(
+        page.contains(
+            "Prazer, {{nome}}! Você busca plano para:\n[Só eu] [Família] [Empresa (CNPJ)]"
+        ),
+        "{page}"
+    );
+    let mut long = bad.clone();
+    long["etapas"][1]["opcoes"][0]["rotulo"] = "Só eu, sem dependentes agora".into();
+    let page = edit(&app, flow, "rascunho", &[("json", &long.to_string())]).await;
+    assert!(
+        page.contains("Só eu, sem dependentes agora: 28/20 — longo demais"),
+        "{page}"
+    );
     let page = edit(&app, flow, "publicar", &[]).await;
     assert!(page.contains("Não publicado: etapa “perfil”"), "{page}");
     let version: i32 = sqlx::query_scalar("select version from flows where id = $1")

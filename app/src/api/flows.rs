@@ -59,6 +59,72 @@ pub struct FlowEditorData {
     pub versions: Vec<(i32, String, String)>,
     /// The simulator's conversation (this browser's session).
     pub simulation: crate::domain::simulator::Simulation,
+    /// Each step as WhatsApp will show it, with its texts against WhatsApp's limits.
+    pub preview: Vec<StepPreview>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepPreview {
+    pub id: String,
+    pub kind: String,
+    pub text: String,
+    /// (what, characters, limit).
+    pub counts: Vec<(String, usize, usize)>,
+}
+
+/// The preview of every step of `definition`, when it reads as a flow (valid or not).
+pub fn previews(definition: &serde_json::Value) -> Vec<StepPreview> {
+    use crate::domain::flow::{preview, FlowDefinition, StepKind, WhatsAppLimits as L};
+    let Ok(def) = serde_json::from_value::<FlowDefinition>(definition.clone()) else {
+        return Vec::new();
+    };
+    def.etapas
+        .iter()
+        .map(|s| {
+            let n = s.opcoes.len();
+            let body_limit = if s.tipo == StepKind::Escolha && n <= L::MAX_LIST_ROWS {
+                L::INTERACTIVE_BODY
+            } else {
+                L::TEXT_BODY
+            };
+            let mut counts = vec![(
+                "Pergunta".to_string(),
+                s.pergunta.chars().count(),
+                body_limit,
+            )];
+            if s.tipo == StepKind::Escolha && n <= L::MAX_LIST_ROWS {
+                let (title_limit, rows) = if n <= L::MAX_BUTTONS {
+                    (L::BUTTON_TITLE, false)
+                } else {
+                    (L::LIST_ROW_TITLE, true)
+                };
+                for o in &s.opcoes {
+                    counts.push((o.rotulo.clone(), o.rotulo.chars().count(), title_limit));
+                    if let (true, Some(d)) = (rows, &o.descricao) {
+                        counts.push((
+                            format!("{} (descrição)", o.rotulo),
+                            d.chars().count(),
+                            L::LIST_ROW_DESCRIPTION,
+                        ));
+                    }
+                }
+            }
+            let kind = match (s.tipo, n) {
+                (StepKind::Escolha, n) if n <= L::MAX_BUTTONS => "escolha: botões",
+                (StepKind::Escolha, n) if n <= L::MAX_LIST_ROWS => "escolha: lista",
+                (StepKind::Escolha, _) => "escolha: texto numerado",
+                (StepKind::Texto, _) => "texto",
+                (StepKind::Mensagem, _) => "mensagem",
+                (StepKind::Fim, _) => "fim",
+            };
+            StepPreview {
+                id: s.id.clone(),
+                kind: kind.into(),
+                text: preview(s).as_text(),
+                counts,
+            }
+        })
+        .collect()
 }
 
 #[server(prefix = "/api", endpoint = "fluxo")]
@@ -82,6 +148,7 @@ pub async fn flow_editor(id: String) -> Result<FlowEditorData, AppError> {
         .flatten()
         .unwrap_or_default();
     let shown = f.draft.clone().unwrap_or_else(|| f.definition.clone());
+    let preview = previews(&shown);
     Ok(FlowEditorData {
         id: f.id.to_string(),
         name: f.name,
@@ -102,5 +169,6 @@ pub async fn flow_editor(id: String) -> Result<FlowEditorData, AppError> {
             })
             .collect(),
         simulation,
+        preview,
     })
 }

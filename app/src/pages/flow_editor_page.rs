@@ -107,6 +107,29 @@ fn Editor(f: FlowEditorData, st: FormContext) -> impl IntoView {
                 </div>
             }.into_any()
         }}
+        <section aria-labelledby="previa">
+            <h2 id="previa">"Prévia das etapas"</h2>
+            <p class="hint">"Como cada pergunta chega no WhatsApp, com os limites de caracteres de cada texto."</p>
+            <ol class="cards-list step-previews">
+                {f.preview.clone().into_iter().map(|p| view! {
+                    <li class="card">
+                        <h3>{format!("{} ({})", p.id, p.kind)}</h3>
+                        <pre class="bubble-text">{p.text}</pre>
+                        <ul class="small">
+                            {p.counts.into_iter().map(|(what, n, limit)| {
+                                let over = n > limit;
+                                view! {
+                                    <li class:over=over>{format!(
+                                        "{what}: {n}/{limit}{}",
+                                        if over { " — longo demais" } else { "" }
+                                    )}</li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
         <section aria-labelledby="versoes">
             <h2 id="versoes">"Versões publicadas"</h2>
             <ul class="timeline">

@@ -333,6 +333,19 @@ fn render(template: &str, state: &ConversationState) -> String {
 
 /// A question as WhatsApp shows it: reply buttons up to 3 options, a list up to 10,
 /// numbered text beyond.
+/// How a step's question goes out on WhatsApp (buttons up to 3 options, a list up to 10,
+/// numbered text beyond), before any answer fills its placeholders: the editor's preview.
+/// Placeholders stay as written (`{{nome}}`): there are no answers to fill them with yet.
+pub fn preview(step: &Step) -> Outgoing {
+    let body = step.pergunta.clone();
+    match question(step, &ConversationState::default()) {
+        Outgoing::Text { .. } => Outgoing::Text { body },
+        Outgoing::Buttons { buttons, .. } => Outgoing::Buttons { body, buttons },
+        Outgoing::List { button, rows, .. } => Outgoing::List { body, button, rows },
+        other => other,
+    }
+}
+
 fn question(step: &Step, state: &ConversationState) -> Outgoing {
     let body = render(&step.pergunta, state);
     if step.tipo != StepKind::Escolha {

@@ -10,8 +10,8 @@ mod validate;
 pub use answer::normalise;
 pub use definition::{Choice, FlowDefinition, Step, StepKind};
 pub use engine::{
-    handle, start, ConversationState, Effect, HandOffReason, Inbound, Outgoing, StepResult,
-    MAX_WRONG_ANSWERS,
+    handle, preview, start, ConversationState, Effect, HandOffReason, Inbound, Outgoing,
+    StepResult, MAX_WRONG_ANSWERS,
 };
 pub use validate::{parse_and_validate, validate, FlowIssue, WhatsAppLimits};
 
