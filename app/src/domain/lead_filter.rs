@@ -45,8 +45,31 @@ impl Period {
             Period::ThisMonth => "Este mês",
         }
     }
-    fn parse(s: &str) -> Option<Self> {
+    pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// First and last São Paulo calendar day (inclusive) of the period that ends `today`:
+    /// the dashboard's days (the lead filters count back from the instant, `since`).
+    pub fn range(self, today: chrono::NaiveDate) -> (chrono::NaiveDate, chrono::NaiveDate) {
+        use chrono::{Datelike, Duration};
+        let first = match self {
+            Period::Days7 => today - Duration::days(6),
+            Period::Days30 => today - Duration::days(29),
+            Period::Days90 => today - Duration::days(89),
+            Period::ThisMonth => today.with_day(1).unwrap_or(today),
+        };
+        (first, today)
+    }
+
+    /// The period of the same length just before `range(today)`.
+    pub fn previous(self, today: chrono::NaiveDate) -> (chrono::NaiveDate, chrono::NaiveDate) {
+        let (first, last) = self.range(today);
+        let len = (last - first).num_days() + 1;
+        (
+            first - chrono::Duration::days(len),
+            first - chrono::Duration::days(1),
+        )
     }
 
     /// The first instant of the period ending at `now`; months are São Paulo months.
@@ -337,6 +360,34 @@ impl Cursor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn periods_end_today_and_compare_with_the_same_length_before() {
+        let today = day(2026, 11, 25);
+        assert_eq!(Period::Days7.range(today), (day(2026, 11, 19), today));
+        assert_eq!(
+            Period::Days7.previous(today),
+            (day(2026, 11, 12), day(2026, 11, 18))
+        );
+        assert_eq!(Period::Days30.range(today).0, day(2026, 10, 27));
+        assert_eq!(Period::ThisMonth.range(today), (day(2026, 11, 1), today));
+        assert_eq!(
+            Period::ThisMonth.previous(today),
+            (day(2026, 10, 7), day(2026, 10, 31))
+        );
+        // On the 1st, this month is one day, beside the last day of the month before.
+        assert_eq!(
+            Period::ThisMonth.previous(day(2026, 3, 1)),
+            (day(2026, 2, 28), day(2026, 2, 28))
+        );
+        assert_eq!(Period::parse("90"), Some(Period::Days90));
+        assert_eq!(Period::parse("mes"), Some(Period::ThisMonth));
+        assert_eq!(Period::parse("x"), None);
+    }
 
     #[test]
     fn round_trips_through_the_url() {

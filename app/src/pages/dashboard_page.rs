@@ -6,8 +6,7 @@ use crate::api::dashboard::{dashboard, Compared, DashboardData, GettingStarted};
 use crate::components::PageTitle;
 use crate::components::{error_view, AppShell, Loading};
 use crate::domain::chart::{self, count_br, BarRow};
-use crate::domain::lead_filter::query_value;
-use crate::domain::period::Period;
+use crate::domain::lead_filter::{query_value, Period};
 use crate::domain::person_name::first_name;
 use crate::domain::time::duration_br;
 use crate::error::AppError;
@@ -147,7 +146,7 @@ fn DashboardContent(data: Resource<Result<DashboardData, AppError>>) -> impl Int
 
 #[component]
 fn Dashboard(d: DashboardData) -> impl IntoView {
-    let period = Period::parse(&d.period);
+    let period = Period::parse(&d.period).unwrap_or(Period::Days30);
     let f = d.figures.clone();
     let plan = d.plan.clone();
     let plan_pct = plan.used as f64 * 100.0 / plan.limit.max(1) as f64;

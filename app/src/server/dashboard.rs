@@ -7,8 +7,9 @@ use crate::api::dashboard::{
     Compared, DashboardData, Figures, GettingStarted, PlanUsage, RecentLead, StepRow,
 };
 use crate::domain::flow::{FlowDefinition, StepKind};
+use crate::domain::lead_filter::Period;
 use crate::domain::lead_filter::Source;
-use crate::domain::period::{monthly_limit, plan_label, Period};
+use crate::domain::plan::{monthly_limit, plan_label};
 use crate::domain::LeadStatus;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::America::Sao_Paulo;
