@@ -285,7 +285,7 @@ async fn handle_message(
 
     let wa_id = wa_id(&m.from);
     let number = (!wa_id.is_empty()).then(|| app::domain::phone::whatsapp_canonical(&wa_id));
-    let (lead_id, new_lead) = leads::upsert_from_whatsapp(
+    let lead = leads::upsert_from_whatsapp(
         db,
         consultant.id,
         &leads::WhatsAppSender {
@@ -297,8 +297,9 @@ async fn handle_message(
         attribution(m),
     )
     .await?;
+    let lead_id = lead.id;
     let over_limit =
-        new_lead && leads::flag_if_over_monthly_limit(db, consultant.id, lead_id).await?;
+        lead.created && leads::flag_if_over_monthly_limit(db, consultant.id, lead_id).await?;
 
     // The lead's conversation, locked so that one lead's messages are handled one at a time.
     let (conversation_id, flow_id, state, is_new) =
@@ -378,7 +379,6 @@ async fn handle_message(
         name: consultant.name,
         bio: consultant.bio,
     };
-    let (opted_out, awaiting_ack) = leads::consent_state(db, lead_id).await?;
     let privacy_url = public_url.map(|base| {
         format!(
             "{}/c/{}/privacidade",
@@ -395,7 +395,7 @@ async fn handle_message(
         consultant: &info,
         profile_name: m.profile_name.as_deref(),
         now: Utc::now(),
-        opted_out,
+        opted_out: lead.opted_out,
         privacy_url: privacy_url.as_deref(),
     });
     leads::record_consent(
@@ -403,7 +403,7 @@ async fn handle_message(
         lead_id,
         decision.consent,
         decision.privacy_notice,
-        awaiting_ack && !is_new,
+        lead.awaiting_ack && !is_new,
     )
     .await?;
 

@@ -427,19 +427,31 @@ pub struct WhatsAppSender<'a> {
     pub profile_name: Option<&'a str>,
 }
 
-/// Finds the lead by either identity, or creates it; returns (lead, created). A lead first
-/// known by its user id gets its number when one arrives, and the other way round, so one
-/// person stays one lead.
+/// The lead a message came from, as the turn needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InboundLead {
+    pub id: Uuid,
+    /// Created by this message.
+    pub created: bool,
+    /// Wrote SAIR (or the like) and not VOLTAR since.
+    pub opted_out: bool,
+    /// A privacy notice went out that the lead has not yet written after.
+    pub awaiting_ack: bool,
+}
+
+/// Finds the lead by either identity, or creates it, with where it stands on consent (read
+/// in the same statement: this runs for every message). A lead first known by its user id
+/// gets its number when one arrives, and the other way round, so one person stays one lead.
 pub async fn upsert_from_whatsapp(
     db: &mut PgConnection,
     consultant: Uuid,
     who: &WhatsAppSender<'_>,
     metadata: serde_json::Value,
-) -> Result<(Uuid, bool), sqlx::Error> {
+) -> Result<InboundLead, sqlx::Error> {
     if let Some(user_id) = who.user_id {
         // Known by the user id: takes the number if it has none yet (and no other lead of
         // this consultant has it).
-        let known = sqlx::query_scalar!(
+        let known = sqlx::query!(
             r#"update leads l
                   set whatsapp_number = coalesce(l.whatsapp_number,
                           (select $3::varchar where not exists (
@@ -451,7 +463,8 @@ pub async fn upsert_from_whatsapp(
                       last_interaction_at = now(),
                       last_inbound_at = now()
                 where l.consultant_id = $1 and l.whatsapp_user_id = $2
-            returning l.id"#,
+            returning l.id, (l.opted_out_at is not null) as "opted_out!",
+                      (l.privacy_notice_at is not null and l.privacy_ack_at is null) as "awaiting_ack!""#,
             consultant,
             user_id,
             who.number,
@@ -461,8 +474,13 @@ pub async fn upsert_from_whatsapp(
         )
         .fetch_optional(&mut *db)
         .await?;
-        if let Some(id) = known {
-            return Ok((id, false));
+        if let Some(r) = known {
+            return Ok(InboundLead {
+                id: r.id,
+                created: false,
+                opted_out: r.opted_out,
+                awaiting_ack: r.awaiting_ack,
+            });
         }
     }
     let lead = match who.number {
@@ -478,7 +496,9 @@ pub async fn upsert_from_whatsapp(
                           metadata = leads.metadata || excluded.metadata,
                           last_interaction_at = now(),
                           last_inbound_at = now()
-                   returning id, (xmax = 0) as "inserted!""#,
+                   returning id, (xmax = 0) as "inserted!",
+                             (opted_out_at is not null) as "opted_out!",
+                             (privacy_notice_at is not null and privacy_ack_at is null) as "awaiting_ack!""#,
                 consultant,
                 number,
                 who.wa_id,
@@ -488,7 +508,12 @@ pub async fn upsert_from_whatsapp(
             )
             .fetch_one(db)
             .await
-            .map(|r| (r.id, r.inserted))?
+            .map(|r| InboundLead {
+                id: r.id,
+                created: r.inserted,
+                opted_out: r.opted_out,
+                awaiting_ack: r.awaiting_ack,
+            })?
         }
         None => {
             sqlx::query!(
@@ -500,7 +525,9 @@ pub async fn upsert_from_whatsapp(
                           metadata = leads.metadata || excluded.metadata,
                           last_interaction_at = now(),
                           last_inbound_at = now()
-                   returning id, (xmax = 0) as "inserted!""#,
+                   returning id, (xmax = 0) as "inserted!",
+                             (opted_out_at is not null) as "opted_out!",
+                             (privacy_notice_at is not null and privacy_ack_at is null) as "awaiting_ack!""#,
                 consultant,
                 who.user_id,
                 who.profile_name,
@@ -508,7 +535,12 @@ pub async fn upsert_from_whatsapp(
             )
             .fetch_one(db)
             .await
-            .map(|r| (r.id, r.inserted))?
+            .map(|r| InboundLead {
+                id: r.id,
+                created: r.inserted,
+                opted_out: r.opted_out,
+                awaiting_ack: r.awaiting_ack,
+            })?
         }
     };
     Ok(lead)
@@ -573,20 +605,6 @@ pub async fn record_answer(
     .execute(db)
     .await?;
     Ok(())
-}
-
-/// Where a lead stands on consent: opted out (SAIR…), and whether a privacy notice went out
-/// that the lead has not yet answered.
-pub async fn consent_state(db: &mut PgConnection, lead: Uuid) -> Result<(bool, bool), sqlx::Error> {
-    let r = sqlx::query!(
-        r#"select opted_out_at is not null as "opted_out!",
-                  (privacy_notice_at is not null and privacy_ack_at is null) as "awaiting_ack!"
-             from leads where id = $1"#,
-        lead
-    )
-    .fetch_one(db)
-    .await?;
-    Ok((r.opted_out, r.awaiting_ack))
 }
 
 /// Records what a turn changed of the lead's consent: opted out or back in, the privacy
