@@ -65,31 +65,22 @@ pub async fn load(
     .await?;
     let (first, last) = period.range(today);
     let (before_first, _) = period.previous(today);
-    let (now, before) = sums(db, id, first, before_first, last).await?;
-
-    let daily_rows = sqlx::query!(
-        r#"select day as "day!: NaiveDate", leads_created as "created!", closings as "closed!"
-             from dashboard_days where consultant_id = $1 and day >= $2 and day <= $3
-            order by day"#,
-        id,
-        first as _,
-        last as _
-    )
-    .fetch_all(&mut *db)
-    .await?;
-    let mut daily = Vec::new();
-    let mut day = first;
-    let mut rows = daily_rows.into_iter().peekable();
-    while day <= last {
-        match rows.peek() {
-            Some(r) if r.day == day => {
-                let r = rows.next().expect("peeked");
-                daily.push((day, r.created, r.closed));
-            }
-            _ => daily.push((day, 0, 0)),
+    let month_first = today.with_day0(0).unwrap_or(today);
+    let rows = days(db, id, before_first.min(month_first), last).await?;
+    let (mut now, mut before) = (Sums::default(), Sums::default());
+    for r in &rows {
+        if r.day >= first {
+            now.add(r);
+        } else if r.day >= before_first {
+            before.add(r);
         }
-        day = day.succ_opt().expect("a next day");
     }
+    let used: i64 = rows
+        .iter()
+        .filter(|r| r.day >= month_first)
+        .map(|r| r.leads)
+        .sum();
+    let daily = daily_series(&rows, first, last);
 
     let (from, until, split) = (
         day_start(before_first),
@@ -230,15 +221,6 @@ pub async fn load(
         }
     }
 
-    let month_first = today.with_day0(0).unwrap_or(today);
-    let used = sqlx::query_scalar!(
-        r#"select coalesce(sum(leads_created), 0)::bigint as "n!"
-             from dashboard_days where consultant_id = $1 and day >= $2"#,
-        id,
-        month_first as _
-    )
-    .fetch_one(&mut *db)
-    .await?;
     let updated_at = sqlx::query_scalar!(
         r#"select refreshed_at as "at: DateTime<Utc>" from metrics_refreshes where name = 'dashboard'"#
     )
@@ -326,65 +308,106 @@ fn step_label(question: &str, kind: StepKind) -> String {
     }
 }
 
-/// Both periods' sums in one read of the per-day rows.
-async fn sums(
+/// One day's figures, as `dashboard_days` keeps them.
+struct DayRow {
+    day: NaiveDate,
+    leads: i64,
+    status: [i64; 5],
+    from_page: i64,
+    from_ad: i64,
+    closings: i64,
+    started: i64,
+    completed: i64,
+    completion_seconds: f64,
+    ai_answers: i64,
+    ai_tokens: i64,
+    ai_latency_ms: i64,
+    ai_latency_count: i64,
+    replaced: i64,
+}
+
+impl Sums {
+    fn add(&mut self, d: &DayRow) {
+        self.leads += d.leads;
+        for (total, n) in self.status.iter_mut().zip(d.status) {
+            *total += n;
+        }
+        self.from_page += d.from_page;
+        self.from_ad += d.from_ad;
+        self.started += d.started;
+        self.completed += d.completed;
+        self.completion_seconds += d.completion_seconds;
+        self.ai_answers += d.ai_answers;
+        self.ai_tokens += d.ai_tokens;
+        self.ai_latency_ms += d.ai_latency_ms;
+        self.ai_latency_count += d.ai_latency_count;
+        self.replaced += d.replaced;
+    }
+}
+
+/// Each day from `first` to `last`: (day, leads created, moves to "fechado"); days without
+/// a row are zeros.
+fn daily_series(rows: &[DayRow], first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, i64, i64)> {
+    let mut daily = Vec::new();
+    let mut in_period = rows.iter().filter(|r| r.day >= first).peekable();
+    let mut day = first;
+    while day <= last {
+        match in_period.next_if(|r| r.day == day) {
+            Some(r) => daily.push((day, r.leads, r.closings)),
+            None => daily.push((day, 0, 0)),
+        }
+        day = day.succ_opt().expect("a next day");
+    }
+    daily
+}
+
+/// Every per-day row from `from` to `last`, in one read by primary key: both periods' sums,
+/// the daily series and this month's use all come from them.
+async fn days(
     db: &mut PgConnection,
     id: Uuid,
-    first: NaiveDate,
-    before_first: NaiveDate,
+    from: NaiveDate,
     last: NaiveDate,
-) -> Result<(Sums, Sums), sqlx::Error> {
+) -> Result<Vec<DayRow>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"select day >= $2 as "now!",
-                  sum(leads_created)::bigint as "leads!",
-                  sum(status_novo)::bigint as "novo!",
-                  sum(status_em_contato)::bigint as "em_contato!",
-                  sum(status_agendado)::bigint as "agendado!",
-                  sum(status_fechado)::bigint as "fechado!",
-                  sum(status_perdido)::bigint as "perdido!",
-                  sum(from_page)::bigint as "from_page!",
-                  sum(from_ad)::bigint as "from_ad!",
-                  sum(conversations_started)::bigint as "started!",
-                  sum(conversations_completed)::bigint as "completed!",
-                  sum(completion_seconds)::float8 as "completion_seconds!",
-                  sum(ai_answers)::bigint as "ai_answers!",
-                  sum(ai_tokens)::bigint as "ai_tokens!",
-                  sum(ai_latency_ms)::bigint as "ai_latency_ms!",
-                  sum(ai_latency_count)::bigint as "ai_latency_count!",
-                  sum(compliance_replaced)::bigint as "replaced!"
+        r#"select day as "day!: NaiveDate", leads_created, status_novo, status_em_contato,
+                  status_agendado, status_fechado, status_perdido, from_page, from_ad, closings,
+                  conversations_started, conversations_completed, completion_seconds,
+                  ai_answers, ai_tokens, ai_latency_ms, ai_latency_count, compliance_replaced
              from dashboard_days
-            where consultant_id = $1 and day >= $3 and day <= $4
-            group by 1"#,
+            where consultant_id = $1 and day >= $2 and day <= $3
+            order by day"#,
         id,
-        first as _,
-        before_first as _,
+        from as _,
         last as _
     )
     .fetch_all(&mut *db)
     .await?;
-    let mut out = (Sums::default(), Sums::default());
-    for r in rows {
-        let s = Sums {
-            leads: r.leads,
-            status: [r.novo, r.em_contato, r.agendado, r.fechado, r.perdido],
+    Ok(rows
+        .into_iter()
+        .map(|r| DayRow {
+            day: r.day,
+            leads: r.leads_created,
+            status: [
+                r.status_novo,
+                r.status_em_contato,
+                r.status_agendado,
+                r.status_fechado,
+                r.status_perdido,
+            ],
             from_page: r.from_page,
             from_ad: r.from_ad,
-            started: r.started,
-            completed: r.completed,
+            closings: r.closings,
+            started: r.conversations_started,
+            completed: r.conversations_completed,
             completion_seconds: r.completion_seconds,
             ai_answers: r.ai_answers,
             ai_tokens: r.ai_tokens,
             ai_latency_ms: r.ai_latency_ms,
             ai_latency_count: r.ai_latency_count,
-            replaced: r.replaced,
-        };
-        if r.now {
-            out.0 = s;
-        } else {
-            out.1 = s;
-        }
-    }
-    Ok(out)
+            replaced: r.compliance_replaced,
+        })
+        .collect())
 }
 
 async fn recent_leads(db: &mut PgConnection, id: Uuid) -> Result<Vec<RecentLead>, sqlx::Error> {
