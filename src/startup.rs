@@ -11,6 +11,7 @@ use app::server::outbox::Outbox;
 use app::server::{lead_bulk, lead_export, lead_rights, media, photos, AppConfig, AppState};
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, State};
+use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
@@ -23,6 +24,7 @@ use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::Notify;
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{time, SameSite};
 use tower_sessions::session_store::ExpiredDeletion;
@@ -191,7 +193,21 @@ impl Application {
                 move || provide_context(context_state.clone()),
                 move || shell(shell_options.clone()),
             )
-            .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+            // The site root's files (wasm bundle, CSS, favicon) are served by ServeDir itself;
+            // only misses reach leptos_axum's handler, for the app's 404 page. That handler
+            // answers a found file inside a new reactive owner whose parent is whatever owner
+            // the worker thread last left current (another request's page render) and moves
+            // that render's response headers onto the file: 30 of 80 concurrent dashboards
+            // lost their Content-Security-Policy to CSS requests (tests::pages).
+            .fallback_service(
+                ServeDir::new(&*state.leptos_options.site_root)
+                    .precompressed_br()
+                    .precompressed_gzip()
+                    .fallback(
+                        leptos_axum::file_and_error_handler::<AppState, _>(shell)
+                            .with_state(state.clone()),
+                    ),
+            )
             .layer(sessions)
             .layer(axum::middleware::from_fn_with_state(
                 match &config.public_url {

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { DEMO, login, ready, signup, uniqueEmail, uniqueNumber } from './helpers';
+import { expect } from '@playwright/test';
+import { DEMO, login, ready, signup, test, uniqueEmail, uniqueNumber } from './helpers';
 
 test('the demo consultant logs in, sees the dashboard and logs out', async ({ page }, testInfo) => {
   await login(page, testInfo, DEMO.email, DEMO.password);

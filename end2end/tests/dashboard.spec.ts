@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { DEMO, login, ready, signup, uniqueEmail } from './helpers';
+import { expect } from '@playwright/test';
+import { DEMO, login, ready, sidewaysOverflow, signup, test, uniqueEmail } from './helpers';
 
 test('the dashboard shows the period figures and its charts, with a period switch', async ({ page }, testInfo) => {
   await login(page, testInfo, DEMO.email, DEMO.password);
@@ -42,8 +42,7 @@ test('the dashboard fits a phone screen', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 375, height: 740 });
   for (const period of ['7', '30', '90', 'mes']) {
     await page.goto(`/painel?periodo=${period}`);
-    await ready(page, testInfo);
-    const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
+    const overflow = await sidewaysOverflow(page, testInfo);
     expect(overflow, `period ${period} scrolls sideways`).toBeLessThanOrEqual(0);
   }
 });

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { consultant, ready } from './helpers';
+import { expect } from '@playwright/test';
+import { consultant, ready, sidewaysOverflow, test } from './helpers';
 
 test('a template is copied, renamed and made live from the flows page, on a phone', async ({ page }, testInfo) => {
   await consultant(page, testInfo, 'fluxos');
@@ -21,7 +21,7 @@ test('a template is copied, renamed and made live from the flows page, on a phon
   await mine.getByRole('button', { name: 'Ativar' }).click();
   await expect(page.getByText('“Meu fluxo de saúde” está ativo')).toBeVisible();
   await expect(mine.locator('li', { hasText: 'Meu fluxo de saúde' })).toContainText('Ativo');
-  const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
+  const overflow = await sidewaysOverflow(page, testInfo);
   expect(overflow).toBeLessThanOrEqual(0);
 
   // The editor: JSON that does not parse is refused with its place, and kept in the box.

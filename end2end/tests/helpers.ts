@@ -1,7 +1,21 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { expect, Page, test as base, TestInfo } from '@playwright/test';
 import { createHmac } from 'node:crypto';
 
 const SECRET = 'segredo-e2e';
+
+/// Every test fails if the browser refused anything under the page's Content-Security-Policy:
+/// a page that lost its policy (or a script without the nonce) shows up here first. A CI run
+/// once had dashboards served with the fixed `default-src 'none'` policy, unstyled.
+export const test = base.extend<{ policyViolations: void }>({
+  policyViolations: [async ({ page }, use) => {
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
+    });
+    await use();
+    expect(violations, 'the browser refused something under the page policy').toEqual([]);
+  }, { auto: true }],
+});
 
 export const DEMO = { email: 'demo@consultor.app', password: 'demonstracao123' };
 
@@ -12,6 +26,19 @@ export async function ready(page: Page, testInfo: TestInfo) {
     // The wasm bundle is fetched after load; once the network is quiet it has hydrated.
     await page.waitForLoadState('networkidle');
   }
+}
+
+/// How far the page scrolls sideways, measured once it is styled (and, with JavaScript, hydrated).
+/// A CI run once measured the list view before its stylesheet applied (548 px unstyled against
+/// 375 px styled), so this waits for the app's sheet to hold rules instead of trusting `load`.
+export async function sidewaysOverflow(page: Page, testInfo: TestInfo): Promise<number> {
+  await ready(page, testInfo);
+  // Playwright evaluates in its own world, so this works with the page's JavaScript off too.
+  await page.waitForFunction(() => {
+    const sheet = [...document.styleSheets].find((s) => (s.href ?? '').endsWith('/pkg/consultor.css'));
+    return !!sheet && sheet.cssRules.length > 0;
+  });
+  return page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
 }
 
 export function uniqueEmail(testInfo: TestInfo, tag: string) {

@@ -1,6 +1,6 @@
-import { expect, Page, test, TestInfo } from '@playwright/test';
+import { expect, Page, TestInfo } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { consultant, leadNumber, leadWrites, ready } from './helpers';
+import { consultant, leadNumber, leadWrites, ready, sidewaysOverflow, test } from './helpers';
 
 /** Reloads the board until every name is on it (the worker runs right after the webhook). */
 async function boardShows(page: Page, testInfo: TestInfo, names: string[]) {
@@ -148,7 +148,7 @@ test('the leads pages fit a phone screen', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 375, height: 740 });
   const check = async (path: string) => {
     await page.goto(path);
-    const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
+    const overflow = await sidewaysOverflow(page, testInfo);
     expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
   };
   await check('/leads');

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { consultant, leadNumber, leadWrites, ready } from './helpers';
+import { expect } from '@playwright/test';
+import { consultant, leadNumber, leadWrites, ready, sidewaysOverflow, test } from './helpers';
 
 test("a lead's rights from the lead page: opt-out warning, correction, printable copy, deletion", async ({ page }, testInfo) => {
   const to = await consultant(page, testInfo, 'lgpd');
@@ -42,6 +42,6 @@ test('the privacy page the bot links is public and readable on a phone', async (
   await expect(page.getByRole('heading', { name: 'Como seus dados são tratados' })).toBeVisible();
   await expect(page.getByText(/escreva SAIR/)).toBeVisible();
   await expect(page.getByRole('link', { name: 'Falar pelo WhatsApp' })).toBeVisible();
-  const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
+  const overflow = await sidewaysOverflow(page, testInfo);
   expect(overflow).toBeLessThanOrEqual(0);
 });

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { ready, signup, uniqueEmail } from './helpers';
+import { expect } from '@playwright/test';
+import { ready, sidewaysOverflow, signup, test, uniqueEmail } from './helpers';
 
 test('settings change the public profile, which links to WhatsApp', async ({ page }, testInfo) => {
   const email = uniqueEmail(testInfo, 'perfil');
@@ -43,8 +43,7 @@ test('pages fit a phone screen', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 360, height: 740 });
   const check = async (path: string) => {
     await page.goto(path);
-    // Playwright evaluates in its own world, so this works with the page's JavaScript off too.
-    const overflow = await page.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
+    const overflow = await sidewaysOverflow(page, testInfo);
     expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
   };
   await check('/');

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { createHmac } from 'node:crypto';
-import { DEMO, login } from './helpers';
+import { DEMO, login, test } from './helpers';
 
 const SECRET = 'segredo-e2e';
 

@@ -82,3 +82,62 @@ async fn the_server_s_connections_end_runaway_statements_and_forgotten_transacti
         .unwrap();
     assert_eq!(after, "30s", "the pool's connections keep their timeout");
 }
+
+/// A static file served while pages render must not take a page's response headers.
+/// leptos_axum's file handler once answered each file inside a new reactive owner whose
+/// parent was whatever owner the worker thread had left current (another request's render)
+/// and moved that render's headers onto the file: in a browser, 30 of 80 dashboards lost
+/// their Content-Security-Policy to a CSS request and came out with `default-src 'none'`,
+/// unstyled and without JavaScript.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_keep_their_own_headers_while_static_files_are_served() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .signup(
+            "Paula Paralela",
+            "paula-paralela@exemplo.com",
+            "senha-bem-longa-1",
+        )
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    // A file of our own in the site root, so the test does not depend on a front-end build.
+    let root = leptos::config::get_configuration(None)
+        .unwrap()
+        .leptos_options
+        .site_root;
+    std::fs::create_dir_all(root.as_ref()).unwrap();
+    let probe = "teste-arquivo-estatico.txt";
+    std::fs::write(std::path::Path::new(root.as_ref()).join(probe), "ok").unwrap();
+
+    let pages = (0..40).map(|_| {
+        let app = &app;
+        async move {
+            let res = app.get("/painel").await;
+            assert_eq!(res.status(), 200);
+            res.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .to_string()
+        }
+    });
+    let files = (0..200).map(|_| {
+        let client = reqwest::Client::new();
+        let url = app.url(&format!("/{probe}"));
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            res.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .to_string()
+        }
+    });
+    let (pages, files) = tokio::join!(
+        futures::future::join_all(pages),
+        futures::future::join_all(files)
+    );
+    let lost = pages.iter().filter(|p| !p.contains("'nonce-")).count();
+    assert_eq!(lost, 0, "{lost} of {} pages lost their policy", pages.len());
+    let taken = files.iter().filter(|f| f.contains("'nonce-")).count();
+    assert_eq!(taken, 0, "{taken} files carry a page's policy");
+}
