@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { consultant, ready, sidewaysOverflow, test } from './helpers';
+import { boardShows, consultant, leadNumber, leadWrites, ready, sidewaysOverflow, test } from './helpers';
 
 test('a template is copied, renamed and made live from the flows page, on a phone', async ({ page }, testInfo) => {
   await consultant(page, testInfo, 'fluxos');
@@ -29,8 +29,9 @@ test('a template is copied, renamed and made live from the flows page, on a phon
   await expect(page).toHaveURL(/\/fluxos\/[0-9a-f-]{36}$/);
   await ready(page, testInfo);
   await expect(page.getByText('Versão publicada: 1.')).toBeVisible();
+  await page.getByText('Ver e editar como JSON').click();
   await page.getByLabel('Definição do fluxo (JSON)').fill('{\n  "etapas": [\n    }\n');
-  await page.getByRole('button', { name: 'Salvar rascunho' }).click();
+  await page.getByRole('button', { name: 'Salvar JSON como rascunho' }).click();
   await expect(page.getByText(/JSON inválido na linha 3, coluna 5/)).toBeVisible();
   await expect(page.getByLabel('Definição do fluxo (JSON)')).toHaveValue('{\n  "etapas": [\n    }\n');
 
@@ -38,4 +39,85 @@ test('a template is copied, renamed and made live from the flows page, on a phon
   await page.getByLabel('Mensagem do lead').fill('Oi');
   await page.getByRole('button', { name: 'Enviar' }).click();
   await expect(page.getByRole('region', { name: 'Simulador' })).toContainText('qual é o seu nome?');
+});
+
+test('a step is added, fixed after the validator message, published, made live, simulated and followed by a lead on WhatsApp', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const number = await consultant(page, testInfo, 'editor');
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.goto('/fluxos');
+  await ready(page, testInfo);
+  await page.getByRole('region', { name: 'Modelos' }).locator('li', { hasText: 'Ativo' })
+    .getByRole('button', { name: 'Copiar para meus fluxos' }).click();
+  await expect(page.getByText('Ele ainda não está ativo.')).toBeVisible();
+  await page.getByRole('region', { name: 'Meus fluxos' }).getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/fluxos\/[0-9a-f-]{36}$/);
+  await ready(page, testInfo);
+  const editorUrl = page.url();
+
+  // A new step goes before the goodbye; it asks nothing yet, and the step says so.
+  await page.getByRole('button', { name: '+ Adicionar etapa' }).click();
+  const added = page.locator('#etapa-5');
+  await expect(added.getByRole('heading')).toHaveText('Etapa 6 · etapa_7');
+  await expect(added).toContainText('falta o texto da pergunta');
+  expect(await sidewaysOverflow(page, testInfo)).toBeLessThanOrEqual(0);
+
+  // Fixed: a question with an e-mail check, reached from "cidade", then renamed.
+  await added.getByLabel('Pergunta').fill('Qual é o seu e-mail, {{nome}}?');
+  await added.getByLabel('Validação da resposta').selectOption('email');
+  await added.getByLabel('Mensagem quando a resposta não serve').fill('Não parece um e-mail. Tente assim: nome@exemplo.com');
+  await page.locator('#etapa-4').getByLabel('Próxima etapa').selectOption('etapa_7');
+  await added.getByLabel('Identificador').fill('email');
+  await page.getByRole('button', { name: 'Salvar e publicar' }).click();
+  await expect(page.getByText('Versão 2 publicada')).toBeVisible();
+  await expect(page.getByText('Versão publicada: 2.')).toBeVisible();
+  await expect(page.locator('#etapa-5').getByRole('heading')).toHaveText('Etapa 6 · email');
+  await expect(page.locator('.step-issues')).toHaveCount(0);
+
+  // Live, from the flows page.
+  await page.goto('/fluxos');
+  await ready(page, testInfo);
+  await page.getByRole('region', { name: 'Meus fluxos' }).getByRole('button', { name: 'Ativar' }).click();
+  await expect(page.getByText(/está ativo/)).toBeVisible();
+
+  // The simulator runs the published version to the end.
+  await page.goto(editorUrl);
+  await ready(page, testInfo);
+  const sim = page.getByRole('region', { name: 'Simulador' });
+  const say = async (text: string, expected: string | RegExp) => {
+    await page.getByLabel('Mensagem do lead').fill(text);
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    await expect(sim).toContainText(expected);
+  };
+  await say('Oi', 'qual é o seu nome?');
+  await say('Maria Souza', 'Prazer, Maria Souza!');
+  await say('Só eu', 'faixa de idade');
+  await say('1', 'coparticipação');
+  await say('Sim', 'Em qual cidade');
+  await say('Campinas', 'Qual é o seu e-mail, Maria Souza?');
+  await say('maria arroba', 'Não parece um e-mail. Tente assim');
+  await say('maria@exemplo.com', 'Obrigado, Maria Souza!');
+  expect(await sidewaysOverflow(page, testInfo)).toBeLessThanOrEqual(0);
+
+  // A lead on WhatsApp gets the new step too.
+  const from = leadNumber();
+  await leadWrites(page, number, from, 'Lia Fluxo', 'Oi');
+  await boardShows(page, testInfo, ['Lia Fluxo']);
+  await page.getByRole('link', { name: 'Lia Fluxo' }).first().click();
+  await expect(page).toHaveURL(/\/leads\/[0-9a-f-]{36}$/);
+  const leadUrl = page.url();
+  const botSaid = async (text: string) => {
+    await expect.poll(async () => (await page.request.get(leadUrl)).text(), { timeout: 15_000 }).toContain(text);
+  };
+  await botSaid('qual é o seu nome?');
+  for (const [answer, next] of [
+    ['Lia Souza', 'Prazer, Lia Souza!'],
+    ['Só eu', 'faixa de idade'],
+    ['Até 30 anos', 'coparticipação'],
+    ['Sim', 'Em qual cidade'],
+    ['Campinas', 'Qual é o seu e-mail, Lia Souza?'],
+  ]) {
+    await leadWrites(page, number, from, 'Lia Fluxo', answer);
+    await botSaid(next);
+  }
 });

@@ -111,6 +111,15 @@ export async function leadWrites(page: Page, to: string, from: string, name: str
   expect(res.status()).toBe(200);
 }
 
+/** Opens the board until every name is on it (the worker processes webhooks a moment later). */
+export async function boardShows(page: Page, testInfo: TestInfo, names: string[]) {
+  await expect(async () => {
+    await page.goto('/leads');
+    for (const n of names) await expect(page.getByText(n).first()).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  await ready(page, testInfo);
+}
+
 export function leadNumber() {
   return `55219${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 }

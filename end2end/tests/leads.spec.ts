@@ -1,16 +1,8 @@
 import { expect, Page, TestInfo } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { consultant, leadNumber, leadWrites, ready, sidewaysOverflow, test } from './helpers';
+import { boardShows, consultant, leadNumber, leadWrites, ready, sidewaysOverflow, test } from './helpers';
 
 /** Reloads the board until every name is on it (the worker runs right after the webhook). */
-async function boardShows(page: Page, testInfo: TestInfo, names: string[]) {
-  await expect(async () => {
-    await page.goto('/leads');
-    for (const n of names) await expect(page.getByText(n).first()).toBeVisible({ timeout: 500 });
-  }).toPass({ timeout: 15_000 });
-  await ready(page, testInfo);
-}
-
 const column = (page: Page, label: string) => page.getByRole('region', { name: new RegExp(`^${label}`) });
 const card = (page: Page, name: string) => page.locator('.lead-card', { hasText: name });
 

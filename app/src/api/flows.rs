@@ -59,8 +59,9 @@ pub struct FlowEditorData {
     pub versions: Vec<(i32, String, String)>,
     /// The simulator's conversation (this browser's session).
     pub simulation: crate::domain::simulator::Simulation,
-    /// Each step as WhatsApp will show it, with its texts against WhatsApp's limits.
-    pub preview: Vec<StepPreview>,
+    /// The draft (or else the published definition) as steps, when it reads as a flow; the
+    /// step editor works on it. None: only the JSON view can fix it.
+    pub definition: Option<crate::domain::flow::FlowDefinition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,12 +73,9 @@ pub struct StepPreview {
     pub counts: Vec<(String, usize, usize)>,
 }
 
-/// The preview of every step of `definition`, when it reads as a flow (valid or not).
-pub fn previews(definition: &serde_json::Value) -> Vec<StepPreview> {
-    use crate::domain::flow::{preview, FlowDefinition, StepKind, WhatsAppLimits as L};
-    let Ok(def) = serde_json::from_value::<FlowDefinition>(definition.clone()) else {
-        return Vec::new();
-    };
+/// The preview of every step of `def` (valid or not).
+pub fn previews(def: &crate::domain::flow::FlowDefinition) -> Vec<StepPreview> {
+    use crate::domain::flow::{preview, StepKind, WhatsAppLimits as L};
     def.etapas
         .iter()
         .map(|s| {
@@ -148,7 +146,7 @@ pub async fn flow_editor(id: String) -> Result<FlowEditorData, AppError> {
         .flatten()
         .unwrap_or_default();
     let shown = f.draft.clone().unwrap_or_else(|| f.definition.clone());
-    let preview = previews(&shown);
+    let definition = serde_json::from_value(shown.clone()).ok();
     Ok(FlowEditorData {
         id: f.id.to_string(),
         name: f.name,
@@ -169,6 +167,37 @@ pub async fn flow_editor(id: String) -> Result<FlowEditorData, AppError> {
             })
             .collect(),
         simulation,
-        preview,
+        definition,
     })
+}
+
+/// The step editor with JavaScript: the edited definition saved as the draft (and, with
+/// `publish`, published) without leaving the page. The same checks as the plain forms.
+#[server(prefix = "/api", endpoint = "fluxo-salvar")]
+pub async fn save_flow(
+    csrf: String,
+    id: String,
+    json: String,
+    publish: bool,
+) -> Result<String, AppError> {
+    use crate::server::{flows, Tenant};
+    let result = async {
+        let id: uuid::Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+        let mut t = Tenant::begin_with_csrf(&csrf).await?;
+        let saved = flows::save_draft(&mut t.tx, id, &json).await?;
+        t.commit().await?;
+        if !publish {
+            return Ok(saved);
+        }
+        // Published on its own: a refusal keeps the edits saved as the draft.
+        let mut t = Tenant::begin().await?;
+        let published = flows::publish(&mut t.tx, t.id, id).await?;
+        t.commit().await?;
+        Ok(published)
+    }
+    .await;
+    if let Err(e) = &result {
+        crate::server::auth::set_error_status(e);
+    }
+    result
 }

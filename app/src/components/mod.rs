@@ -10,6 +10,7 @@ mod loading;
 mod move_form;
 mod raw_text;
 mod redirect_to;
+mod step_editor;
 
 pub use app_shell::AppShell;
 pub use field::{SelectField, TextField};
@@ -20,3 +21,4 @@ pub use loading::Loading;
 pub use move_form::MoveForm;
 pub use raw_text::{escape_text, textarea_text, PageTitle};
 pub use redirect_to::RedirectTo;
+pub use step_editor::{StepEditor, StepPreviews};

@@ -18,18 +18,74 @@ pub enum Validation {
 }
 
 impl Validation {
+    pub const ALL: [Validation; 7] = [
+        Validation::Nome,
+        Validation::Email,
+        Validation::Telefone,
+        Validation::Cpf,
+        Validation::Cep,
+        Validation::Numero,
+        Validation::Data,
+    ];
+
+    /// The name in flow definitions (`"validacao": "cpf"`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Validation::Nome => "nome",
+            Validation::Email => "email",
+            Validation::Telefone => "telefone",
+            Validation::Cpf => "cpf",
+            Validation::Cep => "cep",
+            Validation::Numero => "numero",
+            Validation::Data => "data",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.code() == code)
+    }
+
+    /// For the flow editor's select.
+    pub fn label(self) -> &'static str {
+        match self {
+            Validation::Nome => "Nome",
+            Validation::Email => "E-mail",
+            Validation::Telefone => "Telefone (celular com DDD)",
+            Validation::Cpf => "CPF",
+            Validation::Cep => "CEP",
+            Validation::Numero => "Número",
+            Validation::Data => "Data (dd/mm/aaaa)",
+        }
+    }
+
+    /// What the lead is told when an answer fails this check (the editor shows it as the
+    /// default of the step's invalid-answer message).
+    pub fn default_hint(self) -> &'static str {
+        match self {
+            Validation::Nome => "Por favor, me diga seu nome.",
+            Validation::Email => {
+                "Esse e-mail não parece válido. Pode conferir? Ex.: nome@exemplo.com"
+            }
+            Validation::Telefone => "Informe um celular com DDD, ex.: (11) 91234-5678.",
+            Validation::Cpf => "Informe um CPF válido, só com números (11 dígitos).",
+            Validation::Cep => "Informe um CEP válido com 8 números, ex.: 01310-100.",
+            Validation::Numero => "Responda só com números, por favor.",
+            Validation::Data => "Informe a data no formato dd/mm/aaaa, ex.: 25/12/1990.",
+        }
+    }
+
     pub fn check(self, input: &str) -> Result<String, &'static str> {
         let text = input.trim();
         match self {
             Validation::Nome => PersonName::parse(text)
                 .map(|n| n.as_str().to_string())
-                .map_err(|_| "Por favor, me diga seu nome."),
+                .map_err(|_| self.default_hint()),
             Validation::Email => Email::parse(text)
                 .map(|e| e.as_str().to_string())
-                .map_err(|_| "Esse e-mail não parece válido. Pode conferir? Ex.: nome@exemplo.com"),
+                .map_err(|_| self.default_hint()),
             Validation::Telefone => PhoneBr::parse(text)
                 .map(|p| p.as_str().to_string())
-                .map_err(|_| "Informe um celular com DDD, ex.: (11) 91234-5678."),
+                .map_err(|_| self.default_hint()),
             Validation::Cpf => Cpf::parse(text).map(|c| c.formatted()),
             Validation::Cep => {
                 let digits: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -39,7 +95,7 @@ impl Validation {
                 if shape_ok && digits.len() == 8 {
                     Ok(format!("{}-{}", &digits[..5], &digits[5..]))
                 } else {
-                    Err("Informe um CEP válido com 8 números, ex.: 01310-100.")
+                    Err(self.default_hint())
                 }
             }
             Validation::Numero => {
@@ -49,11 +105,11 @@ impl Validation {
                     .ok()
                     .filter(|n| n.is_finite())
                     .map(|_| text.to_string())
-                    .ok_or("Responda só com números, por favor.")
+                    .ok_or(self.default_hint())
             }
             Validation::Data => NaiveDate::parse_from_str(text, "%d/%m/%Y")
                 .map(|d| d.format("%d/%m/%Y").to_string())
-                .map_err(|_| "Informe a data no formato dd/mm/aaaa, ex.: 25/12/1990."),
+                .map_err(|_| self.default_hint()),
         }
     }
 }

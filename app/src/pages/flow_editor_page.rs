@@ -1,12 +1,13 @@
-//! `/fluxos/{id}`: a flow's definition as JSON (the power users' view of the editor), saved as
-//! a draft and published only when the engine's validator accepts it; every published
-//! version listed with who published it and when, and restorable as the draft. Templates are
-//! shown read-only, with a copy button. Plain forms: the same with or without JavaScript.
+//! `/fluxos/{id}`: a flow's steps as cards (`StepEditor`), with the same definition as JSON
+//! for power users, saved as a draft and published only when the engine's validator accepts
+//! it; every published version listed with who published it and when, and restorable as the
+//! draft; the simulator beside. Templates are shown read-only, with a copy button. Plain
+//! forms without JavaScript; with it, no reloads.
 
-use crate::api::feedback::{form_state, FormContext};
-use crate::api::flows::{flow_editor, FlowEditorData};
-use crate::components::PageTitle;
-use crate::components::{error_view, textarea_text, AppShell, Loading};
+use crate::api::feedback::{form_state, FormContext, FormFeedback};
+use crate::api::flows::{flow_editor, previews, FlowEditorData, SaveFlow};
+use crate::components::{error_view, textarea_text, AppShell, FormAlert, Loading, PageTitle};
+use crate::components::{StepEditor, StepPreviews};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -16,9 +17,17 @@ type EditorData = Result<(FlowEditorData, FormContext, FormContext), AppError>;
 #[component]
 pub fn FlowEditorPage() -> impl IntoView {
     let params = use_params_map();
+    // With JavaScript the step editor saves through this action; the page then reads the
+    // flow again (draft state, versions, issues) without a reload.
+    let save = ServerAction::<SaveFlow>::new();
     let data: Resource<EditorData> = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        |id| async move {
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                save.version().get(),
+            )
+        },
+        |(id, _)| async move {
             Ok((
                 flow_editor(id).await?,
                 form_state("fluxo".into()).await?,
@@ -30,60 +39,78 @@ pub fn FlowEditorPage() -> impl IntoView {
         <PageTitle text="Fluxo | Consultor"/>
         <AppShell>
             <p class="small"><a href="/fluxos">"← Fluxos"</a></p>
-            <Suspense fallback=Loading>
+            <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     data.await.map(|(f, st, sim)| view! {
-                        <Editor f=f.clone() st/>
+                        <Editor f=f.clone() st save/>
                         <Simulator f sim/>
                     }.into_any()).unwrap_or_else(error_view)
                 })}
-            </Suspense>
+            </Transition>
         </AppShell>
     }
 }
 
 #[component]
-fn Editor(f: FlowEditorData, st: FormContext) -> impl IntoView {
-    let error = st.feedback.as_ref().and_then(|fb| fb.error.clone());
-    let success = st.feedback.as_ref().and_then(|fb| fb.success.clone());
+fn Editor(f: FlowEditorData, st: FormContext, save: ServerAction<SaveFlow>) -> impl IntoView {
+    let errors = FormFeedback::error_signal(st.feedback.clone(), move || save.value().get());
+    let success =
+        FormFeedback::success_signal(st.feedback.as_ref(), move || save.value().get(), |m| m);
     // After refused JSON, what was typed comes back into the box.
-    let json = st
+    let typed = st
         .feedback
         .as_ref()
         .filter(|fb| fb.error.is_some())
-        .and_then(|fb| fb.value("json"))
-        .unwrap_or_else(|| f.json.clone());
+        .and_then(|fb| fb.value("json"));
+    let json_open = typed.is_some();
+    let json = typed.unwrap_or_else(|| f.json.clone());
     let csrf = st.csrf.clone();
     let id = f.id.clone();
-    let hidden = move |acao: &'static str| {
-        view! {
-            <input type="hidden" name="csrf" value=csrf.clone()/>
-            <input type="hidden" name="id" value=id.clone()/>
-            <input type="hidden" name="acao" value=acao/>
+    let hidden = {
+        let (csrf, id) = (csrf.clone(), id.clone());
+        move |acao: &'static str| {
+            view! {
+                <input type="hidden" name="csrf" value=csrf.clone()/>
+                <input type="hidden" name="id" value=id.clone()/>
+                <input type="hidden" name="acao" value=acao/>
+            }
         }
+    };
+    let status = if f.is_template {
+        "Modelo: só leitura. Copie para editar.".to_string()
+    } else if f.has_draft {
+        format!(
+            "Versão publicada: {}. Há um rascunho não publicado.",
+            f.version
+        )
+    } else {
+        format!("Versão publicada: {}.", f.version)
     };
     view! {
         <h1>{f.name.clone()}</h1>
-        <p class="muted">{if f.is_template {
-            "Modelo: só leitura. Copie para editar.".to_string()
-        } else if f.has_draft {
-            format!("Versão publicada: {}. Há um rascunho não publicado.", f.version)
-        } else {
-            format!("Versão publicada: {}.", f.version)
-        }}</p>
-        {error.map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
-        {success.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}
+        <p class="muted">{status}</p>
+        <div aria-live="polite"><FormAlert errors success/></div>
         {f.issues.clone().map(|i| view! { <div class="alert alert-warning" role="note">{format!("O rascunho ainda não pode ser publicado: {i}.")}</div> })}
-        {if f.is_template {
-            view! {
+        {match (f.is_template, f.definition.clone()) {
+            (true, def) => view! {
                 <form method="post" action="/fluxos/acao">
                     {hidden("copiar")}
                     <button type="submit">"Copiar para meus fluxos"</button>
                 </form>
-                <pre class="flow-json">{json}</pre>
-            }.into_any()
-        } else {
-            view! {
+                {def.map(|d| view! { <StepPreviews items=Signal::stored(previews(&d))/> })}
+                <details class="json-view">
+                    <summary>"Ver como JSON"</summary>
+                    <pre class="flow-json">{json}</pre>
+                </details>
+            }.into_any(),
+            (false, Some(def)) => view! {
+                <StepEditor flow_id=id.clone() csrf=csrf.clone() def json json_open save/>
+            }.into_any(),
+            // A draft that does not read as steps (saved from the JSON view) is fixed there.
+            (false, None) => view! {
+                <div class="alert alert-warning" role="note">
+                    "O rascunho não está no formato de etapas: corrija o JSON abaixo para voltar a editar as etapas."
+                </div>
                 <form method="post" action="/fluxos/acao">
                     {hidden("rascunho")}
                     <div class="field">
@@ -91,45 +118,24 @@ fn Editor(f: FlowEditorData, st: FormContext) -> impl IntoView {
                         <textarea id="fluxo-json" name="json" rows="24" spellcheck="false" class="flow-json"
                             inner_html=textarea_text(&json)></textarea>
                     </div>
-                    <button type="submit" class="button-secondary">"Salvar rascunho"</button>
+                    <button type="submit" class="button-secondary">"Salvar JSON como rascunho"</button>
                 </form>
-                <div class="actions">
-                    <form method="post" action="/fluxos/acao" class="inline">
-                        {hidden("publicar")}
-                        <button type="submit">"Publicar"</button>
-                    </form>
-                    {f.has_draft.then(|| view! {
-                        <form method="post" action="/fluxos/acao" class="inline">
-                            {hidden("descartar")}
-                            <button type="submit" class="button-secondary">"Descartar rascunho"</button>
-                        </form>
-                    })}
-                </div>
-            }.into_any()
+            }.into_any(),
         }}
-        <section aria-labelledby="previa">
-            <h2 id="previa">"Prévia das etapas"</h2>
-            <p class="hint">"Como cada pergunta chega no WhatsApp, com os limites de caracteres de cada texto."</p>
-            <ol class="cards-list step-previews">
-                {f.preview.clone().into_iter().map(|p| view! {
-                    <li class="card">
-                        <h3>{format!("{} ({})", p.id, p.kind)}</h3>
-                        <pre class="bubble-text">{p.text}</pre>
-                        <ul class="small">
-                            {p.counts.into_iter().map(|(what, n, limit)| {
-                                let over = n > limit;
-                                view! {
-                                    <li class:over=over>{format!(
-                                        "{what}: {n}/{limit}{}",
-                                        if over { " — longo demais" } else { "" }
-                                    )}</li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    </li>
-                }).collect_view()}
-            </ol>
-        </section>
+        {(!f.is_template).then(|| view! {
+            <div class="actions">
+                <form method="post" action="/fluxos/acao" class="inline">
+                    {hidden("publicar")}
+                    <button type="submit" class="button-secondary">"Publicar o rascunho salvo"</button>
+                </form>
+                {f.has_draft.then(|| view! {
+                    <form method="post" action="/fluxos/acao" class="inline">
+                        {hidden("descartar")}
+                        <button type="submit" class="button-secondary">"Descartar rascunho"</button>
+                    </form>
+                })}
+            </div>
+        })}
         <section aria-labelledby="versoes">
             <h2 id="versoes">"Versões publicadas"</h2>
             <ul class="timeline">

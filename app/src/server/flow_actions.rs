@@ -1,7 +1,8 @@
 //! `POST /fluxos/acao`: what the flows page does, as plain forms (the same with or without
 //! JavaScript): `acao` names it (`copiar`, `renomear`, `ativar`, `usar-modelo`, `arquivar`,
 //! `desarquivar`, `excluir`), `id` the flow, `nome` a new name. The outcome is shown on
-//! `/fluxos`.
+//! `/fluxos`; the editor's (`rascunho`, `editar`, `publicar`, `descartar`, `restaurar`) on the
+//! flow's page.
 
 use super::{auth, csrf, db, flash, flows, AppState};
 use crate::error::AppError;
@@ -20,6 +21,8 @@ pub async fn handle(
         return Redirect::to("/entrar").into_response();
     };
     let field = |name: &str| super::form_field(&fields, name);
+    // The step the editor goes back to (`#etapa-N`) after a change to the steps.
+    let mut focus = None;
     let result = async {
         csrf::verify(&session, &field("csrf")).await?;
         let id = || field("id").parse::<Uuid>().map_err(|_| AppError::NotFound);
@@ -33,6 +36,12 @@ pub async fn handle(
             "desarquivar" => flows::archive(&mut tx, id()?, false).await,
             "excluir" => flows::delete(&mut tx, id()?).await,
             "rascunho" => flows::save_draft(&mut tx, id()?, &field("json")).await,
+            "editar" => flows::save_steps(&mut tx, id()?, &fields)
+                .await
+                .map(|(message, at)| {
+                    focus = at;
+                    message
+                }),
             "publicar" => flows::publish(&mut tx, consultant, id()?).await,
             "descartar" => flows::discard(&mut tx, id()?).await,
             "restaurar" => {
@@ -50,13 +59,21 @@ pub async fn handle(
             other => other?,
         };
         tx.commit().await?;
+        // "Salvar e publicar": the edits are kept as the draft even when publishing is
+        // refused, so it publishes in a transaction of its own.
+        if field("acao") == "editar" && field("op") == "publicar" {
+            let mut tx = db::tenant_tx(&state.pool, consultant).await?;
+            let published = flows::publish(&mut tx, consultant, id()?).await?;
+            tx.commit().await?;
+            return Ok(published);
+        }
         Ok(message)
     }
     .await;
     // The editor's actions go back to the editor (with the JSON typed, when it was refused).
     let editor = matches!(
         field("acao").as_str(),
-        "rascunho" | "publicar" | "descartar" | "restaurar"
+        "rascunho" | "editar" | "publicar" | "descartar" | "restaurar"
     );
     if editor {
         let typed = match (&result, field("acao").as_str()) {
@@ -68,8 +85,12 @@ pub async fn handle(
             }
             _ => Vec::new(),
         };
+        let anchor = match focus {
+            Some(i) => format!("#etapa-{i}"),
+            None => String::new(),
+        };
         let to = format!(
-            "/fluxos/{}",
+            "/fluxos/{}{anchor}",
             field("id").parse::<Uuid>().unwrap_or_default()
         );
         return flash::redirect_with(&session, "fluxo", typed, result, &to).await;

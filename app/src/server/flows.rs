@@ -311,6 +311,53 @@ pub async fn save_draft(db: &mut PgConnection, id: Uuid, text: &str) -> Result<S
             "O fluxo é um objeto JSON com a lista \"etapas\".",
         ));
     }
+    store_draft(db, id, &value).await?;
+    Ok(match issues_text(&value) {
+        Some(issues) => format!("Rascunho salvo. Para publicar, corrija: {issues}."),
+        None => "Rascunho salvo. Ele passa na validação e pode ser publicado.".into(),
+    })
+}
+
+/// The step editor's form (`from_form`'s fields) with the change its button asked for
+/// (`op`; `publicar` saves like `salvar`, the caller publishes after committing), saved as
+/// the draft. Returns the message and the step to show (the anchor the browser goes back to).
+pub async fn save_steps(
+    db: &mut PgConnection,
+    id: Uuid,
+    fields: &[(String, String)],
+) -> Result<(String, Option<usize>), AppError> {
+    use crate::domain::flow::{from_form, EditOp};
+    own(db, id).await?;
+    let op = match super::form_field(fields, "op").as_str() {
+        "publicar" => EditOp::Save,
+        code => EditOp::parse(code)
+            .ok_or_else(|| AppError::invalid("Ação desconhecida. Recarregue a página."))?,
+    };
+    let mut def = from_form(fields).map_err(AppError::invalid)?;
+    let focus = op.apply(&mut def);
+    let value = serde_json::to_value(&def).map_err(|e| super::error::internal("flow json", e))?;
+    store_draft(db, id, &value).await?;
+    let done = match op {
+        EditOp::Save => "Rascunho salvo.",
+        EditOp::AddStep => "Etapa adicionada ao rascunho.",
+        EditOp::Remove(_) => "Etapa removida do rascunho.",
+        EditOp::MoveUp(_) | EditOp::MoveDown(_) | EditOp::Move(..) => "Etapa movida.",
+        EditOp::AddOption(_) => "Opção adicionada.",
+        EditOp::RemoveOption(..) => "Opção removida.",
+    };
+    let status = if crate::domain::flow::validate(&def).is_ok() {
+        "Ele passa na validação e pode ser publicado."
+    } else {
+        "Para publicar, corrija os avisos nas etapas."
+    };
+    Ok((format!("{done} {status}"), focus))
+}
+
+async fn store_draft(
+    db: &mut PgConnection,
+    id: Uuid,
+    value: &serde_json::Value,
+) -> Result<(), AppError> {
     sqlx::query!(
         "update flows set draft = $2, updated_at = now() where id = $1",
         id,
@@ -318,10 +365,7 @@ pub async fn save_draft(db: &mut PgConnection, id: Uuid, text: &str) -> Result<S
     )
     .execute(db)
     .await?;
-    Ok(match issues_text(&value) {
-        Some(issues) => format!("Rascunho salvo. Para publicar, corrija: {issues}."),
-        None => "Rascunho salvo. Ele passa na validação e pode ser publicado.".into(),
-    })
+    Ok(())
 }
 
 /// Publishes the draft as the next version, only if the engine's validator accepts it: new
@@ -332,6 +376,14 @@ pub async fn publish(
     id: Uuid,
 ) -> Result<String, AppError> {
     own(db, id).await?;
+    publish_draft(db, consultant, id).await
+}
+
+async fn publish_draft(
+    db: &mut PgConnection,
+    consultant: Uuid,
+    id: Uuid,
+) -> Result<String, AppError> {
     let row = sqlx::query!(
         r#"select draft, coalesce(version, 1) as "version!" from flows where id = $1 for update"#,
         id

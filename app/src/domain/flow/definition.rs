@@ -38,6 +38,10 @@ pub struct Step {
     pub proxima: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validacao: Option<Validation>,
+    /// What the lead is told when the answer does not fit (a choice not among the options, a
+    /// text its validation refuses); none: the engine's default for the step's kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalida: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,6 +55,39 @@ pub struct Choice {
     /// Branching: overrides the step's `proxima` when this option is chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxima: Option<String>,
+}
+
+impl StepKind {
+    pub const ALL: [StepKind; 4] = [
+        StepKind::Escolha,
+        StepKind::Texto,
+        StepKind::Mensagem,
+        StepKind::Fim,
+    ];
+
+    /// The name in flow definitions (`"tipo": "escolha"`).
+    pub fn code(self) -> &'static str {
+        match self {
+            StepKind::Escolha => "escolha",
+            StepKind::Texto => "texto",
+            StepKind::Mensagem => "mensagem",
+            StepKind::Fim => "fim",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// For the flow editor's select.
+    pub fn label(self) -> &'static str {
+        match self {
+            StepKind::Escolha => "Escolha (opções)",
+            StepKind::Texto => "Texto livre",
+            StepKind::Mensagem => "Mensagem (sem resposta)",
+            StepKind::Fim => "Fim",
+        }
+    }
 }
 
 impl FlowDefinition {

@@ -123,6 +123,17 @@ pub struct StepResult {
     pub effects: Vec<Effect>,
 }
 
+/// What the lead is told when an answer does not fit `step`, unless the step says otherwise
+/// (`invalida`); the editor shows it as the field's default.
+pub fn default_invalid_message(step: &Step) -> &'static str {
+    match (step.tipo, step.validacao) {
+        (StepKind::Texto, Some(v)) => v.default_hint(),
+        (StepKind::Texto, None) => EMPTY_TEXT,
+        _ => NOT_UNDERSTOOD,
+    }
+}
+
+const EMPTY_TEXT: &str = "Pode escrever sua resposta, por favor?";
 const NOT_UNDERSTOOD: &str =
     "Não entendi sua resposta. Toque em uma das opções ou responda com o número dela.";
 const TEXT_ONLY: &str =
@@ -210,7 +221,7 @@ pub fn handle(
             };
             let checked = match step.validacao {
                 Some(v) => v.check(&text),
-                None if text.trim().is_empty() => Err("Pode escrever sua resposta, por favor?"),
+                None if text.trim().is_empty() => Err(EMPTY_TEXT),
                 None => Ok(text.trim().to_string()),
             };
             match checked {
@@ -238,7 +249,13 @@ fn record(result: &mut StepResult, step: &str, value: String, label: String) {
     });
 }
 
+/// `hint` is the check's own words; the step's `invalida`, when set, replaces them.
 fn wrong(result: &mut StepResult, step: &Step, hint: &str, now: DateTime<Utc>) {
+    let hint = step
+        .invalida
+        .as_deref()
+        .filter(|m| !m.trim().is_empty())
+        .unwrap_or(hint);
     result.state.wrong_answers += 1;
     if result.state.wrong_answers >= MAX_WRONG_ANSWERS {
         result.state.handed_off = true;

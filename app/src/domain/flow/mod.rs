@@ -4,14 +4,16 @@
 
 mod answer;
 mod definition;
+mod edit;
 mod engine;
 mod validate;
 
 pub use answer::normalise;
 pub use definition::{Choice, FlowDefinition, Step, StepKind};
+pub use edit::{from_form, placeholders, rename_step, value_from_label, EditOp};
 pub use engine::{
-    handle, preview, start, ConversationState, Effect, HandOffReason, Inbound, Outgoing,
-    StepResult, MAX_WRONG_ANSWERS,
+    default_invalid_message, handle, preview, start, ConversationState, Effect, HandOffReason,
+    Inbound, Outgoing, StepResult, MAX_WRONG_ANSWERS,
 };
 pub use validate::{parse_and_validate, validate, FlowIssue, WhatsAppLimits};
 

@@ -498,3 +498,31 @@ fn unvalidated_message_loops_cannot_spin_forever() {
     assert!(r.messages.len() <= 3);
     assert!(r.state.completed);
 }
+
+#[test]
+fn a_step_s_own_invalid_answer_message_replaces_the_default() {
+    let mut def = sample();
+    let t = now();
+    let started = start(&def, t);
+    let wrong = handle(&def, started.state.clone(), &Inbound::Text("1".into()), t);
+    assert_eq!(
+        wrong.messages[0],
+        Outgoing::Text {
+            body: crate::domain::validators::Validation::Nome
+                .default_hint()
+                .into()
+        }
+    );
+    def.etapas[1].invalida = Some("Só o primeiro nome já serve.".into());
+    let wrong = handle(&def, started.state, &Inbound::Text("1".into()), t);
+    assert_eq!(
+        wrong.messages[0],
+        Outgoing::Text {
+            body: "Só o primeiro nome já serve.".into()
+        }
+    );
+    assert_eq!(
+        crate::domain::flow::default_invalid_message(&def.etapas[2]),
+        "Não entendi sua resposta. Toque em uma das opções ou responda com o número dela."
+    );
+}

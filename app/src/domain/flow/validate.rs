@@ -150,6 +150,19 @@ pub fn validate(def: &FlowDefinition) -> Result<(), Vec<FlowIssue>> {
         } else {
             WhatsAppLimits::TEXT_BODY
         };
+        if step
+            .invalida
+            .as_deref()
+            .is_some_and(|m| chars(m) > WhatsAppLimits::TEXT_BODY)
+        {
+            issues.push(FlowIssue::at(
+                id,
+                format!(
+                    "a mensagem de resposta inválida passa de {} caracteres.",
+                    WhatsAppLimits::TEXT_BODY
+                ),
+            ));
+        }
         if chars(&step.pergunta) > body_limit {
             issues.push(FlowIssue::at(
                 id,
