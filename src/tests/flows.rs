@@ -372,3 +372,135 @@ async fn the_simulator_runs_the_engine_without_writing_leads_or_messages() {
     let html = turn("", "reiniciar", "publicada").await;
     assert!(html.contains("Simulação reiniciada.") && !html.contains("Prazer, Maria Souza!"));
 }
+
+/// Posts the step editor's form (JavaScript off) with `op`; returns where it sends the
+/// browser and the page there.
+async fn post_steps(
+    app: &TestApp,
+    id: Uuid,
+    fields: Vec<(String, String)>,
+    op: &str,
+) -> (String, String) {
+    let page = format!("/fluxos/{id}");
+    let csrf = app.csrf_from(&page).await;
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str()), ("acao", "editar"), ("op", op)];
+    let id = id.to_string();
+    form.push(("id", id.as_str()));
+    form.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let res = app.post_plain_form("/fluxos/acao", &page, &form).await;
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    let html = app.get_html(&page).await;
+    (to, html)
+}
+
+async fn draft_of(app: &TestApp, id: Uuid) -> app::domain::flow::FlowDefinition {
+    let v: serde_json::Value =
+        sqlx::query_scalar("select coalesce(draft, definition) from flows where id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    serde_json::from_value(v).unwrap()
+}
+
+fn set(fields: &mut [(String, String)], key: &str, value: &str) {
+    fields
+        .iter_mut()
+        .find(|(k, _)| k == key)
+        .unwrap_or_else(|| panic!("no field {key}"))
+        .1 = value.into();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_step_form_adds_fixes_and_publishes_and_a_refused_publish_keeps_the_edits() {
+    use app::domain::flow::form_fields;
+    let app = TestApp::spawn().await;
+    insert_consultant(&app.pool, EMAIL, "Joana").await;
+    sign_in_inserted(&app, EMAIL).await;
+    let me: Uuid = sqlx::query_scalar("select id from consultants")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let template: Uuid = sqlx::query_scalar(
+        "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    act(&app, "copiar", Some(template), None).await;
+    let flow = own_flows(&app, me).await[0].0;
+
+    // A step is added before the goodbye; the page goes back to it and names what is missing.
+    let (to, page) = post_steps(
+        &app,
+        flow,
+        form_fields(&draft_of(&app, flow).await),
+        "adicionar-etapa",
+    )
+    .await;
+    assert_eq!(to, format!("/fluxos/{flow}#etapa-5"));
+    assert!(page.contains("Etapa adicionada ao rascunho."), "{page}");
+    assert!(page.contains("falta o texto da pergunta"), "{page}");
+    let draft = draft_of(&app, flow).await;
+    assert_eq!(draft.etapas[5].id, "etapa_7");
+    assert_eq!(draft.etapas[5].proxima.as_deref(), Some("fim"));
+
+    // Fixed, pointed at, renamed in the same post, and published.
+    let mut f = form_fields(&draft);
+    set(&mut f, "e5.pergunta", "Qual é o seu e-mail?");
+    set(&mut f, "e5.validacao", "email");
+    set(&mut f, "e4.proxima", "etapa_7");
+    set(&mut f, "e5.id", "email");
+    let (_, page) = post_steps(&app, flow, f, "publicar").await;
+    assert!(page.contains("Versão 2 publicada"), "{page}");
+    let (version, draft_left): (i32, bool) =
+        sqlx::query_as("select version, draft is not null from flows where id = $1")
+            .bind(flow)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!((version, draft_left), (2, false));
+    let published = draft_of(&app, flow).await;
+    assert_eq!(published.etapas[4].proxima.as_deref(), Some("email"));
+
+    // Publishing a broken edit is refused with the step named, and the edit stays as the draft.
+    let mut f = form_fields(&published);
+    set(&mut f, "e5.pergunta", "");
+    let (_, page) = post_steps(&app, flow, f, "publicar").await;
+    assert!(page.contains("Não publicado"), "{page}");
+    assert!(page.contains("email"), "{page}");
+    let kept = draft_of(&app, flow).await;
+    assert_eq!(kept.etapas[5].pergunta, "");
+    let version: i32 = sqlx::query_scalar("select version from flows where id = $1")
+        .bind(flow)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(version, 2);
+
+    // Whatever is typed comes back as text, in every field of the cards.
+    let payload = "</textarea><script>alert(9)</script>";
+    let mut f = form_fields(&kept);
+    set(&mut f, "e5.pergunta", payload);
+    set(&mut f, "e5.invalida", payload);
+    set(&mut f, "e1.o0.rotulo", payload);
+    let (_, page) = post_steps(&app, flow, f, "salvar").await;
+    assert!(!page.contains("<script>alert(9)"), "{page}");
+    assert!(
+        page.contains("&lt;/textarea&gt;&lt;script&gt;alert(9)"),
+        "{page}"
+    );
+
+    // A template's steps cannot be posted to.
+    let (_, page) = post_steps(
+        &app,
+        template,
+        form_fields(&draft_of(&app, template).await),
+        "salvar",
+    )
+    .await;
+    assert!(
+        page.contains("Os modelos não podem ser alterados"),
+        "{page}"
+    );
+}

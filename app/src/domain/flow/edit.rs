@@ -171,7 +171,7 @@ pub fn value_from_label(label: &str) -> String {
 }
 
 /// Reads the step editor's form (`etapas`, `e0.id`, `e0.tipo`, `e0.o1.rotulo`, … as
-/// `StepForm` renders them) back into a definition. What a step of its type does not use is
+/// `form_fields` lists them) back into a definition. What a step of its type does not use is
 /// dropped (options of a `texto`, the validation of a `escolha`); a step renamed in the same
 /// post keeps the arrows that pointed at it (`e0.id_antes` is its id when the page was drawn).
 pub fn from_form(fields: &[(String, String)]) -> Result<FlowDefinition, String> {
@@ -261,6 +261,42 @@ pub fn from_form(fields: &[(String, String)]) -> Result<FlowDefinition, String> 
     Ok(FlowDefinition { etapas })
 }
 
+/// The fields the step editor renders for `def`: what a browser without JavaScript posts
+/// back when nothing was changed (`from_form` reads them).
+pub fn form_fields(def: &FlowDefinition) -> Vec<(String, String)> {
+    let mut out = vec![("etapas".to_string(), def.etapas.len().to_string())];
+    for (i, s) in def.etapas.iter().enumerate() {
+        let mut push = |k: String, v: &str| out.push((k, v.to_string()));
+        push(format!("e{i}.id"), &s.id);
+        push(format!("e{i}.id_antes"), &s.id);
+        push(format!("e{i}.tipo"), s.tipo.code());
+        push(format!("e{i}.pergunta"), &s.pergunta);
+        push(format!("e{i}.proxima"), s.proxima.as_deref().unwrap_or(""));
+        push(
+            format!("e{i}.validacao"),
+            s.validacao.map(|v| v.code()).unwrap_or(""),
+        );
+        push(
+            format!("e{i}.invalida"),
+            s.invalida.as_deref().unwrap_or(""),
+        );
+        push(format!("e{i}.opcoes"), &s.opcoes.len().to_string());
+        for (j, c) in s.opcoes.iter().enumerate() {
+            push(format!("e{i}.o{j}.rotulo"), &c.rotulo);
+            push(format!("e{i}.o{j}.valor"), &c.valor);
+            push(
+                format!("e{i}.o{j}.descricao"),
+                c.descricao.as_deref().unwrap_or(""),
+            );
+            push(
+                format!("e{i}.o{j}.proxima"),
+                c.proxima.as_deref().unwrap_or(""),
+            );
+        }
+    }
+    out
+}
+
 /// The placeholders a step's text can use: `{{id}}` of the steps before it that ask something.
 pub fn placeholders(def: &FlowDefinition, index: usize) -> Vec<String> {
     def.etapas
@@ -287,41 +323,6 @@ mod tests {
         .unwrap()
     }
 
-    /// The fields `StepForm` renders for `def` (what a browser posts back unchanged).
-    fn fields_of(def: &FlowDefinition) -> Vec<(String, String)> {
-        let mut out = vec![("etapas".to_string(), def.etapas.len().to_string())];
-        for (i, s) in def.etapas.iter().enumerate() {
-            let mut push = |k: String, v: &str| out.push((k, v.to_string()));
-            push(format!("e{i}.id"), &s.id);
-            push(format!("e{i}.id_antes"), &s.id);
-            push(format!("e{i}.tipo"), s.tipo.code());
-            push(format!("e{i}.pergunta"), &s.pergunta);
-            push(format!("e{i}.proxima"), s.proxima.as_deref().unwrap_or(""));
-            push(
-                format!("e{i}.validacao"),
-                s.validacao.map(|v| v.code()).unwrap_or(""),
-            );
-            push(
-                format!("e{i}.invalida"),
-                s.invalida.as_deref().unwrap_or(""),
-            );
-            push(format!("e{i}.opcoes"), &s.opcoes.len().to_string());
-            for (j, c) in s.opcoes.iter().enumerate() {
-                push(format!("e{i}.o{j}.rotulo"), &c.rotulo);
-                push(format!("e{i}.o{j}.valor"), &c.valor);
-                push(
-                    format!("e{i}.o{j}.descricao"),
-                    c.descricao.as_deref().unwrap_or(""),
-                );
-                push(
-                    format!("e{i}.o{j}.proxima"),
-                    c.proxima.as_deref().unwrap_or(""),
-                );
-            }
-        }
-        out
-    }
-
     fn set(fields: &mut [(String, String)], key: &str, value: &str) {
         fields.iter_mut().find(|(k, _)| k == key).unwrap().1 = value.into();
     }
@@ -329,12 +330,12 @@ mod tests {
     #[test]
     fn the_form_reads_back_into_the_same_definition() {
         let d = def();
-        assert_eq!(from_form(&fields_of(&d)).unwrap(), d);
+        assert_eq!(from_form(&form_fields(&d)).unwrap(), d);
     }
 
     #[test]
     fn a_renamed_step_keeps_the_arrows_pointing_at_it() {
-        let mut f = fields_of(&def());
+        let mut f = form_fields(&def());
         set(&mut f, "e2.id", "obrigado");
         let d = from_form(&f).unwrap();
         assert_eq!(d.etapas[1].proxima.as_deref(), Some("obrigado"));
@@ -356,7 +357,7 @@ mod tests {
 
     #[test]
     fn what_a_type_does_not_use_is_dropped_and_blank_values_come_from_labels() {
-        let mut f = fields_of(&def());
+        let mut f = form_fields(&def());
         set(&mut f, "e1.o1.valor", "");
         set(
             &mut f,
@@ -385,13 +386,13 @@ mod tests {
     #[test]
     fn broken_or_oversized_forms_are_refused_with_a_message() {
         assert!(from_form(&[]).is_err());
-        let mut f = fields_of(&def());
+        let mut f = form_fields(&def());
         set(&mut f, "etapas", "100000");
         assert_eq!(
             from_form(&f).unwrap_err(),
             "Um fluxo tem no máximo 200 etapas."
         );
-        let mut f = fields_of(&def());
+        let mut f = form_fields(&def());
         set(&mut f, "e1.tipo", "qualquer");
         assert!(from_form(&f).unwrap_err().contains("Etapa 2"));
     }

@@ -10,7 +10,7 @@ mod validate;
 
 pub use answer::normalise;
 pub use definition::{Choice, FlowDefinition, Step, StepKind};
-pub use edit::{from_form, placeholders, rename_step, value_from_label, EditOp};
+pub use edit::{form_fields, from_form, placeholders, rename_step, value_from_label, EditOp};
 pub use engine::{
     default_invalid_message, handle, preview, start, ConversationState, Effect, HandOffReason,
     Inbound, Outgoing, StepResult, MAX_WRONG_ANSWERS,
