@@ -108,6 +108,7 @@ impl Application {
                 whatsapp_signup: config.meta_app().is_some(),
             }),
             outbox: Outbox::default(),
+            answers: Some(Arc::new(crate::ai::AiProvider::from_config(&config))),
             leptos_options,
         };
 

@@ -89,6 +89,26 @@ pub async fn compose(
     })
 }
 
+/// The flow simulator's AI answers: the provider's words, or the built-in responder's when it
+/// fails. Nothing is cached, logged or counted: a simulation is not a lead.
+impl app::server::AnswerWriter for AiProvider {
+    fn write<'a>(
+        &'a self,
+        ctx: &'a AnswerContext,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send + 'a>> {
+        Box::pin(async move {
+            match self.complete(&ai::build_prompt(ctx)).await {
+                Some(Ok(done)) => done.text,
+                Some(Err(reason)) => {
+                    tracing::warn!(%reason, "AI provider failed in the simulator; built-in answer");
+                    ai::builtin_answer(ctx)
+                }
+                None => ai::builtin_answer(ctx),
+            }
+        })
+    }
+}
+
 /// Logs a composed answer in `ai_responses` (inside the transaction that writes it to its
 /// message). The model's own words are kept (for audits) even when the lead got the safe
 /// answer.

@@ -338,3 +338,59 @@ async fn later_messages_wait_for_an_unwritten_answer() {
     assert_eq!(send_now().await.unwrap(), 2);
     assert_eq!(status("depois da resposta").await, "sent");
 }
+
+/// The flow simulator answers with the configured provider, through the same compliance
+/// gate, and writes nothing (no `ai_responses` row: a simulation is not a lead).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulator_answers_with_the_configured_provider_behind_the_gate() {
+    let (url, ai) = fake_ai(200, GOOD).await;
+    let app = app_with_ai(&url).await;
+    super::helpers::sign_in_inserted(&app, "joana@exemplo.com").await;
+    let template: uuid::Uuid = sqlx::query_scalar(
+        "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let page = format!("/fluxos/{template}");
+    let say = |text: &'static str| {
+        let (app, page) = (&app, page.clone());
+        async move {
+            let csrf = app.csrf_from(&page).await;
+            let id = template.to_string();
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("id", id.as_str()),
+                ("acao", "enviar"),
+                ("texto", text),
+                ("versao", "publicada"),
+            ];
+            let res = app.post_plain_form("/fluxos/simulador", &page, &form).await;
+            assert_eq!(res.status(), 303);
+            app.get_html(&page).await
+        }
+    };
+    for text in ["Oi", "Maria Souza", "2", "1", "1", "Campinas"] {
+        say(text).await;
+    }
+    let html = app.get_html(&page).await;
+    assert!(
+        html.contains("Anotei que você busca um plano para a família"),
+        "{html}"
+    );
+    assert_eq!(ai.hits.load(Ordering::SeqCst), 1);
+
+    // Words that break the rules are replaced, with the flags shown.
+    *ai.reply.lock().unwrap() = (
+        200,
+        "Ótima notícia: plano sem carência e com preço garantido!".into(),
+    );
+    say("Oi").await; // the flow is over: the lead's next message restarts it
+    for text in ["Maria Souza", "2", "1", "1", "Campinas"] {
+        say(text).await;
+    }
+    let html = app.get_html(&page).await;
+    assert!(html.contains("Trocada pela conformidade"), "{html}");
+    assert!(!html.contains("preço garantido!"), "{html}");
+    assert_eq!(app.count("select count(*) from ai_responses").await, 0);
+}

@@ -1,10 +1,10 @@
 //! The flow simulator (issue #8): the consultant plays the lead against a flow and sees what
 //! the bot would answer, through the same pure `turn::decide` the webhook worker uses, the
-//! same rendering of buttons and lists, and the built-in AI answer after the compliance
-//! check. Nothing here touches leads, messages or metrics: the conversation lives in the
+//! same rendering of buttons and lists, and the AI answer (the configured provider's words,
+//! which the caller fetches, or the built-in responder's) after the compliance check. Nothing here touches leads, messages or metrics: the conversation lives in the
 //! consultant's session.
 
-use super::ai::{builtin_answer, check, safe_answer};
+use super::ai::{check, safe_answer, AnswerContext};
 use super::flow::{ConversationState, FlowDefinition, Inbound};
 use super::turn::{self, ConsultantInfo, TurnInput};
 use chrono::{DateTime, Utc};
@@ -33,14 +33,17 @@ pub struct Line {
 }
 
 impl Simulation {
-    /// One message of the "lead", and what the bot answers.
+    /// One message of the "lead", and what the flow answers. When the flow ends the AI
+    /// answers too: the context is returned, and the caller passes the model's words to
+    /// `answer` (no outside call happens here).
+    #[must_use]
     pub fn turn(
         &mut self,
         def: &FlowDefinition,
         consultant: &ConsultantInfo,
         text: &str,
         now: DateTime<Utc>,
-    ) {
+    ) -> Option<AnswerContext> {
         let inbound = Inbound::Text(text.to_string());
         let decision = turn::decide(TurnInput {
             def,
@@ -69,25 +72,33 @@ impl Simulation {
                 ai: false,
             });
         }
-        if let Some(ctx) = &decision.ai_answer {
-            let answer = builtin_answer(ctx);
-            let flags: Vec<String> = check(ctx.vertical, &answer)
-                .into_iter()
-                .map(|f| f.code.replace('_', " "))
-                .collect();
-            let text = if flags.is_empty() {
-                answer
-            } else {
-                safe_answer(ctx.vertical, ctx.lead_name.as_deref(), &ctx.consultant_name)
-            };
-            self.lines.push(Line {
-                from_lead: false,
-                text,
-                flags,
-                ai: true,
-            });
-        }
         self.state = decision.step.state;
+        self.trim();
+        decision.ai_answer
+    }
+
+    /// The AI's answer to the lead, as the compliance gate lets it through: `words` when they
+    /// pass, else the safe answer, with the flags shown.
+    pub fn answer(&mut self, ctx: &AnswerContext, words: String) {
+        let flags: Vec<String> = check(ctx.vertical, &words)
+            .into_iter()
+            .map(|f| f.code.replace('_', " "))
+            .collect();
+        let text = if flags.is_empty() {
+            words
+        } else {
+            safe_answer(ctx.vertical, ctx.lead_name.as_deref(), &ctx.consultant_name)
+        };
+        self.lines.push(Line {
+            from_lead: false,
+            text,
+            flags,
+            ai: true,
+        });
+        self.trim();
+    }
+
+    fn trim(&mut self) {
         let excess = self.lines.len().saturating_sub(MAX_LINES);
         self.lines.drain(..excess);
     }
@@ -96,6 +107,7 @@ impl Simulation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ai::builtin_answer;
     use crate::domain::Vertical;
 
     #[test]
@@ -114,22 +126,28 @@ mod tests {
             vertical: Vertical::HealthPlans,
         };
         let mut s = Simulation::default();
-        s.turn(&def, &c, "Oi", Utc::now());
+        assert!(s.turn(&def, &c, "Oi", Utc::now()).is_none());
         assert_eq!(s.lines[1].text, "Qual é o seu nome?");
-        s.turn(&def, &c, "Maria", Utc::now());
+        assert!(s.turn(&def, &c, "Maria", Utc::now()).is_none());
         assert_eq!(s.lines[3].text, "Maria, para quem?\n[Só eu] [Família]");
-        s.turn(&def, &c, "xyz", Utc::now());
+        assert!(s.turn(&def, &c, "xyz", Utc::now()).is_none());
         assert!(
             !s.lines[5].ai,
             "an invalid answer is handled like on WhatsApp"
         );
-        s.turn(&def, &c, "2", Utc::now());
+        let ctx = s.turn(&def, &c, "2", Utc::now()).expect("the flow ended");
         assert!(s.state.completed);
+        s.answer(&ctx, builtin_answer(&ctx));
         let last = s.lines.last().unwrap();
         assert!(last.ai, "the AI answer closes the flow");
         assert!(
             last.text.contains("ANS") || !last.flags.is_empty(),
             "{last:?}"
         );
+        // A provider's words that break the rules are replaced, and the flags say why.
+        s.answer(&ctx, "Garanto aprovação imediata, sem carência!".into());
+        let last = s.lines.last().unwrap();
+        assert!(!last.flags.is_empty(), "{last:?}");
+        assert!(!last.text.contains("Garanto"), "{last:?}");
     }
 }

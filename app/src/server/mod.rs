@@ -29,7 +29,7 @@ pub mod state;
 pub mod tenant;
 pub mod zip_stream;
 
-pub use state::{app_state, AppConfig, AppState};
+pub use state::{app_state, AnswerWriter, AppConfig, AppState};
 pub use tenant::Tenant;
 
 /// A plain form's field by name (the first one; empty when absent), for axum routes that

@@ -90,7 +90,14 @@ pub async fn handle(
                 version: version.into(),
                 ..Default::default()
             });
-        sim.turn(&def, &info, text, chrono::Utc::now());
+        if let Some(ctx) = sim.turn(&def, &info, text, chrono::Utc::now()) {
+            // The provider is an outside HTTP call: the transaction above is already over.
+            let words = match &state.answers {
+                Some(writer) => writer.write(&ctx).await,
+                None => crate::domain::ai::builtin_answer(&ctx),
+            };
+            sim.answer(&ctx, words);
+        }
         store(&session, id, &sim).await?;
         Ok(String::new())
     }

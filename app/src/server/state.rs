@@ -20,10 +20,22 @@ pub struct AppConfig {
     pub whatsapp_signup: bool,
 }
 
+/// The words of the AI answer for the flow simulator, from the provider the server is
+/// configured with (it lives in the server crate). Never fails: a provider error gives the
+/// built-in responder's words. The compliance gate is applied by the simulator itself.
+pub trait AnswerWriter: Send + Sync {
+    fn write<'a>(
+        &'a self,
+        ctx: &'a crate::domain::ai::AnswerContext,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send + 'a>>;
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<AppConfig>,
+    /// None: the simulator uses the built-in responder.
+    pub answers: Option<Arc<dyn AnswerWriter>>,
     /// Wakes the outbound sender (a consultant's reply is sent at once).
     pub outbox: super::outbox::Outbox,
     pub leptos_options: leptos::config::LeptosOptions,
