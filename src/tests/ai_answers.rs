@@ -346,12 +346,7 @@ async fn the_simulator_answers_with_the_configured_provider_behind_the_gate() {
     let (url, ai) = fake_ai(200, GOOD).await;
     let app = app_with_ai(&url).await;
     super::helpers::sign_in_inserted(&app, "joana@exemplo.com").await;
-    let template: uuid::Uuid = sqlx::query_scalar(
-        "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let template = super::flows::health_template(&app).await;
     let page = format!("/fluxos/{template}");
     let say = |text: &'static str| {
         let (app, page) = (&app, page.clone());

@@ -31,17 +31,28 @@ async fn own_flows(app: &TestApp, me: Uuid) -> Vec<(Uuid, String, bool, bool)> {
     .unwrap()
 }
 
+/// The health-plan template every test copies.
+pub async fn health_template(app: &TestApp) -> Uuid {
+    sqlx::query_scalar(
+        "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+/// Copies `template` into `me`'s own flows (a plain form, as the page does); returns the copy.
+async fn own_copy(app: &TestApp, me: Uuid, template: Uuid) -> Uuid {
+    act(app, "copiar", Some(template), None).await;
+    own_flows(app, me).await[0].0
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flows_are_copied_renamed_made_live_archived_and_deleted_only_when_unused() {
     let app = TestApp::spawn().await;
     let me = insert_consultant(&app.pool, EMAIL, "Joana").await;
     sign_in_inserted(&app, EMAIL).await;
-    let template: Uuid = sqlx::query_scalar(
-        "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let template = health_template(&app).await;
     let page = app.get_html("/fluxos").await;
     assert!(page.contains("Modelos") && page.contains("Você ainda não tem fluxos próprios"));
 
@@ -192,14 +203,8 @@ async fn drafts_publish_only_when_valid_and_running_conversations_keep_their_ver
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let template: Uuid = sqlx::query_scalar(
-        "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    act(&app, "copiar", Some(template), None).await;
-    let flow = own_flows(&app, me).await[0].0;
+    let template = health_template(&app).await;
+    let flow = own_copy(&app, me, template).await;
     act(&app, "ativar", Some(flow), None).await;
     let page = app.get_html(&format!("/fluxos/{flow}")).await;
     assert!(page.contains("Versão publicada: 1."), "{page}");
@@ -316,14 +321,8 @@ async fn the_simulator_runs_the_engine_without_writing_leads_or_messages() {
     let app = TestApp::spawn().await;
     let me = insert_consultant(&app.pool, EMAIL, "Joana").await;
     sign_in_inserted(&app, EMAIL).await;
-    let template: Uuid = sqlx::query_scalar(
-        "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    act(&app, "copiar", Some(template), None).await;
-    let flow = own_flows(&app, me).await[0].0;
+    let template = health_template(&app).await;
+    let flow = own_copy(&app, me, template).await;
     let counts = || async {
         app.count("select (select count(*) from leads) + (select count(*) from messages) + (select count(*) from conversations) + (select count(*) from ai_responses)")
             .await
@@ -415,20 +414,10 @@ fn set(fields: &mut [(String, String)], key: &str, value: &str) {
 async fn the_step_form_adds_fixes_and_publishes_and_a_refused_publish_keeps_the_edits() {
     use app::domain::flow::form_fields;
     let app = TestApp::spawn().await;
-    insert_consultant(&app.pool, EMAIL, "Joana").await;
+    let me = insert_consultant(&app.pool, EMAIL, "Joana").await;
     sign_in_inserted(&app, EMAIL).await;
-    let me: Uuid = sqlx::query_scalar("select id from consultants")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let template: Uuid = sqlx::query_scalar(
-        "select id from flows where is_template and vertical = 'health_plans' order by created_at limit 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    act(&app, "copiar", Some(template), None).await;
-    let flow = own_flows(&app, me).await[0].0;
+    let template = health_template(&app).await;
+    let flow = own_copy(&app, me, template).await;
 
     // A step is added before the goodbye; the page goes back to it and names what is missing.
     let (to, page) = post_steps(

@@ -21,4 +21,4 @@ pub use loading::Loading;
 pub use move_form::MoveForm;
 pub use raw_text::{escape_text, textarea_text, PageTitle};
 pub use redirect_to::RedirectTo;
-pub use step_editor::{StepEditor, StepPreviews};
+pub use step_editor::{flow_action_fields, StepEditor, StepPreviews};

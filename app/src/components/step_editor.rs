@@ -38,6 +38,16 @@ fn label_limit(options: usize) -> Option<usize> {
     }
 }
 
+/// What every form posted to `/fluxos/acao` from the editor carries: the CSRF token, the flow
+/// and the action.
+pub fn flow_action_fields(csrf: &str, id: &str, acao: &'static str) -> impl IntoView {
+    view! {
+        <input type="hidden" name="csrf" value=csrf.to_string()/>
+        <input type="hidden" name="id" value=id.to_string()/>
+        <input type="hidden" name="acao" value=acao/>
+    }
+}
+
 fn pretty(def: &FlowDefinition) -> String {
     serde_json::to_string_pretty(def).unwrap_or_default()
 }
@@ -128,13 +138,7 @@ pub fn StepEditor(
     };
     let hidden = {
         let (csrf, flow_id) = (csrf.clone(), flow_id.clone());
-        move |acao: &'static str| {
-            view! {
-                <input type="hidden" name="csrf" value=csrf.clone()/>
-                <input type="hidden" name="id" value=flow_id.clone()/>
-                <input type="hidden" name="acao" value=acao/>
-            }
-        }
+        move |acao: &'static str| flow_action_fields(&csrf, &flow_id, acao)
     };
     view! {
         <form method="post" action="/fluxos/acao" class="step-editor" aria-label="Etapas do fluxo">

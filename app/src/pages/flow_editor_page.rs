@@ -7,7 +7,7 @@
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::flows::{flow_editor, previews, FlowEditorData, SaveFlow};
 use crate::components::{error_view, textarea_text, AppShell, FormAlert, Loading, PageTitle};
-use crate::components::{StepEditor, StepPreviews};
+use crate::components::{flow_action_fields, StepEditor, StepPreviews};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -68,13 +68,7 @@ fn Editor(f: FlowEditorData, st: FormContext, save: ServerAction<SaveFlow>) -> i
     let id = f.id.clone();
     let hidden = {
         let (csrf, id) = (csrf.clone(), id.clone());
-        move |acao: &'static str| {
-            view! {
-                <input type="hidden" name="csrf" value=csrf.clone()/>
-                <input type="hidden" name="id" value=id.clone()/>
-                <input type="hidden" name="acao" value=acao/>
-            }
-        }
+        move |acao: &'static str| flow_action_fields(&csrf, &id, acao)
     };
     let status = if f.is_template {
         "Modelo: só leitura. Copie para editar.".to_string()

@@ -2,32 +2,14 @@
 //! profile and linked from the bot's first reply: who the controller is, what is collected,
 //! why, for how long, and how a lead exercises their rights.
 
-use crate::api::profile::{public_profile, ProfileView};
+use super::public_profile_page::BySlug;
+use crate::api::profile::ProfileView;
 use crate::components::PageTitle;
-use crate::components::{error_view, Loading};
-use crate::error::AppError;
-use crate::pages::NotFoundPage;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
-    let params = use_params_map();
-    let profile = Resource::new(
-        move || params.read().get("slug").unwrap_or_default(),
-        public_profile,
-    );
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(p) => view! { <Privacy p/> }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <BySlug render=|p| view! { <Privacy p/> }.into_any()/> }
 }
 
 #[component]

@@ -9,6 +9,13 @@ use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn PublicProfilePage() -> impl IntoView {
+    view! { <BySlug render=|p| view! { <Profile p/> }.into_any()/> }
+}
+
+/// Loads the profile of the URL's `slug` and draws it with `render`; an unknown slug is the
+/// 404 page. The profile and its privacy notice share it.
+#[component]
+pub fn BySlug(render: fn(ProfileView) -> AnyView) -> impl IntoView {
     let params = use_params_map();
     let profile = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
@@ -18,7 +25,7 @@ pub fn PublicProfilePage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match profile.await {
-                    Ok(p) => view! { <Profile p/> }.into_any(),
+                    Ok(p) => render(p),
                     Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
                     Err(e) => error_view(e),
                 }
