@@ -66,6 +66,8 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
                 .public_url
                 .clone()
                 .unwrap_or_else(|| format!("http://{}", config.bind_addr));
+            // Its sends are claimed like a server's: held by this process while it lives.
+            crate::jobs::hold_liveness(&pool).await?;
             let (reset, processed) =
                 crate::jobs::replay(&pool, &startup::services(&config, &public_url), id).await?;
             println!("{reset} evento(s) com falha voltaram para a fila; {processed} processado(s)");

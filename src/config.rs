@@ -24,6 +24,8 @@
 //! | `AI_API_KEY` | unset | bearer token for that API |
 //! | `AI_MODEL` | `llama-3.1-8b-instant` | model name sent to that API |
 //! | `AI_TIMEOUT_MS` | `10000` | after this the built-in responder answers instead |
+//! | `SMTP_URL` | unset | SMTP server for e-mail (password resets): `smtps://user:password@host:465`, or `smtp://user:password@host:587?tls=required` (STARTTLS); unset: messages are written to the server log |
+//! | `MAIL_FROM` | `Consultor <nao-responda@consultor.app>` | sender of those e-mails |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | where the built CSS/JS/wasm are served from |
 //! | `LEPTOS_OUTPUT_NAME` | `consultor` | the name of the built JS/wasm bundle |
 
@@ -75,6 +77,9 @@ pub struct Config {
     pub ai_api_key: Option<Secret>,
     pub ai_model: String,
     pub ai_timeout_ms: u64,
+    /// `smtp://`, `smtps://` URL of the server e-mail goes through; `None`: the server log.
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
 }
 
 /// A Meta app: Embedded Signup (connecting numbers) and the Graph API (sending).
@@ -171,6 +176,18 @@ impl Config {
             ai_api_key: get("AI_API_KEY").map(Secret),
             ai_model: get("AI_MODEL").unwrap_or_else(|| "llama-3.1-8b-instant".into()),
             ai_timeout_ms: num("AI_TIMEOUT_MS", "10000")? as u64,
+            smtp_url: match get("SMTP_URL") {
+                Some(url) if !(url.starts_with("smtp://") || url.starts_with("smtps://")) => {
+                    return Err(ConfigError::Invalid {
+                        name: "SMTP_URL",
+                        value: "(oculto)".into(),
+                        reason: "must start with smtp:// or smtps://".into(),
+                    })
+                }
+                url => url.map(Secret),
+            },
+            mail_from: get("MAIL_FROM")
+                .unwrap_or_else(|| "Consultor <nao-responda@consultor.app>".into()),
         })
     }
 

@@ -60,8 +60,9 @@ pub fn with_timeouts(options: PgConnectOptions) -> PgConnectOptions {
 /// as `pool`: however busy they are, they cannot take the connections web requests need.
 fn jobs_pool(pool: &PgPool, workers: usize) -> PgPool {
     PgPoolOptions::new()
-        // A connection each for the workers, the outbox sender and the scheduler.
-        .max_connections(workers as u32 + 2)
+        // A connection each for the workers, the outbox sender, the scheduler and the dead
+        // claims' watcher (the liveness lock has a connection of its own, outside the pool).
+        .max_connections(workers as u32 + 3)
         .acquire_timeout(Duration::from_secs(30))
         .connect_lazy_with((*pool.connect_options()).clone())
 }
@@ -108,6 +109,7 @@ impl Application {
                 whatsapp_signup: config.meta_app().is_some(),
             }),
             outbox: Outbox::default(),
+            mailer: crate::mail::from_config(&config)?,
             answers: Some(Arc::new(crate::ai::AiProvider::from_config(&config))),
             leptos_options,
         };
@@ -139,6 +141,8 @@ impl Application {
                 state.outbox.clone(),
                 services.transport.clone(),
             );
+            jobs::hold_liveness(&jobs_pool).await?;
+            jobs::spawn_dead_claim_watcher(jobs_pool.clone(), services.transport.clone());
             jobs::spawn_scheduler(
                 jobs_pool,
                 services,
@@ -162,6 +166,14 @@ impl Application {
             .route("/leads/{lead}/dados.json", get(lead_rights::export))
             .route("/leads/{lead}/excluir-dados", post(lead_rights::erase))
             .route("/leads/{lead}/corrigir", post(lead_rights::correct))
+            .route(
+                "/configuracoes/duas-etapas",
+                post(app::server::two_factor::settings_action),
+            )
+            .route(
+                "/entrar/verificar-codigo",
+                post(app::server::two_factor::second_step),
+            )
             .route(
                 "/configuracoes/encerrar",
                 post(app::server::account_close::close),
@@ -209,6 +221,15 @@ impl Application {
                             .with_state(state.clone()),
                     ),
             )
+            .layer(axum::middleware::from_fn_with_state(
+                crate::form_limits::ErrorPages {
+                    stylesheet: format!(
+                        "/{}/{}.css",
+                        state.leptos_options.site_pkg_dir, state.leptos_options.output_name
+                    ),
+                },
+                crate::form_limits::check,
+            ))
             .layer(sessions)
             .layer(axum::middleware::from_fn_with_state(
                 match &config.public_url {

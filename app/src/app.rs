@@ -2,8 +2,9 @@
 
 use crate::components::PageTitle;
 use crate::pages::{
-    AccountClosedPage, DashboardPage, FlowEditorPage, FlowsPage, HomePage, LeadDataPage, LeadPage,
-    LeadsPage, LoginPage, NotFoundPage, PrivacyPage, PublicProfilePage, SettingsPage, SignupPage,
+    AccountClosedPage, DashboardPage, FlowEditorPage, FlowsPage, ForgotPasswordPage, HomePage,
+    LeadDataPage, LeadPage, LeadsPage, LoginCodePage, LoginPage, NotFoundPage, PrivacyPage,
+    PublicProfilePage, ResetPasswordPage, SettingsPage, SignupPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
@@ -48,7 +49,10 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=ssr.clone()/>
                 <Route path=path!("/entrar") view=LoginPage ssr=ssr.clone()/>
+                <Route path=path!("/entrar/codigo") view=LoginCodePage ssr=ssr.clone()/>
                 <Route path=path!("/cadastro") view=SignupPage ssr=ssr.clone()/>
+                <Route path=path!("/esqueci-senha") view=ForgotPasswordPage ssr=ssr.clone()/>
+                <Route path=path!("/redefinir-senha") view=ResetPasswordPage ssr=ssr.clone()/>
                 <Route path=path!("/painel") view=DashboardPage ssr=ssr.clone()/>
                 <Route path=path!("/leads") view=LeadsPage ssr=ssr.clone()/>
                 <Route path=path!("/leads/:id/dados") view=LeadDataPage ssr=ssr.clone()/>

@@ -9,7 +9,10 @@ mod sender;
 mod worker;
 
 pub use process::{process_payload, Outcome, Routing};
-pub use sender::{send_pending, settle_abandoned, Transport, CLAIM_LEASE};
+pub use sender::{
+    hold_liveness, holder_key, release_dead_claims, send_pending, settle_abandoned,
+    spawn_dead_claim_watcher, Transport, CLAIM_LEASE, DEAD_CLAIM_CHECK,
+};
 pub use worker::{
     replay, run_once, spawn_outbox_sender, spawn_scheduler, spawn_workers, Services, WorkerConfig,
     MAX_ATTEMPTS,

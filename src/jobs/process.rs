@@ -29,9 +29,18 @@ pub enum ProcessError {
 }
 
 impl ProcessError {
-    /// Whether retrying could help: a database error may pass; the rest never will.
+    /// Whether retrying could help: a database error may pass (a lost connection, a
+    /// deadlock), unless the database refused the data itself (SQLSTATE class 22: a value
+    /// too long for its column, say), which the same message will always be; the rest never
+    /// will.
     fn is_permanent(&self) -> bool {
-        !matches!(self, ProcessError::Database(_))
+        match self {
+            ProcessError::Database(e) => e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|code| code.starts_with("22")),
+            _ => true,
+        }
     }
 }
 
@@ -50,6 +59,8 @@ pub struct Outcome {
     /// Messages refused for a reason retrying cannot fix (`wamid: why`). The rest of their
     /// event is processed; these are recorded here, on the event's row.
     pub rejected: Vec<String>,
+    /// The consultants whose messages and statuses the event held (for a lead's erasure).
+    pub consultants: Vec<Uuid>,
 }
 
 impl Outcome {
@@ -99,46 +110,74 @@ pub async fn process_payload(
         .map_err(|e| ProcessError::Payload(e.to_string()))?;
     let events = parsed.events();
     let mut outcome = Outcome::default();
+    // A message or status that can never be processed (a broken flow, a value no column can
+    // hold) must not undo the rest of its event nor make it retry. With other work in the
+    // event, each one runs in a savepoint of its own and such a one is rolled back alone and
+    // noted. An event that is just one message or status (nearly all of them) skips the
+    // savepoint: the worker's own savepoint undoes it. Any other database error still fails
+    // the whole event, to be retried (every step is idempotent).
+    let isolate = events.messages.len() + events.statuses.len() > 1;
     for s in &events.statuses {
-        messages::apply_status(db, &s.wa_message_id, &s.status, s.error.as_deref()).await?;
-        outcome.statuses += 1;
-    }
-    // A message that can never be processed (a broken flow, say) must not undo the rest of
-    // its event nor make it retry. With other work in the event, each message runs in a
-    // savepoint of its own and such a message is rolled back alone and noted. An event that
-    // is just one message (nearly all of them) skips the savepoint: the worker's own
-    // savepoint undoes it. A database error still fails the whole event, to be retried
-    // (every step is idempotent).
-    let isolate = events.messages.len() > 1 || !events.statuses.is_empty();
-    for message in &events.messages {
-        let rejected = |e: &ProcessError| {
-            tracing::warn!(wamid = %message.wa_message_id, error = %e, "message rejected");
-            format!("{}: {e}", message.wa_message_id)
-        };
         let result = if isolate {
             let mut savepoint = db.begin().await?;
-            match handle_message(&mut savepoint, message, routing, public_url).await {
-                Ok(result) => {
-                    savepoint.commit().await?;
-                    result
-                }
-                Err(e) if e.is_permanent() => {
-                    savepoint.rollback().await?;
-                    outcome.rejected.push(rejected(&e));
-                    continue;
-                }
-                Err(e) => return Err(e),
-            }
+            let result = messages::apply_status(
+                &mut savepoint,
+                &s.wa_message_id,
+                &s.status,
+                s.error.as_deref(),
+            )
+            .await
+            .map_err(ProcessError::from);
+            settle(savepoint, result.is_ok()).await?;
+            result
         } else {
-            match handle_message(db, message, routing, public_url).await {
-                Ok(result) => result,
-                Err(e) if e.is_permanent() => return Err(ProcessError::Rejected(rejected(&e))),
-                Err(e) => return Err(e),
-            }
+            messages::apply_status(db, &s.wa_message_id, &s.status, s.error.as_deref())
+                .await
+                .map_err(ProcessError::from)
         };
         match result {
-            MessageResult::Handled { ai_answer } => {
+            Ok(owner) => {
+                outcome.statuses += 1;
+                outcome.consultants.extend(owner);
+            }
+            Err(e) if e.is_permanent() => {
+                let note = rejection(&s.wa_message_id, &e);
+                if !isolate {
+                    return Err(ProcessError::Rejected(note));
+                }
+                outcome.rejected.push(note);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    for message in &events.messages {
+        let result = if isolate {
+            let mut savepoint = db.begin().await?;
+            let result = handle_message(&mut savepoint, message, routing, public_url).await;
+            settle(savepoint, result.is_ok()).await?;
+            result
+        } else {
+            handle_message(db, message, routing, public_url).await
+        };
+        let result = match result {
+            Ok(result) => result,
+            Err(e) if e.is_permanent() => {
+                let note = rejection(&message.wa_message_id, &e);
+                if !isolate {
+                    return Err(ProcessError::Rejected(note));
+                }
+                outcome.rejected.push(note);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        match result {
+            MessageResult::Handled {
+                ai_answer,
+                consultant,
+            } => {
                 outcome.messages += 1;
+                outcome.consultants.push(consultant);
                 outcome.ai_answers += usize::from(ai_answer);
             }
             MessageResult::Duplicate => outcome.duplicates += 1,
@@ -150,11 +189,33 @@ pub async fn process_payload(
                 .push(mask_phone(&message.to_display_number)),
         }
     }
+    outcome.consultants.sort_unstable();
+    outcome.consultants.dedup();
     Ok(outcome)
 }
 
+/// Keeps a savepoint's work, or undoes it.
+async fn settle(
+    savepoint: sqlx::Transaction<'_, sqlx::Postgres>,
+    keep: bool,
+) -> Result<(), sqlx::Error> {
+    if keep {
+        savepoint.commit().await
+    } else {
+        savepoint.rollback().await
+    }
+}
+
+/// The event's note for a message or status that can never be processed (`wamid: why`).
+fn rejection(wa_message_id: &str, e: &ProcessError) -> String {
+    // The id comes from the payload: a hostile one may be any length.
+    let id = crate::webhooks::clean::cap_chars(wa_message_id, 100);
+    tracing::warn!(wamid = %id, error = %e, "rejected");
+    format!("{id}: {e}")
+}
+
 enum MessageResult {
-    Handled { ai_answer: bool },
+    Handled { ai_answer: bool, consultant: Uuid },
     Duplicate,
     Unrouted,
     Ambiguous,
@@ -285,6 +346,12 @@ async fn handle_message(
 
     let wa_id = wa_id(&m.from);
     let number = (!wa_id.is_empty()).then(|| app::domain::phone::whatsapp_canonical(&wa_id));
+    if number.is_none() && m.from_user_id.is_none() {
+        // Nobody to answer (a sender with no digits and no user id).
+        return Err(ProcessError::Payload(
+            "remetente sem número nem usuário".into(),
+        ));
+    }
     let lead = leads::upsert_from_whatsapp(
         db,
         consultant.id,
@@ -298,6 +365,7 @@ async fn handle_message(
     )
     .await?;
     let lead_id = lead.id;
+    let consultant_id = consultant.id;
     let over_limit =
         lead.created && leads::flag_if_over_monthly_limit(db, consultant.id, lead_id).await?;
 
@@ -428,6 +496,7 @@ async fn handle_message(
     .await?;
     Ok(MessageResult::Handled {
         ai_answer: decision.ai_answer.is_some(),
+        consultant: consultant_id,
     })
 }
 

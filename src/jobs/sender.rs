@@ -7,8 +7,14 @@
 //!    each one's messages in order;
 //! 3. record: the outcomes are written, then the claims released, in short statements.
 //!
-//! A crash between 1 and 3 leaves the claim behind; once it is older than [`CLAIM_LEASE`] its
-//! messages become `unknown` (Meta may have delivered them), never sent again on their own.
+//! Before each call the message is written into its claim's `attempted` list. A crash
+//! between 1 and 3 leaves the claim behind. Each claim names its holder, a process that holds
+//! an advisory lock for as long as it lives (see [`hold_liveness`]): when the lock is gone
+//! the holder is dead, and [`release_dead_claims`], run every few seconds, releases its claims
+//! (or any claim older than [`CLAIM_LEASE`]). Then only the attempted messages become
+//! `unknown` (Meta may have delivered them), never sent again on their own; the others go back
+//! to the queue. A live sender whose claim was released finds out before its next call (the
+//! attempt is written only while the claim is still its own) and stops there.
 //! One claim per conversation (its primary key) keeps a lead's messages in order whatever the
 //! number of senders and server instances.
 
@@ -19,6 +25,7 @@ use app::domain::phone::mask_phone;
 use futures::stream::{self, StreamExt};
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -39,6 +46,72 @@ pub const CLAIM_LEASE: Duration = Duration::from_secs(600);
 
 /// Conversations sent to at the same time within a pass (each one's messages in order).
 const CONVERSATIONS_AT_ONCE: usize = 8;
+
+/// How often claims are checked for a dead holder: a lead's conversation resumes this soon
+/// after the process that was sending to it died.
+pub const DEAD_CLAIM_CHECK: Duration = Duration::from_secs(2);
+
+/// This process's key for its claims: a session-level advisory lock with this key is held
+/// while the process lives (see [`hold_liveness`]). Positive, so PostgreSQL's two 32-bit
+/// halves of it in `pg_locks` put it back together without a sign to carry.
+pub fn holder_key() -> i64 {
+    static KEY: OnceLock<i64> = OnceLock::new();
+    *KEY.get_or_init(|| (Uuid::new_v4().as_u64_pair().0 >> 1) as i64)
+}
+
+/// Takes this process's advisory lock on a connection of its own, outside the pool (which
+/// may close idle connections), and keeps it for as long as the process lives, taking it
+/// again on a new connection if the database drops this one. Returns once the lock is held,
+/// so no claim of this process is ever taken for a dead one's. Once per database and
+/// process (every pass calls it; only the first does anything). Shared mode: applications
+/// built in one process on one database (the tests build many) hold the same key at once.
+pub async fn hold_liveness(pool: &PgPool) -> Result<(), sqlx::Error> {
+    static HELD: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let options = (*pool.connect_options()).clone();
+    let database = options.get_database().unwrap_or_default().to_owned();
+    if HELD.lock().expect("liveness registry").contains(&database) {
+        return Ok(());
+    }
+    let mut held = Some(hold_lock(&options).await?);
+    {
+        let mut registry = HELD.lock().expect("liveness registry");
+        if registry.contains(&database) {
+            // Another pass took it meanwhile: one keeper is enough.
+            return Ok(());
+        }
+        registry.push(database);
+    }
+    tokio::spawn(async move {
+        loop {
+            if let Some(mut conn) = held.take() {
+                // Checks the connection now and then: a closed one is noticed, and a new
+                // lock taken, within seconds.
+                while sqlx::query("select 1").execute(&mut conn).await.is_ok() {
+                    tokio::time::sleep(DEAD_CLAIM_CHECK).await;
+                }
+                tracing::warn!("the sender's liveness connection was lost; taking it again");
+            }
+            tokio::time::sleep(DEAD_CLAIM_CHECK).await;
+            match hold_lock(&options).await {
+                Ok(conn) => held = Some(conn),
+                Err(e) => tracing::warn!(error = %e, "could not take the sender's liveness lock"),
+            }
+        }
+    });
+    Ok(())
+}
+
+async fn hold_lock(
+    options: &sqlx::postgres::PgConnectOptions,
+) -> Result<sqlx::PgConnection, sqlx::Error> {
+    use sqlx::ConnectOptions;
+    let mut conn = options.connect().await?;
+    sqlx::query("select pg_advisory_lock_shared($1)")
+        .bind(holder_key())
+        .execute(&mut conn)
+        .await?;
+    Ok(conn)
+}
 
 struct Claimed {
     id: Uuid,
@@ -63,6 +136,7 @@ enum Outcome {
 
 /// Sends everything that is ready; returns how many messages were handed to the transport.
 pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize, sqlx::Error> {
+    hold_liveness(pool).await?;
     let mut total = 0;
     // One connection for a pass's statements (every acquire from the pool costs a round trip
     // of its own), but none held while WhatsApp is called.
@@ -76,11 +150,11 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
         total += batch.len();
         let outcomes = if matches!(transport, Transport::Graph(_)) {
             drop(db);
-            let outcomes = send_all(transport, batch).await;
+            let outcomes = send_all(pool, pass, transport, batch).await;
             db = pool.acquire().await?;
             outcomes
         } else {
-            send_all(transport, batch).await
+            send_all(pool, pass, transport, batch).await
         };
         record_with_retries(pool, &mut db, pass, outcomes).await?;
         // Then claim again, until nothing is ready. This claim reads a snapshot taken after
@@ -92,8 +166,15 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
 }
 
 /// Conversations side by side, each one's messages one after the other (the claim returns
-/// them grouped and in order).
-async fn send_all(transport: &Transport, batch: Vec<Claimed>) -> Vec<(Uuid, Outcome)> {
+/// them grouped and in order). Before each call to WhatsApp the message is written into its
+/// claim as attempted; a conversation whose claim is no longer this pass's (released as a
+/// dead holder's) stops there, its remaining messages left to whoever claims it now.
+async fn send_all(
+    pool: &PgPool,
+    pass: Uuid,
+    transport: &Transport,
+    batch: Vec<Claimed>,
+) -> Vec<(Uuid, Outcome)> {
     let mut by_conversation: Vec<Vec<Claimed>> = Vec::new();
     for m in batch {
         match by_conversation.last_mut() {
@@ -105,7 +186,30 @@ async fn send_all(transport: &Transport, batch: Vec<Claimed>) -> Vec<(Uuid, Outc
         .map(|messages| async move {
             let mut done = Vec::with_capacity(messages.len());
             for m in messages {
-                done.push((m.id, send_one(transport, &m).await));
+                // The sandbox hands nothing to anyone: a crash before its record leaves the
+                // message pending, to be "sent" again, which is right.
+                if matches!(transport, Transport::Graph(_)) {
+                    match mark_attempt(pool, pass, &m).await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::warn!("claim released while sending; stopping this conversation");
+                            break;
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "could not record a send attempt; not sending");
+                            break;
+                        }
+                    }
+                }
+                let outcome = send_one(transport, &m).await;
+                // Written at once, so that a crash later in the pass does not leave a send
+                // whose answer came back looking unknown; kept for the pass's record if the
+                // write fails.
+                if !matches!(transport, Transport::Graph(_))
+                    || record_outcome(pool, m.id, &outcome).await.is_err()
+                {
+                    done.push((m.id, outcome));
+                }
             }
             done
         })
@@ -144,13 +248,14 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<Vec<Claimed>, sqlx::
                 limit 50
                 for update of m skip locked
            ), won as (
-               insert into send_claims (conversation_id, claimed_by)
-               select distinct conversation_id, $1::uuid from candidates
+               insert into send_claims (conversation_id, claimed_by, holder)
+               select distinct conversation_id, $1::uuid, $2::int8 from candidates
                on conflict do nothing
                returning conversation_id
            )
            select count(*) as "won!" from won"#,
-        pass
+        pass,
+        holder_key()
     )
     .fetch_one(&mut *db)
     .await?;
@@ -202,6 +307,21 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<Vec<Claimed>, sqlx::
             .await?;
     }
     Ok(ready)
+}
+
+/// Writes `m` into its claim as attempted, if the claim is still this pass's.
+async fn mark_attempt(pool: &PgPool, pass: Uuid, m: &Claimed) -> Result<bool, sqlx::Error> {
+    let marked = sqlx::query!(
+        "update send_claims set attempted = attempted || $3::uuid
+          where conversation_id = $1 and claimed_by = $2",
+        m.conversation_id,
+        pass,
+        m.id
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(marked == 1)
 }
 
 async fn send_one(transport: &Transport, m: &Claimed) -> Outcome {
@@ -284,12 +404,27 @@ async fn record(
     outcomes: &[(Uuid, Outcome)],
 ) -> Result<(), sqlx::Error> {
     for (id, outcome) in outcomes {
-        let (status, wa_id, error) = match outcome {
-            Outcome::Sent(wa_id) => ("sent", Some(wa_id.as_str()), None),
-            Outcome::Failed(reason) => ("failed", None, Some(reason.as_str())),
-            Outcome::Unknown(reason) => ("unknown", None, Some(reason.as_str())),
-        };
-        sqlx::query!(
+        record_outcome(&mut *db, *id, outcome).await?;
+    }
+    sqlx::query!("delete from send_claims where claimed_by = $1", pass)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Writes one send's outcome on its message. An `unknown` left by a released claim is
+/// replaced: this is what the call actually answered.
+async fn record_outcome<'c>(
+    db: impl sqlx::PgExecutor<'c>,
+    id: Uuid,
+    outcome: &Outcome,
+) -> Result<(), sqlx::Error> {
+    let (status, wa_id, error) = match outcome {
+        Outcome::Sent(wa_id) => ("sent", Some(wa_id.as_str()), None),
+        Outcome::Failed(reason) => ("failed", None, Some(reason.as_str())),
+        Outcome::Unknown(reason) => ("unknown", None, Some(reason.as_str())),
+    };
+    sqlx::query!(
             r#"with early as (
                    delete from early_statuses where wa_message_id = $3::varchar
                    returning status, error
@@ -303,52 +438,79 @@ async fn record(
                           'sent') end,
                       error_message = case when $2 <> 'sent' then $4::text else
                           (select x.error from early x where x.status = 'failed' limit 1) end
-                where id = $1 and status = 'pending'"#,
+                where id = $1 and status in ('pending', 'unknown')"#,
             id,
             status,
             wa_id,
             error
         )
-        .execute(&mut *db)
-        .await?;
-    }
-    sqlx::query!("delete from send_claims where claimed_by = $1", pass)
         .execute(db)
         .await?;
     Ok(())
 }
 
-/// Claims older than the lease belong to a sender that stopped mid-pass: their messages'
-/// outcome is unknown. Early statuses that never found their message are dropped after a
-/// day. Run by the scheduler each minute, not on every pass.
-pub async fn settle_abandoned(pool: &PgPool) -> Result<(), sqlx::Error> {
+/// Releases the claims of senders that stopped mid-pass: those whose holder no longer holds
+/// its lock (the process died), and any older than the lease (a holder stuck for good). Of
+/// their messages, those whose call may have started become `unknown`, for the consultant to
+/// check; the others are pending again. Returns how many claims were released (the caller
+/// then sends what they held back).
+pub async fn release_dead_claims(pool: &PgPool) -> Result<i64, sqlx::Error> {
     let lease = CLAIM_LEASE.as_secs_f64();
-    let settled = sqlx::query!(
-        "with stale as (
-             delete from send_claims
-              where claimed_at < now() - make_interval(secs => $1)
-             returning conversation_id, claimed_at
-         )
-         update messages m
-            set status = 'unknown',
-                error_message = 'o envio foi interrompido antes da resposta do WhatsApp; confira no WhatsApp se a mensagem chegou antes de reenviar'
-           from stale s
-          where m.conversation_id = s.conversation_id
-            and m.status = 'pending' and m.direction = 'outbound' and m.ai_context is null
-            and m.created_at <= s.claimed_at
-            and not exists (
-                select 1 from messages h
-                 where h.conversation_id = m.conversation_id
-                   and h.status = 'pending' and h.direction = 'outbound' and h.ai_context is not null
-                   and (h.created_at, coalesce(h.reply_seq, 0)) < (m.created_at, coalesce(m.reply_seq, 0)))",
+    let released = sqlx::query!(
+        r#"with dead as (
+               delete from send_claims x
+                where x.claimed_at < now() - make_interval(secs => $1)
+                   or (x.holder is not null and not exists (
+                          select 1 from pg_locks l
+                           where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+                             and ((l.classid::int8 << 32) | l.objid::int8) = x.holder))
+               returning attempted
+           ), unknown as (
+               update messages m
+                  set status = 'unknown',
+                      error_message = 'o envio foi interrompido antes da resposta do WhatsApp; confira no WhatsApp se a mensagem chegou antes de reenviar'
+                 from dead d
+                where m.id = any(d.attempted) and m.status = 'pending'
+               returning 1
+           )
+           select (select count(*) from dead) as "released!", (select count(*) from unknown) as "unknown!""#,
         lease
     )
-    .execute(pool)
-    .await?
-    .rows_affected();
-    if settled > 0 {
-        tracing::warn!(messages = settled, "sends interrupted: marked for review");
+    .fetch_one(pool)
+    .await?;
+    if released.released > 0 {
+        tracing::warn!(
+            claims = released.released,
+            unknown = released.unknown,
+            "sends interrupted: claims released, attempted messages marked for review"
+        );
     }
+    Ok(released.released)
+}
+
+/// Every [`DEAD_CLAIM_CHECK`]: releases dead senders' claims and sends what they held back.
+pub fn spawn_dead_claim_watcher(pool: PgPool, transport: Transport) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(DEAD_CLAIM_CHECK);
+        loop {
+            tick.tick().await;
+            match release_dead_claims(&pool).await {
+                Ok(0) => {}
+                Ok(_) => {
+                    if let Err(e) = send_pending(&pool, &transport).await {
+                        tracing::warn!(error = %e, "sending after releasing claims failed");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "releasing dead claims failed"),
+            }
+        }
+    });
+}
+
+/// Releases dead senders' claims (see [`release_dead_claims`]) and applies the early statuses
+/// that never found their message. Run by the scheduler each minute, not on every pass.
+pub async fn settle_abandoned(pool: &PgPool) -> Result<(), sqlx::Error> {
+    release_dead_claims(pool).await?;
     // A status whose webhook was being processed while its send was recorded can miss both
     // paths (the record did not see it yet, and it did not see the id yet): it is applied
     // here, with the same forward-only rule as any status.

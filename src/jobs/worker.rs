@@ -100,13 +100,13 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
     {
         Ok(outcome) => {
             savepoint.commit().await?;
-            mark_processed(&mut tx, id, outcome.note()).await?;
+            mark_processed(&mut tx, id, outcome.note(), &outcome.consultants).await?;
             (outcome.ai_answers, outcome.messages > 0)
         }
         Err(e @ ProcessError::Rejected(_)) => {
             savepoint.rollback().await?;
             tracing::warn!(event = %id, error = %e, "webhook event's message rejected");
-            mark_processed(&mut tx, id, Some(e.to_string())).await?;
+            mark_processed(&mut tx, id, Some(e.to_string()), &[]).await?;
             (0, false)
         }
         Err(e) => {
@@ -143,18 +143,22 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
     Ok(true)
 }
 
-/// Marks an event done, with the note it left (problems retrying cannot fix).
+/// Marks an event done, with the note it left (problems retrying cannot fix) and whose
+/// messages it held.
 async fn mark_processed(
     tx: &mut sqlx::PgConnection,
     id: Uuid,
     note: Option<String>,
+    consultants: &[Uuid],
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "update webhook_events
-            set processed = true, processed_at = now(), processing_error = $2
+            set processed = true, processed_at = now(), processing_error = $2,
+                consultant_ids = $3
           where id = $1",
         id,
-        note
+        note,
+        consultants
     )
     .execute(tx)
     .await?;

@@ -287,8 +287,8 @@ async fn a_send_whose_outcome_is_unknown_is_never_repeated() {
 }
 
 /// What a sender that then stopped would have left: a claim taken `ago`, when `content`
-/// (queued a minute before it) was the conversation's only message; the conversation's
-/// other messages were queued after it.
+/// (queued a minute before it) was the conversation's only message, and its call had
+/// started; the conversation's other messages were queued after it.
 async fn claim_by_hand(pool: &PgPool, conversation: Uuid, content: &str, ago: &str) {
     sqlx::query(
         "update messages set created_at = now() - $2::interval - interval '1 minute' where content = $1",
@@ -299,11 +299,13 @@ async fn claim_by_hand(pool: &PgPool, conversation: Uuid, content: &str, ago: &s
     .await
     .unwrap();
     sqlx::query(
-        "insert into send_claims (conversation_id, claimed_by, claimed_at)
-         values ($1, gen_random_uuid(), now() - $2::interval)",
+        "insert into send_claims (conversation_id, claimed_by, claimed_at, attempted)
+         values ($1, gen_random_uuid(), now() - $2::interval,
+                 array(select id from messages where content = $3))",
     )
     .bind(conversation)
     .bind(ago)
+    .bind(content)
     .execute(pool)
     .await
     .unwrap();

@@ -34,25 +34,29 @@ async fn lead_of(app: &TestApp, number: &str) -> Uuid {
 
 /// Where `needle` appears in any text or JSON column of any table: `table.column` for each.
 async fn found_anywhere(app: &TestApp, needle: &str) -> Vec<String> {
-    let columns: Vec<(String, String)> = sqlx::query_as(
-        "select c.table_name::text, c.column_name::text
+    let columns: Vec<(String, String, String)> = sqlx::query_as(
+        "select c.table_name::text, c.column_name::text, c.data_type::text
            from information_schema.columns c
            join pg_tables t on t.schemaname = c.table_schema and t.tablename = c.table_name
           where c.table_schema = 'public'
-            and c.data_type in ('text', 'character varying', 'jsonb', 'json', 'inet')",
+            and c.data_type in ('text', 'character varying', 'jsonb', 'json', 'inet', 'bytea')",
     )
     .fetch_all(&app.pool)
     .await
     .unwrap();
     let mut hits = Vec::new();
-    for (table, column) in columns {
-        let n: i64 = sqlx::query_scalar(&format!(
-            "select count(*) from \"{table}\" where strpos(\"{column}\"::text, $1) > 0"
-        ))
-        .bind(needle)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    for (table, column, data_type) in columns {
+        // Raw bytes (a webhook's body as it came) are searched as bytes.
+        let test = if data_type == "bytea" {
+            format!("position(convert_to($1, 'UTF8') in \"{column}\") > 0")
+        } else {
+            format!("strpos(\"{column}\"::text, $1) > 0")
+        };
+        let n: i64 = sqlx::query_scalar(&format!("select count(*) from \"{table}\" where {test}"))
+            .bind(needle)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
         if n > 0 {
             hits.push(format!("{table}.{column}"));
         }
@@ -332,4 +336,119 @@ async fn a_consultant_downloads_all_their_data_as_a_zip() {
             .await,
         1
     );
+}
+
+/// A change of a delivery: `from` wrote `body` to the consultant at `display`.
+fn change_to(display: &str, from: &str, wamid: &str, body: &str) -> Value {
+    json!({"field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": display, "phone_number_id": format!("id-{display}")},
+        "contacts": [{"profile": {"name": "Zuleica"}, "wa_id": from}],
+        "messages": [{"from": from, "id": wamid, "timestamp": "1700000000",
+                      "type": "text", "text": {"body": body}}]
+    }})
+}
+
+fn delivery_of(changes: Vec<Value>) -> Value {
+    json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": changes}]})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erasure_reaches_only_the_consultants_own_webhook_events() {
+    const JOANA: &str = "5511912345678";
+    const BIA: &str = "5511900000002";
+    let app = app_with_workers(2).await;
+    sign_in_inserted(&app, "joana@exemplo.com").await;
+    let bia = super::helpers::insert_consultant(&app.pool, "bia@exemplo.com", "Bia").await;
+    sqlx::query("update consultants set whatsapp_number = $2 where id = $1")
+        .bind(bia)
+        .bind(format!("+{BIA}"))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // The same person is a lead of both: one delivery each, then one that holds both.
+    send(
+        &app,
+        delivery_of(vec![change_to(
+            JOANA,
+            ZULEICA,
+            "wamid.J1",
+            "segredo-da-joana",
+        )]),
+    )
+    .await;
+    send(
+        &app,
+        delivery_of(vec![change_to(BIA, ZULEICA, "wamid.B1", "segredo-da-bia")]),
+    )
+    .await;
+    send(
+        &app,
+        delivery_of(vec![
+            change_to(JOANA, ZULEICA, "wamid.J2", "mais-da-joana"),
+            change_to(BIA, ZULEICA, "wamid.B2", "mais-da-bia"),
+        ]),
+    )
+    .await;
+    assert_eq!(app.count("select count(*) from leads").await, 2);
+    let owners: Vec<i32> = sqlx::query_scalar(
+        "select cardinality(consultant_ids) from webhook_events order by received_at",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(owners, [1, 1, 2], "each event knows whose messages it held");
+
+    let zuleica: Uuid = sqlx::query_scalar(
+        "select l.id from leads l join consultants c on c.id = l.consultant_id
+          where c.email = 'joana@exemplo.com'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let page = format!("/leads/{zuleica}");
+    let csrf = app.csrf_from(&page).await;
+    let res = app
+        .post_plain_form(
+            &format!("/leads/{zuleica}/excluir-dados"),
+            &page,
+            &[("csrf", &csrf), ("confirmar", "sim")],
+        )
+        .await;
+    assert_eq!(res.headers()["location"], "/leads");
+
+    // Joana's words are gone, from her own event and from the shared one.
+    for needle in ["segredo-da-joana", "mais-da-joana"] {
+        assert_eq!(
+            found_anywhere(&app, needle).await,
+            Vec::<String>::new(),
+            "{needle}"
+        );
+    }
+    // Bia's are all still there: her lead, her messages, her event whole (raw body too), and
+    // her part of the shared one.
+    assert_eq!(app.count("select count(*) from leads").await, 1);
+    for needle in ["segredo-da-bia", "mais-da-bia"] {
+        let found = found_anywhere(&app, needle).await;
+        assert!(
+            found.contains(&"messages.content".to_string()),
+            "{needle}: {found:?}"
+        );
+        assert!(
+            found.contains(&"webhook_events.payload".to_string()),
+            "{needle}: {found:?}"
+        );
+    }
+    let raw: Option<Vec<u8>> = sqlx::query_scalar(
+        "select raw_body from webhook_events where payload::text like '%segredo-da-bia%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(
+        String::from_utf8(raw.expect("Bia's own event keeps its bytes"))
+            .unwrap()
+            .contains("segredo-da-bia")
+    );
+    assert_eq!(app.count("select count(*) from webhook_events").await, 2);
 }

@@ -1,7 +1,9 @@
 //! `GET /webhooks/whatsapp` (Meta's verification handshake) and `POST /webhooks/whatsapp`
 //! (events). A POST is verified before it is parsed, stored raw in `webhook_events`, and
-//! acknowledged at once; workers process it afterwards (see `jobs`).
+//! acknowledged at once; workers process it afterwards (see `jobs`). A body whose text
+//! PostgreSQL cannot hold is cleaned, never refused (see `clean`).
 
+use super::clean::clean_json;
 use super::signature;
 use crate::config::Secret;
 use app::server::csrf::constant_time_eq;
@@ -64,15 +66,19 @@ async fn receive(State(state): State<WebhookState>, headers: HeaderMap, body: By
     if !signature::verify(secret.expose().as_bytes(), &body, header) {
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    let Ok(payload) = serde_json::from_slice::<serde_json::Value>(&body) else {
+    // What PostgreSQL cannot hold (NUL, unpaired surrogates, bytes that are not UTF-8) is
+    // replaced in the payload; the bytes as they came are stored beside it.
+    let Ok(payload) = serde_json::from_slice::<serde_json::Value>(&clean_json(&body)) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     let event_type = event_type(&payload);
     let stored = sqlx::query!(
-        "insert into webhook_events (event_type, payload, signature) values ($1, $2, $3)",
+        "insert into webhook_events (event_type, payload, signature, raw_body)
+         values ($1, $2, $3, $4)",
         event_type,
         &payload,
-        header
+        header,
+        &body[..]
     )
     .execute(&state.pool)
     .await;

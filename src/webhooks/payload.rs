@@ -2,6 +2,7 @@
 //! changes, each with messages, contacts and statuses. Parsing is tolerant (unknown fields
 //! and types are kept as "unsupported", never an error) because Meta adds fields freely.
 
+use super::clean::cap_chars;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, Default)]
@@ -153,6 +154,17 @@ pub struct ButtonReply {
     pub text: String,
 }
 
+/// Bounds of the columns these fields are stored in (`varchar(n)` counts characters). A
+/// longer value is cut to fit: the whole text stays in the event's raw body.
+const MAX_PROFILE_NAME: usize = 100;
+/// A business-scoped user id (`leads.whatsapp_user_id`).
+const MAX_USER_ID: usize = 128;
+/// Media ids, MIME types and file names (`message_media`).
+const MAX_ID: usize = 255;
+const MAX_LABEL: usize = 255;
+/// An ad's headline, URL and ids, kept in the lead's metadata.
+const MAX_REFERRAL_FIELD: usize = 1_000;
+
 /// A click-to-WhatsApp ad.
 #[derive(Debug, Deserialize, Default, Clone, PartialEq)]
 pub struct Referral {
@@ -166,6 +178,23 @@ pub struct Referral {
     pub headline: Option<String>,
     #[serde(default)]
     pub ctwa_clid: Option<String>,
+}
+
+impl Referral {
+    /// Each field cut to [`MAX_REFERRAL_FIELD`] characters.
+    fn capped(&self) -> Self {
+        let cap = |t: &Option<String>| {
+            t.as_deref()
+                .map(|t| cap_chars(t, MAX_REFERRAL_FIELD).to_owned())
+        };
+        Referral {
+            source_type: cap(&self.source_type),
+            source_id: cap(&self.source_id),
+            source_url: cap(&self.source_url),
+            headline: cap(&self.headline),
+            ctwa_clid: cap(&self.ctwa_clid),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -245,13 +274,15 @@ impl Message {
             "sticker" => ("sticker", self.sticker.as_ref()),
             _ => return None,
         };
-        let o = object.filter(|o| !o.id.is_empty())?;
+        // An id longer than any Meta gives cannot be fetched: the message keeps its text.
+        let o = object.filter(|o| !o.id.is_empty() && o.id.len() <= MAX_ID)?;
+        let capped = |t: &Option<String>| t.as_deref().map(|t| cap_chars(t, MAX_LABEL).to_owned());
         Some(Media {
             kind,
             id: o.id.clone(),
-            mime_type: o.mime_type.clone(),
+            mime_type: capped(&o.mime_type),
             caption: o.caption.clone().filter(|c| !c.trim().is_empty()),
-            filename: o.filename.clone().filter(|f| !f.trim().is_empty()),
+            filename: capped(&o.filename).filter(|f| !f.trim().is_empty()),
         })
     }
 
@@ -312,15 +343,18 @@ impl Payload {
                     .from_user_id
                     .clone()
                     .or_else(|| contact.and_then(|c| c.user_id.clone()))
-                    .filter(|u| !u.trim().is_empty());
+                    // Longer than any id Meta gives (`leads.whatsapp_user_id`): not an
+                    // identity; the number, if any, still is.
+                    .filter(|u| !u.trim().is_empty() && u.chars().count() <= MAX_USER_ID);
                 // A message needs an id and someone to answer: a number, or a BSUID.
                 if m.id.is_empty() || (m.from.is_empty() && from_user_id.is_none()) {
                     continue;
                 }
                 let profile_name = contact
                     .and_then(|c| c.profile.as_ref())
-                    .and_then(|p| p.name.clone())
-                    .filter(|n| !n.trim().is_empty());
+                    .and_then(|p| p.name.as_deref())
+                    .filter(|n| !n.trim().is_empty())
+                    .map(|n| cap_chars(n, MAX_PROFILE_NAME).to_owned());
                 out.messages.push(InboundMessage {
                     to_display_number: v.metadata.display_phone_number.clone(),
                     to_phone_number_id: v.metadata.phone_number_id.clone(),
@@ -329,7 +363,7 @@ impl Payload {
                     profile_name,
                     wa_message_id: m.id.clone(),
                     content: m.content(),
-                    referral: m.referral.clone(),
+                    referral: m.referral.as_ref().map(Referral::capped),
                     media: m.media(),
                 });
             }

@@ -64,6 +64,13 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
     if email.len() > 254 || password.len() > MAX_PASSWORD_BYTES {
         return Err(wrong());
     }
+    // No address holds an invisible character: said at the field, before any work.
+    crate::domain::text::check(&email, crate::domain::text::Lines::One).map_err(|why| {
+        AppError::fields(vec![crate::error::FieldError {
+            field: "email".into(),
+            message: why.into(),
+        }])
+    })?;
 
     let cfg = &state.config;
     let Some(attempt) = reserve_attempt(&state.pool, cfg, &email, meta.throttle_key()).await?

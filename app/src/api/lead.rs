@@ -356,6 +356,7 @@ pub async fn send_reply(csrf: String, lead: String, body: String) -> Result<(), 
 #[cfg(feature = "ssr")]
 async fn reply_inner(csrf: String, lead: String, body: String) -> Result<(), AppError> {
     use crate::api::leads::parse_lead_id;
+    use crate::domain::text::{printable, Lines};
     use crate::domain::time::format_datetime;
     use crate::server::{conversations, leads, messages, Tenant};
     let id = parse_lead_id(&lead)?;
@@ -363,6 +364,7 @@ async fn reply_inner(csrf: String, lead: String, body: String) -> Result<(), App
     if body.is_empty() {
         return Err(AppError::invalid("Escreva a mensagem antes de enviar."));
     }
+    printable("Mensagem", body, Lines::Many).map_err(AppError::invalid)?;
     if body.chars().count() > MAX_REPLY_CHARS {
         return Err(AppError::invalid(format!(
             "A mensagem pode ter até {MAX_REPLY_CHARS} caracteres (limite do WhatsApp)."
@@ -445,6 +447,8 @@ pub async fn add_note(csrf: String, lead: String, body: String) -> Result<(), Ap
         if body.is_empty() {
             return Err(AppError::invalid("Escreva a nota antes de salvar."));
         }
+        crate::domain::text::printable("Nota", body, crate::domain::text::Lines::Many)
+            .map_err(AppError::invalid)?;
         if body.chars().count() > MAX_NOTE_CHARS {
             return Err(AppError::invalid(format!(
                 "A nota pode ter até {MAX_NOTE_CHARS} caracteres."

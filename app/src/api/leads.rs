@@ -231,6 +231,8 @@ async fn move_inner(
     let to = LeadStatus::parse(&to)
         .map_err(|_| AppError::invalid("Escolha para qual etapa mover o lead."))?;
     let reason = reason.trim();
+    crate::domain::text::printable("Motivo", reason, crate::domain::text::Lines::Many)
+        .map_err(AppError::invalid)?;
     if reason.chars().count() > 500 {
         return Err(AppError::invalid("O motivo pode ter até 500 caracteres."));
     }

@@ -11,6 +11,7 @@ mod move_form;
 mod raw_text;
 mod redirect_to;
 mod step_editor;
+mod two_factor_section;
 
 pub use app_shell::AppShell;
 pub use field::{SelectField, TextField};
@@ -22,3 +23,4 @@ pub use move_form::MoveForm;
 pub use raw_text::{escape_text, textarea_text, PageTitle};
 pub use redirect_to::RedirectTo;
 pub use step_editor::{flow_action_fields, StepEditor, StepPreviews};
+pub use two_factor_section::TwoFactorSection;

@@ -21,6 +21,7 @@ impl Bio {
         if value.is_empty() {
             return Ok(None);
         }
+        super::text::check(value, super::text::Lines::Many).map_err(str::to_string)?;
         if value.chars().count() > MAX_CODE_POINTS {
             return Err(format!(
                 "A bio pode ter no máximo {MAX_GRAPHEMES} caracteres (há acentos ou símbolos demais)."

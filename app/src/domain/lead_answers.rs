@@ -162,7 +162,9 @@ pub fn correct(
                 .map_err(str::to_string),
             _ => {
                 let t = raw.trim();
-                if t.is_empty() {
+                if let Err(why) = super::text::check(t, super::text::Lines::Many) {
+                    Err(why.to_string())
+                } else if t.is_empty() {
                     Err("A resposta não pode ficar vazia.".to_string())
                 } else if t.chars().count() > MAX_CORRECTED {
                     Err(format!("Até {MAX_CORRECTED} caracteres."))

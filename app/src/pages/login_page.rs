@@ -29,6 +29,7 @@ pub fn LoginPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <p><a href="/esqueci-senha">"Esqueci minha senha"</a></p>
             <p>"Ainda não tem conta? " <a href="/cadastro">"Criar conta"</a></p>
         </main>
     }

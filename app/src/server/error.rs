@@ -17,7 +17,25 @@ impl From<sqlx::Error> for AppError {
         if let Some(field) = unique_violation_field(&err) {
             return AppError::fields(vec![field]);
         }
+        if let Some(message) = refused_text(&err) {
+            tracing::warn!(error = %err, "text refused by the database");
+            return AppError::invalid(message);
+        }
         internal("database", err)
+    }
+}
+
+/// Text the database refused as such: a last net under the forms' own checks (which name the
+/// field), so that what a browser can send never becomes a 500.
+fn refused_text(err: &sqlx::Error) -> Option<&'static str> {
+    match err.as_database_error()?.code()?.as_ref() {
+        // NUL in text (character_not_in_repertoire) or in JSON (untranslatable_character).
+        "22021" | "22P05" => Some(
+            "O texto tem um caractere invisível que não pode ser salvo. Apague-o (ou digite o \
+             texto de novo) e tente outra vez.",
+        ),
+        "22001" => Some("Um dos textos é longo demais. Encurte-o e tente de novo."),
+        _ => None,
     }
 }
 

@@ -69,9 +69,50 @@ pub async fn redirect_with(
     axum::response::Redirect::to(to).into_response()
 }
 
-/// Stores feedback for the next render of its form. A failure only costs the message.
+/// The most of what was typed that is kept for the form to show again: more than any field
+/// accepts (a WhatsApp message has 4,096 characters), far less than a post can carry. A
+/// refused anonymous post (sign-up, login) made a session row as large as its fields, kept
+/// for a week: a way to fill the disk.
+pub const MAX_KEPT_VALUE_CHARS: usize = 4_096;
+pub const MAX_KEPT_TOTAL_CHARS: usize = 16_384;
+/// Field messages kept (they may name what was typed, such as an answer's key).
+const MAX_KEPT_FIELD_ERRORS: usize = 50;
+const MAX_KEPT_MESSAGE_CHARS: usize = 300;
+
+/// The feedback cut to the bounds above: a value too long to keep is left out (the form
+/// comes back empty there), and so is anything past the total.
+fn bounded(mut feedback: FormFeedback) -> FormFeedback {
+    let mut total = 0;
+    feedback.values.retain(|(k, v)| {
+        let size = k.chars().count() + v.chars().count();
+        let keep =
+            v.chars().count() <= MAX_KEPT_VALUE_CHARS && total + size <= MAX_KEPT_TOTAL_CHARS;
+        if keep {
+            total += size;
+        }
+        keep
+    });
+    let cut = |s: &mut String| {
+        if let Some((end, _)) = s.char_indices().nth(MAX_KEPT_MESSAGE_CHARS) {
+            s.truncate(end);
+            s.push('…');
+        }
+    };
+    if let Some(AppError::Invalid { message, fields }) = feedback.error.as_mut() {
+        cut(message);
+        fields.truncate(MAX_KEPT_FIELD_ERRORS);
+        for f in fields.iter_mut() {
+            cut(&mut f.field);
+            cut(&mut f.message);
+        }
+    }
+    feedback
+}
+
+/// Stores feedback for the next render of its form, within bounds (see [`bounded`]). A
+/// failure only costs the message.
 pub async fn put(session: &Session, feedback: FormFeedback) {
-    if let Err(e) = session.insert(KEY, feedback).await {
+    if let Err(e) = session.insert(KEY, bounded(feedback)).await {
         tracing::warn!(error = %e, "could not store form feedback");
     }
 }
@@ -91,5 +132,46 @@ pub async fn take(session: &Session, form: &str) -> Result<Option<FormFeedback>,
             Ok(Some(f))
         }
         _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FieldError;
+
+    #[test]
+    fn keeps_only_a_small_bounded_copy_of_what_was_typed() {
+        let feedback = FormFeedback {
+            form: "cadastro".into(),
+            error: Some(AppError::Invalid {
+                message: "x".repeat(1_000_000),
+                fields: (0..1_000)
+                    .map(|i| FieldError {
+                        field: format!("r_{}", "k".repeat(10_000 + i)),
+                        message: "Esta resposta não existe.".into(),
+                    })
+                    .collect(),
+            }),
+            success: None,
+            values: vec![
+                ("name".into(), "Ana".into()),
+                ("bio".into(), "b".repeat(1_000_000)),
+                ("a".into(), "c".repeat(4_096)),
+                ("b".into(), "d".repeat(4_096)),
+                ("c".into(), "e".repeat(4_096)),
+                ("d".into(), "f".repeat(4_096)),
+            ],
+        };
+        let kept = bounded(feedback);
+        let size = serde_json::to_string(&kept).unwrap().len();
+        assert!(size < 64 * 1024, "{size} bytes kept");
+        assert_eq!(kept.value("name").as_deref(), Some("Ana"));
+        assert_eq!(kept.value("bio"), None, "too long to keep");
+        assert_eq!(
+            kept.values.len(),
+            4,
+            "the total bound leaves the last one out"
+        );
     }
 }

@@ -52,6 +52,8 @@ pub async fn list(db: &mut PgConnection, consultant: Uuid) -> Result<Vec<FlowRow
 /// A flow's name: trimmed, 1 to 100 characters.
 pub fn flow_name(raw: &str) -> Result<String, AppError> {
     let name = raw.trim();
+    crate::domain::text::printable("Nome do fluxo", name, crate::domain::text::Lines::One)
+        .map_err(AppError::invalid)?;
     match name.chars().count() {
         0 => Err(AppError::invalid("Dê um nome ao fluxo.")),
         n if n > 100 => Err(AppError::invalid("O nome do fluxo tem até 100 caracteres.")),

@@ -268,30 +268,37 @@ pub async fn apply_status(
     wa_message_id: &str,
     status: &str,
     error: Option<&str>,
-) -> Result<(), sqlx::Error> {
+) -> Result<Option<Uuid>, sqlx::Error> {
     if !["sent", "delivered", "read", "failed"].contains(&status) {
-        return Ok(());
+        return Ok(None);
     }
-    let updated = sqlx::query!(
-        "update messages
-            set status = $2,
-                error_message = case when $2 = 'failed' then $3 else error_message end
-          where whatsapp_message_id = $1
-            and direction = 'outbound'
-            and case
-                  when $2 = 'failed' then status in ('pending', 'sent')
-                  else status <> 'failed'
-                       and array_position(array['pending','sent','delivered','read'], status::text)
-                         < array_position(array['pending','sent','delivered','read'], $2::text)
-                end",
+    // The message's consultant, whether or not the status moved it (a repeated or late
+    // status changes nothing but still belongs to them: see `webhook_events.consultant_ids`).
+    let owner = sqlx::query_scalar!(
+        r#"with found as (
+               select id, consultant_id from messages
+                where whatsapp_message_id = $1 and direction = 'outbound'
+           ), changed as (
+               update messages m
+                  set status = $2,
+                      error_message = case when $2 = 'failed' then $3 else m.error_message end
+                 from found f
+                where m.id = f.id
+                  and case
+                        when $2 = 'failed' then m.status in ('pending', 'sent')
+                        else m.status <> 'failed'
+                             and array_position(array['pending','sent','delivered','read'], m.status::text)
+                               < array_position(array['pending','sent','delivered','read'], $2::text)
+                      end
+           )
+           select consultant_id as "consultant_id!" from found"#,
         wa_message_id,
         status,
         error
     )
-    .execute(&mut *db)
-    .await?
-    .rows_affected();
-    if updated == 0 {
+    .fetch_optional(&mut *db)
+    .await?;
+    if owner.is_none() {
         // No message has this id yet: Meta's answer to the send may still be on its way to
         // the sender, which applies what waits here when it records the id.
         sqlx::query!(
@@ -306,5 +313,5 @@ pub async fn apply_status(
         .execute(db)
         .await?;
     }
-    Ok(())
+    Ok(owner)
 }

@@ -18,6 +18,7 @@ pub mod lead_export;
 pub mod lead_notes;
 pub mod lead_rights;
 pub mod leads;
+pub mod mail;
 pub mod media;
 pub mod messages;
 pub mod outbox;
@@ -27,6 +28,8 @@ pub mod request_meta;
 pub mod simulator;
 pub mod state;
 pub mod tenant;
+pub mod totp;
+pub mod two_factor;
 pub mod zip_stream;
 
 pub use state::{app_state, AnswerWriter, AppConfig, AppState};

@@ -38,6 +38,8 @@ pub struct AppState {
     pub answers: Option<Arc<dyn AnswerWriter>>,
     /// Wakes the outbound sender (a consultant's reply is sent at once).
     pub outbox: super::outbox::Outbox,
+    /// Where e-mail goes (SMTP, or the server log).
+    pub mailer: Arc<dyn super::mail::Mailer>,
     pub leptos_options: leptos::config::LeptosOptions,
 }
 

@@ -170,6 +170,18 @@ pub fn value_from_label(label: &str) -> String {
     normalise(label).replace(' ', "_")
 }
 
+/// A step form's field as the consultant sees it: `e2.pergunta` is "Etapa 3 (pergunta)".
+fn field_label(name: &str) -> String {
+    let step = name
+        .strip_prefix('e')
+        .and_then(|rest| rest.split_once('.'))
+        .and_then(|(n, what)| Some((n.parse::<usize>().ok()?, what)));
+    match step {
+        Some((n, what)) => format!("Etapa {} ({what})", n + 1),
+        None => format!("Campo {name}"),
+    }
+}
+
 /// Reads the step editor's form (`etapas`, `e0.id`, `e0.tipo`, `e0.o1.rotulo`, … as
 /// `form_fields` lists them) back into a definition. What a step of its type does not use is
 /// dropped (options of a `texto`, the validation of a `escolha`); a step renamed in the same
@@ -180,6 +192,13 @@ pub fn from_form(fields: &[(String, String)]) -> Result<FlowDefinition, String> 
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let get = |k: &str| map.get(k).copied().unwrap_or("");
+    // Every text of every step, before anything else: an invisible character named at its
+    // step (a question or message may have several lines).
+    for (name, value) in fields {
+        if let Err(why) = crate::domain::text::check(value, crate::domain::text::Lines::Many) {
+            return Err(format!("{}: {why}", field_label(name)));
+        }
+    }
     let count = |k: &str, max: usize, what: &str| -> Result<usize, String> {
         let n: usize = get(k).parse().map_err(|_| {
             "O formulário do fluxo veio incompleto. Recarregue a página.".to_string()

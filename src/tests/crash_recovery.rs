@@ -1,0 +1,204 @@
+//! A real server process killed in the middle of a send (SIGKILL, no chance to clean up),
+//! then another started on the same database: the message whose call was under way is marked
+//! for review, never sent twice; every other message, queued before or after the crash, is
+//! sent exactly once, within seconds of the restart rather than at the claims' ten-minute
+//! lease.
+
+use super::helpers::{connect_number, fresh_db_with_url, insert_consultant, serve_fake};
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+type Received = Arc<Mutex<Vec<String>>>;
+
+/// A Graph API that keeps every text it is given, and never answers the one named `hang`.
+async fn fake_graph(hang: &'static str) -> (String, Received) {
+    let got: Received = Arc::default();
+    let app = Router::new()
+        .route(
+            "/v21.0/{pnid}/messages",
+            post(
+                move |State(g): State<Received>, Json(b): Json<Value>| async move {
+                    let text = b["text"]["body"].as_str().unwrap_or_default().to_string();
+                    let n = {
+                        let mut g = g.lock().unwrap();
+                        g.push(text.clone());
+                        g.len()
+                    };
+                    if text == hang {
+                        // The server is killed while it waits for this answer.
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                    }
+                    Json(json!({"messages": [{"id": format!("wamid.OUT.{n}")}]}))
+                },
+            ),
+        )
+        .with_state(got.clone());
+    (format!("{}/v21.0", serve_fake(app).await), got)
+}
+
+/// The real binary, serving on a free port with one worker, sending through `graph`.
+fn start_server(database_url: &str, graph: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_consultor"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("WEBHOOK_WORKERS", "1")
+        .env("METRICS_REFRESH_SECS", "0")
+        .env("WHATSAPP_APP_ID", "1234")
+        .env("WHATSAPP_APP_SECRET", "segredo-do-app")
+        .env("WHATSAPP_SIGNUP_CONFIG_ID", "5678")
+        .env("WHATSAPP_GRAPH_URL", graph)
+        .env("LEPTOS_OUTPUT_NAME", "consultor")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server binary")
+}
+
+async fn conversation(pool: &PgPool, consultant: Uuid, number: &str) -> Uuid {
+    let lead: Uuid = sqlx::query_scalar(
+        "insert into leads (consultant_id, whatsapp_number) values ($1, $2) returning id",
+    )
+    .bind(consultant)
+    .bind(number)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query_scalar(
+        "insert into conversations (consultant_id, lead_id, flow_id)
+         values ($1, $2, (select id from flows where is_template limit 1)) returning id",
+    )
+    .bind(consultant)
+    .bind(lead)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+async fn queue(pool: &PgPool, conversation: Uuid, texts: &[&str]) {
+    for t in texts {
+        sqlx::query(
+            "insert into messages (consultant_id, conversation_id, direction, content, message_type, status, created_at)
+             select consultant_id, id, 'outbound', $2, 'text', 'pending', clock_timestamp()
+               from conversations where id = $1",
+        )
+        .bind(conversation)
+        .bind(t)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+}
+
+async fn wait_for(what: &str, within: Duration, mut done: impl FnMut() -> bool) -> Duration {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < within, "{what}: not within {within:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    start.elapsed()
+}
+
+async fn status_of(pool: &PgPool, content: &str) -> String {
+    sqlx::query_scalar("select status from messages where content = $1")
+        .bind(content)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_send_loses_nothing_and_repeats_nothing() {
+    let (pool, url) = fresh_db_with_url().await;
+    let me = insert_consultant(&pool, "joana@exemplo.com", "Joana").await;
+    connect_number(&pool, me, "1065").await;
+    let (graph, got) = fake_graph("a2").await;
+    let a = conversation(&pool, me, "+5521999990001").await;
+    let b = conversation(&pool, me, "+5521999990002").await;
+    queue(&pool, a, &["a0", "a1", "a2", "a3", "a4"]).await;
+    queue(&pool, b, &["b0", "b1"]).await;
+
+    let mut first = start_server(&url, &graph);
+    let seen = |text: &'static str| {
+        let got = got.clone();
+        move || got.lock().unwrap().iter().any(|t| t == text)
+    };
+    wait_for("the call for a2", Duration::from_secs(60), seen("a2")).await;
+    wait_for(
+        "the other conversation",
+        Duration::from_secs(10),
+        seen("b1"),
+    )
+    .await;
+    first.kill().expect("SIGKILL");
+    first.wait().unwrap();
+
+    // What was answered before the crash is recorded as sent; the rest is still queued.
+    for sent in ["a0", "a1", "b0", "b1"] {
+        assert_eq!(status_of(&pool, sent).await, "sent", "{sent}");
+    }
+    // The lead writes again after the crash: the reply to it joins the same conversation.
+    queue(&pool, a, &["depois"]).await;
+
+    let mut second = start_server(&url, &graph);
+    let everything = {
+        let got = got.clone();
+        move || {
+            let got = got.lock().unwrap();
+            ["a3", "a4", "depois"]
+                .iter()
+                .all(|t| got.iter().any(|g| g == t))
+        }
+    };
+    // The first server's claim blocked conversation `a` for ten minutes before; now the new
+    // server sees at once that its holder is gone.
+    let took = wait_for(
+        "the rest, after the restart",
+        Duration::from_secs(20),
+        everything,
+    )
+    .await;
+    assert!(took < Duration::from_secs(10), "resumed after {took:?}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while sqlx::query_scalar::<_, i64>("select count(*) from messages where status = 'pending'")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        > 0
+    {
+        assert!(Instant::now() < deadline, "still pending");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+
+    // Each text reached WhatsApp exactly once, the interrupted one included.
+    let got = got.lock().unwrap().clone();
+    for text in ["a0", "a1", "a2", "a3", "a4", "b0", "b1", "depois"] {
+        assert_eq!(
+            got.iter().filter(|t| *t == text).count(),
+            1,
+            "{text} in {got:?}"
+        );
+    }
+    // Only the message whose call was under way is for the consultant to check.
+    assert_eq!(status_of(&pool, "a2").await, "unknown");
+    for sent in ["a3", "a4", "depois"] {
+        assert_eq!(status_of(&pool, sent).await, "sent", "{sent}");
+    }
+    assert_eq!(
+        sqlx::query_scalar::<_, i64>("select count(*) from send_claims")
+            .fetch_one(&pool)
+            .await
+            .unwrap(),
+        0
+    );
+}
