@@ -23,6 +23,7 @@ mod logs;
 mod media;
 mod metrics;
 mod pages;
+mod password_change;
 mod query_plans;
 mod rls;
 mod settings;

@@ -7,5 +7,6 @@ pub mod feedback;
 pub mod flows;
 pub mod lead;
 pub mod leads;
+pub mod password;
 pub mod profile;
 pub mod settings;

@@ -88,6 +88,31 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
         .map_err(|e| super::error::internal("session flush", e))
 }
 
+/// Ends every session of the consultant except `keep` (the store's rows and their notes in
+/// `consultant_sessions`), in the caller's transaction. Returns how many were ended.
+pub async fn end_other_sessions(
+    tx: &mut sqlx::PgConnection,
+    consultant_id: Uuid,
+    keep: Option<&str>,
+) -> Result<u64, AppError> {
+    let ids = sqlx::query_scalar!(
+        "delete from consultant_sessions
+          where consultant_id = $1 and session_id is distinct from $2
+          returning session_id",
+        consultant_id,
+        keep
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    // The store's table is created by the store itself (after our migrations), so this one
+    // statement is checked at run time rather than against `.sqlx/`.
+    let ended = sqlx::query("delete from tower_sessions.session where id = any($1)")
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+    Ok(ended.rows_affected())
+}
+
 /// Sets the HTTP status of a server function's error response. Skipped for plain form posts
 /// (JavaScript off): those answer with a redirect back to the form, which a 4xx would break.
 pub fn set_error_status(err: &AppError) {
