@@ -7,9 +7,12 @@
 //! | `BIND_ADDR` | `LEPTOS_SITE_ADDR`, else `127.0.0.1:3000` | where the server listens (port 0: any free port) |
 //! | `PUBLIC_URL` | `http://` + the bound address | the address users reach; `https://…` turns on `Secure` cookies |
 //! | `TRUST_PROXY_HEADERS` | `false` | take the client IP from `X-Forwarded-For` |
-//! | `LOGIN_MAX_FAILURES_PER_ACCOUNT` | `5` | failed logins per e-mail per window (since its last successful login) before 429 |
-//! | `LOGIN_MAX_FAILURES_PER_IP` | `20` | failed logins per IP per window before 429 |
-//! | `LOGIN_WINDOW_SECS` | `900` | the throttling window |
+//! | `LOGIN_MAX_FAILURES_PER_ACCOUNT` | `5` | wrong passwords for one account from one address (or one known device) per window, since the last success there, before 429 |
+//! | `LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES` | `100` | wrong passwords for one account from every address per backstop window before 429 (known devices, and addresses that signed in to it in the last day, are not held) |
+//! | `LOGIN_MAX_FAILURES_PER_IP` | `20` | wrong passwords per IP (any account) per window before 429 |
+//! | `LOGIN_WINDOW_SECS` | `900` | the throttling window (at most 86400) |
+//! | `LOGIN_BACKSTOP_WINDOW_SECS` | `86400` | the per-account backstop's window (at most 86400: attempts are kept a day) |
+//! | `KNOWN_DEVICE_DAYS` | `180` | a browser that signed in stays a known device this long after its last sign-in |
 //! | `METRICS_REFRESH_SECS` | `300` | how often the analytics views are refreshed (0: never) |
 //! | `WHATSAPP_VERIFY_TOKEN` | unset | token Meta sends when subscribing the webhook; unset: every verification is refused |
 //! | `WHATSAPP_APP_SECRET` | unset | app secret that signs webhook bodies; unset: every event is refused (401) |
@@ -60,9 +63,12 @@ pub struct Config {
     /// `None`: `http://` + the address actually bound (known only after binding port 0).
     pub public_url: Option<String>,
     pub trust_proxy_headers: bool,
-    pub login_max_failures_per_account: i64,
-    pub login_max_failures_per_ip: i64,
-    pub login_window_secs: i64,
+    pub login_max_failures_per_account: u32,
+    pub login_max_failures_per_account_all_addresses: u32,
+    pub login_max_failures_per_ip: u32,
+    pub login_window_secs: u32,
+    pub login_backstop_window_secs: u32,
+    pub known_device_days: u32,
     pub metrics_refresh_secs: u64,
     pub whatsapp_verify_token: Option<Secret>,
     pub whatsapp_app_secret: Option<Secret>,
@@ -145,27 +151,52 @@ impl Config {
                 });
             }
         }
-        let num = |name: &'static str, default: &str| -> Result<i64, ConfigError> {
+        // Counts and durations are unsigned: "-1" is refused at start-up, naming the variable,
+        // instead of wrapping round to a huge number.
+        let num = |name: &'static str, default: &str| -> Result<u64, ConfigError> {
             parse_value(name, &get(name).unwrap_or_else(|| default.into()))
+        };
+        let num32 = |name: &'static str, default: &str| -> Result<u32, ConfigError> {
+            parse_value(name, &get(name).unwrap_or_else(|| default.into()))
+        };
+        let at_most_a_day = |name: &'static str, default: &str| -> Result<u32, ConfigError> {
+            let v = num32(name, default)?;
+            if v == 0 || v > 86_400 {
+                return Err(ConfigError::Invalid {
+                    name,
+                    value: v.to_string(),
+                    reason: "must be between 1 and 86400 (login attempts are kept one day)".into(),
+                });
+            }
+            Ok(v)
         };
         Ok(Self {
             database_url: Secret(database_url),
-            database_max_connections: num("DATABASE_MAX_CONNECTIONS", "10")? as u32,
+            database_max_connections: num32("DATABASE_MAX_CONNECTIONS", "10")?,
             bind_addr,
             public_url,
             trust_proxy_headers: parse_value(
                 "TRUST_PROXY_HEADERS",
                 &get("TRUST_PROXY_HEADERS").unwrap_or_else(|| "false".into()),
             )?,
-            login_max_failures_per_account: num("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")?,
-            login_max_failures_per_ip: num("LOGIN_MAX_FAILURES_PER_IP", "20")?,
-            login_window_secs: num("LOGIN_WINDOW_SECS", "900")?,
-            metrics_refresh_secs: num("METRICS_REFRESH_SECS", "300")? as u64,
+            login_max_failures_per_account: num32("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")?,
+            login_max_failures_per_account_all_addresses: num32(
+                "LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES",
+                "100",
+            )?,
+            login_max_failures_per_ip: num32("LOGIN_MAX_FAILURES_PER_IP", "20")?,
+            login_window_secs: at_most_a_day("LOGIN_WINDOW_SECS", "900")?,
+            login_backstop_window_secs: at_most_a_day("LOGIN_BACKSTOP_WINDOW_SECS", "86400")?,
+            known_device_days: num32("KNOWN_DEVICE_DAYS", "180")?,
+            metrics_refresh_secs: num("METRICS_REFRESH_SECS", "300")?,
             whatsapp_verify_token: get("WHATSAPP_VERIFY_TOKEN").map(Secret),
             whatsapp_app_secret: get("WHATSAPP_APP_SECRET").map(Secret),
-            webhook_max_body_bytes: num("WEBHOOK_MAX_BODY_BYTES", "1048576")? as usize,
-            webhook_workers: num("WEBHOOK_WORKERS", "4")? as usize,
-            reminder_delay_secs: num("REMINDER_DELAY_SECS", "7200")? as u64,
+            webhook_max_body_bytes: parse_value(
+                "WEBHOOK_MAX_BODY_BYTES",
+                &get("WEBHOOK_MAX_BODY_BYTES").unwrap_or_else(|| "1048576".into()),
+            )?,
+            webhook_workers: num32("WEBHOOK_WORKERS", "4")? as usize,
+            reminder_delay_secs: num("REMINDER_DELAY_SECS", "7200")?,
             whatsapp_app_id: app_id,
             whatsapp_signup_config_id: get("WHATSAPP_SIGNUP_CONFIG_ID"),
             whatsapp_graph_url: get("WHATSAPP_GRAPH_URL")
@@ -175,7 +206,7 @@ impl Config {
             ai_base_url: get("AI_BASE_URL"),
             ai_api_key: get("AI_API_KEY").map(Secret),
             ai_model: get("AI_MODEL").unwrap_or_else(|| "llama-3.1-8b-instant".into()),
-            ai_timeout_ms: num("AI_TIMEOUT_MS", "10000")? as u64,
+            ai_timeout_ms: num("AI_TIMEOUT_MS", "10000")?,
             smtp_url: match get("SMTP_URL") {
                 Some(url) if !(url.starts_with("smtp://") || url.starts_with("smtps://")) => {
                     return Err(ConfigError::Invalid {
@@ -264,6 +295,41 @@ mod tests {
         let err = Config::from_lookup(lookup(&[("DATABASE_URL", "x"), ("BIND_ADDR", "nope")]))
             .unwrap_err();
         assert!(err.to_string().contains("BIND_ADDR"));
+    }
+
+    #[test]
+    fn counts_are_unsigned_and_named_when_wrong() {
+        let base = ("DATABASE_URL", "postgres://x");
+        for name in [
+            "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+            "LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES",
+            "LOGIN_MAX_FAILURES_PER_IP",
+            "LOGIN_WINDOW_SECS",
+            "KNOWN_DEVICE_DAYS",
+            "WEBHOOK_WORKERS",
+            "DATABASE_MAX_CONNECTIONS",
+        ] {
+            let err = Config::from_lookup(lookup(&[base, (name, "-1")])).unwrap_err();
+            assert!(err.to_string().contains(name), "{err}");
+        }
+        let err = Config::from_lookup(lookup(&[base, ("LOGIN_BACKSTOP_WINDOW_SECS", "172800")]))
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("LOGIN_BACKSTOP_WINDOW_SECS"),
+            "{err}"
+        );
+        let c = Config::from_lookup(lookup(&[base])).unwrap();
+        assert_eq!(
+            (
+                c.login_max_failures_per_account,
+                c.login_max_failures_per_account_all_addresses,
+                c.login_max_failures_per_ip,
+                c.login_window_secs,
+                c.login_backstop_window_secs,
+                c.known_device_days
+            ),
+            (5, 100, 20, 900, 86_400, 180)
+        );
     }
 
     #[test]

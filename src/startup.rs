@@ -103,9 +103,14 @@ impl Application {
             config: Arc::new(AppConfig {
                 public_url: public_url.clone(),
                 trust_proxy_headers: config.trust_proxy_headers,
-                login_max_failures_per_account: config.login_max_failures_per_account,
-                login_max_failures_per_ip: config.login_max_failures_per_ip,
-                login_window_secs: config.login_window_secs,
+                login_max_failures_per_account: config.login_max_failures_per_account.into(),
+                login_max_failures_per_account_all_addresses: config
+                    .login_max_failures_per_account_all_addresses
+                    .into(),
+                login_max_failures_per_ip: config.login_max_failures_per_ip.into(),
+                login_window_secs: config.login_window_secs.into(),
+                login_backstop_window_secs: config.login_backstop_window_secs.into(),
+                known_device_days: config.known_device_days.into(),
                 whatsapp_signup: config.meta_app().is_some(),
             }),
             outbox: Outbox::default(),

@@ -107,3 +107,41 @@ async fn a_closed_account_stops_at_once_and_goes_after_ninety_days() {
         .unwrap();
     assert_eq!(app.count("select count(*) from consultants").await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passwords_on_the_close_form_are_counted_like_logins() {
+    // Default limits: five wrong passwords per account and address (or known device).
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.signup("Joana Lima", EMAIL, PASSWORD).await.status(),
+        200
+    );
+    for i in 0..5 {
+        let res = close(&app, &format!("chute-{i}"), true).await;
+        assert_eq!(res.headers()["location"], "/configuracoes#encerrar");
+        let page = app.get_html("/configuracoes").await;
+        assert!(page.contains("Senha incorreta."), "guess {i}");
+    }
+    // The sixth guess, and even the right password, wait out the window.
+    for password in ["chute-5", PASSWORD] {
+        let res = close(&app, password, true).await;
+        assert_eq!(res.headers()["location"], "/configuracoes#encerrar");
+        let page = app.get_html("/configuracoes").await;
+        assert!(
+            page.contains("Muitas tentativas de senha. Aguarde 15 minutos e tente de novo."),
+            "{password}: {page}"
+        );
+        assert!(!page.contains("Senha incorreta."));
+    }
+    assert_eq!(
+        app.count("select count(*) from consultants where is_active")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("select count(*) from login_attempts where succeeded is not true")
+            .await,
+        5,
+        "only the checked guesses are recorded"
+    );
+}

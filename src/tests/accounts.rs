@@ -594,3 +594,115 @@ fn settings_form<'a>(
         ("slug", slug),
     ]
 }
+
+/// A login from `ip` (the server trusts `X-Forwarded-For` in these tests).
+async fn login_from(browser: &TestApp, ip: &str, email: &str, password: &str) -> reqwest::Response {
+    let csrf = browser.csrf_from("/entrar").await;
+    browser
+        .client
+        .post(browser.url("/api/entrar"))
+        .header("x-forwarded-for", ip)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn logout(browser: &TestApp) {
+    let csrf = browser.csrf_from("/configuracoes").await;
+    let res = browser.post_form("/api/sair", &[("csrf", &csrf)]).await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_s_failures_do_not_lock_the_owner_out() {
+    let app = TestApp::spawn_with(|c| {
+        c.trust_proxy_headers = true;
+        c.login_max_failures_per_account = 3;
+        c.login_max_failures_per_account_all_addresses = 10;
+    })
+    .await;
+    app.signup("Ana Souza", "ana@exemplo.com", PASSWORD).await;
+    // The owner's phone signs in once (and becomes a known device), then signs out.
+    let phone = app.other_browser();
+    let res = login_from(&phone, "10.0.0.1", "ana@exemplo.com", PASSWORD).await;
+    assert_eq!(res.status(), 200);
+    assert!(res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|v| v.to_str().unwrap().starts_with("consultor_aparelho=")));
+    logout(&phone).await;
+
+    // A competitor uses up the attempts of the account from their address...
+    let stranger = app.other_browser();
+    for _ in 0..3 {
+        let res = login_from(&stranger, "203.0.113.7", "ana@exemplo.com", "chute-123").await;
+        assert_eq!(res.status(), 422);
+    }
+    let res = login_from(&stranger, "203.0.113.7", "ana@exemplo.com", PASSWORD).await;
+    assert_eq!(res.status(), 429, "even the right password, from there");
+
+    // ...but not the owner's: the known phone on another network, and a new laptop.
+    let res = login_from(&phone, "198.51.100.50", "ana@exemplo.com", PASSWORD).await;
+    assert_eq!(res.status(), 200, "known device");
+    let laptop = app.other_browser();
+    let res = login_from(&laptop, "198.51.100.2", "ana@exemplo.com", PASSWORD).await;
+    assert_eq!(res.status(), 200, "new device, clean address");
+    logout(&laptop).await;
+
+    // Guesses spread over many addresses meet the account's backstop (10 in all).
+    for i in 0..7 {
+        let res = login_from(
+            &app.other_browser(),
+            &format!("192.0.2.{i}"),
+            "ana@exemplo.com",
+            "chute-123",
+        )
+        .await;
+        assert_eq!(res.status(), 422, "address {i}");
+    }
+    let res = login_from(
+        &app.other_browser(),
+        "192.0.2.100",
+        "ana@exemplo.com",
+        "chute-123",
+    )
+    .await;
+    assert_eq!(res.status(), 429);
+    // A new device on a new address now waits...
+    let res = login_from(
+        &app.other_browser(),
+        "192.0.2.200",
+        "ana@exemplo.com",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(res.status(), 429);
+    assert!(res.text().await.unwrap().contains("já entrou antes"));
+    // ...while the known phone, and an address that signed in today, still get in.
+    logout(&phone).await;
+    let res = login_from(&phone, "100.64.0.9", "ana@exemplo.com", PASSWORD).await;
+    assert_eq!(res.status(), 200, "known device past the backstop");
+    let res = login_from(
+        &app.other_browser(),
+        "198.51.100.2",
+        "ana@exemplo.com",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(res.status(), 200, "known address past the backstop");
+
+    // The known phone's own failures still count, in its own bucket.
+    logout(&phone).await;
+    for _ in 0..3 {
+        let res = login_from(&phone, "100.64.0.9", "ana@exemplo.com", "chute-123").await;
+        assert_eq!(res.status(), 422);
+    }
+    let res = login_from(&phone, "100.64.0.9", "ana@exemplo.com", PASSWORD).await;
+    assert_eq!(res.status(), 429);
+}

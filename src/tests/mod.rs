@@ -26,6 +26,7 @@ mod logs;
 mod media;
 mod metrics;
 mod pages;
+mod password_change;
 mod password_reset;
 mod query_plans;
 mod rls;

@@ -43,7 +43,10 @@ pub async fn login(csrf: String, email: String, password: String) -> Result<(), 
 async fn login_inner(csrf: String, email: String, password: String) -> Result<(), AppError> {
     use crate::domain::Email;
     use crate::server::request_meta::RequestMeta;
-    use crate::server::{app_state, audit, auth, csrf as csrf_check, db, password_hash};
+    use crate::server::{
+        app_state, audit, auth, csrf as csrf_check, db, known_device, password_attempts,
+        password_hash,
+    };
     use serde_json::json;
 
     let state = app_state()?;
@@ -73,12 +76,16 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
     })?;
 
     let cfg = &state.config;
-    let Some(attempt) = reserve_attempt(&state.pool, cfg, &email, meta.throttle_key()).await?
-    else {
-        let minutes = (cfg.login_window_secs + 59) / 60;
-        return Err(AppError::TooManyRequests(format!(
-            "Muitas tentativas de entrada. Aguarde {minutes} minutos e tente de novo."
-        )));
+    let token = known_device::current_token();
+    let device = known_device::lookup(&state.pool, cfg, &email, token.as_deref()).await?;
+    let asker = password_attempts::Asker {
+        email: &email,
+        ip: meta.throttle_key(),
+        device,
+    };
+    let attempt = match password_attempts::reserve(&state.pool, cfg, &asker).await? {
+        Ok(attempt) => attempt,
+        Err(limit) => return Err(password_attempts::refusal(cfg, limit, "de entrada")),
     };
 
     let account = sqlx::query!(
@@ -93,18 +100,16 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
     let signed_in = account.filter(|_| ok).map(|(id, _)| id);
 
     let mut tx = db::system_tx(&state.pool).await?;
-    sqlx::query!(
-        "update login_attempts set succeeded = $2 where id = $1",
-        attempt,
-        signed_in.is_some()
-    )
-    .execute(&mut *tx)
-    .await?;
+    password_attempts::settle(&mut *tx, attempt, signed_in.is_some()).await?;
     match signed_in {
         Some(id) => {
             audit::record(&mut *tx, Some(id), "login", json!({}), &meta).await?;
+            let cookie = known_device::remember(&mut *tx, cfg, id, device).await?;
             tx.commit().await?;
-            auth::sign_in(&session, id).await?;
+            auth::sign_in(&session, &state.pool, id).await?;
+            if let Some(cookie) = cookie {
+                known_device::set_cookie(&cookie);
+            }
             leptos_axum::redirect("/painel");
             Ok(())
         }
@@ -125,64 +130,7 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
 
 /// Longest password the login reads (sign-up's own limit is lower).
 #[cfg(feature = "ssr")]
-const MAX_PASSWORD_BYTES: usize = 1024;
-
-/// Reserves one login attempt, or refuses it (`None`) when the e-mail or the address has
-/// used up its attempts. Counted: attempts in the window, failed or still being checked; an
-/// account's count starts afresh at its last successful login. The two advisory locks make
-/// the count and the reservation one step, so simultaneous requests cannot all see room.
-#[cfg(feature = "ssr")]
-async fn reserve_attempt(
-    pool: &sqlx::PgPool,
-    cfg: &crate::server::AppConfig,
-    email: &str,
-    ip: Option<String>,
-) -> Result<Option<Uuid>, AppError> {
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "select pg_advisory_xact_lock(hashtextextended('login:' || $1, 0)),
-                pg_advisory_xact_lock(hashtextextended('login-ip:' || coalesce($2, ''), 0))",
-        email,
-        ip.as_deref()
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    let counts = sqlx::query!(
-        r#"with recent as (
-               select email, ip_address, succeeded, created_at from login_attempts
-                where created_at > now() - make_interval(secs => $3)
-                  and (email = $1 or ($2::text::inet is not null and ip_address = $2::text::inet))
-           ), last_ok as (
-               select max(created_at) as at from recent where email = $1 and succeeded
-           )
-           select count(*) filter (where email = $1 and succeeded is not true
-                                     and created_at > coalesce((select at from last_ok), '-infinity'))
-                      as "per_account!",
-                  count(*) filter (where $2::text::inet is not null and ip_address = $2::text::inet
-                                     and succeeded is not true) as "per_ip!"
-             from recent"#,
-        email,
-        ip.as_deref(),
-        cfg.login_window_secs as f64
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if counts.per_account >= cfg.login_max_failures_per_account
-        || counts.per_ip >= cfg.login_max_failures_per_ip
-    {
-        tx.rollback().await?;
-        return Ok(None);
-    }
-    let id = sqlx::query_scalar!(
-        "insert into login_attempts (email, ip_address) values ($1, $2::text::inet) returning id",
-        email,
-        ip.as_deref()
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Some(id))
-}
+pub(crate) const MAX_PASSWORD_BYTES: usize = 1024;
 
 #[server(prefix = "/api", endpoint = "cadastro")]
 pub async fn signup(
@@ -215,7 +163,9 @@ async fn signup_inner(
     use crate::domain::{Email, Password, PersonName, PhoneBr, Vertical};
     use crate::error::FieldErrors;
     use crate::server::request_meta::RequestMeta;
-    use crate::server::{app_state, audit, auth, csrf as csrf_check, db, error, password_hash};
+    use crate::server::{
+        app_state, audit, auth, csrf as csrf_check, db, error, known_device, password_hash,
+    };
     use serde_json::json;
 
     let state = app_state()?;
@@ -277,7 +227,11 @@ async fn signup_inner(
             Err(e) => return Err(e.into()),
         }
     };
-    auth::sign_in(&session, id).await?;
+    auth::sign_in(&session, &state.pool, id).await?;
+    // The browser that made the account is one of its known devices.
+    if let Some(cookie) = known_device::remember(&state.pool, &state.config, id, None).await? {
+        known_device::set_cookie(&cookie);
+    }
     leptos_axum::redirect("/painel");
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod feedback;
 pub mod flows;
 pub mod lead;
 pub mod leads;
+pub mod password;
 pub mod password_reset;
 pub mod profile;
 pub mod settings;

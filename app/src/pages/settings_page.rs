@@ -1,4 +1,5 @@
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
+use crate::api::password::{ChangePassword, CHANGED};
 use crate::api::settings::{get_settings, Settings, UpdateSettings};
 use crate::components::PageTitle;
 use crate::components::{
@@ -8,8 +9,18 @@ use crate::domain::{bio, Vertical};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-type SettingsData =
-    Result<(Settings, FormContext, FormContext, FormContext, FormContext), AppError>;
+/// The settings and the state of each form: profile, photo, WhatsApp, password, closing.
+type SettingsData = Result<
+    (
+        Settings,
+        FormContext,
+        FormContext,
+        FormContext,
+        FormContext,
+        FormContext,
+    ),
+    AppError,
+>;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -23,8 +34,9 @@ pub fn SettingsPage() -> impl IntoView {
             let form = form_state("settings".into()).await?;
             let photo = form_state("foto".into()).await?;
             let whatsapp = form_state("whatsapp".into()).await?;
+            let password = form_state("senha".into()).await?;
             let close = form_state("encerrar".into()).await?;
-            Ok((settings, form, photo, whatsapp, close))
+            Ok((settings, form, photo, whatsapp, password, close))
         },
     );
     view! {
@@ -42,10 +54,11 @@ fn SettingsContent(data: Resource<SettingsData>) -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 data.await
-                    .map(|(settings, form, photo, whatsapp, close)| view! {
+                    .map(|(settings, form, photo, whatsapp, password, close)| view! {
                         <ProfileForm settings=settings.clone() st=form/>
                         <WhatsAppSection settings=settings.clone() st=whatsapp/>
                         <PhotoForm settings st=photo/>
+                        <PasswordForm st=password/>
                         <CloseAccount st=close/>
                     }.into_any())
                     .unwrap_or_else(error_view)
@@ -190,6 +203,37 @@ fn PhotoForm(settings: Settings, st: FormContext) -> impl IntoView {
                 </div>
                 <button type="submit">"Enviar foto"</button>
             </form>
+        </section>
+    }
+}
+
+/// Changing the password: the current one, the new one twice. ActionForm: a plain post and
+/// a redirect back without JavaScript, a fetch with it. The fields are never refilled.
+#[component]
+fn PasswordForm(st: FormContext) -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let success = FormFeedback::success_signal(
+        st.feedback.as_ref(),
+        move || action.value().get(),
+        |()| CHANGED.into(),
+    );
+    let errors = FormFeedback::error_signal(st.feedback, move || action.value().get());
+    view! {
+        <section id="senha" aria-labelledby="senha-titulo">
+            <h2 id="senha-titulo">"Senha"</h2>
+            <ActionForm action=action>
+                <input type="hidden" name="csrf" value=st.csrf/>
+                <FormAlert errors success/>
+                <TextField label="Senha atual" name="current_password" kind="password"
+                    autocomplete="current-password" required=true errors/>
+                <TextField label="Nova senha" name="new_password" kind="password"
+                    autocomplete="new-password" required=true
+                    hint="De 8 a 128 caracteres." errors/>
+                <TextField label="Confirme a nova senha" name="confirm_password" kind="password"
+                    autocomplete="new-password" required=true errors/>
+                <p class="hint">"Ao trocar a senha, você continua conectado aqui e sai de todos os outros aparelhos."</p>
+                <button type="submit" disabled=move || action.pending().get()>"Alterar senha"</button>
+            </ActionForm>
         </section>
     }
 }

@@ -38,8 +38,14 @@ pub async fn require_consultant() -> Result<Uuid, AppError> {
 }
 
 /// Starts an authenticated session. The id is cycled so that a session id planted before
-/// login (session fixation) is worthless after it.
-pub async fn sign_in(session: &Session, consultant_id: Uuid) -> Result<(), AppError> {
+/// login (session fixation) is worthless after it. The session is saved at once, to learn
+/// its new id and note whose it is in `consultant_sessions` (so that a password change can
+/// end the consultant's other sessions).
+pub async fn sign_in(
+    session: &Session,
+    pool: &sqlx::PgPool,
+    consultant_id: Uuid,
+) -> Result<(), AppError> {
     session
         .cycle_id()
         .await
@@ -48,7 +54,30 @@ pub async fn sign_in(session: &Session, consultant_id: Uuid) -> Result<(), AppEr
         .insert(CONSULTANT_KEY, consultant_id)
         .await
         .map_err(|e| super::error::internal("session insert", e))?;
-    super::csrf::rotate(session).await
+    super::csrf::rotate(session).await?;
+    session
+        .save()
+        .await
+        .map_err(|e| super::error::internal("session save", e))?;
+    let id = session.id().ok_or(AppError::Internal)?.to_string();
+    // Notes of this consultant's sessions that have since ended (logout, expiry) go first;
+    // run-time checked, as the store's table is not ours (see `end_other_sessions`).
+    sqlx::query(
+        "delete from consultant_sessions c where consultant_id = $1
+            and not exists (select 1 from tower_sessions.session s where s.id = c.session_id)",
+    )
+    .bind(consultant_id)
+    .execute(pool)
+    .await?;
+    sqlx::query!(
+        "insert into consultant_sessions (session_id, consultant_id) values ($1, $2)
+         on conflict (session_id) do update set consultant_id = excluded.consultant_id",
+        id,
+        consultant_id
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// Ends the session server-side: the row is deleted from the store, not just forgotten.
@@ -57,6 +86,31 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
         .flush()
         .await
         .map_err(|e| super::error::internal("session flush", e))
+}
+
+/// Ends every session of the consultant except `keep` (the store's rows and their notes in
+/// `consultant_sessions`), in the caller's transaction. Returns how many were ended.
+pub async fn end_other_sessions(
+    tx: &mut sqlx::PgConnection,
+    consultant_id: Uuid,
+    keep: Option<&str>,
+) -> Result<u64, AppError> {
+    let ids = sqlx::query_scalar!(
+        "delete from consultant_sessions
+          where consultant_id = $1 and session_id is distinct from $2
+          returning session_id",
+        consultant_id,
+        keep
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    // The store's table is created by the store itself (after our migrations), so this one
+    // statement is checked at run time rather than against `.sqlx/`.
+    let ended = sqlx::query("delete from tower_sessions.session where id = any($1)")
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+    Ok(ended.rows_affected())
 }
 
 /// Sets the HTTP status of a server function's error response. Skipped for plain form posts

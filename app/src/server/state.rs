@@ -11,11 +11,18 @@ pub struct AppConfig {
     pub public_url: String,
     /// Trust `X-Forwarded-For` for the client IP (only behind a proxy that sets it).
     pub trust_proxy_headers: bool,
-    /// Failed logins allowed per e-mail within `login_window_secs`.
+    /// Failed password checks allowed for one account from one address (or one known
+    /// device) within `login_window_secs`, since the last success there.
     pub login_max_failures_per_account: i64,
-    /// Failed logins allowed per IP within `login_window_secs`.
+    /// Failed password checks allowed for one account over every address within
+    /// `login_backstop_window_secs` (known devices are not held by it).
+    pub login_max_failures_per_account_all_addresses: i64,
+    /// Failed password checks allowed per IP within `login_window_secs`.
     pub login_max_failures_per_ip: i64,
     pub login_window_secs: i64,
+    pub login_backstop_window_secs: i64,
+    /// How long a browser that signed in stays a known device without signing in again.
+    pub known_device_days: i64,
     /// A Meta app is configured: consultants connect their numbers (Embedded Signup).
     pub whatsapp_signup: bool,
 }
