@@ -31,5 +31,6 @@ mod password_reset;
 mod query_plans;
 mod rls;
 mod settings;
+mod two_factor;
 mod webhooks;
 mod whatsapp_connect;

@@ -45,7 +45,7 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
     use crate::server::request_meta::RequestMeta;
     use crate::server::{
         app_state, audit, auth, csrf as csrf_check, db, known_device, password_attempts,
-        password_hash,
+        password_hash, two_factor,
     };
     use serde_json::json;
 
@@ -102,6 +102,14 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
     let mut tx = db::system_tx(&state.pool).await?;
     password_attempts::settle(&mut *tx, attempt, signed_in.is_some()).await?;
     match signed_in {
+        // Two-step verification on: the password was right, the code is still owed. The
+        // browser becomes a known device only once the code is right too.
+        Some(id) if two_factor::enabled(&mut tx, id).await? => {
+            tx.commit().await?;
+            two_factor::begin_login(&session, id, device).await?;
+            leptos_axum::redirect("/entrar/codigo");
+            Ok(())
+        }
         Some(id) => {
             audit::record(&mut *tx, Some(id), "login", json!({}), &meta).await?;
             let cookie = known_device::remember(&mut *tx, cfg, id, device).await?;

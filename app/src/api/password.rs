@@ -39,7 +39,6 @@ async fn change_inner(
     let session = auth::session().await?;
     csrf_check::verify(&session, &csrf).await?;
     let state = app_state()?;
-    let cfg = &state.config;
     let wrong_current = || {
         AppError::fields(vec![FieldError {
             field: "current_password".into(),
@@ -60,35 +59,11 @@ async fn change_inner(
     let Some(new) = new else {
         return Err(AppError::Internal);
     };
-    if current.len() > crate::api::auth::MAX_PASSWORD_BYTES {
-        return Err(wrong_current());
-    }
-
-    let account = {
-        let mut tx = db::tenant_tx(&state.pool, id).await?;
-        let row = sqlx::query!(
-            "select email, password_hash from consultants where id = $1",
-            id
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        row.ok_or(AppError::Unauthenticated)?
-    };
     let meta = RequestMeta::current();
     let token = known_device::current_token();
-    let device = known_device::lookup(&state.pool, cfg, &account.email, token.as_deref()).await?;
-    let asker = password_attempts::Asker {
-        email: &account.email,
-        ip: meta.throttle_key(),
-        device,
-    };
-    let attempt = password_attempts::reserve(&state.pool, cfg, &asker)
-        .await?
-        .map_err(|limit| password_attempts::refusal(cfg, limit, "de senha"))?;
-    // argon2 with no transaction open.
-    let ok = password_hash::verify(current, Some(account.password_hash)).await;
-    password_attempts::settle(&state.pool, attempt, ok).await?;
+    let password_attempts::Checked { ok, device } =
+        password_attempts::check_again(&state, id, &current, token.as_deref(), meta.throttle_key())
+            .await?;
     if !ok {
         return Err(wrong_current());
     }

@@ -244,8 +244,7 @@ async fn reset_inner(csrf: String, token: String, password: String) -> Result<()
         return Err(AppError::invalid(EXPIRED));
     }
     // Whoever had the old password is signed out everywhere.
-    // MERGE: auth::end_other_sessions(&mut *tx, id, None).await?;
-    let _ = auth::session;
+    auth::end_other_sessions(&mut tx, id, None).await?;
     audit::record(
         &mut *tx,
         Some(id),

@@ -1,26 +1,31 @@
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::password::{ChangePassword, CHANGED};
 use crate::api::settings::{get_settings, Settings, UpdateSettings};
+use crate::api::two_factor::{two_factor_state, TwoFactorView};
 use crate::components::PageTitle;
 use crate::components::{
     error_view, textarea_text, AppShell, FormAlert, Loading, SelectField, TextField,
+    TwoFactorSection,
 };
 use crate::domain::{bio, Vertical};
 use crate::error::AppError;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
-/// The settings and the state of each form: profile, photo, WhatsApp, password, closing.
-type SettingsData = Result<
-    (
-        Settings,
-        FormContext,
-        FormContext,
-        FormContext,
-        FormContext,
-        FormContext,
-    ),
-    AppError,
->;
+/// The settings and the state of each form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct SettingsForms {
+    settings: Settings,
+    profile: FormContext,
+    photo: FormContext,
+    whatsapp: FormContext,
+    password: FormContext,
+    two_factor: TwoFactorView,
+    two_factor_form: FormContext,
+    close: FormContext,
+}
+
+type SettingsData = Result<SettingsForms, AppError>;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -30,13 +35,16 @@ pub fn SettingsPage() -> impl IntoView {
     let data: Resource<SettingsData> = Resource::new(
         || (),
         |_| async {
-            let settings = get_settings().await?;
-            let form = form_state("settings".into()).await?;
-            let photo = form_state("foto".into()).await?;
-            let whatsapp = form_state("whatsapp".into()).await?;
-            let password = form_state("senha".into()).await?;
-            let close = form_state("encerrar".into()).await?;
-            Ok((settings, form, photo, whatsapp, password, close))
+            Ok(SettingsForms {
+                settings: get_settings().await?,
+                profile: form_state("settings".into()).await?,
+                photo: form_state("foto".into()).await?,
+                whatsapp: form_state("whatsapp".into()).await?,
+                password: form_state("senha".into()).await?,
+                two_factor: two_factor_state().await?,
+                two_factor_form: form_state("duas-etapas".into()).await?,
+                close: form_state("encerrar".into()).await?,
+            })
         },
     );
     view! {
@@ -54,12 +62,13 @@ fn SettingsContent(data: Resource<SettingsData>) -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 data.await
-                    .map(|(settings, form, photo, whatsapp, password, close)| view! {
-                        <ProfileForm settings=settings.clone() st=form/>
-                        <WhatsAppSection settings=settings.clone() st=whatsapp/>
-                        <PhotoForm settings st=photo/>
-                        <PasswordForm st=password/>
-                        <CloseAccount st=close/>
+                    .map(|f| view! {
+                        <ProfileForm settings=f.settings.clone() st=f.profile/>
+                        <WhatsAppSection settings=f.settings.clone() st=f.whatsapp/>
+                        <PhotoForm settings=f.settings st=f.photo/>
+                        <PasswordForm st=f.password/>
+                        <TwoFactorSection state=f.two_factor st=f.two_factor_form/>
+                        <CloseAccount st=f.close/>
                     }.into_any())
                     .unwrap_or_else(error_view)
             })}

@@ -4,9 +4,7 @@
 //! to `/conta-encerrada?ate=dd/mm/aaaa`, a confirmation that needs no e-mail.
 
 use super::request_meta::RequestMeta;
-use super::{
-    auth, csrf, db, flash, known_device, password_attempts, password_hash, tenant, AppState,
-};
+use super::{auth, csrf, db, flash, known_device, password_attempts, tenant, AppState};
 use crate::error::AppError;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -41,37 +39,16 @@ pub async fn close(
                 "Marque a confirmação para encerrar a conta.",
             ));
         }
-        if form.password.len() > crate::api::auth::MAX_PASSWORD_BYTES {
-            return Err(AppError::invalid("Senha incorreta."));
-        }
-        let stored = {
-            let mut tx = db::tenant_tx(&state.pool, consultant).await?;
-            let row = sqlx::query!(
-                "select email, password_hash from consultants where id = $1",
-                consultant
-            )
-            .fetch_optional(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            row.ok_or(AppError::Unauthenticated)?
-        };
-        // Counted like a login: someone holding a stolen session must not be able to guess
-        // the password here without limit.
         let token = known_device::token_from(&parts.headers);
-        let device =
-            known_device::lookup(&state.pool, &state.config, &stored.email, token.as_deref())
-                .await?;
-        let asker = password_attempts::Asker {
-            email: &stored.email,
-            ip: meta.throttle_key(),
-            device,
-        };
-        let attempt = password_attempts::reserve(&state.pool, &state.config, &asker)
-            .await?
-            .map_err(|limit| password_attempts::refusal(&state.config, limit, "de senha"))?;
-        // argon2 with no transaction open.
-        let ok = password_hash::verify(form.password.clone(), Some(stored.password_hash)).await;
-        password_attempts::settle(&state.pool, attempt, ok).await?;
+        let ok = password_attempts::check_again(
+            &state,
+            consultant,
+            &form.password,
+            token.as_deref(),
+            meta.throttle_key(),
+        )
+        .await?
+        .ok;
         if !ok {
             return Err(AppError::invalid("Senha incorreta."));
         }

@@ -189,3 +189,55 @@ mod tests {
         assert!(msg(Limit::Account).contains("já entrou antes"));
     }
 }
+
+/// What a password asked again came to.
+pub struct Checked {
+    pub ok: bool,
+    /// The known device the request proved, if any.
+    pub device: Option<Uuid>,
+}
+
+/// The signed-in consultant's password asked again (closing the account, changing the
+/// password, turning off two-step sign-in): the account read on the tenant path, the check
+/// reserved like a login's (a stolen session must not guess without limit), argon2 with no
+/// transaction open. A password longer than any passphrase gets no work. The refusal, when
+/// a limit is reached, says so in the words of `what` ("de senha").
+pub async fn check_again(
+    state: &super::AppState,
+    consultant: Uuid,
+    password: &str,
+    device_token: Option<&str>,
+    ip: Option<String>,
+) -> Result<Checked, AppError> {
+    if password.len() > crate::api::auth::MAX_PASSWORD_BYTES {
+        return Ok(Checked {
+            ok: false,
+            device: None,
+        });
+    }
+    let account = {
+        let mut tx = super::db::tenant_tx(&state.pool, consultant).await?;
+        let row = sqlx::query!(
+            "select email, password_hash from consultants where id = $1",
+            consultant
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.ok_or(AppError::Unauthenticated)?
+    };
+    let cfg = &state.config;
+    let device =
+        super::known_device::lookup(&state.pool, cfg, &account.email, device_token).await?;
+    let asker = Asker {
+        email: &account.email,
+        ip,
+        device,
+    };
+    let attempt = reserve(&state.pool, cfg, &asker)
+        .await?
+        .map_err(|limit| refusal(cfg, limit, "de senha"))?;
+    let ok = super::password_hash::verify(password.to_string(), Some(account.password_hash)).await;
+    settle(&state.pool, attempt, ok).await?;
+    Ok(Checked { ok, device })
+}

@@ -14,7 +14,7 @@
 //! from the session by the server.
 
 use super::request_meta::RequestMeta;
-use super::{audit, auth, csrf, db, flash, password_hash, totp, AppState};
+use super::{audit, auth, csrf, db, flash, known_device, password_attempts, totp, AppState};
 use crate::error::AppError;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -28,6 +28,9 @@ const SETUP_KEY: &str = "totp_setup";
 const PENDING_KEY: &str = "login_pending";
 /// Wrong codes before a half-way sign-in is dropped.
 pub const MAX_CODE_FAILURES: u8 = 5;
+/// Wrong codes an account takes, over all its half-way sign-ins, within the window.
+pub const MAX_CODE_FAILURES_PER_ACCOUNT: i64 = 10;
+const CODE_FAILURE_WINDOW_SECS: f64 = 900.0;
 /// How long a half-way sign-in waits for its code.
 const PENDING_SECS: i64 = 600;
 pub const RECOVERY_CODES: usize = 10;
@@ -38,6 +41,9 @@ pub struct PendingLogin {
     pub consultant_id: Uuid,
     pub since: i64,
     pub failures: u8,
+    /// The known device the browser proved at the password, if any (refreshed once the
+    /// code is right; otherwise the browser becomes one then).
+    pub device: Option<Uuid>,
 }
 
 /// Whether the account asks for a code after the password.
@@ -52,7 +58,11 @@ pub async fn enabled(db: &mut PgConnection, consultant: Uuid) -> Result<bool, sq
 }
 
 /// Remembers a half-way sign-in (after the right password).
-pub async fn begin_login(session: &Session, consultant_id: Uuid) -> Result<(), AppError> {
+pub async fn begin_login(
+    session: &Session,
+    consultant_id: Uuid,
+    device: Option<Uuid>,
+) -> Result<(), AppError> {
     // A new id, as at sign-in: a session planted before cannot wait for the code.
     session
         .cycle_id()
@@ -62,6 +72,7 @@ pub async fn begin_login(session: &Session, consultant_id: Uuid) -> Result<(), A
         consultant_id,
         since: chrono::Utc::now().timestamp(),
         failures: 0,
+        device,
     };
     session
         .insert(PENDING_KEY, pending)
@@ -236,15 +247,16 @@ pub async fn settings_action(
                     .into())
             }
             "desativar" => {
-                let stored = sqlx::query_scalar!(
-                    "select password_hash from consultants where id = $1",
-                    consultant
+                let token = known_device::token_from(&parts.headers);
+                let checked = password_attempts::check_again(
+                    &state,
+                    consultant,
+                    &field("senha"),
+                    token.as_deref(),
+                    meta.throttle_key(),
                 )
-                .fetch_one(&state.pool)
                 .await?;
-                let password = field("senha");
-                if password.len() > 1024
-                    || !password_hash::verify(password, Some(stored)).await
+                if !checked.ok
                 {
                     return Err(AppError::fields(vec![crate::error::FieldError {
                         field: "senha".into(),
@@ -252,7 +264,7 @@ pub async fn settings_action(
                     }]));
                 }
                 let mut tx = db::system_tx(&state.pool).await?;
-                if take_code(&mut *tx, consultant, &field("codigo")).await?.is_none() {
+                if take_code(&mut tx, consultant, &field("codigo")).await?.is_none() {
                     return Err(code_error("Código incorreto."));
                 }
                 sqlx::query!(
@@ -312,10 +324,27 @@ pub async fn second_step(
             return flash::redirect_with(&session, "login", Vec::new(), result, "/entrar").await;
         }
     };
-    let result: Result<Option<Accepted>, AppError> = async {
+    let result: Result<Option<(Accepted, Option<String>)>, AppError> = async {
         csrf::verify(&session, &field("csrf")).await?;
         let mut tx = db::system_tx(&state.pool).await?;
-        let accepted = take_code(&mut *tx, pending.consultant_id, &field("codigo")).await?;
+        // Wrong codes are counted per account too, over every half-way sign-in: knowing the
+        // password does not buy unlimited guesses at the code.
+        let recent_failures = sqlx::query_scalar!(
+            r#"select count(*) as "n!" from audit_logs
+                where consultant_id = $1 and action = 'login_failed'
+                  and details->>'etapa' = 'codigo'
+                  and created_at > now() - make_interval(secs => $2)"#,
+            pending.consultant_id,
+            CODE_FAILURE_WINDOW_SECS
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if recent_failures >= MAX_CODE_FAILURES_PER_ACCOUNT {
+            return Err(AppError::TooManyRequests(
+                "Códigos incorretos demais nesta conta. Aguarde 15 minutos e tente de novo.".into(),
+            ));
+        }
+        let accepted = take_code(&mut tx, pending.consultant_id, &field("codigo")).await?;
         let action = if accepted.is_some() {
             "login"
         } else {
@@ -329,26 +358,51 @@ pub async fn second_step(
             &meta,
         )
         .await?;
+        let cookie = match &accepted {
+            Some(_) => {
+                known_device::remember(
+                    &mut *tx,
+                    &state.config,
+                    pending.consultant_id,
+                    pending.device,
+                )
+                .await?
+            }
+            None => None,
+        };
         tx.commit().await?;
-        Ok(accepted)
+        Ok(accepted.map(|a| (a, cookie)))
     }
     .await;
     match result {
-        Ok(Some(accepted)) => {
+        Ok(Some((accepted, cookie))) => {
             let _ = session.remove::<PendingLogin>(PENDING_KEY).await;
-            // MERGE: auth::sign_in(&session, &state.pool, pending.consultant_id)
-            if let Err(e) = auth::sign_in(&session, pending.consultant_id).await {
+            if let Err(e) = auth::sign_in(&session, &state.pool, pending.consultant_id).await {
                 return flash::redirect_with(&session, "login", Vec::new(), Err(e), "/entrar")
                     .await;
             }
-            if let Accepted::Recovery { left } = accepted {
-                let note = Ok(format!(
-                    "Você entrou com um código de recuperação; restam {left}. Se perdeu o celular, \
-                     desative e ative de novo a verificação em duas etapas em Configurações."
-                ));
-                return flash::redirect_with(&session, "painel", Vec::new(), note, "/painel").await;
+            let mut res = match accepted {
+                Accepted::Recovery { left } => {
+                    let note = Ok(format!(
+                        "Você entrou com um código de recuperação; restam {left}. Se perdeu o \
+                         celular, desative e ative de novo a verificação em duas etapas em \
+                         Configurações."
+                    ));
+                    flash::redirect_with(
+                        &session,
+                        "duas-etapas",
+                        Vec::new(),
+                        note,
+                        "/configuracoes#duas-etapas",
+                    )
+                    .await
+                }
+                Accepted::App => Redirect::to("/painel").into_response(),
+            };
+            if let Some(v) = cookie.and_then(|c| http::HeaderValue::from_str(&c).ok()) {
+                res.headers_mut().append(http::header::SET_COOKIE, v);
             }
-            Redirect::to("/painel").into_response()
+            res
         }
         Ok(None) => {
             let failures = pending.failures + 1;
