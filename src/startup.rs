@@ -125,7 +125,9 @@ impl Application {
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(config.cookies_secure())
-            .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
+            .with_expiry(Expiry::OnInactivity(time::Duration::days(
+                app::server::auth::SESSION_INACTIVITY_DAYS,
+            )));
 
         let routes = route_list();
         let wake = Arc::new(Notify::new());
@@ -174,6 +176,10 @@ impl Application {
             .route(
                 "/configuracoes/duas-etapas",
                 post(app::server::two_factor::settings_action),
+            )
+            .route(
+                "/configuracoes/sessoes",
+                post(app::server::sessions::action),
             )
             .route(
                 "/entrar/verificar-codigo",

@@ -30,6 +30,7 @@ mod password_change;
 mod password_reset;
 mod query_plans;
 mod rls;
+mod sessions;
 mod settings;
 mod two_factor;
 mod webhooks;

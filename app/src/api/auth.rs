@@ -114,7 +114,7 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
             audit::record(&mut *tx, Some(id), "login", json!({}), &meta).await?;
             let cookie = known_device::remember(&mut *tx, cfg, id, device).await?;
             tx.commit().await?;
-            auth::sign_in(&session, &state.pool, id).await?;
+            auth::sign_in(&session, &state.pool, id, &meta).await?;
             if let Some(cookie) = cookie {
                 known_device::set_cookie(&cookie);
             }
@@ -235,7 +235,7 @@ async fn signup_inner(
             Err(e) => return Err(e.into()),
         }
     };
-    auth::sign_in(&session, &state.pool, id).await?;
+    auth::sign_in(&session, &state.pool, id, &meta).await?;
     // The browser that made the account is one of its known devices.
     if let Some(cookie) = known_device::remember(&state.pool, &state.config, id, None).await? {
         known_device::set_cookie(&cookie);

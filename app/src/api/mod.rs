@@ -10,5 +10,6 @@ pub mod leads;
 pub mod password;
 pub mod password_reset;
 pub mod profile;
+pub mod sessions;
 pub mod settings;
 pub mod two_factor;

@@ -10,6 +10,7 @@ mod loading;
 mod move_form;
 mod raw_text;
 mod redirect_to;
+mod sessions_section;
 mod step_editor;
 mod two_factor_section;
 
@@ -22,5 +23,6 @@ pub use loading::Loading;
 pub use move_form::MoveForm;
 pub use raw_text::{escape_text, textarea_text, PageTitle};
 pub use redirect_to::RedirectTo;
+pub use sessions_section::SessionsSection;
 pub use step_editor::{flow_action_fields, StepEditor, StepPreviews};
 pub use two_factor_section::TwoFactorSection;

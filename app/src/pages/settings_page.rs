@@ -1,11 +1,12 @@
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::password::{ChangePassword, CHANGED};
+use crate::api::sessions::{open_sessions, OpenSession};
 use crate::api::settings::{get_settings, Settings, UpdateSettings};
 use crate::api::two_factor::{two_factor_state, TwoFactorView};
 use crate::components::PageTitle;
 use crate::components::{
-    error_view, textarea_text, AppShell, FormAlert, Loading, SelectField, TextField,
-    TwoFactorSection,
+    error_view, textarea_text, AppShell, FormAlert, Loading, SelectField, SessionsSection,
+    TextField, TwoFactorSection,
 };
 use crate::domain::{bio, Vertical};
 use crate::error::AppError;
@@ -22,6 +23,8 @@ struct SettingsForms {
     password: FormContext,
     two_factor: TwoFactorView,
     two_factor_form: FormContext,
+    sessions: Vec<OpenSession>,
+    sessions_form: FormContext,
     close: FormContext,
 }
 
@@ -43,6 +46,8 @@ pub fn SettingsPage() -> impl IntoView {
                 password: form_state("senha".into()).await?,
                 two_factor: two_factor_state().await?,
                 two_factor_form: form_state("duas-etapas".into()).await?,
+                sessions: open_sessions().await?,
+                sessions_form: form_state("sessoes".into()).await?,
                 close: form_state("encerrar".into()).await?,
             })
         },
@@ -68,6 +73,7 @@ fn SettingsContent(data: Resource<SettingsData>) -> impl IntoView {
                         <PhotoForm settings=f.settings st=f.photo/>
                         <PasswordForm st=f.password/>
                         <TwoFactorSection state=f.two_factor st=f.two_factor_form/>
+                        <SessionsSection sessions=f.sessions st=f.sessions_form/>
                         <CloseAccount st=f.close/>
                     }.into_any())
                     .unwrap_or_else(error_view)

@@ -39,12 +39,14 @@ pub async fn require_consultant() -> Result<Uuid, AppError> {
 
 /// Starts an authenticated session. The id is cycled so that a session id planted before
 /// login (session fixation) is worthless after it. The session is saved at once, to learn
-/// its new id and note whose it is in `consultant_sessions` (so that a password change can
-/// end the consultant's other sessions).
+/// its new id and note whose it is in `consultant_sessions`, with the browser and address it
+/// signed in from (so that a password change can end the consultant's other sessions, and
+/// Settings can list them).
 pub async fn sign_in(
     session: &Session,
     pool: &sqlx::PgPool,
     consultant_id: Uuid,
+    meta: &super::request_meta::RequestMeta,
 ) -> Result<(), AppError> {
     session
         .cycle_id()
@@ -70,15 +72,24 @@ pub async fn sign_in(
     .execute(pool)
     .await?;
     sqlx::query!(
-        "insert into consultant_sessions (session_id, consultant_id) values ($1, $2)
-         on conflict (session_id) do update set consultant_id = excluded.consultant_id",
+        "insert into consultant_sessions (session_id, consultant_id, user_agent, ip_address)
+         values ($1, $2, $3, $4::text::inet)
+         on conflict (session_id) do update
+            set consultant_id = excluded.consultant_id, user_agent = excluded.user_agent,
+                ip_address = excluded.ip_address",
         id,
-        consultant_id
+        consultant_id,
+        meta.user_agent.as_deref(),
+        meta.ip.map(|ip| ip.to_string())
     )
     .execute(pool)
     .await?;
     Ok(())
 }
+
+/// Days of inactivity after which a session ends (the store's expiry moves on with each use,
+/// so the last use is its expiry less these days).
+pub const SESSION_INACTIVITY_DAYS: i64 = 7;
 
 /// Ends the session server-side: the row is deleted from the store, not just forgotten.
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {

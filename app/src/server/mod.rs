@@ -27,6 +27,7 @@ pub mod password_attempts;
 pub mod password_hash;
 pub mod photos;
 pub mod request_meta;
+pub mod sessions;
 pub mod simulator;
 pub mod state;
 pub mod tenant;

@@ -160,36 +160,6 @@ pub fn refusal(cfg: &AppConfig, limit: Limit, what: &str) -> AppError {
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cfg() -> AppConfig {
-        AppConfig {
-            public_url: "http://x".into(),
-            trust_proxy_headers: false,
-            login_max_failures_per_account: 5,
-            login_max_failures_per_account_all_addresses: 100,
-            login_max_failures_per_ip: 20,
-            login_window_secs: 900,
-            login_backstop_window_secs: 86_400,
-            known_device_days: 180,
-            whatsapp_signup: false,
-        }
-    }
-
-    #[test]
-    fn refusals_say_how_long_to_wait() {
-        let msg = |l| refusal(&cfg(), l, "de entrada").to_string();
-        assert_eq!(
-            msg(Limit::Bucket),
-            "Muitas tentativas de entrada. Aguarde 15 minutos e tente de novo."
-        );
-        assert!(msg(Limit::Account).contains("Aguarde 24 horas"));
-        assert!(msg(Limit::Account).contains("já entrou antes"));
-    }
-}
-
 /// What a password asked again came to.
 pub struct Checked {
     pub ok: bool,
@@ -240,4 +210,34 @@ pub async fn check_again(
     let ok = super::password_hash::verify(password.to_string(), Some(account.password_hash)).await;
     settle(&state.pool, attempt, ok).await?;
     Ok(Checked { ok, device })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> AppConfig {
+        AppConfig {
+            public_url: "http://x".into(),
+            trust_proxy_headers: false,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_account_all_addresses: 100,
+            login_max_failures_per_ip: 20,
+            login_window_secs: 900,
+            login_backstop_window_secs: 86_400,
+            known_device_days: 180,
+            whatsapp_signup: false,
+        }
+    }
+
+    #[test]
+    fn refusals_say_how_long_to_wait() {
+        let msg = |l| refusal(&cfg(), l, "de entrada").to_string();
+        assert_eq!(
+            msg(Limit::Bucket),
+            "Muitas tentativas de entrada. Aguarde 15 minutos e tente de novo."
+        );
+        assert!(msg(Limit::Account).contains("Aguarde 24 horas"));
+        assert!(msg(Limit::Account).contains("já entrou antes"));
+    }
 }

@@ -377,7 +377,8 @@ pub async fn second_step(
     match result {
         Ok(Some((accepted, cookie))) => {
             let _ = session.remove::<PendingLogin>(PENDING_KEY).await;
-            if let Err(e) = auth::sign_in(&session, &state.pool, pending.consultant_id).await {
+            if let Err(e) = auth::sign_in(&session, &state.pool, pending.consultant_id, &meta).await
+            {
                 return flash::redirect_with(&session, "login", Vec::new(), Err(e), "/entrar")
                     .await;
             }
