@@ -90,6 +90,14 @@ async fn change_inner(
     let ok = password_hash::verify(current, Some(account.password_hash)).await;
     password_attempts::settle(&state.pool, attempt, ok).await?;
     if !ok {
+        audit::record(
+            &state.pool,
+            Some(id),
+            "password_check_failed",
+            serde_json::json!({ "form": "alterar_senha" }),
+            &meta,
+        )
+        .await?;
         return Err(wrong_current());
     }
     let hash = password_hash::hash(new.expose().to_string())

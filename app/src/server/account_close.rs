@@ -5,7 +5,7 @@
 
 use super::request_meta::RequestMeta;
 use super::{
-    auth, csrf, db, flash, known_device, password_attempts, password_hash, tenant, AppState,
+    audit, auth, csrf, db, flash, known_device, password_attempts, password_hash, tenant, AppState,
 };
 use crate::error::AppError;
 use axum::extract::State;
@@ -73,6 +73,14 @@ pub async fn close(
         let ok = password_hash::verify(form.password.clone(), Some(stored.password_hash)).await;
         password_attempts::settle(&state.pool, attempt, ok).await?;
         if !ok {
+            audit::record(
+                &state.pool,
+                Some(consultant),
+                "password_check_failed",
+                serde_json::json!({ "form": "encerrar_conta" }),
+                &meta,
+            )
+            .await?;
             return Err(AppError::invalid("Senha incorreta."));
         }
         let mut tx = db::tenant_tx(&state.pool, consultant).await?;
