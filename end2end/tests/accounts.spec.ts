@@ -78,3 +78,45 @@ test('every page hydrates under its Content-Security-Policy, with no violation',
   }).toPass({ timeout: 20_000 });
   expect(violations).toEqual([]);
 });
+
+test('changing the password keeps this browser in and signs the others out', async ({ page, browser }, testInfo) => {
+  const email = uniqueEmail(testInfo, 'senha');
+  const fresh = 'uma senha nova e longa 789';
+  await signup(page, testInfo, 'Rita Campos', email);
+  // The same consultant signed in on a second browser (same JavaScript setting).
+  const other = await browser.newContext({
+    baseURL: testInfo.project.use.baseURL,
+    javaScriptEnabled: testInfo.project.use.javaScriptEnabled,
+    locale: 'pt-BR',
+  });
+  const otherPage = await other.newPage();
+  await login(otherPage, testInfo, email, 'senha-segura-123');
+
+  await page.goto('/configuracoes');
+  await ready(page, testInfo);
+  const form = page.getByRole('region', { name: 'Senha', exact: true });
+  const fill = async (current: string, next: string, confirm: string) => {
+    await form.getByLabel('Senha atual').fill(current);
+    await form.getByLabel('Nova senha', { exact: true }).fill(next);
+    await form.getByLabel('Confirme a nova senha').fill(confirm);
+    await form.getByRole('button', { name: 'Alterar senha' }).click();
+  };
+
+  // A wrong current password, then a confirmation that differs: each said next to its field.
+  await fill('nao-e-esta-123', fresh, fresh);
+  await expect(page.locator('#erro-current_password')).toHaveText('Senha atual incorreta.');
+  await ready(page, testInfo);
+  await fill('senha-segura-123', fresh, 'outra coisa 123');
+  await expect(page.locator('#erro-confirm_password')).toHaveText('A confirmação não é igual à nova senha.');
+  await ready(page, testInfo);
+
+  await fill('senha-segura-123', fresh, fresh);
+  await expect(form.getByRole('status')).toHaveText('Senha alterada. Suas outras sessões foram encerradas.');
+  // This browser is still in; the other one is out and needs the new password.
+  await page.goto('/painel');
+  await expect(page).toHaveURL(/\/painel$/);
+  await otherPage.goto('/configuracoes');
+  await expect(otherPage).toHaveURL(/\/entrar/);
+  await login(otherPage, testInfo, email, fresh);
+  await other.close();
+});

@@ -144,4 +144,9 @@ async fn wrong_passwords_on_the_close_form_are_counted_like_logins() {
         5,
         "only the checked guesses are recorded"
     );
+    assert_eq!(
+        app.count("select count(*) from audit_logs where action = 'password_check_failed'")
+            .await,
+        5
+    );
 }

@@ -135,6 +135,11 @@ async fn wrong_current_passwords_are_counted_like_logins() {
             .unwrap()
             .contains("Muitas tentativas de senha."));
     }
+    assert_eq!(
+        app.count("select count(*) from audit_logs where action = 'password_check_failed'")
+            .await,
+        5
+    );
     // The password did not change.
     assert_eq!(app.other_browser().login(EMAIL, OLD).await.status(), 200);
 }

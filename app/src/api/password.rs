@@ -61,9 +61,15 @@ async fn change_inner(
     };
     let meta = RequestMeta::current();
     let token = known_device::current_token();
-    let password_attempts::Checked { ok, device } =
-        password_attempts::check_again(&state, id, &current, token.as_deref(), meta.throttle_key())
-            .await?;
+    let password_attempts::Checked { ok, device } = password_attempts::check_again(
+        &state,
+        id,
+        &current,
+        token.as_deref(),
+        &meta,
+        "alterar_senha",
+    )
+    .await?;
     if !ok {
         return Err(wrong_current());
     }

@@ -45,7 +45,8 @@ pub async fn close(
             consultant,
             &form.password,
             token.as_deref(),
-            meta.throttle_key(),
+            &meta,
+            "encerrar_conta",
         )
         .await?
         .ok;

@@ -73,11 +73,17 @@ pub async fn remember(
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
+    // The account's devices unused for longer than a device is remembered go as it gains one.
     sqlx::query!(
-        "insert into known_devices (consultant_id, token_hash)
+        "with stale as (
+             delete from known_devices
+              where consultant_id = $1 and last_used_at < now() - make_interval(days => $3)
+         )
+         insert into known_devices (consultant_id, token_hash)
          values ($1, sha256(convert_to($2, 'UTF8')))",
         consultant,
-        &token
+        &token,
+        cfg.known_device_days as i32
     )
     .execute(db)
     .await?;

@@ -170,14 +170,15 @@ pub struct Checked {
 /// The signed-in consultant's password asked again (closing the account, changing the
 /// password, turning off two-step sign-in): the account read on the tenant path, the check
 /// reserved like a login's (a stolen session must not guess without limit), argon2 with no
-/// transaction open. A password longer than any passphrase gets no work. The refusal, when
-/// a limit is reached, says so in the words of `what` ("de senha").
+/// transaction open. A password longer than any passphrase gets no work. A wrong one is
+/// audited as `password_check_failed` with the `form` it was typed in.
 pub async fn check_again(
     state: &super::AppState,
     consultant: Uuid,
     password: &str,
     device_token: Option<&str>,
-    ip: Option<String>,
+    meta: &super::request_meta::RequestMeta,
+    form: &str,
 ) -> Result<Checked, AppError> {
     if password.len() > crate::api::auth::MAX_PASSWORD_BYTES {
         return Ok(Checked {
@@ -201,7 +202,7 @@ pub async fn check_again(
         super::known_device::lookup(&state.pool, cfg, &account.email, device_token).await?;
     let asker = Asker {
         email: &account.email,
-        ip,
+        ip: meta.throttle_key(),
         device,
     };
     let attempt = reserve(&state.pool, cfg, &asker)
@@ -209,6 +210,16 @@ pub async fn check_again(
         .map_err(|limit| refusal(cfg, limit, "de senha"))?;
     let ok = super::password_hash::verify(password.to_string(), Some(account.password_hash)).await;
     settle(&state.pool, attempt, ok).await?;
+    if !ok {
+        super::audit::record(
+            &state.pool,
+            Some(consultant),
+            "password_check_failed",
+            serde_json::json!({ "form": form }),
+            meta,
+        )
+        .await?;
+    }
     Ok(Checked { ok, device })
 }
 

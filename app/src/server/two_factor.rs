@@ -253,7 +253,8 @@ pub async fn settings_action(
                     consultant,
                     &field("senha"),
                     token.as_deref(),
-                    meta.throttle_key(),
+                    &meta,
+                    "desativar_duas_etapas",
                 )
                 .await?;
                 if !checked.ok
