@@ -32,7 +32,9 @@ async fn invisible_characters_are_refused_naming_the_field() {
     let csrf = app.csrf_from(&page).await;
 
     // As the hydrated page posts them (server functions).
-    let cases: [(&str, Vec<(&str, &str)>, &str); 3] = [
+    // (server function, its fields besides the token, the field's name in the message)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: [Case; 3] = [
         (
             "/api/nota-lead",
             vec![("lead", &lead_s), ("body", "ligar\u{0}amanhã")],

@@ -184,10 +184,10 @@ async fn one_odd_field_never_loses_the_delivery() {
             assert!(answered >= 1, "{case}: the other lead was answered");
             // The odd one: processed with what could be kept, or noted on the event.
             let odd = app
-                .count(&format!(
+                .count(
                     "select count(*) from messages where whatsapp_message_id is not null
-                        and whatsapp_message_id <> 'wamid.ORDINARY' and direction = 'inbound'"
-                ))
+                        and whatsapp_message_id <> 'wamid.ORDINARY' and direction = 'inbound'",
+                )
                 .await;
             match (&note, odd) {
                 (None, 1) => {}

@@ -22,6 +22,7 @@ pub const LINK_MINUTES: i64 = 30;
 pub const MAX_LINKS_PER_EMAIL_PER_HOUR: i64 = 3;
 pub const MAX_REQUESTS_PER_ADDRESS_PER_HOUR: i64 = 10;
 
+#[cfg(feature = "ssr")]
 const EXPIRED: &str = "Este link para criar uma nova senha não vale mais (já foi usado, passou \
      de 30 minutos ou veio incompleto). Peça um novo em “Esqueci minha senha”.";
 

@@ -14,6 +14,16 @@ use chrono::{DateTime, Utc};
 use tower_sessions::Session;
 use uuid::Uuid;
 
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: Uuid,
+    user_agent: Option<String>,
+    ip: Option<String>,
+    since: DateTime<Utc>,
+    last_used: DateTime<Utc>,
+    current: bool,
+}
+
 /// The consultant's live sessions, the most recently used first. Run-time checked: the
 /// store's table is created by the store itself, after our migrations.
 pub async fn list(
@@ -21,20 +31,14 @@ pub async fn list(
     consultant: Uuid,
     current: Option<&str>,
 ) -> Result<Vec<OpenSession>, AppError> {
-    let rows: Vec<(
-        Uuid,
-        Option<String>,
-        Option<String>,
-        DateTime<Utc>,
-        DateTime<Utc>,
-        bool,
-    )> = sqlx::query_as(
-        "select c.id, c.user_agent, host(c.ip_address), c.created_at,
-                    s.expiry_date - make_interval(days => $3), c.session_id = $2
-               from consultant_sessions c
-               join tower_sessions.session s on s.id = c.session_id
-              where c.consultant_id = $1 and s.expiry_date > now()
-              order by c.session_id = $2 desc, s.expiry_date desc",
+    let rows: Vec<SessionRow> = sqlx::query_as(
+        "select c.id, c.user_agent, host(c.ip_address) as ip, c.created_at as since,
+                s.expiry_date - make_interval(days => $3) as last_used,
+                c.session_id = $2 as current
+           from consultant_sessions c
+           join tower_sessions.session s on s.id = c.session_id
+          where c.consultant_id = $1 and s.expiry_date > now()
+          order by c.session_id = $2 desc, s.expiry_date desc",
     )
     .bind(consultant)
     .bind(current.unwrap_or(""))
@@ -43,13 +47,13 @@ pub async fn list(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, ua, ip, since, used, current)| OpenSession {
-            id: id.to_string(),
-            device: device::describe(ua.as_deref().unwrap_or("")),
-            network: ip.as_deref().and_then(device::network),
-            since: format_datetime(since),
-            last_used: format_datetime(used),
-            current,
+        .map(|r| OpenSession {
+            id: r.id.to_string(),
+            device: device::describe(r.user_agent.as_deref().unwrap_or("")),
+            network: r.ip.as_deref().and_then(device::network),
+            since: format_datetime(r.since),
+            last_used: format_datetime(r.last_used),
+            current: r.current,
         })
         .collect())
 }
