@@ -4,6 +4,9 @@ import { defineConfig } from '@playwright/test';
 // passes DATABASE_URL. Playwright starts it and waits for /healthz before any test runs.
 const port = process.env.E2E_PORT ?? '3100';
 const baseURL = `http://127.0.0.1:${port}`;
+// The test mail server (support/mail-sink.mjs): SMTP for the app, HTTP for the tests.
+const smtpPort = String(Number(port) + 25);
+const mailSink = `http://127.0.0.1:${Number(port) + 26}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -36,24 +39,35 @@ export default defineConfig({
     { name: 'js', use: { javaScriptEnabled: true } },
     { name: 'no-js', use: { javaScriptEnabled: false } },
   ],
-  webServer: {
-    command: './target/debug/consultor serve',
-    cwd: '..',
-    url: `${baseURL}/healthz`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      BIND_ADDR: `127.0.0.1:${port}`,
-      DATABASE_URL: process.env.DATABASE_URL ?? '',
-      LEPTOS_OUTPUT_NAME: 'consultor',
-      LEPTOS_SITE_ROOT: 'target/site',
-      LEPTOS_SITE_PKG_DIR: 'pkg',
-      // The suite itself makes a few failed logins on purpose.
-      LOGIN_MAX_FAILURES_PER_IP: '100',
-      // Webhooks are signed with this in tests/whatsapp.spec.ts.
-      WHATSAPP_APP_SECRET: 'segredo-e2e',
+  webServer: [
+    {
+      command: 'node support/mail-sink.mjs',
+      url: `${mailSink}/healthz`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      env: { SMTP_PORT: smtpPort, HTTP_PORT: String(Number(port) + 26) },
     },
-  },
+    {
+      command: './target/debug/consultor serve',
+      cwd: '..',
+      url: `${baseURL}/healthz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        BIND_ADDR: `127.0.0.1:${port}`,
+        DATABASE_URL: process.env.DATABASE_URL ?? '',
+        LEPTOS_OUTPUT_NAME: 'consultor',
+        LEPTOS_SITE_ROOT: 'target/site',
+        LEPTOS_SITE_PKG_DIR: 'pkg',
+        // The suite itself makes a few failed logins on purpose.
+        LOGIN_MAX_FAILURES_PER_IP: '100',
+        // Webhooks are signed with this in tests/whatsapp.spec.ts.
+        WHATSAPP_APP_SECRET: 'segredo-e2e',
+        // Password-reset e-mail goes to the test mail server.
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      },
+    },
+  ],
 });

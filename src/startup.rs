@@ -149,7 +149,7 @@ impl Application {
                 services.transport.clone(),
             );
             jobs::hold_liveness(&jobs_pool).await?;
-            jobs::spawn_dead_claim_watcher(jobs_pool.clone(), services.transport.clone());
+            jobs::spawn_dead_claim_watcher(jobs_pool.clone(), services.clone());
             jobs::spawn_scheduler(
                 jobs_pool,
                 services,

@@ -4,7 +4,8 @@
 //! with no transaction open (the provider is an outside HTTP call), then written in a short
 //! transaction together with its `ai_responses` row, only if it is still unwritten: so it is
 //! written once however many workers run, and a worker that stops mid-call leaves it to be
-//! taken over when its claim's lease ends.
+//! taken over as soon as its process's liveness lock is gone (see `sender::hold_liveness`),
+//! or when its claim's lease ends.
 
 use crate::ai::AiProvider;
 use app::domain::ai::AnswerContext;
@@ -25,21 +26,27 @@ pub async fn write_pending(pool: &PgPool, ai: &AiProvider) -> Result<usize, sqlx
 const CLAIM_LEASE_SECS: f64 = 120.0;
 
 async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> {
+    super::sender::hold_liveness(pool).await?;
     let claimed = sqlx::query!(
         r#"update messages m
-              set ai_claimed_at = now()
+              set ai_claimed_at = now(), ai_claimed_by = $2
              from conversations cv
             where m.id = (
                     select id from messages
                      where status = 'pending' and ai_context is not null
                        and (ai_claimed_at is null
-                            or ai_claimed_at < now() - make_interval(secs => $1))
+                            or ai_claimed_at < now() - make_interval(secs => $1)
+                            -- Its holder died (its liveness lock is gone): taken over at once.
+                            or ai_claimed_by not in (
+                                select (l.classid::int8 << 32) | l.objid::int8 from pg_locks l
+                                 where l.locktype = 'advisory' and l.granted and l.objsubid = 1))
                      order by created_at, reply_seq
                      limit 1
                      for update skip locked)
               and cv.id = m.conversation_id
         returning m.id, m.conversation_id, cv.lead_id, m.ai_context as "ai_context!""#,
-        CLAIM_LEASE_SECS
+        CLAIM_LEASE_SECS,
+        super::sender::holder_key()
     )
     .fetch_optional(pool)
     .await?;
@@ -89,4 +96,20 @@ async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> 
         tx.commit().await?;
     }
     Ok(true)
+}
+
+/// Whether an AI answer is claimed by a process that died (its liveness lock is gone): the
+/// dead claims' watcher then writes it at once instead of at the next scheduler tick.
+pub async fn any_claimed_by_the_dead(pool: &PgPool) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select exists (
+               select 1 from messages
+                where status = 'pending' and ai_context is not null
+                  and ai_claimed_by not in (
+                      select (l.classid::int8 << 32) | l.objid::int8 from pg_locks l
+                       where l.locktype = 'advisory' and l.granted and l.objsubid = 1)
+           ) as "any!""#
+    )
+    .fetch_one(pool)
+    .await
 }

@@ -488,20 +488,32 @@ pub async fn release_dead_claims(pool: &PgPool) -> Result<i64, sqlx::Error> {
     Ok(released.released)
 }
 
-/// Every [`DEAD_CLAIM_CHECK`]: releases dead senders' claims and sends what they held back.
-pub fn spawn_dead_claim_watcher(pool: PgPool, transport: Transport) {
+/// Every [`DEAD_CLAIM_CHECK`]: releases dead senders' claims, writes the AI answers dead
+/// workers were writing, and sends what they held back.
+pub fn spawn_dead_claim_watcher(pool: PgPool, services: super::Services) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(DEAD_CLAIM_CHECK);
         loop {
             tick.tick().await;
-            match release_dead_claims(&pool).await {
-                Ok(0) => {}
-                Ok(_) => {
-                    if let Err(e) = send_pending(&pool, &transport).await {
-                        tracing::warn!(error = %e, "sending after releasing claims failed");
-                    }
+            let released = match release_dead_claims(&pool).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "releasing dead claims failed");
+                    0
                 }
-                Err(e) => tracing::warn!(error = %e, "releasing dead claims failed"),
+            };
+            let orphan_answers = super::answers::any_claimed_by_the_dead(&pool)
+                .await
+                .unwrap_or(false);
+            if orphan_answers {
+                if let Err(e) = super::answers::write_pending(&pool, &services.ai).await {
+                    tracing::warn!(error = %e, "writing answers after a dead worker failed");
+                }
+            }
+            if released > 0 || orphan_answers {
+                if let Err(e) = send_pending(&pool, &services.transport).await {
+                    tracing::warn!(error = %e, "sending after releasing claims failed");
+                }
             }
         }
     });

@@ -167,11 +167,16 @@ async fn a_server_killed_mid_send_loses_nothing_and_repeats_nothing() {
     )
     .await;
     assert!(took < Duration::from_secs(10), "resumed after {took:?}");
+    eprintln!("the rest was sent {took:?} after the second server started");
+    // Until every outcome is recorded and the pass has released its claims.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while sqlx::query_scalar::<_, i64>("select count(*) from messages where status = 'pending'")
-        .fetch_one(&pool)
-        .await
-        .unwrap()
+    while sqlx::query_scalar::<_, i64>(
+        "select (select count(*) from messages where status = 'pending')
+              + (select count(*) from send_claims)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap()
         > 0
     {
         assert!(Instant::now() < deadline, "still pending");
@@ -194,11 +199,55 @@ async fn a_server_killed_mid_send_loses_nothing_and_repeats_nothing() {
     for sent in ["a3", "a4", "depois"] {
         assert_eq!(status_of(&pool, sent).await, "sent", "{sent}");
     }
-    assert_eq!(
-        sqlx::query_scalar::<_, i64>("select count(*) from send_claims")
-            .fetch_one(&pool)
+}
+
+/// An AI answer whose writer died mid-call (its claim names a holder whose liveness lock is
+/// gone) is taken over at once, not after the two-minute lease: the lead's conversation,
+/// held behind it, goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ai_answer_left_by_a_dead_worker_is_taken_over_at_once() {
+    use super::conversation::message_from;
+    use consultor::jobs::{process_payload, Routing};
+    let (pool, _) = fresh_db_with_url().await;
+    insert_consultant(&pool, "joana@exemplo.com", "Joana").await;
+    let lead = "5521987650009";
+    let mut conn = pool.acquire().await.unwrap();
+    for (n, body) in ["Oi", "Zilda Moura", "2", "2", "1", "Campinas"]
+        .iter()
+        .enumerate()
+    {
+        let payload = message_from(
+            lead,
+            &format!("wamid.ai.{n}"),
+            json!({"type": "text", "text": {"body": body}}),
+        );
+        process_payload(&mut conn, &payload, Routing::Sandbox, None)
             .await
-            .unwrap(),
-        0
-    );
+            .unwrap();
+    }
+    drop(conn);
+    // The answer was claimed a moment ago by a process that is gone (no lock has this key).
+    let claimed = sqlx::query(
+        "update messages set ai_claimed_at = now(), ai_claimed_by = 4242424242
+          where ai_context is not null",
+    )
+    .execute(&pool)
+    .await
+    .unwrap()
+    .rows_affected();
+    assert_eq!(claimed, 1, "the completed flow queued one AI answer");
+
+    let app = super::helpers::TestApp::spawn_on(pool.clone(), |c| c.webhook_workers = 1).await;
+    let start = Instant::now();
+    while app
+        .count("select count(*) from messages where ai_context is not null or status = 'pending'")
+        .await
+        > 0
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the answer still waits for the dead worker's lease"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
