@@ -49,6 +49,8 @@ test('pages fit a phone screen', async ({ page }, testInfo) => {
   await check('/');
   await check('/entrar');
   await check('/cadastro');
+  await check('/esqueci-senha');
+  await check(`/redefinir-senha?t=${'0'.repeat(64)}`);
   await signup(page, testInfo, 'Tiago Nunes', uniqueEmail(testInfo, 'celular'));
   await check('/painel');
   await check('/configuracoes');

@@ -1,6 +1,6 @@
 import { expect, Page, TestInfo } from '@playwright/test';
 import { createHmac } from 'node:crypto';
-import { ready, signup, test, uniqueEmail } from './helpers';
+import { ready, sidewaysOverflow, signup, test, uniqueEmail } from './helpers';
 
 // The account's own security, as a person does it, with JavaScript on and off: a forgotten
 // password replaced from the e-mail (read from the test mail server), another session ended
@@ -139,6 +139,9 @@ test('two-step sign-in: turned on with the app, then asked after the password', 
   const href = await section().getByRole('link', { name: 'abrir no aplicativo' }).getAttribute('href');
   const secret = new URL(href!).searchParams.get('secret')!;
   await expect(section().getByRole('img', { name: 'Código QR da chave' })).toBeVisible();
+  // The set-up, with its key and QR code, on a phone.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await sidewaysOverflow(page, testInfo), 'the set-up scrolls sideways').toBeLessThanOrEqual(0);
 
   await section().getByLabel('Código do aplicativo').fill('000000');
   await section().getByRole('button', { name: 'Confirmar e ativar' }).click();
@@ -152,7 +155,8 @@ test('two-step sign-in: turned on with the app, then asked after the password', 
   const phone = await otherBrowser(page, testInfo);
   await passwordStep(phone, testInfo, email, PASSWORD);
   await expect(phone).toHaveURL(/\/entrar\/codigo$/);
-  await ready(phone, testInfo);
+  await phone.setViewportSize({ width: 390, height: 844 });
+  expect(await sidewaysOverflow(phone, testInfo), 'the code page scrolls sideways').toBeLessThanOrEqual(0);
   await phone.getByLabel('Código').fill('123456');
   await phone.getByRole('button', { name: 'Entrar' }).click();
   await expect(phone.locator('#erro-codigo')).toContainText('Código incorreto');
