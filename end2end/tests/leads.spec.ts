@@ -172,3 +172,49 @@ test('in the list, a selection moves together and the refused ones are counted',
   await expect(rows.locator('tr', { hasText: 'Hugo Massa' })).toContainText('Em contato');
   await expect(rows.locator('tr', { hasText: 'Júlia Massa' })).toContainText('Novo');
 });
+
+test('a reply sent twice quickly reaches the lead once, and the box is ready for the next', async ({ page }, testInfo) => {
+  const number = await consultant(page, testInfo, 'duas-vezes');
+  await leadWrites(page, number, leadNumber(), 'Gil Pressa', 'Oi, tem plano?');
+  await boardShows(page, testInfo, ['Gil Pressa']);
+  await card(page, 'Gil Pressa').getByRole('link', { name: 'Gil Pressa' }).click();
+  await expect(page).toHaveURL(/\/leads\/[0-9a-f-]{36}$/);
+  await ready(page, testInfo);
+  const bubbles = (text: string) => page.locator('.bubble-out', { hasText: text });
+
+  // Two posts of the same rendered form at once, as a double tap without JavaScript sends them.
+  const form = page.locator('form.reply-form');
+  const fields = {
+    csrf: await form.locator('input[name="csrf"]').inputValue(),
+    lead: await form.locator('input[name="lead"]').inputValue(),
+    envio: await form.locator('input[name="envio"]').inputValue(),
+    body: 'Tenho sim! Posso ligar?',
+  };
+  const post = () => page.request.post('/api/responder-lead', {
+    form: fields,
+    headers: { accept: 'text/html', referer: page.url() },
+    maxRedirects: 0,
+  });
+  const [a, b] = await Promise.all([post(), post()]);
+  expect([a.status(), b.status()]).toEqual([302, 302]);
+  await page.reload();
+  await ready(page, testInfo);
+  await expect(bubbles('Posso ligar?')).toHaveCount(1);
+
+  // As a person taps: twice on the button. One message; with JavaScript the box empties.
+  await page.getByLabel('Responder pelo WhatsApp').fill('Qual o melhor horário?');
+  await page.getByRole('button', { name: 'Enviar' }).dblclick();
+  await expect(page.getByText('Mensagem enviada.')).toBeVisible();
+  if (testInfo.project.name === 'js') {
+    await expect(page.getByLabel('Responder pelo WhatsApp')).toHaveValue('');
+    // The next message is a new one.
+    await page.getByLabel('Responder pelo WhatsApp').fill('Pode ser amanhã?');
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    await expect(page.getByRole('button', { name: 'Enviar' })).toBeEnabled();
+  }
+  await expect(async () => {
+    await page.reload();
+    await expect(bubbles('Qual o melhor horário?')).toHaveCount(1, { timeout: 500 });
+    if (testInfo.project.name === 'js') await expect(bubbles('Pode ser amanhã?')).toHaveCount(1, { timeout: 500 });
+  }).toPass({ timeout: 10_000 });
+});

@@ -215,3 +215,70 @@ async fn outside_the_24_hour_window_a_reply_is_refused() {
     assert_eq!(reply(&app, lead, "   ").await.status(), 422);
     assert_eq!(reply(&app, lead, &"a".repeat(4097)).await.status(), 422);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_reply_form_posted_twice_sends_one_message() {
+    let (app, sent, _) = app_with_graph().await;
+    assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
+    wait_sent(&sent, 1).await;
+    let bot = all_sent(&app, &sent).await;
+    let lead = the_lead(&app).await;
+    let page = format!("/leads/{lead}");
+    let html = app.get_html(&page).await;
+    let token = {
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse(r#"form.reply-form input[name="envio"]"#).unwrap();
+        doc.select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("value"))
+            .expect("the reply form's token")
+            .to_string()
+    };
+    let csrf = app.csrf_from(&page).await;
+    let lead_s = lead.to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("lead", lead_s.as_str()),
+        ("body", "Só uma vez, por favor"),
+        ("envio", token.as_str()),
+    ];
+    // A double tap: both at once, then once more (the back button).
+    let (a, b) = tokio::join!(
+        app.post_form("/api/responder-lead", &form),
+        app.post_form("/api/responder-lead", &form)
+    );
+    assert!(a.status().is_success() && b.status().is_success());
+    let c = app.post_form("/api/responder-lead", &form).await;
+    assert!(c.status().is_success());
+    wait_sent(&sent, bot + 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let all = sent.lock().unwrap().clone();
+    assert_eq!(all.len(), bot + 1, "sent exactly once: {all:?}");
+    assert_eq!(
+        app.count("select count(*) from messages where content = 'Só uma vez, por favor'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("select count(*) from audit_logs where action = 'lead_replied'")
+            .await,
+        1
+    );
+    // A new rendering of the form is a new message.
+    let html = app.get_html(&page).await;
+    assert!(!html.contains(&token), "a fresh token each rendering");
+
+    // Notes likewise.
+    let note = [
+        ("csrf", csrf.as_str()),
+        ("lead", lead_s.as_str()),
+        ("body", "Ligar à tarde"),
+        ("envio", token.as_str()),
+    ];
+    let (a, b) = tokio::join!(
+        app.post_form("/api/nota-lead", &note),
+        app.post_form("/api/nota-lead", &note)
+    );
+    assert!(a.status().is_success() && b.status().is_success());
+    assert_eq!(app.count("select count(*) from lead_notes").await, 1);
+}

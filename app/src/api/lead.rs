@@ -94,6 +94,9 @@ pub struct LeadPageData {
     pub window: ReplyWindow,
     /// For the poll: changes when anything shown changes.
     pub version: String,
+    /// The identity of the reply and note forms as rendered now (a new one each rendering,
+    /// and in the browser after each success): the same post twice creates one row.
+    pub form_token: String,
 }
 
 /// One stored answer in the correction form: free text, or one of the step's options.
@@ -197,6 +200,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         .collect();
     let stored_name = row.name.clone().unwrap_or_default();
     Ok(LeadPageData {
+        form_token: uuid::Uuid::new_v4().to_string(),
         stored_name,
         corrections,
         card: lead_card(row, def.as_ref(), stale_days, now),
@@ -347,14 +351,26 @@ pub const MAX_REPLY_CHARS: usize = 4096;
 /// Sends the consultant's reply through the sender at once, and takes the conversation over
 /// from the bot.
 #[server(prefix = "/api", endpoint = "responder-lead")]
-pub async fn send_reply(csrf: String, lead: String, body: String) -> Result<(), AppError> {
+pub async fn send_reply(
+    csrf: String,
+    lead: String,
+    body: String,
+    // The rendered form's token (see `LeadPageData::form_token`); optional so that a form
+    // from before it existed still sends.
+    envio: Option<String>,
+) -> Result<(), AppError> {
     let values = vec![("origem", "resposta".to_string()), ("body", body.clone())];
-    let result = reply_inner(csrf, lead, body).await;
+    let result = reply_inner(csrf, lead, body, envio).await;
     crate::server::flash::remember("lead", values, "Mensagem enviada.", result).await
 }
 
 #[cfg(feature = "ssr")]
-async fn reply_inner(csrf: String, lead: String, body: String) -> Result<(), AppError> {
+async fn reply_inner(
+    csrf: String,
+    lead: String,
+    body: String,
+    envio: Option<String>,
+) -> Result<(), AppError> {
     use crate::api::leads::parse_lead_id;
     use crate::domain::text::{printable, Lines};
     use crate::domain::time::format_datetime;
@@ -391,7 +407,17 @@ async fn reply_inner(csrf: String, lead: String, body: String) -> Result<(), App
         }
         None => return Err(AppError::invalid("O lead ainda não escreveu: não há janela de conversa aberta.")),
     }
-    messages::queue_reply(&mut t.tx, t.id, conversation, body).await?;
+    let token = envio
+        .as_deref()
+        .and_then(|t| uuid::Uuid::parse_str(t.trim()).ok());
+    if messages::queue_reply(&mut t.tx, t.id, conversation, body, token)
+        .await?
+        .is_none()
+    {
+        // The same form again (a double tap, the back button): it was sent once already.
+        t.commit().await?;
+        return Ok(());
+    }
     conversations::take_over(&mut t.tx, t.id, conversation).await?;
     leads::touch(&mut t.tx, t.id, id).await?;
     t.audit("lead_replied", "lead", Some(id), serde_json::json!({}))
@@ -437,7 +463,12 @@ pub async fn hand_back(csrf: String, lead: String) -> Result<(), AppError> {
 pub const MAX_NOTE_CHARS: usize = 2000;
 
 #[server(prefix = "/api", endpoint = "nota-lead")]
-pub async fn add_note(csrf: String, lead: String, body: String) -> Result<(), AppError> {
+pub async fn add_note(
+    csrf: String,
+    lead: String,
+    body: String,
+    envio: Option<String>,
+) -> Result<(), AppError> {
     let values = vec![("origem", "nota".to_string()), ("body", body.clone())];
     let result = async {
         use crate::api::leads::parse_lead_id;
@@ -458,7 +489,11 @@ pub async fn add_note(csrf: String, lead: String, body: String) -> Result<(), Ap
         if leads::find(&mut t.tx, t.id, id).await?.is_none() {
             return Err(AppError::NotFound);
         }
-        lead_notes::add(&mut t.tx, t.id, id, body).await?;
+        // The same form again saves nothing new (`None`).
+        let token = envio
+            .as_deref()
+            .and_then(|t| uuid::Uuid::parse_str(t.trim()).ok());
+        lead_notes::add(&mut t.tx, t.id, id, body, token).await?;
         t.commit().await?;
         Ok(())
     }

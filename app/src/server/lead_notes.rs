@@ -43,13 +43,18 @@ pub async fn add(
     consultant: Uuid,
     lead: Uuid,
     body: &str,
-) -> Result<Uuid, sqlx::Error> {
+    form_token: Option<Uuid>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    // `None`: this form's token was used already (the same post again).
     sqlx::query_scalar!(
-        "insert into lead_notes (consultant_id, lead_id, body) values ($1, $2, $3) returning id",
+        "insert into lead_notes (consultant_id, lead_id, body, form_token) values ($1, $2, $3, $4)
+         on conflict (consultant_id, form_token) where form_token is not null do nothing
+         returning id",
         consultant,
         lead,
-        body
+        body,
+        form_token
     )
-    .fetch_one(db)
+    .fetch_optional(db)
     .await
 }

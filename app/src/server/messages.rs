@@ -98,19 +98,24 @@ pub async fn queue_reply(
     consultant: Uuid,
     conversation: Uuid,
     body: &str,
-) -> Result<Uuid, sqlx::Error> {
+    form_token: Option<Uuid>,
+) -> Result<Option<Uuid>, sqlx::Error> {
     // The payload is what the sender sends; `by` marks the consultant's own words.
     let payload = serde_json::json!({ "kind": "text", "body": body, "by": "consultant" });
+    // `None`: this form's token was used already (the same post again): nothing new to send.
     sqlx::query_scalar!(
-        "insert into messages (consultant_id, conversation_id, direction, content, message_type, status, payload)
-         values ($1, $2, 'outbound', $3, 'text', 'pending', $4)
+        "insert into messages (consultant_id, conversation_id, direction, content, message_type,
+                               status, payload, form_token)
+         values ($1, $2, 'outbound', $3, 'text', 'pending', $4, $5)
+         on conflict (consultant_id, form_token) where form_token is not null do nothing
          returning id",
         consultant,
         conversation,
         body,
-        payload
+        payload,
+        form_token
     )
-    .fetch_one(db)
+    .fetch_optional(db)
     .await
 }
 

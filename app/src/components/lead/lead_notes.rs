@@ -24,6 +24,12 @@ pub fn LeadNotes(
         .filter(|f| f.error.is_some())
         .and_then(|f| f.value("body"))
         .unwrap_or_default();
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    let token = super::submission::renew_after_success(
+        detail.form_token.clone(),
+        move || noted.value().get(),
+        area,
+    );
     view! {
         <section aria-labelledby="notas-titulo">
             <h2 id="notas-titulo">"Notas privadas"</h2>
@@ -32,12 +38,15 @@ pub fn LeadNotes(
             <ActionForm action=noted>
                 <input type="hidden" name="csrf" value=csrf/>
                 <input type="hidden" name="lead" value=detail.card.id.clone()/>
+                {token}
                 <div class="field">
                     <label for="campo-nota">"Nova nota"</label>
                     <textarea id="campo-nota" name="body" rows="2" maxlength=MAX_NOTE_CHARS.to_string() required
-                        inner_html=textarea_text(&unsent)></textarea>
+                        node_ref=area inner_html=textarea_text(&unsent)></textarea>
                 </div>
-                <button type="submit" class="button-secondary" disabled=move || noted.pending().get()>"Salvar nota"</button>
+                <button type="submit" class="button-secondary" disabled=move || noted.pending().get()>
+                    {move || if noted.pending().get() { "Salvando…" } else { "Salvar nota" }}
+                </button>
             </ActionForm>
         </section>
     }

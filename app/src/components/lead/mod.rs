@@ -4,6 +4,7 @@ mod chat;
 mod chat_bubble;
 mod lead_notes;
 mod reply_box;
+mod submission;
 
 pub use chat::Chat;
 pub use chat_bubble::ChatBubble;

@@ -45,6 +45,12 @@ pub fn ReplyBox(
         ),
     };
     let lead = detail.card.id.clone();
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    let token = super::submission::renew_after_success(
+        detail.form_token.clone(),
+        move || replied.value().get(),
+        area,
+    );
     view! {
         <div class="reply" aria-live="polite">
             <FormAlert errors success/>
@@ -73,13 +79,16 @@ pub fn ReplyBox(
             <ActionForm action=replied attr:class="reply-form">
                 <input type="hidden" name="csrf" value=csrf.clone()/>
                 <input type="hidden" name="lead" value=lead.clone()/>
+                {token}
                 <div class="field">
                     <label for="campo-resposta">"Responder pelo WhatsApp"</label>
                     <textarea id="campo-resposta" name="body" rows="3" maxlength=MAX_REPLY_CHARS.to_string()
-                        required disabled=!open aria-describedby="janela"
+                        required disabled=!open aria-describedby="janela" node_ref=area
                         inner_html=textarea_text(&unsent)></textarea>
                 </div>
-                <button type="submit" disabled=move || !open || replied.pending().get()>"Enviar"</button>
+                <button type="submit" disabled=move || !open || replied.pending().get()>
+                    {move || if replied.pending().get() { "Enviando…" } else { "Enviar" }}
+                </button>
             </ActionForm>
         </div>
     }
