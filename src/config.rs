@@ -17,6 +17,9 @@
 //! | `WHATSAPP_VERIFY_TOKEN` | unset | token Meta sends when subscribing the webhook; unset: every verification is refused |
 //! | `WHATSAPP_APP_SECRET` | unset | app secret that signs webhook bodies; unset: every event is refused (401) |
 //! | `WEBHOOK_MAX_BODY_BYTES` | `1048576` | larger webhook bodies are refused (413) |
+//! | `SENDER_ENABLED` | `true` | send queued messages as soon as they are queued, and release a dead instance's claims within seconds (`false`: this process sends nothing on its own) |
+//! | `SCHEDULER_ENABLED` | `true` | the once-a-minute scheduler: reminders, and what a failed pass left pending |
+//! | `SHUTDOWN_GRACE_SECS` | `20` | on SIGTERM, how long background work in flight may take to finish before it is stopped and its claims released |
 //! | `WEBHOOK_WORKERS` | `4` | webhook queue workers in this process (0: none); they mostly wait on the database and the AI provider |
 //! | `WHATSAPP_APP_ID` | unset | Meta app id; with `WHATSAPP_APP_SECRET` and `WHATSAPP_SIGNUP_CONFIG_ID`, consultants connect their numbers through Embedded Signup and messages go through the Graph API; unset: the sandbox |
 //! | `WHATSAPP_SIGNUP_CONFIG_ID` | unset | the Facebook Login for Business configuration of the Embedded Signup |
@@ -74,6 +77,13 @@ pub struct Config {
     pub whatsapp_app_secret: Option<Secret>,
     pub webhook_max_body_bytes: usize,
     pub webhook_workers: usize,
+    /// The outbound sender (a consultant's reply goes out at once) and the watcher that
+    /// releases a dead instance's claims.
+    pub sender_enabled: bool,
+    /// The once-a-minute scheduler: reminders, and whatever a failed pass left pending.
+    pub scheduler_enabled: bool,
+    /// On SIGTERM, how long background work in flight may take to finish.
+    pub shutdown_grace_secs: u64,
     pub reminder_delay_secs: u64,
     pub whatsapp_app_id: Option<String>,
     pub whatsapp_signup_config_id: Option<String>,
@@ -196,6 +206,15 @@ impl Config {
                 &get("WEBHOOK_MAX_BODY_BYTES").unwrap_or_else(|| "1048576".into()),
             )?,
             webhook_workers: num32("WEBHOOK_WORKERS", "4")? as usize,
+            sender_enabled: parse_value(
+                "SENDER_ENABLED",
+                &get("SENDER_ENABLED").unwrap_or_else(|| "true".into()),
+            )?,
+            scheduler_enabled: parse_value(
+                "SCHEDULER_ENABLED",
+                &get("SCHEDULER_ENABLED").unwrap_or_else(|| "true".into()),
+            )?,
+            shutdown_grace_secs: num("SHUTDOWN_GRACE_SECS", "20")?,
             reminder_delay_secs: num("REMINDER_DELAY_SECS", "7200")?,
             whatsapp_app_id: app_id,
             whatsapp_signup_config_id: get("WHATSAPP_SIGNUP_CONFIG_ID"),
@@ -308,6 +327,7 @@ mod tests {
             "KNOWN_DEVICE_DAYS",
             "WEBHOOK_WORKERS",
             "DATABASE_MAX_CONNECTIONS",
+            "SHUTDOWN_GRACE_SECS",
         ] {
             let err = Config::from_lookup(lookup(&[base, (name, "-1")])).unwrap_err();
             assert!(err.to_string().contains(name), "{err}");

@@ -35,6 +35,13 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     router: Router,
     port: u16,
+    /// Every background task, stopped after the HTTP server on shutdown.
+    jobs: jobs::supervisor::Supervisor,
+    shutdown_grace: Duration,
+    /// SIGTERM's handler, installed before any background work starts: a signal that comes
+    /// early (the work is already sending) still stops the server cleanly.
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
 }
 
 pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
@@ -130,31 +137,49 @@ impl Application {
             )));
 
         let routes = route_list();
+        #[cfg(unix)]
+        let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         let wake = Arc::new(Notify::new());
-        if config.webhook_workers > 0 {
+        // Each kind of background work has its own switch (WEBHOOK_WORKERS, SENDER_ENABLED,
+        // SCHEDULER_ENABLED, METRICS_REFRESH_SECS): no intake workers no longer means that a
+        // reply typed on the lead page is never sent.
+        let mut jobs = jobs::supervisor::Supervisor::new();
+        let sends = config.webhook_workers > 0 || config.sender_enabled || config.scheduler_enabled;
+        if sends {
             let services = services(&config, &public_url);
             let jobs_pool = jobs_pool(&pool, config.webhook_workers);
-            jobs::spawn_workers(
-                jobs_pool.clone(),
-                wake.clone(),
-                jobs::WorkerConfig {
-                    workers: config.webhook_workers,
-                    services: services.clone(),
-                    idle_poll: Duration::from_millis(500),
-                },
-            );
-            jobs::spawn_outbox_sender(
-                jobs_pool.clone(),
-                state.outbox.clone(),
-                services.transport.clone(),
-            );
+            // Held before anything is claimed, so no claim of ours looks like a dead one's.
             jobs::hold_liveness(&jobs_pool).await?;
-            jobs::spawn_dead_claim_watcher(jobs_pool.clone(), services.clone());
-            jobs::spawn_scheduler(
-                jobs_pool,
-                services,
-                Duration::from_secs(config.reminder_delay_secs),
-            );
+            jobs.releases_claims_on(jobs_pool.clone());
+            if config.webhook_workers > 0 {
+                jobs::spawn_workers(
+                    &mut jobs,
+                    jobs_pool.clone(),
+                    wake.clone(),
+                    jobs::WorkerConfig {
+                        workers: config.webhook_workers,
+                        services: services.clone(),
+                        idle_poll: Duration::from_millis(500),
+                    },
+                );
+            }
+            if config.sender_enabled {
+                jobs::spawn_outbox_sender(
+                    &mut jobs,
+                    jobs_pool.clone(),
+                    state.outbox.clone(),
+                    services.transport.clone(),
+                );
+                jobs::spawn_dead_claim_watcher(&mut jobs, jobs_pool.clone(), services.clone());
+            }
+            if config.scheduler_enabled {
+                jobs::spawn_scheduler(
+                    &mut jobs,
+                    jobs_pool,
+                    services,
+                    Duration::from_secs(config.reminder_delay_secs),
+                );
+            }
         }
         let context_state = state.clone();
         let shell_options = state.leptos_options.clone();
@@ -259,16 +284,26 @@ impl Application {
             // never wait long); a full pass, with the seed's views, every few refreshes.
             let every = Duration::from_secs(config.metrics_refresh_secs.min(60));
             jobs::metrics::spawn_refresher(
+                &mut jobs,
                 pool.clone(),
                 every,
                 Duration::from_secs(config.metrics_refresh_secs.max(60) * 12),
             );
-            spawn_maintenance(pool, Duration::from_secs(config.metrics_refresh_secs));
+            spawn_maintenance(
+                &mut jobs,
+                pool,
+                Duration::from_secs(config.metrics_refresh_secs),
+            );
         }
+        tracing::debug!(tasks = ?jobs.names(), "background work started");
         Ok(Self {
             listener,
             router,
             port,
+            jobs,
+            shutdown_grace: Duration::from_secs(config.shutdown_grace_secs),
+            #[cfg(unix)]
+            terminate,
         })
     }
 
@@ -276,6 +311,8 @@ impl Application {
         self.port
     }
 
+    /// Serves until SIGTERM (or Ctrl-C): then stops taking requests, lets those under way
+    /// finish, stops the background work (see `jobs::supervisor`) and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         use axum::serve::ListenerExt;
         // Streamed bodies (the CSV export) are written in pieces; without TCP_NODELAY the
@@ -290,8 +327,14 @@ impl Application {
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        .with_graceful_shutdown(shutdown_signal(
+            #[cfg(unix)]
+            self.terminate,
+        ))
+        .await?;
+        tracing::info!("no longer taking requests; stopping background work");
+        self.jobs.shutdown(self.shutdown_grace).await;
+        Ok(())
     }
 }
 
@@ -352,12 +395,16 @@ async fn healthz(State(state): State<AppState>) -> StatusCode {
 /// Periodic upkeep: keeps the analytics views fresh (the seed asked for pg_cron; this needs
 /// no extension), applies the retention rules, and deletes expired sessions, which the store
 /// otherwise keeps forever.
-fn spawn_maintenance(pool: PgPool, every: Duration) {
-    tokio::spawn(async move {
+fn spawn_maintenance(jobs: &mut jobs::supervisor::Supervisor, pool: PgPool, every: Duration) {
+    let mut stop = jobs.signal();
+    jobs.spawn("upkeep", async move {
         let store = PostgresStore::new(pool.clone());
         let mut tick = tokio::time::interval(every);
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.stopped() => break,
+            }
             let retention = sqlx::query!(
                 r#"select webhook_events_deleted as "events!", audit_ips_anonymised as "ips!",
                           consultants_deleted as "accounts!", messages_archived as "archived!"
@@ -380,16 +427,13 @@ fn spawn_maintenance(pool: PgPool, every: Duration) {
     });
 }
 
-async fn shutdown_signal() {
+async fn shutdown_signal(#[cfg(unix)] mut terminate: tokio::signal::unix::Signal) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
+    let terminate = async move {
+        terminate.recv().await;
     };
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();

@@ -152,6 +152,8 @@ async fn main() {
         "BIND_ADDR" => Some("127.0.0.1:0".into()),
         "METRICS_REFRESH_SECS" => Some("0".into()),
         "WEBHOOK_WORKERS" => Some("0".into()),
+        "SENDER_ENABLED" => Some("false".into()),
+        "SCHEDULER_ENABLED" => Some("false".into()),
         "LOGIN_MAX_FAILURES_PER_IP" => Some("1000".into()),
         _ => None,
     })

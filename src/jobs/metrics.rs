@@ -56,12 +56,21 @@ pub async fn refresh(pool: &PgPool, scope: Scope) -> Result<Refresh, sqlx::Error
 }
 
 /// Changes every `every`; everything (and the seed's views) every `full_every`.
-pub fn spawn_refresher(pool: PgPool, every: Duration, full_every: Duration) {
-    tokio::spawn(async move {
+pub fn spawn_refresher(
+    jobs: &mut super::supervisor::Supervisor,
+    pool: PgPool,
+    every: Duration,
+    full_every: Duration,
+) {
+    let mut stop = jobs.signal();
+    jobs.spawn("figures refresher", async move {
         let mut tick = tokio::time::interval(every);
         let mut last_full: Option<tokio::time::Instant> = None;
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.stopped() => break,
+            }
             let scope = match last_full {
                 Some(at) if at.elapsed() < full_every => Scope::Changes,
                 _ => Scope::Everything,

@@ -1,4 +1,5 @@
-//! Background work: the webhook queue's workers and the outbound sender.
+//! Background work: the webhook queue's workers, the outbound sender, the scheduler and the
+//! upkeep loops, all started and stopped by one `supervisor::Supervisor`.
 
 mod answers;
 pub mod media;
@@ -6,12 +7,13 @@ pub mod metrics;
 mod process;
 pub mod reminders;
 mod sender;
+pub mod supervisor;
 mod worker;
 
 pub use process::{process_payload, Outcome, Routing};
 pub use sender::{
-    hold_liveness, holder_key, release_dead_claims, send_pending, settle_abandoned,
-    spawn_dead_claim_watcher, Transport, CLAIM_LEASE, DEAD_CLAIM_CHECK,
+    hold_liveness, holder_key, release_dead_claims, release_own_claims, send_pending,
+    settle_abandoned, spawn_dead_claim_watcher, Transport, CLAIM_LEASE, DEAD_CLAIM_CHECK,
 };
 pub use worker::{
     replay, run_once, spawn_outbox_sender, spawn_scheduler, spawn_workers, Services, WorkerConfig,

@@ -455,15 +455,36 @@ async fn record_outcome<'c>(
 /// check; the others are pending again. Returns how many claims were released (the caller
 /// then sends what they held back).
 pub async fn release_dead_claims(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    release_claims(pool, None).await
+}
+
+/// Releases this process's own claims, at shutdown, after its tasks have stopped (or been
+/// aborted at the end of the grace period): the same outcome as a dead holder's.
+pub async fn release_own_claims(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query!(
+        "update messages set ai_claimed_at = null, ai_claimed_by = null
+          where ai_claimed_by = $1 and ai_context is not null and status = 'pending'",
+        holder_key()
+    )
+    .execute(pool)
+    .await?;
+    release_claims(pool, Some(holder_key())).await
+}
+
+/// Releases the claims of `holder`, or (`None`) of every dead holder and past the lease.
+async fn release_claims(pool: &PgPool, holder: Option<i64>) -> Result<i64, sqlx::Error> {
     let lease = CLAIM_LEASE.as_secs_f64();
     let released = sqlx::query!(
         r#"with dead as (
                delete from send_claims x
-                where x.claimed_at < now() - make_interval(secs => $1)
-                   or (x.holder is not null and not exists (
-                          select 1 from pg_locks l
-                           where l.locktype = 'advisory' and l.granted and l.objsubid = 1
-                             and ((l.classid::int8 << 32) | l.objid::int8) = x.holder))
+                where case when $2::int8 is not null then x.holder = $2
+                           else x.claimed_at < now() - make_interval(secs => $1)
+                                or (x.holder is not null and not exists (
+                                       select 1 from pg_locks l
+                                        where l.locktype = 'advisory' and l.granted
+                                          and l.objsubid = 1
+                                          and ((l.classid::int8 << 32) | l.objid::int8) = x.holder))
+                      end
                returning attempted
            ), unknown as (
                update messages m
@@ -474,7 +495,8 @@ pub async fn release_dead_claims(pool: &PgPool) -> Result<i64, sqlx::Error> {
                returning 1
            )
            select (select count(*) from dead) as "released!", (select count(*) from unknown) as "unknown!""#,
-        lease
+        lease,
+        holder
     )
     .fetch_one(pool)
     .await?;
@@ -490,11 +512,19 @@ pub async fn release_dead_claims(pool: &PgPool) -> Result<i64, sqlx::Error> {
 
 /// Every [`DEAD_CLAIM_CHECK`]: releases dead senders' claims, writes the AI answers dead
 /// workers were writing, and sends what they held back.
-pub fn spawn_dead_claim_watcher(pool: PgPool, services: super::Services) {
-    tokio::spawn(async move {
+pub fn spawn_dead_claim_watcher(
+    jobs: &mut super::supervisor::Supervisor,
+    pool: PgPool,
+    services: super::Services,
+) {
+    let mut stop = jobs.signal();
+    jobs.spawn("dead claims watcher", async move {
         let mut tick = tokio::time::interval(DEAD_CLAIM_CHECK);
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.stopped() => break,
+            }
             let released = match release_dead_claims(&pool).await {
                 Ok(n) => n,
                 Err(e) => {

@@ -6,6 +6,7 @@
 
 use super::process::{process_payload, ProcessError, Routing};
 use super::sender::{send_pending, settle_abandoned, Transport};
+use super::supervisor::Supervisor;
 
 use sqlx::{Connection, PgPool};
 use std::sync::Arc;
@@ -34,20 +35,25 @@ pub struct WorkerConfig {
     pub idle_poll: Duration,
 }
 
-pub fn spawn_workers(pool: PgPool, wake: Arc<Notify>, config: WorkerConfig) {
+/// The webhook queue's workers, each taking one event at a time until shutdown.
+pub fn spawn_workers(jobs: &mut Supervisor, pool: PgPool, wake: Arc<Notify>, config: WorkerConfig) {
     for n in 0..config.workers {
         let (pool, wake, config) = (pool.clone(), wake.clone(), config.clone());
-        tokio::spawn(async move {
-            loop {
-                match run_once(&pool, &config.services).await {
+        let mut stop = jobs.signal();
+        jobs.spawn("webhook worker", async move {
+            while !stop.is_stopping() {
+                // Between events: idle until woken, polled, or stopped.
+                let idle = match run_once(&pool, &config.services).await {
                     Ok(true) => continue,
-                    Ok(false) => {
-                        let _ = tokio::time::timeout(config.idle_poll, wake.notified()).await;
-                    }
+                    Ok(false) => config.idle_poll,
                     Err(e) => {
                         tracing::error!(worker = n, error = %e, "webhook worker failed");
-                        tokio::time::sleep(config.idle_poll).await;
+                        config.idle_poll
                     }
+                };
+                tokio::select! {
+                    _ = tokio::time::timeout(idle, wake.notified()) => {}
+                    _ = stop.stopped() => break,
                 }
             }
         });
@@ -178,13 +184,18 @@ async fn deliver(pool: &PgPool, services: &Services) -> Result<usize, sqlx::Erro
 /// does not wait for the scheduler's tick. Wakes that arrive during a pass are kept by the
 /// `Notify` and start the next pass.
 pub fn spawn_outbox_sender(
+    jobs: &mut Supervisor,
     pool: PgPool,
     outbox: app::server::outbox::Outbox,
     transport: Transport,
 ) {
-    tokio::spawn(async move {
+    let mut stop = jobs.signal();
+    jobs.spawn("outbox sender", async move {
         loop {
-            outbox.woken().await;
+            tokio::select! {
+                _ = outbox.woken() => {}
+                _ = stop.stopped() => break,
+            }
             if let Err(e) = send_pending(&pool, &transport).await {
                 tracing::warn!(error = %e, "sending woken outbox failed");
             }
@@ -193,11 +204,20 @@ pub fn spawn_outbox_sender(
 }
 
 /// Every minute: queues due reminders, then writes and sends whatever is pending.
-pub fn spawn_scheduler(pool: PgPool, services: Services, reminder_delay: Duration) {
-    tokio::spawn(async move {
+pub fn spawn_scheduler(
+    jobs: &mut Supervisor,
+    pool: PgPool,
+    services: Services,
+    reminder_delay: Duration,
+) {
+    let mut stop = jobs.signal();
+    jobs.spawn("scheduler", async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.stopped() => break,
+            }
             match super::reminders::queue_due(&pool, reminder_delay).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(reminders = n, "reminders queued"),

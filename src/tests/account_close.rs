@@ -25,6 +25,8 @@ async fn a_closed_account_stops_at_once_and_goes_after_ninety_days() {
     let app = TestApp::spawn_with(|c| {
         c.whatsapp_app_secret = Some(Secret::new(SECRET));
         c.webhook_workers = 0;
+        c.sender_enabled = false;
+        c.scheduler_enabled = false;
     })
     .await;
     assert_eq!(

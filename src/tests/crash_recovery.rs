@@ -45,8 +45,13 @@ async fn fake_graph(hang: &'static str) -> (String, Received) {
 
 /// The real binary, serving on a free port with one worker, sending through `graph`.
 fn start_server(database_url: &str, graph: &str) -> Child {
+    start_server_with(database_url, graph, &[])
+}
+
+fn start_server_with(database_url: &str, graph: &str, extra: &[(&str, &str)]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_consultor"))
         .arg("serve")
+        .envs(extra.iter().copied())
         .env("DATABASE_URL", database_url)
         .env("BIND_ADDR", "127.0.0.1:0")
         .env("WEBHOOK_WORKERS", "1")
@@ -249,5 +254,95 @@ async fn an_ai_answer_left_by_a_dead_worker_is_taken_over_at_once() {
             "the answer still waits for the dead worker's lease"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// SIGTERM: the server stops taking requests, stops its background work (a call still under
+/// way after the grace period is stopped, and marked for review), releases its claims and
+/// exits 0; the next instance sends what was left, each message once, at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_stopped_with_sigterm_hands_its_work_over_cleanly() {
+    let (pool, url) = fresh_db_with_url().await;
+    let me = insert_consultant(&pool, "joana@exemplo.com", "Joana").await;
+    connect_number(&pool, me, "1065").await;
+    let (graph, got) = fake_graph("s1").await;
+    let a = conversation(&pool, me, "+5521999990001").await;
+    queue(&pool, a, &["s0", "s1", "s2", "s3"]).await;
+
+    let mut first = start_server_with(&url, &graph, &[("SHUTDOWN_GRACE_SECS", "1")]);
+    let seen = |text: &'static str| {
+        let got = got.clone();
+        move || got.lock().unwrap().iter().any(|t| t == text)
+    };
+    wait_for("the call for s1", Duration::from_secs(60), seen("s1")).await;
+    let term = Command::new("kill")
+        .args(["-TERM", &first.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let stopped = Instant::now();
+    let status = loop {
+        if let Some(status) = first.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            stopped.elapsed() < Duration::from_secs(15),
+            "still running after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "exit status {status:?}");
+    // Its claims were released on the way out: nothing waits for a lease or a dead holder.
+    assert_eq!(
+        sqlx::query_scalar::<_, i64>("select count(*) from send_claims")
+            .fetch_one(&pool)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(status_of(&pool, "s0").await, "sent");
+    assert_eq!(
+        status_of(&pool, "s1").await,
+        "unknown",
+        "its call was under way"
+    );
+    assert_eq!(status_of(&pool, "s2").await, "pending");
+
+    let mut second = start_server(&url, &graph);
+    let rest = {
+        let got = got.clone();
+        move || {
+            let got = got.lock().unwrap();
+            ["s2", "s3"].iter().all(|t| got.iter().any(|g| g == t))
+        }
+    };
+    wait_for(
+        "the rest, by the next instance",
+        Duration::from_secs(20),
+        rest,
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while sqlx::query_scalar::<_, i64>(
+        "select (select count(*) from messages where status = 'pending')
+              + (select count(*) from send_claims)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap()
+        > 0
+    {
+        assert!(Instant::now() < deadline, "still pending");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+    let got = got.lock().unwrap().clone();
+    for text in ["s0", "s1", "s2", "s3"] {
+        assert_eq!(
+            got.iter().filter(|t| *t == text).count(),
+            1,
+            "{text} in {got:?}"
+        );
     }
 }

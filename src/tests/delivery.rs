@@ -29,6 +29,8 @@ async fn app() -> (TestApp, Uuid) {
     let app = TestApp::spawn_with(|c| {
         c.whatsapp_app_secret = Some(Secret::new(SECRET));
         c.webhook_workers = 0;
+        c.sender_enabled = false;
+        c.scheduler_enabled = false;
     })
     .await;
     let me = insert_consultant(&app.pool, "joana@exemplo.com", "Joana").await;

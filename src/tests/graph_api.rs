@@ -81,6 +81,8 @@ async fn app(phone_number_id: Option<&str>) -> TestApp {
     let app = TestApp::spawn_with(|c| {
         c.whatsapp_app_secret = Some(Secret::new(super::conversation::SECRET));
         c.webhook_workers = 0;
+        c.sender_enabled = false;
+        c.scheduler_enabled = false;
     })
     .await;
     let me = insert_consultant(&app.pool, "joana@exemplo.com", "Joana").await;

@@ -282,3 +282,32 @@ async fn the_same_reply_form_posted_twice_sends_one_message() {
     assert!(a.status().is_success() && b.status().is_success());
     assert_eq!(app.count("select count(*) from lead_notes").await, 1);
 }
+
+/// Without webhook workers (WEBHOOK_WORKERS=0) the sender still runs: a reply typed on the
+/// lead page goes out at once (it used to wait forever, every job switched off together).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_is_sent_even_without_webhook_workers() {
+    let (url, sent) = fake_graph().await;
+    let app = TestApp::spawn_with(|c| {
+        c.whatsapp_app_secret = Some(Secret::new(SECRET));
+        c.whatsapp_app_id = Some("123".into());
+        c.whatsapp_signup_config_id = Some("cfg".into());
+        c.whatsapp_graph_url = url.clone();
+        c.webhook_workers = 0;
+    })
+    .await;
+    let me = signed_in(&app, "ana@exemplo.com").await;
+    super::helpers::connect_number(&app.pool, me, "1065").await;
+    assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
+    // No worker here: the event is processed by hand.
+    let services = super::helpers::graph_services(url.trim_end_matches("/v21.0"));
+    assert!(consultor::jobs::run_once(&app.pool, &services)
+        .await
+        .unwrap());
+    let bot = all_sent(&app, &sent).await;
+    let lead = the_lead(&app).await;
+    let res = reply(&app, lead, "Oi! Sou a Ana.").await;
+    assert!(res.status().is_success());
+    let all = wait_sent(&sent, bot + 1).await;
+    assert_eq!(all[bot]["text"]["body"], "Oi! Sou a Ana.");
+}

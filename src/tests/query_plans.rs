@@ -195,7 +195,12 @@ async fn consultant_facing_pages_never_scan_a_tenant_table() {
             .unwrap();
         format!("{}/{db}", base.rsplit_once('/').unwrap().0)
     };
-    let app = TestApp::spawn_on(pool, |c| c.webhook_workers = 0).await;
+    let app = TestApp::spawn_on(pool, |c| {
+        c.webhook_workers = 0;
+        c.sender_enabled = false;
+        c.scheduler_enabled = false;
+    })
+    .await;
     let big = signed_in(&app, "grande@exemplo.com").await;
     let small_browser = app.other_browser();
     let small = signed_in(&small_browser, "pequena@exemplo.com").await;

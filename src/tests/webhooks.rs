@@ -13,6 +13,8 @@ async fn app() -> TestApp {
         c.webhook_max_body_bytes = 64 * 1024;
         // Intake only: what is stored must stay as stored (processing has its own tests).
         c.webhook_workers = 0;
+        c.sender_enabled = false;
+        c.scheduler_enabled = false;
     })
     .await
 }

@@ -134,6 +134,8 @@ async fn app() -> (TestApp, TestApp, String, Seen) {
         c.whatsapp_graph_url = graph;
         c.whatsapp_dialog_url = DIALOG.into();
         c.webhook_workers = 0;
+        c.sender_enabled = false;
+        c.scheduler_enabled = false;
     })
     .await;
     assert_eq!(
