@@ -34,7 +34,7 @@ export LEPTOS_OUTPUT_NAME := consultor
 export LEPTOS_SITE_ROOT := target/site
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test bench bench-pages deps test-deps lint unit e2e build db-up db-down test-db-up test-db-down sqlx-prepare
+.PHONY: run test bench bench-pages bench-smoke deps test-deps lint unit e2e build db-up db-down test-db-up test-db-down sqlx-prepare
 
 # Starts (initdb on first use) a private PostgreSQL cluster in $(1) on port $(2), with a
 # superuser "consultor" and a database "consultor", reachable only on 127.0.0.1; $(3) adds
@@ -75,7 +75,7 @@ test: deps test-deps lint
 	@$(MAKE) --no-print-directory test-db-up
 	@trap '$(MAKE) --no-print-directory test-db-down' EXIT; \
 	  export TEST_DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(TEST_PG_PORT)/consultor}"; \
-	  $(MAKE) --no-print-directory unit build e2e
+	  $(MAKE) --no-print-directory unit bench-smoke build e2e
 
 # cargo-leptos builds the server with exactly these flags in debug mode; giving clippy and
 # the tests the same ones lets all three share one set of compiled dependencies.
@@ -105,6 +105,15 @@ lint:
 
 unit:
 	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo test --workspace
+
+# Both benchmarks on small sizes and in the test build (no release build), so that they keep
+# working between the full runs of `make bench` and `make bench-pages`; `make test` runs it.
+bench-smoke:
+	BENCH_DATABASE_URL="$${TEST_DATABASE_URL}" BENCH_EVENTS=200 BENCH_CONCURRENCY=8 \
+	  RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo test --bench webhooks
+	BENCH_DATABASE_URL="$${TEST_DATABASE_URL}" BENCH_LOAD_DB=consultor_load_smoke BENCH_RUNS=3 \
+	  LOAD_CONSULTANTS=10 LOAD_LEADS=2000 LOAD_BIG=1000 LOAD_MESSAGES=3 \
+	  RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo test --bench pages
 
 build:
 	cargo leptos build

@@ -194,9 +194,13 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let e2e_secs = started.elapsed().as_secs_f64();
+    // A new lead's first reply may be more than one message (the privacy notice, then the
+    // flow's first question): counted per lead.
     let (leads, replies, over_limit): (i64, i64, i64) = sqlx::query_as(
         "select (select count(*) from leads),
-                (select count(*) from messages where direction = 'outbound' and status = 'sent'),
+                (select count(distinct c.lead_id) from messages m
+                   join conversations c on c.id = m.conversation_id
+                  where m.direction = 'outbound' and m.status = 'sent'),
                 (select count(*) from leads where metadata ? 'over_limit')",
     )
     .fetch_one(&pool)
