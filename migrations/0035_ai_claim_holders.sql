@@ -5,3 +5,5 @@
 -- taken over at once. Composing an answer twice sends nothing twice (it goes out only once
 -- written), so taking over early is always safe. Null: no holder recorded (lease only).
 alter table messages add column ai_claimed_by bigint;
+-- The archive keeps the same columns, in the same order (retention copies `messages.*`).
+alter table messages_archive add column ai_claimed_by bigint;

@@ -6,6 +6,8 @@ alter table messages add column form_token uuid;
 create unique index idx_messages_form_token on messages (consultant_id, form_token)
     where form_token is not null;
 grant insert (form_token) on messages to consultor_app;
+-- The archive keeps the same columns, in the same order (retention copies `messages.*`).
+alter table messages_archive add column form_token uuid;
 
 alter table lead_notes add column form_token uuid;
 create unique index idx_lead_notes_form_token on lead_notes (consultant_id, form_token)

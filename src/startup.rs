@@ -200,7 +200,7 @@ impl Application {
             .route("/leads/{lead}/corrigir", post(lead_rights::correct))
             .route(
                 "/configuracoes/duas-etapas",
-                post(app::server::two_factor::settings_action),
+                post(app::server::two_factor_forms::settings_action),
             )
             .route(
                 "/configuracoes/sessoes",
@@ -208,7 +208,7 @@ impl Application {
             )
             .route(
                 "/entrar/verificar-codigo",
-                post(app::server::two_factor::second_step),
+                post(app::server::two_factor_forms::second_step),
             )
             .route(
                 "/configuracoes/encerrar",

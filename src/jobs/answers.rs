@@ -4,7 +4,7 @@
 //! with no transaction open (the provider is an outside HTTP call), then written in a short
 //! transaction together with its `ai_responses` row, only if it is still unwritten: so it is
 //! written once however many workers run, and a worker that stops mid-call leaves it to be
-//! taken over as soon as its process's liveness lock is gone (see `sender::hold_liveness`),
+//! taken over as soon as its process's liveness lock is gone (see `claims::hold_liveness`),
 //! or when its claim's lease ends.
 
 use crate::ai::AiProvider;
@@ -26,7 +26,7 @@ pub async fn write_pending(pool: &PgPool, ai: &AiProvider) -> Result<usize, sqlx
 const CLAIM_LEASE_SECS: f64 = 120.0;
 
 async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> {
-    super::sender::hold_liveness(pool).await?;
+    super::claims::hold_liveness(pool).await?;
     let claimed = sqlx::query!(
         r#"update messages m
               set ai_claimed_at = now(), ai_claimed_by = $2
@@ -46,7 +46,7 @@ async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> 
               and cv.id = m.conversation_id
         returning m.id, m.conversation_id, cv.lead_id, m.ai_context as "ai_context!""#,
         CLAIM_LEASE_SECS,
-        super::sender::holder_key()
+        super::claims::holder_key()
     )
     .fetch_optional(pool)
     .await?;

@@ -2,19 +2,22 @@
 //! upkeep loops, all started and stopped by one `supervisor::Supervisor`.
 
 mod answers;
+mod claims;
 pub mod media;
 pub mod metrics;
 mod process;
 pub mod reminders;
+mod routing;
 mod sender;
 pub mod supervisor;
 mod worker;
 
-pub use process::{process_payload, Outcome, Routing};
-pub use sender::{
-    hold_liveness, holder_key, release_dead_claims, release_own_claims, send_pending,
-    settle_abandoned, spawn_dead_claim_watcher, Transport, CLAIM_LEASE, DEAD_CLAIM_CHECK,
+pub use claims::{
+    hold_liveness, holder_key, release_dead_claims, release_own_claims, spawn_dead_claim_watcher,
+    DEAD_CLAIM_CHECK,
 };
+pub use process::{process_payload, Outcome, Routing};
+pub use sender::{send_pending, settle_abandoned, Transport, CLAIM_LEASE};
 pub use worker::{
     replay, run_once, spawn_outbox_sender, spawn_scheduler, spawn_workers, Services, WorkerConfig,
     MAX_ATTEMPTS,

@@ -92,7 +92,7 @@ impl Supervisor {
             }
         }
         if let Some(pool) = self.pool {
-            match super::sender::release_own_claims(&pool).await {
+            match super::claims::release_own_claims(&pool).await {
                 Ok(n) if n > 0 => tracing::info!(claims = n, "claims released at shutdown"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not release claims at shutdown"),

@@ -33,6 +33,7 @@ pub mod state;
 pub mod tenant;
 pub mod totp;
 pub mod two_factor;
+pub mod two_factor_forms;
 pub mod zip_stream;
 
 pub use state::{app_state, AnswerWriter, AppConfig, AppState};
