@@ -29,6 +29,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("Página não encontrada.")]
     NotFound,
+    /// The page lives at another address now (a profile's old address): the path.
+    #[error("Esta página mudou de endereço.")]
+    Moved(String),
     #[error("{0}")]
     TooManyRequests(String),
     #[error("Algo deu errado do nosso lado. Tente de novo em instantes.")]
@@ -72,6 +75,7 @@ impl AppError {
             AppError::Unauthenticated => 401,
             AppError::Forbidden(_) => 403,
             AppError::NotFound => 404,
+            AppError::Moved(_) => 301,
             AppError::TooManyRequests(_) => 429,
             AppError::Internal | AppError::Transport(_) => 500,
         }

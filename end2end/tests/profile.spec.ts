@@ -10,10 +10,16 @@ test('settings change the public profile, which links to WhatsApp', async ({ pag
   await ready(page, testInfo);
   await page.getByLabel('Bio').fill('Imóveis na zona sul há 10 anos.');
   await page.getByLabel(/Registro profissional/).fill('CRECI 98765-F');
+  const before = await page.getByLabel('Endereço do perfil').inputValue();
   await page.getByLabel('Endereço do perfil').fill(slug);
   await page.getByRole('button', { name: 'Salvar' }).click();
   await expect(page.getByRole('status')).toHaveText('Configurações salvas.');
+  // The public link shows the new address at once (it showed the old one with JavaScript).
+  await expect(page.getByRole('link', { name: new RegExp(`/c/${slug}$`) })).toBeVisible();
 
+  // The old address, in ads and bios, takes visitors to the new one.
+  await page.goto(`/c/${before}`);
+  await expect(page).toHaveURL(new RegExp(`/c/${slug}$`));
   await page.goto(`/c/${slug}`);
   await expect(page).toHaveTitle('Renato Dias | Imóveis | Consultor');
   await expect(page.getByRole('heading', { name: 'Renato Dias' })).toBeVisible();

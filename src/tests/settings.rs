@@ -40,7 +40,10 @@ async fn settings_save_and_show_on_the_public_profile() {
     assert!(html.contains("https://wa.me/5521987654321?text="));
     assert!(html
         .contains(r#"<meta property="og:title" content="Joana Conceição | Seguros | Consultor">"#));
-    assert_eq!(app.get("/c/joana-conceicao").await.status(), 404);
+    // The address it had before now sends its visitors to the new one (#17: it was a 404).
+    let res = app.get("/c/joana-conceicao").await;
+    assert_eq!(res.status(), 301);
+    assert_eq!(res.headers()["location"], "/c/joana-seguros");
     let settings = app.get_html("/configuracoes").await;
     assert!(settings.contains("+55 (21) 98765-4321"));
     assert!(settings.contains("/c/joana-seguros"));
@@ -262,4 +265,62 @@ async fn a_bio_of_one_letter_and_thousands_of_accents_is_refused() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("consultants_bio_length"), "{err}");
+}
+
+/// An address the profile gave up redirects, for good, to the one it has now (its links live
+/// on in ads and bios), the privacy notice below it too; a live address always wins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_profile_address_redirects_to_the_new_one() {
+    let app = TestApp::spawn().await;
+    let me = super::helpers::insert_consultant(&app.pool, "joana@exemplo.com", "Joana Prado").await;
+    let old: String = sqlx::query_scalar("select slug from consultants where id = $1")
+        .bind(me)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("update consultants set slug = 'joana-planos' where id = $1")
+        .bind(me)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = |path: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(app.url(&path))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = page(format!("/c/{old}")).await;
+    assert_eq!(res.status(), 301);
+    assert_eq!(res.headers()["location"], "/c/joana-planos");
+    let res = page(format!("/c/{old}/privacidade")).await;
+    assert_eq!(res.status(), 301);
+    assert_eq!(res.headers()["location"], "/c/joana-planos/privacidade");
+    assert_eq!(page("/c/joana-planos".into()).await.status(), 200);
+    // Twice renamed: the first address still arrives.
+    sqlx::query("update consultants set slug = 'joana-saude' where id = $1")
+        .bind(me)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        page(format!("/c/{old}")).await.headers()["location"],
+        "/c/joana-saude"
+    );
+    // Someone else takes an old address: it is theirs now.
+    let bia = super::helpers::insert_consultant(&app.pool, "bia@exemplo.com", "Bia").await;
+    sqlx::query("update consultants set slug = 'joana-planos', whatsapp_number = '+5511900000002' where id = $1")
+        .bind(bia)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res = page("/c/joana-planos".into()).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("Bia"));
+    // An address nobody ever had is still a 404.
+    assert_eq!(page("/c/ninguem-aqui".into()).await.status(), 404);
 }

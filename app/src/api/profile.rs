@@ -48,7 +48,23 @@ pub async fn public_profile(slug: String) -> Result<ProfileView, AppError> {
     )
     .fetch_optional(&mut *tx)
     .await?;
+    // An address the profile gave up (its links live on in ads and bios): the one it has now.
+    let moved = match &row {
+        Some(_) => None,
+        None => {
+            sqlx::query_scalar!(
+                "select c.slug from slug_history h join consultants c on c.id = h.consultant_id
+              where h.slug = $1 and c.is_active",
+                &slug
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+    };
     tx.commit().await?;
+    if let Some(now) = moved {
+        return Err(AppError::Moved(moved_permanently(&slug, &now)));
+    }
     let Some(Row {
         name,
         slug,
@@ -86,4 +102,34 @@ pub async fn public_profile(slug: String) -> Result<ProfileView, AppError> {
         registration,
         photo_url,
     })
+}
+
+/// Sends the browser from the page of the address `old` (the profile, or a page below it such
+/// as its privacy notice) to the same page under `now`: for good (301) when the page itself
+/// was asked for; through the server function's redirect when the hydrated app asked.
+/// Returns the new path.
+#[cfg(feature = "ssr")]
+fn moved_permanently(old: &str, now: &str) -> String {
+    use leptos::prelude::use_context;
+    let page = use_context::<http::request::Parts>()
+        .map(|p| p.uri.path().to_string())
+        .unwrap_or_default();
+    if page.starts_with("/api/") {
+        let to = format!("/c/{now}");
+        leptos_axum::redirect(&to);
+        return to;
+    }
+    let rest = page
+        .strip_prefix(&format!("/c/{old}"))
+        .filter(|r| r.is_empty() || r.starts_with('/'))
+        .unwrap_or("");
+    let to = format!("/c/{now}{rest}");
+    if let (Some(res), Ok(location)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&to),
+    ) {
+        res.set_status(http::StatusCode::MOVED_PERMANENTLY);
+        res.insert_header(http::header::LOCATION, location);
+    }
+    to
 }

@@ -27,6 +27,13 @@ pub fn BySlug(render: fn(ProfileView) -> AnyView) -> impl IntoView {
                 match profile.await {
                     Ok(p) => render(p),
                     Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
+                    // The response is already a 301 to it; this is only what a browser that
+                    // does not follow it shows.
+                    Err(AppError::Moved(to)) => view! {
+                        <main class="narrow center">
+                            <p>"Este perfil mudou de endereço: "<a href=to.clone()>{to.clone()}</a></p>
+                        </main>
+                    }.into_any(),
                     Err(e) => error_view(e),
                 }
             })}

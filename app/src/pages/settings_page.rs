@@ -106,6 +106,27 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
         |()| "Configurações salvas.".into(),
     );
     let errors = FormFeedback::error_signal(st.feedback, move || action.value().get());
+    // With JavaScript the page stays: once a save is taken, the public link shows the address
+    // just saved (the old one now redirects to it).
+    let link = RwSignal::new(settings.public_link.clone());
+    let base = settings
+        .public_link
+        .rsplit_once("/c/")
+        .map(|(b, _)| b.to_string())
+        .unwrap_or_default();
+    let submitted = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(input) = action.input().get() {
+            submitted.set(input.slug.clone());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            if let Ok(slug) = crate::domain::Slug::parse(&submitted.get_untracked()) {
+                link.set(format!("{base}/c/{}", slug.as_str()));
+            }
+        }
+    });
     let bio_count = RwSignal::new(bio::count_graphemes(&bio_text));
     let verticals = Vertical::ALL
         .iter()
@@ -142,7 +163,7 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
                     kind="number" value=stale_after_days inputmode="numeric"
                     hint="O quadro de leads marca como “parado” quem ficou esse tempo sem conversa (1 a 90)." errors/>
                 <p class="hint">"Seu link público: "
-                    <a href=settings.public_link.clone()>{settings.public_link.clone()}</a>
+                    <a href=move || link.get()>{move || link.get()}</a>
                 </p>
                 <button type="submit" disabled=move || action.pending().get()>"Salvar"</button>
             </ActionForm>
