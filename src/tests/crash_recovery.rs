@@ -4,6 +4,7 @@
 //! sent exactly once, within seconds of the restart rather than at the claims' ten-minute
 //! lease.
 
+use super::delivery::{conversation, queue};
 use super::helpers::{connect_number, fresh_db_with_url, insert_consultant, serve_fake};
 use axum::extract::State;
 use axum::routing::post;
@@ -68,38 +69,20 @@ fn start_server_with(database_url: &str, graph: &str, extra: &[(&str, &str)]) ->
         .expect("start the server binary")
 }
 
-async fn conversation(pool: &PgPool, consultant: Uuid, number: &str) -> Uuid {
-    let lead: Uuid = sqlx::query_scalar(
-        "insert into leads (consultant_id, whatsapp_number) values ($1, $2) returning id",
+/// Until every outcome is recorded and the pass that sent them has released its claims.
+async fn settled(pool: &PgPool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while sqlx::query_scalar::<_, i64>(
+        "select (select count(*) from messages where status = 'pending')
+              + (select count(*) from send_claims)",
     )
-    .bind(consultant)
-    .bind(number)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    sqlx::query_scalar(
-        "insert into conversations (consultant_id, lead_id, flow_id)
-         values ($1, $2, (select id from flows where is_template limit 1)) returning id",
-    )
-    .bind(consultant)
-    .bind(lead)
     .fetch_one(pool)
     .await
     .unwrap()
-}
-
-async fn queue(pool: &PgPool, conversation: Uuid, texts: &[&str]) {
-    for t in texts {
-        sqlx::query(
-            "insert into messages (consultant_id, conversation_id, direction, content, message_type, status, created_at)
-             select consultant_id, id, 'outbound', $2, 'text', 'pending', clock_timestamp()
-               from conversations where id = $1",
-        )
-        .bind(conversation)
-        .bind(t)
-        .execute(pool)
-        .await
-        .unwrap();
+        > 0
+    {
+        assert!(Instant::now() < deadline, "still pending");
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -173,20 +156,7 @@ async fn a_server_killed_mid_send_loses_nothing_and_repeats_nothing() {
     .await;
     assert!(took < Duration::from_secs(10), "resumed after {took:?}");
     eprintln!("the rest was sent {took:?} after the second server started");
-    // Until every outcome is recorded and the pass has released its claims.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while sqlx::query_scalar::<_, i64>(
-        "select (select count(*) from messages where status = 'pending')
-              + (select count(*) from send_claims)",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap()
-        > 0
-    {
-        assert!(Instant::now() < deadline, "still pending");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    settled(&pool).await;
     second.kill().unwrap();
     second.wait().unwrap();
 
@@ -322,19 +292,7 @@ async fn a_server_stopped_with_sigterm_hands_its_work_over_cleanly() {
         rest,
     )
     .await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while sqlx::query_scalar::<_, i64>(
-        "select (select count(*) from messages where status = 'pending')
-              + (select count(*) from send_claims)",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap()
-        > 0
-    {
-        assert!(Instant::now() < deadline, "still pending");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    settled(&pool).await;
     second.kill().unwrap();
     second.wait().unwrap();
     let got = got.lock().unwrap().clone();

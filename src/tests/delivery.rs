@@ -39,7 +39,7 @@ async fn app() -> (TestApp, Uuid) {
 }
 
 /// A lead and its conversation; returns the conversation.
-async fn conversation(pool: &PgPool, consultant: Uuid, number: &str) -> Uuid {
+pub(super) async fn conversation(pool: &PgPool, consultant: Uuid, number: &str) -> Uuid {
     let lead: Uuid = sqlx::query_scalar(
         "insert into leads (consultant_id, whatsapp_number) values ($1, $2) returning id",
     )
@@ -60,14 +60,14 @@ async fn conversation(pool: &PgPool, consultant: Uuid, number: &str) -> Uuid {
 }
 
 /// Queues `texts` in `conversation`, in that order.
-async fn queue(pool: &PgPool, conversation: Uuid, texts: &[String]) {
+pub(super) async fn queue(pool: &PgPool, conversation: Uuid, texts: &[impl AsRef<str>]) {
     for t in texts {
         sqlx::query(
             "insert into messages (conversation_id, direction, content, message_type, status, created_at)
              values ($1, 'outbound', $2, 'text', 'pending', clock_timestamp())",
         )
         .bind(conversation)
-        .bind(t)
+        .bind(t.as_ref())
         .execute(pool)
         .await
         .unwrap();
