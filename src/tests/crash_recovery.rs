@@ -14,7 +14,6 @@ use sqlx::PgPool;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use uuid::Uuid;
 
 type Received = Arc<Mutex<Vec<String>>>;
 
