@@ -54,6 +54,10 @@ test('a step is added, fixed after the validator message, published, made live, 
   await expect(page).toHaveURL(/\/fluxos\/[0-9a-f-]{36}$/);
   await ready(page, testInfo);
   const editorUrl = page.url();
+  // The hint for a page without JavaScript shows only there (#17 defect 9).
+  const noJsHint = page.getByText('Sem JavaScript, salve para ver os campos do novo tipo.').first();
+  if (testInfo.project.name === 'js') await expect(noJsHint).toBeHidden();
+  else await expect(noJsHint).toBeVisible();
 
   // A new step goes before the goodbye; it asks nothing yet, and the step says so.
   await page.getByRole('button', { name: '+ Adicionar etapa' }).click();

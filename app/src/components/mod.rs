@@ -3,6 +3,7 @@
 mod app_shell;
 mod field;
 mod form_alert;
+mod hydrated;
 pub mod lead;
 mod lead_card;
 mod lead_filters;
@@ -17,6 +18,7 @@ mod two_factor_section;
 pub use app_shell::AppShell;
 pub use field::{SelectField, TextField};
 pub use form_alert::{error_view, FormAlert, FormErrors};
+pub use hydrated::hydrated;
 pub use lead_card::LeadCardView;
 pub use lead_filters::LeadFilters;
 pub use loading::Loading;

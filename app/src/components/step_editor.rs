@@ -220,6 +220,7 @@ fn StepCard(i: usize, model: Model, issues: Memo<Vec<FlowIssue>>) -> impl IntoVi
     });
     let key = move |name: &str| format!("e{i}.{name}");
     let field_id = move |name: &str| format!("e{i}-{name}");
+    let js = crate::components::hydrated();
     let kind = step.tipo;
     let options = step.opcoes.len();
     let mine = move || {
@@ -317,7 +318,11 @@ fn StepCard(i: usize, model: Model, issues: Memo<Vec<FlowIssue>>) -> impl IntoVi
                             <option value=k.code() selected=k == kind>{k.label()}</option>
                         }).collect_view()}
                     </select>
-                    <span class="hint">"Sem JavaScript, salve para ver os campos do novo tipo."</span>
+                    // With JavaScript the fields change as the type does: the hint is for a page
+                    // without it.
+                    <span class="hint" hidden=move || js.get()>
+                        "Sem JavaScript, salve para ver os campos do novo tipo."
+                    </span>
                 </div>
             </div>
             <div class="field">
