@@ -46,6 +46,15 @@ async fn sair_stops_the_bot_until_voltar_and_the_notice_is_acknowledged() {
         .await
         .unwrap();
     assert!(out);
+    // The board marks the lead, and the export says so (#17: it looked like any other).
+    let board = app.other_browser();
+    sign_in_inserted(&board, "joana@exemplo.com").await;
+    assert!(board.get_html("/leads").await.contains("pediu para sair"));
+    let csv = board.get("/leads/exportar.csv").await.text().await.unwrap();
+    assert!(
+        csv.lines().nth(1).is_some_and(|l| l.contains(";sim")),
+        "{csv}"
+    );
     // Silence: the answer the flow waited for, a question for the AI, and no reminder.
     send(&app, text("wamid.4", "2")).await;
     send(&app, text("wamid.5", "Quanto custa?")).await;

@@ -307,6 +307,31 @@ async fn csv_export_opens_in_excel_and_neutralises_formulas() {
         "one column per question: {}",
         lines[0]
     );
+    // Who opted out is a column; a step that asks nothing (a message, the goodbye) is not.
+    assert!(lines[0].contains(";Pediu para sair"), "{}", lines[0]);
+    let definition: Value = sqlx::query_scalar(
+        "select definition from flows where is_template and vertical = 'health_plans'
+          order by created_at limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    for step in definition["etapas"].as_array().unwrap() {
+        let kind = step["tipo"].as_str().unwrap_or_default();
+        let asks: String = step["pergunta"]
+            .as_str()
+            .unwrap_or_default()
+            .chars()
+            .take(20)
+            .collect();
+        if matches!(kind, "fim" | "mensagem") && !asks.is_empty() {
+            assert!(
+                !lines[0].contains(&asks),
+                "no column for {kind}: {}",
+                lines[0]
+            );
+        }
+    }
     assert!(
         lines[1].starts_with("\"Ana; \"\"Aninha\"\" Conceição\";(11) 98765-4321;Novo;Direto;"),
         "{}",

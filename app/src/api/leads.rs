@@ -29,6 +29,8 @@ pub struct LeadCard {
     pub unread: bool,
     /// Nothing happened for the consultant's "parado" number of days.
     pub stale: bool,
+    /// The lead wrote SAIR (or the like): no message should go to them unasked.
+    pub opted_out: bool,
     /// Where the card may move: (status, label).
     pub moves: Vec<(String, String)>,
 }
@@ -351,6 +353,7 @@ pub(crate) fn lead_card(
         activity_at: format_datetime(r.last_interaction_at),
         created_at: format_datetime(r.created_at),
         unread: r.unread,
+        opted_out: r.opted_out,
         stale: matches!(
             status,
             LeadStatus::Novo | LeadStatus::EmContato | LeadStatus::Agendado

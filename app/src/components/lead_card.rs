@@ -25,6 +25,9 @@ pub fn LeadCardView(card: LeadCard, action: ServerAction<MoveLead>, csrf: String
                 <time class="small muted" title=card.activity_at.clone()>{card.activity.clone()}</time>
                 {card.unread.then(|| view! { <span class="tag tag-unread">"não lida"</span> })}
                 {card.stale.then(|| view! { <span class="tag tag-stale">"parado"</span> })}
+                {card.opted_out.then(|| view! {
+                    <span class="tag tag-opted-out" title="O lead escreveu SAIR: não envie mensagens sem ele pedir">"pediu para sair"</span>
+                })}
             </div>
             <MoveForm action csrf lead=card.id.clone() moves=card.moves.clone()/>
         </li>

@@ -61,6 +61,17 @@ pub fn questions(def: &FlowDefinition) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The steps that take an answer (multiple choice and free text), as [`questions`] names
+/// them: a message or the goodbye has none, and is no column of an export.
+pub fn asked_questions(def: &FlowDefinition) -> Vec<(String, String)> {
+    def.etapas
+        .iter()
+        .zip(questions(def))
+        .filter(|(s, _)| matches!(s.tipo, StepKind::Escolha | StepKind::Texto))
+        .map(|(_, q)| q)
+        .collect()
+}
+
 /// The two or three answers a card shows: the multiple-choice ones, in flow order (the name
 /// is already the card's title).
 pub fn key_answers(

@@ -103,7 +103,7 @@ pub async fn write_rows(
         tx.commit().await?;
         let questions = def
             .as_ref()
-            .map(lead_answers::questions)
+            .map(lead_answers::asked_questions)
             .unwrap_or_default();
 
         let mut buf = String::from("\u{FEFF}");
@@ -114,6 +114,7 @@ pub async fn write_rows(
             "Origem",
             "Criado em",
             "Última atividade",
+            "Pediu para sair",
         ]
         .into_iter()
         .map(String::from)
@@ -147,6 +148,7 @@ pub async fn write_rows(
                     Source::describe(r.source.as_deref()),
                     format_date(r.created_at),
                     format_datetime(r.last_interaction_at),
+                    if r.opted_out { "sim" } else { "" }.to_string(),
                 ];
                 record.extend(questions.iter().map(|(step, _)| {
                     labelled

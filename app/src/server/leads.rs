@@ -59,6 +59,8 @@ pub struct LeadRow {
     pub last_interaction_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub unread: bool,
+    /// The lead wrote SAIR (or the like): the bot is silent.
+    pub opted_out: bool,
 }
 
 impl LeadRow {
@@ -96,7 +98,8 @@ pub async fn by_activity(
                   metadata->>'source' as source,
                   last_interaction_at as "last_interaction_at: DateTime<Utc>",
                   created_at as "created_at: DateTime<Utc>",
-                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!"
+                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
+                  opted_out_at is not null as "opted_out!"
              from leads
             where consultant_id = $1
               and ($2::text is null or status = $2)
@@ -139,7 +142,8 @@ pub async fn by_creation(
                   metadata->>'source' as source,
                   last_interaction_at as "last_interaction_at: DateTime<Utc>",
                   created_at as "created_at: DateTime<Utc>",
-                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!"
+                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
+                  opted_out_at is not null as "opted_out!"
              from leads
             where consultant_id = $1
               and ($2::text is null or status = $2)
@@ -180,7 +184,8 @@ pub async fn by_ids(
                   metadata->>'source' as source,
                   last_interaction_at as "last_interaction_at: DateTime<Utc>",
                   created_at as "created_at: DateTime<Utc>",
-                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!"
+                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
+                  opted_out_at is not null as "opted_out!"
              from leads
             where consultant_id = $1 and id = any($2)
             order by created_at desc, id desc"#,
@@ -278,7 +283,8 @@ pub async fn find(
                   metadata->>'source' as source,
                   last_interaction_at as "last_interaction_at: DateTime<Utc>",
                   created_at as "created_at: DateTime<Utc>",
-                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!"
+                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
+                  opted_out_at is not null as "opted_out!"
              from leads where id = $1 and consultant_id = $2"#,
         id,
         consultant
@@ -298,6 +304,7 @@ pub async fn find(
             last_interaction_at: r.last_interaction_at,
             created_at: r.created_at,
             unread: r.unread,
+            opted_out: r.opted_out,
         },
     }))
 }
