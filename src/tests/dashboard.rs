@@ -249,11 +249,8 @@ async fn the_figures_match_a_hand_computed_dataset() {
     let counts: Vec<(i64, i64)> = steps.iter().map(|s| (s.1, s.2)).collect();
     assert_eq!(counts, vec![(4, 0), (4, 1), (3, 1), (2, 0), (2, 0), (2, 0)]);
     assert_eq!(steps[5].0, "Fim da conversa");
-    assert!(
-        steps[1].0.starts_with("Prazer, {{nome}}!"),
-        "{:?}",
-        steps[1]
-    );
+    // Named by the question, without the raw placeholder it used to show (#17 defect 4).
+    assert_eq!(steps[1].0, "Você busca plano para", "{:?}", steps[1]);
     assert_eq!(d["other_flows"], false);
     assert_eq!(
         d["first_question"][1],
@@ -299,6 +296,8 @@ async fn the_figures_match_a_hand_computed_dataset() {
     assert_eq!(html.matches("<svg class=\"chart\"").count(), 5, "{html}");
     assert_eq!(html.matches("Ver tabela").count(), 5);
     assert!(html.contains("Atualizado às"));
+    // The charts name the steps by their question, placeholders left out (#17: "{{nome}}").
+    assert!(!html.contains("{{"), "a raw placeholder in a chart: {html}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

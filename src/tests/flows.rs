@@ -277,6 +277,17 @@ async fn drafts_publish_only_when_valid_and_running_conversations_keep_their_ver
         page.contains("Versão 2 — Joana"),
         "who published it: {page}"
     );
+    // Publishing what is already published makes no new version (#17: it made version 3).
+    edit(&app, flow, "rascunho", &[("json", &def.to_string())]).await;
+    let page = edit(&app, flow, "publicar", &[]).await;
+    assert!(page.contains("Nada mudou desde a versão 2"), "{page}");
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from flow_versions where flow_id = '{flow}'"
+        ))
+        .await,
+        2
+    );
 
     // The running conversation keeps version 1; a new one runs version 2.
     send(&app, say("5521988880001", 2, "Maria")).await;

@@ -100,7 +100,7 @@ pub fn key_answers(
 /// A question as a short title: the last sentence of its first line, without
 /// `{{placeholders}}` or a trailing colon ("Prazer, {{nome}}! Você busca plano para:" reads
 /// "Você busca plano para").
-fn question_title(pergunta: &str, fallback: &str) -> String {
+pub fn question_title(pergunta: &str, fallback: &str) -> String {
     let first = pergunta
         .lines()
         .find(|l| !l.trim().is_empty())

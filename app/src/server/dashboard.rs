@@ -293,12 +293,14 @@ pub async fn load(
     })
 }
 
-/// A step as the charts name it: its question, shortened.
+/// A step as the charts name it: its question as the answers name it (the last sentence, no
+/// `{{placeholders}}`), shortened.
 fn step_label(question: &str, kind: StepKind) -> String {
     if kind == StepKind::Fim {
         return "Fim da conversa".into();
     }
-    let q = question.trim();
+    let title = crate::domain::lead_answers::question_title(question, "");
+    let q = title.trim();
     if q.chars().count() > 60 {
         format!("{}…", q.chars().take(59).collect::<String>())
     } else if q.is_empty() {

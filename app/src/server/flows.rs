@@ -387,7 +387,8 @@ async fn publish_draft(
     id: Uuid,
 ) -> Result<String, AppError> {
     let row = sqlx::query!(
-        r#"select draft, coalesce(version, 1) as "version!" from flows where id = $1 for update"#,
+        r#"select draft, definition, coalesce(version, 1) as "version!"
+             from flows where id = $1 for update"#,
         id
     )
     .fetch_one(&mut *db)
@@ -395,6 +396,16 @@ async fn publish_draft(
     let Some(draft) = row.draft else {
         return Err(AppError::invalid("Não há rascunho para publicar."));
     };
+    // The same as what is published: no new version (the list of versions is of changes).
+    if draft == row.definition {
+        sqlx::query!("update flows set draft = null where id = $1", id)
+            .execute(db)
+            .await?;
+        return Ok(format!(
+            "Nada mudou desde a versão {}: nenhuma versão nova foi criada.",
+            row.version
+        ));
+    }
     if let Some(issues) = issues_text(&draft) {
         return Err(AppError::invalid(format!("Não publicado: {issues}.")));
     }
