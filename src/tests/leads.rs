@@ -248,6 +248,9 @@ async fn search_and_filters_find_leads_by_name_number_and_answers() {
     };
     for (query, expected) in [
         ("q=jo%C3%A3o", vec!["João da Silva"]),
+        // Typed without accents, in any case, as on a phone (#17).
+        ("q=joao", vec!["João da Silva"]),
+        ("q=JOAO+DA", vec!["João da Silva"]),
         ("q=%2811%29+98765-4321", vec!["João da Silva"]),
         ("q=98765", vec!["João da Silva"]),
         ("q=50%25", vec!["Maria 50%"]),

@@ -104,7 +104,7 @@ pub async fn by_activity(
             where consultant_id = $1
               and ($2::text is null or status = $2)
               and ($3::text is null
-                   or (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || coalesce(whatsapp_number, '')) ilike $3)
+                   or search_text(name, profile_name, whatsapp_number) like search_pattern($3))
               and ($4::timestamptz is null or created_at >= $4)
               and ($5::text is null
                    or ($5 = 'pagina' and metadata->>'source' = 'perfil')
@@ -148,7 +148,7 @@ pub async fn by_creation(
             where consultant_id = $1
               and ($2::text is null or status = $2)
               and ($3::text is null
-                   or (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || coalesce(whatsapp_number, '')) ilike $3)
+                   or search_text(name, profile_name, whatsapp_number) like search_pattern($3))
               and ($4::timestamptz is null or created_at >= $4)
               and ($5::text is null
                    or ($5 = 'pagina' and metadata->>'source' = 'perfil')
@@ -208,7 +208,7 @@ pub async fn counts(
             where consultant_id = $1
               and ($2::text is null or status = $2)
               and ($3::text is null
-                   or (coalesce(name, '') || ' ' || coalesce(profile_name, '') || ' ' || coalesce(whatsapp_number, '')) ilike $3)
+                   or search_text(name, profile_name, whatsapp_number) like search_pattern($3))
               and ($4::timestamptz is null or created_at >= $4)
               and ($5::text is null
                    or ($5 = 'pagina' and metadata->>'source' = 'perfil')
