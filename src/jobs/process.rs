@@ -217,12 +217,6 @@ fn wa_id(raw: &str) -> String {
     raw.chars().filter(char::is_ascii_digit).collect()
 }
 
-fn ref_code(text: &str) -> Option<&str> {
-    let start = text.find("[ref:")? + 5;
-    let end = text[start..].find(']')? + start;
-    Some(text[start..end].trim()).filter(|r| !r.is_empty())
-}
-
 /// Lead metadata from a click-to-WhatsApp ad or from the public page's prefilled message.
 fn attribution(m: &InboundMessage) -> serde_json::Value {
     if let Some(r) = &m.referral {
@@ -235,7 +229,7 @@ fn attribution(m: &InboundMessage) -> serde_json::Value {
         });
     }
     match &m.content {
-        Inbound::Text(t) => match ref_code(t) {
+        Inbound::Text(t) => match app::domain::attribution::source_in(t) {
             Some(code) => serde_json::json!({ "source": code }),
             None => serde_json::json!({}),
         },
@@ -415,17 +409,4 @@ async fn handle_message(
         ai_answer: decision.ai_answer.is_some(),
         consultant: consultant_id,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_ref_codes() {
-        assert_eq!(ref_code("Olá! Vi seu perfil. [ref:perfil]"), Some("perfil"));
-        assert_eq!(ref_code("[ref: instagram ] oi"), Some("instagram"));
-        assert_eq!(ref_code("sem código"), None);
-        assert_eq!(ref_code("[ref:]"), None);
-    }
 }

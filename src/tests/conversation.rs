@@ -453,3 +453,23 @@ async fn a_number_two_accounts_claim_routes_to_neither_and_a_closed_account_stop
         "the closed account received nothing more"
     );
 }
+
+/// The public page's button writes a greeting with no code in it; the lead still counts as
+/// coming from the page (and old links with `[ref:perfil]` still do too).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_pages_greeting_marks_the_lead_as_from_the_page() {
+    let app = app_with_workers(2).await;
+    send(
+        &app,
+        text(
+            "wamid.1",
+            &format!("Olá, Joana! {}", app::domain::attribution::PROFILE_MESSAGE),
+        ),
+    )
+    .await;
+    let source: Option<String> = sqlx::query_scalar("select metadata->>'source' from leads")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(source.as_deref(), Some("perfil"));
+}

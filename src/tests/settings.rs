@@ -38,6 +38,13 @@ async fn settings_save_and_show_on_the_public_profile() {
     assert!(html.contains("Seguros sob medida 🛡️"));
     assert!(html.contains("SUSEP 12345"));
     assert!(html.contains("https://wa.me/5521987654321?text="));
+    // The greeting it writes for the lead has no code and no platform name in it (#17).
+    let start = html.find("https://wa.me/5521987654321?text=").unwrap();
+    let link: String = html[start..].chars().take_while(|c| *c != '"').collect();
+    assert!(
+        !link.contains("ref") && !link.contains("Consultor"),
+        "{link}"
+    );
     assert!(html
         .contains(r#"<meta property="og:title" content="Joana Conceição | Seguros | Consultor">"#));
     // The address it had before now sends its visitors to the new one (#17: it was a 404).

@@ -21,9 +21,6 @@ pub struct ProfileView {
     pub whatsapp_link: String,
 }
 
-/// The ref code put in the prefilled message; the WhatsApp intake records it as the source.
-pub const PROFILE_REF: &str = "perfil";
-
 #[server(prefix = "/api", endpoint = "perfil")]
 pub async fn public_profile(slug: String) -> Result<ProfileView, AppError> {
     use crate::domain::{PhoneBr, Vertical};
@@ -83,8 +80,11 @@ pub async fn public_profile(slug: String) -> Result<ProfileView, AppError> {
         .map(|p| p.wa_digits().to_string())
         .unwrap_or_else(|_| whatsapp.chars().filter(char::is_ascii_digit).collect());
     let first_name = crate::domain::person_name::first_name(&name);
+    // Recognised by its words when the lead sends it (`domain::attribution`): no code, no
+    // platform name in what the lead writes.
     let message = format!(
-        "Olá, {first_name}! Vi seu perfil no Consultor e gostaria de atendimento. [ref:{PROFILE_REF}]"
+        "Olá, {first_name}! {}",
+        crate::domain::attribution::PROFILE_MESSAGE
     );
     let base = state.config.public_url.trim_end_matches('/').to_string();
     Ok(ProfileView {

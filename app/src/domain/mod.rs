@@ -2,6 +2,7 @@
 //! can rely on them. No I/O here; everything compiles for the browser too.
 
 pub mod ai;
+pub mod attribution;
 pub mod bio;
 pub mod chart;
 pub mod consent;
