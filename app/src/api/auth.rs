@@ -64,7 +64,7 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
 
     // Nothing longer than an address can be (RFC 5321) gets any work, nor a password longer
     // than any passphrase (argon2 reads all of it).
-    if email.len() > 254 || password.len() > MAX_PASSWORD_BYTES {
+    if email.len() > 254 || password.len() > crate::domain::password::MAX_CHECKED_BYTES {
         return Err(wrong());
     }
     // No address holds an invisible character: said at the field, before any work.
@@ -135,10 +135,6 @@ async fn login_inner(csrf: String, email: String, password: String) -> Result<()
         }
     }
 }
-
-/// Longest password the login reads (sign-up's own limit is lower).
-#[cfg(feature = "ssr")]
-pub(crate) const MAX_PASSWORD_BYTES: usize = 1024;
 
 #[server(prefix = "/api", endpoint = "cadastro")]
 pub async fn signup(

@@ -21,10 +21,22 @@ pub struct OpenSession {
 
 #[server(prefix = "/api", endpoint = "sessoes")]
 pub async fn open_sessions() -> Result<Vec<OpenSession>, AppError> {
+    use crate::domain::{device, time::format_datetime};
     use crate::server::{app_state, auth, sessions};
     let state = app_state()?;
     let consultant = auth::require_consultant().await?;
     let session = auth::session().await?;
     let current = session.id().map(|s| s.to_string());
-    sessions::list(&state.pool, consultant, current.as_deref()).await
+    let rows = sessions::list(&state.pool, consultant, current.as_deref()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OpenSession {
+            id: r.id.to_string(),
+            device: device::describe(r.user_agent.as_deref().unwrap_or("")),
+            network: r.ip.as_deref().and_then(device::network),
+            since: format_datetime(r.since),
+            last_used: format_datetime(r.last_used),
+            current: r.current,
+        })
+        .collect())
 }

@@ -26,11 +26,27 @@ pub struct Setup {
 
 #[server(prefix = "/api", endpoint = "duas-etapas")]
 pub async fn two_factor_state() -> Result<TwoFactorView, AppError> {
-    use crate::server::{app_state, auth, two_factor};
+    use crate::server::{app_state, auth, totp, two_factor};
     let state = app_state()?;
     let consultant = auth::require_consultant().await?;
     let session = auth::session().await?;
-    two_factor::view_state(&state.pool, &session, consultant).await
+    let now = two_factor::state(&state.pool, &session, consultant).await?;
+    let setup = match (&now.enabled_at, now.setup_key) {
+        (None, Some(key)) => {
+            let uri = totp::otpauth_uri(&key, &now.email);
+            Some(Setup {
+                key: totp::grouped(&key),
+                qr_svg: totp::qr_svg(&uri),
+                uri,
+            })
+        }
+        _ => None,
+    };
+    Ok(TwoFactorView {
+        enabled_since: now.enabled_at.map(crate::domain::time::format_datetime),
+        recovery_left: now.recovery_left,
+        setup,
+    })
 }
 
 /// Whether this browser is half-way through a sign-in (the password was right).

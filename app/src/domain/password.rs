@@ -4,6 +4,9 @@
 pub struct Password(String);
 
 pub const MIN_CHARS: usize = 8;
+/// The longest password any check reads (argon2 reads all of it): longer than any
+/// passphrase, so nothing over it gets work.
+pub const MAX_CHECKED_BYTES: usize = 1024;
 pub const MAX_CHARS: usize = 128;
 
 impl Password {

@@ -180,7 +180,7 @@ pub async fn check_again(
     meta: &super::request_meta::RequestMeta,
     form: &str,
 ) -> Result<Checked, AppError> {
-    if password.len() > crate::api::auth::MAX_PASSWORD_BYTES {
+    if password.len() > crate::domain::password::MAX_CHECKED_BYTES {
         return Ok(Checked {
             ok: false,
             device: None,

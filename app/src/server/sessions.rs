@@ -4,8 +4,6 @@
 
 use super::request_meta::RequestMeta;
 use super::{audit, auth, csrf, db, flash, AppState};
-use crate::api::sessions::OpenSession;
-use crate::domain::{device, time::format_datetime};
 use crate::error::AppError;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,14 +12,18 @@ use chrono::{DateTime, Utc};
 use tower_sessions::Session;
 use uuid::Uuid;
 
+/// One signed-in session of the consultant.
 #[derive(sqlx::FromRow)]
-struct SessionRow {
-    id: Uuid,
-    user_agent: Option<String>,
-    ip: Option<String>,
-    since: DateTime<Utc>,
-    last_used: DateTime<Utc>,
-    current: bool,
+pub struct SessionRow {
+    /// The row's own id (never the session's, which is its cookie's secret).
+    pub id: Uuid,
+    pub user_agent: Option<String>,
+    /// The address it signed in from, as text.
+    pub ip: Option<String>,
+    pub since: DateTime<Utc>,
+    pub last_used: DateTime<Utc>,
+    /// This browser's own session.
+    pub current: bool,
 }
 
 /// The consultant's live sessions, the most recently used first. Run-time checked: the
@@ -30,8 +32,8 @@ pub async fn list(
     pool: &sqlx::PgPool,
     consultant: Uuid,
     current: Option<&str>,
-) -> Result<Vec<OpenSession>, AppError> {
-    let rows: Vec<SessionRow> = sqlx::query_as(
+) -> Result<Vec<SessionRow>, AppError> {
+    Ok(sqlx::query_as(
         "select c.id, c.user_agent, host(c.ip_address) as ip, c.created_at as since,
                 s.expiry_date - make_interval(days => $3) as last_used,
                 c.session_id = $2 as current
@@ -44,18 +46,7 @@ pub async fn list(
     .bind(current.unwrap_or(""))
     .bind(auth::SESSION_INACTIVITY_DAYS as i32)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| OpenSession {
-            id: r.id.to_string(),
-            device: device::describe(r.user_agent.as_deref().unwrap_or("")),
-            network: r.ip.as_deref().and_then(device::network),
-            since: format_datetime(r.since),
-            last_used: format_datetime(r.last_used),
-            current: r.current,
-        })
-        .collect())
+    .await?)
 }
 
 /// `POST /configuracoes/sessoes`: `acao` = `encerrar` (`id`) | `encerrar-outras`.

@@ -164,12 +164,20 @@ pub(super) fn new_recovery_codes() -> Vec<String> {
         .collect()
 }
 
-/// What the settings section shows.
-pub async fn view_state(
+/// What the settings section is drawn from.
+pub struct TwoFactorState {
+    pub email: String,
+    pub enabled_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub recovery_left: i64,
+    /// The key being set up (after "Ativar", before the first code), from the session.
+    pub setup_key: Option<Vec<u8>>,
+}
+
+pub async fn state(
     pool: &sqlx::PgPool,
     session: &Session,
     consultant: Uuid,
-) -> Result<crate::api::two_factor::TwoFactorView, AppError> {
+) -> Result<TwoFactorState, AppError> {
     let row = sqlx::query!(
         r#"select email, totp_enabled_at as "totp_enabled_at: chrono::DateTime<chrono::Utc>",
                   (select count(*) from recovery_codes r
@@ -183,25 +191,10 @@ pub async fn view_state(
         .get(SETUP_KEY)
         .await
         .map_err(|e| super::error::internal("session read", e))?;
-    let setup = match (
-        &row.totp_enabled_at,
-        setup_key.and_then(|k| hex::decode(k).ok()),
-    ) {
-        (None, Some(key)) => {
-            let uri = totp::otpauth_uri(&key, &row.email);
-            Some(crate::api::two_factor::Setup {
-                key: totp::grouped(&key),
-                qr_svg: totp::qr_svg(&uri),
-                uri,
-            })
-        }
-        _ => None,
-    };
-    Ok(crate::api::two_factor::TwoFactorView {
-        enabled_since: row
-            .totp_enabled_at
-            .map(crate::domain::time::format_datetime),
+    Ok(TwoFactorState {
+        email: row.email,
+        enabled_at: row.totp_enabled_at,
         recovery_left: row.left,
-        setup,
+        setup_key: setup_key.and_then(|k| hex::decode(k).ok()),
     })
 }
