@@ -5,6 +5,7 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod form_limits;
+pub mod intake;
 pub mod jobs;
 pub mod load;
 pub mod mail;

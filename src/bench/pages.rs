@@ -262,7 +262,7 @@ async fn main() {
             let page = measure(n, || get(format!("/painel?periodo={}", period.as_str()))).await;
             let dbt = measure(n, || async move {
                 let mut tx = db::tenant_tx(pool, id).await.unwrap();
-                dashboard::load(&mut tx, id, period, today, "http://x")
+                dashboard::load(&mut tx, period, today, "http://x")
                     .await
                     .unwrap();
                 tx.commit().await.unwrap();
@@ -294,12 +294,12 @@ async fn main() {
                 let params = params.clone();
                 async move {
                     let mut tx = db::tenant_tx(pool, id).await.unwrap();
-                    leads::current_flow(&mut tx, id).await.unwrap();
-                    leads::stale_after_days(&mut tx, id).await.unwrap();
-                    leads::counts(&mut tx, id, &params).await.unwrap();
+                    leads::current_flow(&mut tx).await.unwrap();
+                    leads::stale_after_days(&mut tx).await.unwrap();
+                    leads::counts(&mut tx, &params).await.unwrap();
                     for s in app::domain::LeadStatus::ALL {
                         if params.status.as_deref().is_none_or(|x| x == s.as_str()) {
-                            leads::by_activity(&mut tx, id, &params.with_status(s), None, 21)
+                            leads::by_activity(&mut tx, &params.with_status(s), None, 21)
                                 .await
                                 .unwrap();
                         }
@@ -339,8 +339,8 @@ async fn main() {
                 let params = params.clone();
                 async move {
                     let mut tx = db::tenant_tx(pool, id).await.unwrap();
-                    leads::current_flow(&mut tx, id).await.unwrap();
-                    leads::by_activity(&mut tx, id, &params, Some(deep), 21)
+                    leads::current_flow(&mut tx).await.unwrap();
+                    leads::by_activity(&mut tx, &params, Some(deep), 21)
                         .await
                         .unwrap();
                     tx.commit().await.unwrap();
@@ -357,17 +357,15 @@ async fn main() {
         let page = measure(n, || get(format!("/leads/{lead}"))).await;
         let dbt = measure(n, || async move {
             let mut tx = db::tenant_tx(pool, id).await.unwrap();
-            leads::find(&mut tx, id, lead).await.unwrap();
-            conversations::current(&mut tx, id, lead).await.unwrap();
-            conversations::last_inbound_at(&mut tx, id, lead)
+            leads::find(&mut tx, lead).await.unwrap();
+            conversations::current(&mut tx, lead).await.unwrap();
+            conversations::last_inbound_at(&mut tx, lead).await.unwrap();
+            messages::page(&mut tx, lead, None, 31).await.unwrap();
+            leads::history(&mut tx, lead).await.unwrap();
+            lead_notes::between(&mut tx, lead, None, None)
                 .await
                 .unwrap();
-            messages::page(&mut tx, id, lead, None, 31).await.unwrap();
-            leads::history(&mut tx, id, lead).await.unwrap();
-            lead_notes::between(&mut tx, id, lead, None, None)
-                .await
-                .unwrap();
-            messages::fingerprint(&mut tx, id, lead).await.unwrap();
+            messages::fingerprint(&mut tx, lead).await.unwrap();
             tx.commit().await.unwrap();
         })
         .await;
@@ -380,7 +378,7 @@ async fn main() {
             let mut after = None;
             loop {
                 let mut tx = db::tenant_tx(pool, id).await.unwrap();
-                let rows = leads::by_creation(&mut tx, id, &params, after, 2000)
+                let rows = leads::by_creation(&mut tx, &params, after, 2000)
                     .await
                     .unwrap();
                 tx.commit().await.unwrap();

@@ -76,7 +76,7 @@ async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> 
         body: composed.sent.clone(),
     })
     .expect("a text message serializes");
-    let mut tx = pool.begin().await?;
+    let mut tx = app::server::db::SystemTx::begin(pool).await?;
     let logged = crate::ai::log(&mut tx, &composed, answer.lead_id, answer.conversation_id).await?;
     let written = sqlx::query!(
         "update messages set content = $2, payload = $3, ai_context = null, ai_response_id = $4

@@ -1,19 +1,19 @@
 //! Processing one stored webhook payload: statuses, then messages. This module only
-//! coordinates: the SQL is in the repositories (`app::server::{leads, conversations,
-//! messages}`), and what the bot does with a message is decided by the pure
+//! coordinates: the SQL is in the intake (`crate::intake`) and in routing
+//! (`super::routing`), and what the bot does with a message is decided by the pure
 //! `app::domain::turn::decide`. Runs inside the worker's savepoint on the privileged path:
 //! this is system work, not one consultant's request.
 
 pub use super::routing::Routing;
 use super::routing::{route, Route};
+use crate::intake::{conversations, leads, messages};
 use crate::webhooks::payload::{InboundMessage, Payload};
 use app::domain::flow::{self, Effect, Inbound};
 use app::domain::phone::mask_phone;
 use app::domain::turn::{self, ConsultantInfo, TurnInput};
 use app::domain::Vertical;
-use app::server::{conversations, leads, messages};
+use app::server::db::SystemTx;
 use chrono::Utc;
-use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -91,7 +91,7 @@ impl Outcome {
 }
 
 pub async fn process_payload(
-    db: &mut PgConnection,
+    db: &mut SystemTx<'_>,
     payload: &serde_json::Value,
     routing: Routing,
     public_url: Option<&str>,
@@ -109,7 +109,7 @@ pub async fn process_payload(
     let isolate = events.messages.len() + events.statuses.len() > 1;
     for s in &events.statuses {
         let result = if isolate {
-            let mut savepoint = db.begin().await?;
+            let mut savepoint = db.savepoint().await?;
             let result = messages::apply_status(
                 &mut savepoint,
                 &s.wa_message_id,
@@ -142,7 +142,7 @@ pub async fn process_payload(
     }
     for message in &events.messages {
         let result = if isolate {
-            let mut savepoint = db.begin().await?;
+            let mut savepoint = db.savepoint().await?;
             let result = handle_message(&mut savepoint, message, routing, public_url).await;
             settle(savepoint, result.is_ok()).await?;
             result
@@ -185,10 +185,7 @@ pub async fn process_payload(
 }
 
 /// Keeps a savepoint's work, or undoes it.
-async fn settle(
-    savepoint: sqlx::Transaction<'_, sqlx::Postgres>,
-    keep: bool,
-) -> Result<(), sqlx::Error> {
+async fn settle(savepoint: SystemTx<'_>, keep: bool) -> Result<(), sqlx::Error> {
     if keep {
         savepoint.commit().await
     } else {
@@ -238,7 +235,7 @@ fn attribution(m: &InboundMessage) -> serde_json::Value {
 }
 
 async fn handle_message(
-    db: &mut PgConnection,
+    db: &mut SystemTx<'_>,
     m: &InboundMessage,
     routing: Routing,
     public_url: Option<&str>,
@@ -285,15 +282,12 @@ async fn handle_message(
         match conversations::latest_for_update(db, lead_id).await? {
             Some((id, flow_id, state)) => (id, flow_id, state, false),
             None => {
-                let (flow_id, _) =
-                    leads::current_flow(db, consultant.id)
-                        .await?
-                        .ok_or_else(|| {
-                            ProcessError::Payload(format!(
-                                "nenhum fluxo para a vertical {}",
-                                consultant.vertical
-                            ))
-                        })?;
+                let (flow_id, _) = leads::live_flow(db, consultant.id).await?.ok_or_else(|| {
+                    ProcessError::Payload(format!(
+                        "nenhum fluxo para a vertical {}",
+                        consultant.vertical
+                    ))
+                })?;
                 conversations::start(db, consultant.id, lead_id, flow_id).await?;
                 let (id, flow_id, state) = conversations::latest_for_update(db, lead_id)
                     .await?

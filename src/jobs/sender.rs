@@ -390,7 +390,7 @@ pub async fn settle_abandoned(pool: &PgPool) -> Result<(), sqlx::Error> {
     // A status whose webhook was being processed while its send was recorded can miss both
     // paths (the record did not see it yet, and it did not see the id yet): it is applied
     // here, with the same forward-only rule as any status.
-    let mut db = pool.acquire().await?;
+    let mut db = app::server::db::SystemTx::begin(pool).await?;
     let matched = sqlx::query!(
         r#"delete from early_statuses e
             where exists (select 1 from messages m where m.whatsapp_message_id = e.wa_message_id)
@@ -399,7 +399,7 @@ pub async fn settle_abandoned(pool: &PgPool) -> Result<(), sqlx::Error> {
     .fetch_all(&mut *db)
     .await?;
     for s in matched {
-        app::server::messages::apply_status(
+        crate::intake::messages::apply_status(
             &mut db,
             &s.wa_message_id,
             &s.status,
@@ -410,5 +410,5 @@ pub async fn settle_abandoned(pool: &PgPool) -> Result<(), sqlx::Error> {
     sqlx::query!("delete from early_statuses where received_at < now() - interval '1 day'")
         .execute(&mut *db)
         .await?;
-    Ok(())
+    db.commit().await
 }

@@ -8,7 +8,8 @@ use super::process::{process_payload, ProcessError, Routing};
 use super::sender::{send_pending, settle_abandoned, Transport};
 use super::supervisor::Supervisor;
 
-use sqlx::{Connection, PgPool};
+use app::server::db::SystemTx;
+use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -73,7 +74,7 @@ fn backoff(attempts: i32) -> Duration {
 /// Processes one due event, if there is one, then writes and sends what it queued.
 /// `Ok(true)` when an event was handled (there may be more).
 pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = SystemTx::begin(pool).await?;
     // Ordered by next_attempt_at, the column of idx_webhook_events_due: no sort of the backlog.
     let claimed = sqlx::query!(
         r#"select id, payload, retry_count as "retry_count!" from webhook_events
@@ -95,7 +96,7 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
         Transport::Sandbox => Routing::Sandbox,
         Transport::Graph(_) => Routing::Connected,
     };
-    let mut savepoint = tx.begin().await?;
+    let mut savepoint = tx.savepoint().await?;
     let (ai_answers, queued) = match process_payload(
         &mut savepoint,
         &event.payload,

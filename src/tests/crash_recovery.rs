@@ -185,7 +185,6 @@ async fn an_ai_answer_left_by_a_dead_worker_is_taken_over_at_once() {
     let (pool, _) = fresh_db_with_url().await;
     insert_consultant(&pool, "joana@exemplo.com", "Joana").await;
     let lead = "5521987650009";
-    let mut conn = pool.acquire().await.unwrap();
     for (n, body) in ["Oi", "Zilda Moura", "2", "2", "1", "Campinas"]
         .iter()
         .enumerate()
@@ -195,11 +194,12 @@ async fn an_ai_answer_left_by_a_dead_worker_is_taken_over_at_once() {
             &format!("wamid.ai.{n}"),
             json!({"type": "text", "text": {"body": body}}),
         );
-        process_payload(&mut conn, &payload, Routing::Sandbox, None)
+        let mut tx = app::server::db::SystemTx::begin(&pool).await.unwrap();
+        process_payload(&mut tx, &payload, Routing::Sandbox, None)
             .await
             .unwrap();
+        tx.commit().await.unwrap();
     }
-    drop(conn);
     // The answer was claimed a moment ago by a process that is gone (no lock has this key).
     let claimed = sqlx::query(
         "update messages set ai_claimed_at = now(), ai_claimed_by = 4242424242

@@ -76,10 +76,12 @@ async fn flows_are_copied_renamed_made_live_archived_and_deleted_only_when_unuse
 
     let page = act(&app, "ativar", Some(a), None).await;
     assert!(page.contains("está ativo"), "{page}");
-    let (current, _) = app::server::leads::current_flow(&mut app.pool.acquire().await.unwrap(), me)
-        .await
-        .unwrap()
-        .unwrap();
+    let (current, _) = app::server::leads::current_flow(
+        &mut app::server::db::tenant_tx(&app.pool, me).await.unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(current, a, "new conversations run the live flow");
 
     // Duplicate, then two "make live" races: exactly one flow is live at the end.

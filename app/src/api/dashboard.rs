@@ -120,8 +120,8 @@ pub async fn dashboard(period: String) -> Result<DashboardData, AppError> {
         .with_timezone(&chrono_tz::America::Sao_Paulo)
         .date_naive();
     let mut tx = db::tenant_tx(&state.pool, id).await?;
-    let data = crate::server::dashboard::load(&mut tx, id, period, today, &state.config.public_url)
-        .await?;
+    let data =
+        crate::server::dashboard::load(&mut tx, period, today, &state.config.public_url).await?;
     tx.commit().await?;
     Ok(data)
 }

@@ -23,7 +23,7 @@ pub async fn flows_list() -> Result<Vec<FlowItem>, AppError> {
     use crate::domain::Vertical;
     use crate::server::{flows, Tenant};
     let mut t = Tenant::begin().await?;
-    let rows = flows::list(&mut t.tx, t.id).await?;
+    let rows = flows::list(&mut t.tx).await?;
     t.commit().await?;
     Ok(rows
         .into_iter()
@@ -191,7 +191,7 @@ pub async fn save_flow(
         }
         // Published on its own: a refusal keeps the edits saved as the draft.
         let mut t = Tenant::begin().await?;
-        let published = flows::publish(&mut t.tx, t.id, id).await?;
+        let published = flows::publish(&mut t.tx, id).await?;
         t.commit().await?;
         Ok(published)
     }

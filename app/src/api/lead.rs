@@ -123,27 +123,27 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     let before = crate::domain::lead_filter::Cursor::parse(&before);
     let now = chrono::Utc::now();
     let mut t = Tenant::begin().await?;
-    let Some(lead) = leads::find(&mut t.tx, t.id, id).await? else {
+    let Some(lead) = leads::find(&mut t.tx, id).await? else {
         let e = AppError::NotFound;
         crate::server::auth::set_error_status(&e);
         return Err(e);
     };
-    leads::mark_seen(&mut t.tx, t.id, id).await?;
-    let conversation = conversations::current(&mut t.tx, t.id, id).await?;
+    leads::mark_seen(&mut t.tx, id).await?;
+    let conversation = conversations::current(&mut t.tx, id).await?;
     let def: Option<FlowDefinition> = match &conversation {
         Some(c) => serde_json::from_value(c.definition.clone()).ok(),
-        None => leads::current_flow(&mut t.tx, t.id)
+        None => leads::current_flow(&mut t.tx)
             .await?
             .and_then(|(_, d)| serde_json::from_value(d).ok()),
     };
-    let last_inbound = conversations::last_inbound_at(&mut t.tx, t.id, id).await?;
-    let rows = messages::page(&mut t.tx, t.id, id, before, MESSAGE_PAGE + 1).await?;
+    let last_inbound = conversations::last_inbound_at(&mut t.tx, id).await?;
+    let rows = messages::page(&mut t.tx, id, before, MESSAGE_PAGE + 1).await?;
     let (rows, older, from) = split_page(rows);
-    let notes = lead_notes::between(&mut t.tx, t.id, id, from, before.map(|c| c.at)).await?;
-    let history = leads::history(&mut t.tx, t.id, id).await?;
-    let version = messages::fingerprint(&mut t.tx, t.id, id).await?;
-    let stale_days = leads::stale_after_days(&mut t.tx, t.id).await?;
-    let opted_out_at = leads::opted_out_at(&mut t.tx, t.id, id).await?;
+    let notes = lead_notes::between(&mut t.tx, id, from, before.map(|c| c.at)).await?;
+    let history = leads::history(&mut t.tx, id).await?;
+    let version = messages::fingerprint(&mut t.tx, id).await?;
+    let stale_days = leads::stale_after_days(&mut t.tx).await?;
+    let opted_out_at = leads::opted_out_at(&mut t.tx, id).await?;
     t.commit().await?;
 
     let (row, meta) = (lead.row, lead.metadata);
@@ -257,9 +257,9 @@ pub async fn older_messages(
     let before = Cursor::parse(&before)
         .ok_or_else(|| AppError::invalid("Posição da conversa inválida. Recarregue a página."))?;
     let mut t = Tenant::begin().await?;
-    let rows = messages::page(&mut t.tx, t.id, id, Some(before), MESSAGE_PAGE + 1).await?;
+    let rows = messages::page(&mut t.tx, id, Some(before), MESSAGE_PAGE + 1).await?;
     let (rows, older, from) = split_page(rows);
-    let notes = lead_notes::between(&mut t.tx, t.id, id, from, Some(before.at)).await?;
+    let notes = lead_notes::between(&mut t.tx, id, from, Some(before.at)).await?;
     t.commit().await?;
     Ok((timeline(id, rows, notes), older))
 }
@@ -340,7 +340,7 @@ pub async fn lead_version(id: String) -> Result<String, AppError> {
     use crate::server::{messages, Tenant};
     let id = parse_lead_id(&id)?;
     let mut t = Tenant::begin().await?;
-    let v = messages::fingerprint(&mut t.tx, t.id, id).await?;
+    let v = messages::fingerprint(&mut t.tx, id).await?;
     t.commit().await?;
     Ok(v)
 }
@@ -387,7 +387,7 @@ async fn reply_inner(
         )));
     }
     let mut t = Tenant::begin_with_csrf(&csrf).await?;
-    if leads::find(&mut t.tx, t.id, id).await?.is_none() {
+    if leads::find(&mut t.tx, id).await?.is_none() {
         return Err(AppError::NotFound);
     }
     let Some((conversation, _, _)) = conversations::latest_for_update(&mut t.tx, id).await? else {
@@ -395,7 +395,7 @@ async fn reply_inner(
             "Este lead ainda não escreveu pelo WhatsApp: só é possível responder depois da primeira mensagem dele.",
         ));
     };
-    let last = conversations::last_inbound_at(&mut t.tx, t.id, id).await?;
+    let last = conversations::last_inbound_at(&mut t.tx, id).await?;
     let now = chrono::Utc::now();
     match last {
         Some(at) if now - at < chrono::Duration::hours(WINDOW_HOURS) => {}
@@ -410,7 +410,7 @@ async fn reply_inner(
     let token = envio
         .as_deref()
         .and_then(|t| uuid::Uuid::parse_str(t.trim()).ok());
-    if messages::queue_reply(&mut t.tx, t.id, conversation, body, token)
+    if messages::queue_reply(&mut t.tx, conversation, body, token)
         .await?
         .is_none()
     {
@@ -418,8 +418,8 @@ async fn reply_inner(
         t.commit().await?;
         return Ok(());
     }
-    conversations::take_over(&mut t.tx, t.id, conversation).await?;
-    leads::touch(&mut t.tx, t.id, id).await?;
+    conversations::take_over(&mut t.tx, conversation).await?;
+    leads::touch(&mut t.tx, id).await?;
     t.audit("lead_replied", "lead", Some(id), serde_json::json!({}))
         .await?;
     let state = t.commit().await?;
@@ -435,10 +435,10 @@ pub async fn hand_back(csrf: String, lead: String) -> Result<(), AppError> {
         use crate::server::{conversations, leads, Tenant};
         let id = parse_lead_id(&lead)?;
         let mut t = Tenant::begin_with_csrf(&csrf).await?;
-        if leads::find(&mut t.tx, t.id, id).await?.is_none() {
+        if leads::find(&mut t.tx, id).await?.is_none() {
             return Err(AppError::NotFound);
         }
-        if !conversations::hand_back(&mut t.tx, t.id, id).await? {
+        if !conversations::hand_back(&mut t.tx, id).await? {
             return Err(AppError::invalid(
                 "O assistente já está respondendo este lead.",
             ));
@@ -486,14 +486,14 @@ pub async fn add_note(
             )));
         }
         let mut t = Tenant::begin_with_csrf(&csrf).await?;
-        if leads::find(&mut t.tx, t.id, id).await?.is_none() {
+        if leads::find(&mut t.tx, id).await?.is_none() {
             return Err(AppError::NotFound);
         }
         // The same form again saves nothing new (`None`).
         let token = envio
             .as_deref()
             .and_then(|t| uuid::Uuid::parse_str(t.trim()).ok());
-        lead_notes::add(&mut t.tx, t.id, id, body, token).await?;
+        lead_notes::add(&mut t.tx, id, body, token).await?;
         t.commit().await?;
         Ok(())
     }
@@ -606,7 +606,7 @@ pub async fn lead_data(id: String) -> Result<serde_json::Value, AppError> {
     use crate::server::{lead_rights, tenant, Tenant};
     let id = parse_lead_id(&id).inspect_err(crate::server::auth::set_error_status)?;
     let mut t = Tenant::begin().await?;
-    let Some(data) = lead_rights::gather(&mut t.tx, t.id, id).await? else {
+    let Some(data) = lead_rights::gather(&mut t.tx, id).await? else {
         let e = AppError::NotFound;
         crate::server::auth::set_error_status(&e);
         return Err(e);

@@ -75,7 +75,7 @@ pub async fn lead_board(query: String) -> Result<BoardData, AppError> {
     let params = FilterParams::new(&filter, now);
     let mut t = Tenant::begin().await?;
     let ctx = CardContext::load(&mut t).await?;
-    let counts = leads::counts(&mut t.tx, t.id, &params).await?;
+    let counts = leads::counts(&mut t.tx, &params).await?;
     let mut columns = Vec::new();
     for status in LeadStatus::ALL {
         let shown = filter.status.is_none_or(|s| s == status);
@@ -83,14 +83,7 @@ pub async fn lead_board(query: String) -> Result<BoardData, AppError> {
         let after = query_value(&query, &format!("depois_{}", status.as_str()))
             .and_then(|c| Cursor::parse(&c));
         let rows = if shown {
-            leads::by_activity(
-                &mut t.tx,
-                t.id,
-                &params.with_status(status),
-                after,
-                PAGE_SIZE + 1,
-            )
-            .await?
+            leads::by_activity(&mut t.tx, &params.with_status(status), after, PAGE_SIZE + 1).await?
         } else {
             Vec::new()
         };
@@ -137,7 +130,7 @@ pub async fn lead_column(
     let params = FilterParams::new(&LeadFilter::from_query(&query), now).with_status(status);
     let mut t = Tenant::begin().await?;
     let ctx = CardContext::load(&mut t).await?;
-    let rows = leads::by_activity(&mut t.tx, t.id, &params, Some(after), PAGE_SIZE + 1).await?;
+    let rows = leads::by_activity(&mut t.tx, &params, Some(after), PAGE_SIZE + 1).await?;
     t.commit().await?;
     let (cards, next) = ctx.page(rows, now, |r| r.activity_cursor());
     Ok(BoardColumn {
@@ -179,18 +172,18 @@ pub async fn lead_list(query: String, after: String) -> Result<ListPage, AppErro
     let params = FilterParams::new(&filter, now);
     let mut t = Tenant::begin().await?;
     let ctx = CardContext::load(&mut t).await?;
-    let total = leads::counts(&mut t.tx, t.id, &params)
+    let total = leads::counts(&mut t.tx, &params)
         .await?
         .iter()
         .map(|(_, n)| n)
         .sum();
     let (rows, next) = match filter.order {
         SortOrder::Activity => {
-            let rows = leads::by_activity(&mut t.tx, t.id, &params, after, PAGE_SIZE + 1).await?;
+            let rows = leads::by_activity(&mut t.tx, &params, after, PAGE_SIZE + 1).await?;
             ctx.page(rows, now, |r| r.activity_cursor())
         }
         SortOrder::Created => {
-            let rows = leads::by_creation(&mut t.tx, t.id, &params, after, PAGE_SIZE + 1).await?;
+            let rows = leads::by_creation(&mut t.tx, &params, after, PAGE_SIZE + 1).await?;
             ctx.page(rows, now, |r| r.created_cursor())
         }
     };
@@ -240,7 +233,7 @@ async fn move_inner(
     }
     let reason = (to == LeadStatus::Perdido && !reason.is_empty()).then_some(reason);
     let mut t = Tenant::begin_with_csrf(&csrf).await?;
-    let from = match leads::move_status(&mut t.tx, t.id, id, to, reason).await? {
+    let from = match leads::move_status(&mut t.tx, id, to, reason).await? {
         Ok(from) => from,
         Err(MoveRefused::NotFound) => return Err(AppError::NotFound),
         Err(MoveRefused::Rule(why)) => return Err(AppError::invalid(why)),
@@ -274,10 +267,10 @@ struct CardContext {
 impl CardContext {
     async fn load(t: &mut crate::server::Tenant) -> Result<Self, AppError> {
         use crate::server::leads;
-        let def = leads::current_flow(&mut t.tx, t.id)
+        let def = leads::current_flow(&mut t.tx)
             .await?
             .and_then(|(_, d)| serde_json::from_value(d).ok());
-        let stale_after_days = leads::stale_after_days(&mut t.tx, t.id).await?;
+        let stale_after_days = leads::stale_after_days(&mut t.tx).await?;
         Ok(Self {
             def,
             stale_after_days,

@@ -11,6 +11,7 @@ use crate::domain::lead_filter::Period;
 use crate::domain::lead_filter::Source;
 use crate::domain::plan::{monthly_limit, plan_label};
 use crate::domain::LeadStatus;
+use crate::server::db::TenantTx;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::America::Sao_Paulo;
 use sqlx::PgConnection;
@@ -45,12 +46,14 @@ pub fn day_start(d: NaiveDate) -> DateTime<Utc> {
 }
 
 pub async fn load(
-    db: &mut PgConnection,
-    id: Uuid,
+    t: &mut TenantTx,
     period: Period,
     today: NaiveDate,
     public_url: &str,
 ) -> Result<DashboardData, sqlx::Error> {
+    // The live flow: its steps' reach and its first question's answers (read below).
+    let flow = super::leads::current_flow(t).await?;
+    let (db, id) = t.split();
     let me = sqlx::query!(
         r#"select name, slug, whatsapp_number, coalesce(subscription_tier, 'free') as "tier!",
                   coalesce(subscription_expires_at > now(), true) as "current!",
@@ -128,8 +131,7 @@ pub async fn load(
     let median_completion = median(completion.into_iter().map(|r| (r.now, r.median)).collect());
     let median_first_reply = median(first_reply.into_iter().map(|r| (r.now, r.median)).collect());
 
-    // The live flow: its steps' reach and its first question's answers.
-    let flow = super::leads::current_flow(db, id).await?;
+    // The live flow (read above).
     let (mut flow_name, mut steps, mut other_flows, mut first_question) =
         (None, Vec::new(), false, None);
     if let Some((flow_id, definition)) = flow {

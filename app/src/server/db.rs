@@ -1,43 +1,141 @@
-//! The two ways into the database.
+//! The two doors into the database, as two types.
 //!
-//! * [`tenant_tx`]: every consultant-facing query. Opens a transaction, switches to the
+//! * [`TenantTx`]: every consultant-facing query. Opens a transaction, switches to the
 //!   `consultor_app` role (no table ownership, no BYPASSRLS) and sets `app.consultant_id`
 //!   transaction-locally, so row-level security decides what is visible and the setting dies
-//!   with the transaction instead of lingering on a pooled connection.
-//! * [`system_tx`]: the explicit privileged path for work that is not one consultant's
-//!   (sign-up, login, public profile lookups, webhooks, jobs). Runs as the login role.
+//!   with the transaction instead of lingering on a pooled connection. Tenant repositories take
+//!   `&mut TenantTx` and read the consultant from it, so they cannot be called on the
+//!   privileged path, nor for a consultant other than the one the wall was set for.
+//! * [`SystemTx`]: the explicit privileged path for work that is not one consultant's
+//!   (sign-up, login, public profile lookups, webhook intake, jobs). Runs as the login role.
+//!   The intake's writes (`consultor::intake`) take `&mut SystemTx`, so a page, which only
+//!   ever holds a `TenantTx`, cannot reach them.
+//!
+//! Both dereference to the connection for plain queries written in place.
 
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use std::ops::{Deref, DerefMut};
 use uuid::Uuid;
 
-pub type Tx = Transaction<'static, Postgres>;
+type Tx = Transaction<'static, Postgres>;
 
-/// A transaction in which only `consultant_id`'s rows exist. Fails (with
-/// [`is_inactive_account`]) when the account is not active, so a deactivated account's
-/// sessions stop working at once.
-///
-/// Plans are made for each statement's actual values (`force_custom_plan`): the lead
-/// filters are written as `($n is null or ...)`, and a generic plan, which PostgreSQL would
-/// switch to after five runs of a prepared statement, cannot drop the branches that do not
-/// apply nor pick the index that does.
-pub async fn tenant_tx(pool: &PgPool, consultant_id: Uuid) -> Result<Tx, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        r#"select auth.enter($2) as "active",
-                  set_config('role', 'consultor_app', true) as "role",
-                  set_config('app.consultant_id', $1, true) as "consultant_id",
-                  set_config('plan_cache_mode', 'force_custom_plan', true) as "plan_cache_mode""#,
-        consultant_id.to_string(),
-        consultant_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    Ok(tx)
+/// A transaction in which only one consultant's rows exist.
+pub struct TenantTx {
+    consultant: Uuid,
+    tx: Tx,
 }
 
-/// A transaction on the privileged path. Callers scope their own queries.
-pub async fn system_tx(pool: &PgPool) -> Result<Tx, sqlx::Error> {
-    pool.begin().await
+impl TenantTx {
+    /// Opens the tenant transaction for `consultant`. Fails (with [`is_inactive_account`])
+    /// when the account is not active, so a deactivated account's sessions stop working at
+    /// once.
+    ///
+    /// Plans are made for each statement's actual values (`force_custom_plan`): the lead
+    /// filters are written as `($n is null or ...)`, and a generic plan, which PostgreSQL
+    /// would switch to after five runs of a prepared statement, cannot drop the branches that
+    /// do not apply nor pick the index that does.
+    pub async fn begin(pool: &PgPool, consultant: Uuid) -> Result<Self, sqlx::Error> {
+        let mut tx = pool.begin().await?;
+        sqlx::query!(
+            r#"select auth.enter($2) as "active",
+                      set_config('role', 'consultor_app', true) as "role",
+                      set_config('app.consultant_id', $1, true) as "consultant_id",
+                      set_config('plan_cache_mode', 'force_custom_plan', true) as "plan_cache_mode""#,
+            consultant.to_string(),
+            consultant
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(Self { consultant, tx })
+    }
+
+    /// The consultant whose rows this transaction sees (what `auth.uid()` returns in it).
+    pub fn consultant(&self) -> Uuid {
+        self.consultant
+    }
+
+    /// The connection and the consultant, for a repository's queries (which also name the
+    /// consultant, so the planner starts from the indexes that begin with `consultant_id`).
+    pub fn split(&mut self) -> (&mut PgConnection, Uuid) {
+        (&mut self.tx, self.consultant)
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::fmt::Debug for TenantTx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantTx")
+            .field("consultant", &self.consultant)
+            .finish()
+    }
+}
+
+impl Deref for TenantTx {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for TenantTx {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+}
+
+/// A transaction on the privileged path (or a savepoint inside one: [`SystemTx::savepoint`]).
+/// Callers scope their own queries.
+pub struct SystemTx<'c>(Transaction<'c, Postgres>);
+
+impl SystemTx<'static> {
+    pub async fn begin(pool: &PgPool) -> Result<Self, sqlx::Error> {
+        Ok(Self(pool.begin().await?))
+    }
+}
+
+impl<'c> SystemTx<'c> {
+    /// A savepoint: work that can be undone alone, still on the system path.
+    pub async fn savepoint(&mut self) -> Result<SystemTx<'_>, sqlx::Error> {
+        Ok(SystemTx(sqlx::Connection::begin(&mut *self.0).await?))
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.0.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.0.rollback().await
+    }
+}
+
+impl Deref for SystemTx<'_> {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        &self.0
+    }
+}
+
+impl DerefMut for SystemTx<'_> {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.0
+    }
+}
+
+/// As [`TenantTx::begin`] (kept as the short name most handlers use).
+pub async fn tenant_tx(pool: &PgPool, consultant: Uuid) -> Result<TenantTx, sqlx::Error> {
+    TenantTx::begin(pool, consultant).await
+}
+
+/// As [`SystemTx::begin`].
+pub async fn system_tx(pool: &PgPool) -> Result<SystemTx<'static>, sqlx::Error> {
+    SystemTx::begin(pool).await
 }
 
 /// Whether `err` is `auth.enter` refusing an account that is not active.

@@ -28,10 +28,10 @@ pub async fn handle(
         let id = || field("id").parse::<Uuid>().map_err(|_| AppError::NotFound);
         let mut tx = db::tenant_tx(&state.pool, consultant).await?;
         let done = match field("acao").as_str() {
-            "copiar" => flows::copy(&mut tx, consultant, id()?).await,
+            "copiar" => flows::copy(&mut tx, id()?).await,
             "renomear" => flows::rename(&mut tx, id()?, &field("nome")).await,
-            "ativar" => flows::make_live(&mut tx, consultant, id()?).await,
-            "usar-modelo" => flows::use_template(&mut tx, consultant).await,
+            "ativar" => flows::make_live(&mut tx, id()?).await,
+            "usar-modelo" => flows::use_template(&mut tx).await,
             "arquivar" => flows::archive(&mut tx, id()?, true).await,
             "desarquivar" => flows::archive(&mut tx, id()?, false).await,
             "excluir" => flows::delete(&mut tx, id()?).await,
@@ -42,7 +42,7 @@ pub async fn handle(
                     focus = at;
                     message
                 }),
-            "publicar" => flows::publish(&mut tx, consultant, id()?).await,
+            "publicar" => flows::publish(&mut tx, id()?).await,
             "descartar" => flows::discard(&mut tx, id()?).await,
             "restaurar" => {
                 let version = field("versao")
@@ -63,7 +63,7 @@ pub async fn handle(
         // refused, so it publishes in a transaction of its own.
         if field("acao") == "editar" && field("op") == "publicar" {
             let mut tx = db::tenant_tx(&state.pool, consultant).await?;
-            let published = flows::publish(&mut tx, consultant, id()?).await?;
+            let published = flows::publish(&mut tx, id()?).await?;
             tx.commit().await?;
             return Ok(published);
         }

@@ -3,6 +3,7 @@
 //! security lets a consultant see templates and their own flows and change only their own.
 
 use crate::error::AppError;
+use crate::server::db::TenantTx;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -24,7 +25,8 @@ pub struct FlowRow {
 }
 
 /// Templates (the consultant's vertical first), then own flows (archived last).
-pub async fn list(db: &mut PgConnection, consultant: Uuid) -> Result<Vec<FlowRow>, sqlx::Error> {
+pub async fn list(t: &mut TenantTx) -> Result<Vec<FlowRow>, sqlx::Error> {
+    let (db, consultant) = t.split();
     sqlx::query_as!(
         FlowRow,
         r#"with me as (select vertical from consultants where id = $1),
@@ -82,11 +84,8 @@ async fn own(db: &mut PgConnection, id: Uuid) -> Result<(String, bool, bool), Ap
 }
 
 /// A copy of `source` (a template or an own flow) as a new own flow, not live.
-pub async fn copy(
-    db: &mut PgConnection,
-    consultant: Uuid,
-    source: Uuid,
-) -> Result<String, AppError> {
+pub async fn copy(t: &mut TenantTx, source: Uuid) -> Result<String, AppError> {
+    let (db, consultant) = t.split();
     // The copy starts at version 1: the source's published definition (not its draft).
     let copied = sqlx::query!(
         r#"insert into flows (name, vertical, description, definition, version, is_active, is_template, created_by)
@@ -113,7 +112,8 @@ pub async fn copy(
     ))
 }
 
-pub async fn rename(db: &mut PgConnection, id: Uuid, name: &str) -> Result<String, AppError> {
+pub async fn rename(t: &mut TenantTx, id: Uuid, name: &str) -> Result<String, AppError> {
+    let db: &mut PgConnection = t;
     let name = flow_name(name)?;
     own(db, id).await?;
     sqlx::query!(
@@ -129,11 +129,8 @@ pub async fn rename(db: &mut PgConnection, id: Uuid, name: &str) -> Result<Strin
 /// Makes an own flow the live one; the consultant's other flows stop being live. Two of
 /// these at once queue on the consultant's advisory lock (and the unique index would refuse
 /// a second live flow anyway).
-pub async fn make_live(
-    db: &mut PgConnection,
-    consultant: Uuid,
-    id: Uuid,
-) -> Result<String, AppError> {
+pub async fn make_live(t: &mut TenantTx, id: Uuid) -> Result<String, AppError> {
+    let (db, consultant) = t.split();
     sqlx::query!(
         "select pg_advisory_xact_lock(hashtextextended($1::text, 8))",
         consultant.to_string()
@@ -164,7 +161,8 @@ pub async fn make_live(
 }
 
 /// No own flow live: the vertical's template runs again.
-pub async fn use_template(db: &mut PgConnection, consultant: Uuid) -> Result<String, AppError> {
+pub async fn use_template(t: &mut TenantTx) -> Result<String, AppError> {
+    let (db, consultant) = t.split();
     sqlx::query!(
         "update flows set is_active = false where created_by = $1 and is_active and not is_template",
         consultant
@@ -174,7 +172,8 @@ pub async fn use_template(db: &mut PgConnection, consultant: Uuid) -> Result<Str
     Ok("O modelo da sua área voltou a ser o fluxo ativo.".into())
 }
 
-pub async fn archive(db: &mut PgConnection, id: Uuid, archived: bool) -> Result<String, AppError> {
+pub async fn archive(t: &mut TenantTx, id: Uuid, archived: bool) -> Result<String, AppError> {
+    let db: &mut PgConnection = t;
     let (name, active, _) = own(db, id).await?;
     if archived && active {
         return Err(AppError::invalid(
@@ -197,7 +196,8 @@ pub async fn archive(db: &mut PgConnection, id: Uuid, archived: bool) -> Result<
 
 /// Deletes an own flow no conversation used; one that was used is refused (the database's
 /// ON DELETE RESTRICT) with archiving offered instead.
-pub async fn delete(db: &mut PgConnection, id: Uuid) -> Result<String, AppError> {
+pub async fn delete(t: &mut TenantTx, id: Uuid) -> Result<String, AppError> {
+    let db: &mut PgConnection = t;
     let (name, active, _) = own(db, id).await?;
     if active {
         return Err(AppError::invalid(
@@ -240,7 +240,8 @@ pub struct FlowDetail {
     pub versions: Vec<(i32, Option<String>, DateTime<Utc>)>,
 }
 
-pub async fn detail(db: &mut PgConnection, id: Uuid) -> Result<Option<FlowDetail>, sqlx::Error> {
+pub async fn detail(t: &mut TenantTx, id: Uuid) -> Result<Option<FlowDetail>, sqlx::Error> {
+    let db: &mut PgConnection = t;
     let Some(f) = sqlx::query!(
         r#"select id, name, coalesce(is_template, false) as "is_template!",
                   coalesce(version, 1) as "version!", definition, draft
@@ -293,7 +294,8 @@ pub fn issues_text(definition: &serde_json::Value) -> Option<String> {
 /// Saves the editor's JSON as the draft. JSON that does not parse is refused with its line
 /// and column; a definition the validator refuses is saved (a draft may be unfinished) and
 /// the message says what stops it from being published.
-pub async fn save_draft(db: &mut PgConnection, id: Uuid, text: &str) -> Result<String, AppError> {
+pub async fn save_draft(t: &mut TenantTx, id: Uuid, text: &str) -> Result<String, AppError> {
+    let db: &mut PgConnection = t;
     own(db, id).await?;
     if text.len() > 200_000 {
         return Err(AppError::invalid(
@@ -324,10 +326,11 @@ pub async fn save_draft(db: &mut PgConnection, id: Uuid, text: &str) -> Result<S
 /// (`op`; `publicar` saves like `salvar`, the caller publishes after committing), saved as
 /// the draft. Returns the message and the step to show (the anchor the browser goes back to).
 pub async fn save_steps(
-    db: &mut PgConnection,
+    t: &mut TenantTx,
     id: Uuid,
     fields: &[(String, String)],
 ) -> Result<(String, Option<usize>), AppError> {
+    let db: &mut PgConnection = t;
     use crate::domain::flow::{from_form, EditOp};
     own(db, id).await?;
     let op = match super::form_field(fields, "op").as_str() {
@@ -372,11 +375,8 @@ async fn store_draft(
 
 /// Publishes the draft as the next version, only if the engine's validator accepts it: new
 /// conversations use it; running ones keep theirs.
-pub async fn publish(
-    db: &mut PgConnection,
-    consultant: Uuid,
-    id: Uuid,
-) -> Result<String, AppError> {
+pub async fn publish(t: &mut TenantTx, id: Uuid) -> Result<String, AppError> {
+    let (db, consultant) = t.split();
     own(db, id).await?;
     publish_draft(db, consultant, id).await
 }
@@ -433,7 +433,8 @@ async fn publish_draft(
 }
 
 /// A published version back as the draft.
-pub async fn restore(db: &mut PgConnection, id: Uuid, version: i32) -> Result<String, AppError> {
+pub async fn restore(t: &mut TenantTx, id: Uuid, version: i32) -> Result<String, AppError> {
+    let db: &mut PgConnection = t;
     own(db, id).await?;
     let restored = sqlx::query!(
         "update flows set draft = v.definition, updated_at = now()
@@ -452,7 +453,8 @@ pub async fn restore(db: &mut PgConnection, id: Uuid, version: i32) -> Result<St
     ))
 }
 
-pub async fn discard(db: &mut PgConnection, id: Uuid) -> Result<String, AppError> {
+pub async fn discard(t: &mut TenantTx, id: Uuid) -> Result<String, AppError> {
+    let db: &mut PgConnection = t;
     own(db, id).await?;
     sqlx::query!("update flows set draft = null where id = $1", id)
         .execute(db)

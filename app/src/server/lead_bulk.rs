@@ -108,8 +108,7 @@ async fn move_many(
         Some(ids) => ids,
         None => {
             let params = FilterParams::new(filter, chrono::Utc::now());
-            let rows =
-                leads::by_activity(&mut tx, consultant, &params, None, MAX_BULK as i64 + 1).await?;
+            let rows = leads::by_activity(&mut tx, &params, None, MAX_BULK as i64 + 1).await?;
             rows.into_iter().map(|r| r.id).collect()
         }
     };
@@ -118,7 +117,7 @@ async fn move_many(
     }
     let (mut moved, mut refused) = (0, 0);
     for id in ids {
-        match leads::move_status(&mut tx, consultant, id, to, None).await? {
+        match leads::move_status(&mut tx, id, to, None).await? {
             Ok(from) => {
                 moved += 1;
                 super::tenant::audit_in(

@@ -97,7 +97,7 @@ pub async fn write_rows(
     let mut complete = false;
     let result: Result<(), sqlx::Error> = async {
         let mut tx = db::tenant_tx(&state.pool, consultant).await?;
-        let def: Option<FlowDefinition> = leads::current_flow(&mut tx, consultant)
+        let def: Option<FlowDefinition> = leads::current_flow(&mut tx)
             .await?
             .and_then(|(_, d)| serde_json::from_value(d).ok());
         tx.commit().await?;
@@ -126,8 +126,8 @@ pub async fn write_rows(
         loop {
             let mut tx = db::tenant_tx(&state.pool, consultant).await?;
             let rows = match &ids {
-                Some(ids) => leads::by_ids(&mut tx, consultant, ids).await?,
-                None => leads::by_creation(&mut tx, consultant, &params, after, CHUNK).await?,
+                Some(ids) => leads::by_ids(&mut tx, ids).await?,
+                None => leads::by_creation(&mut tx, &params, after, CHUNK).await?,
             };
             tx.commit().await?;
             for r in &rows {

@@ -1,7 +1,7 @@
 //! Private notes on a lead: the consultant's own memory, never sent to WhatsApp.
 
+use crate::server::db::TenantTx;
 use chrono::{DateTime, Utc};
-use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Debug)]
@@ -14,12 +14,12 @@ pub struct NoteRow {
 /// The notes written in `[from, before)` (open ends: no bound), oldest first: the ones that
 /// belong beside one page of the conversation.
 pub async fn between(
-    db: &mut PgConnection,
-    consultant: Uuid,
+    t: &mut TenantTx,
     lead: Uuid,
     from: Option<DateTime<Utc>>,
     before: Option<DateTime<Utc>>,
 ) -> Result<Vec<NoteRow>, sqlx::Error> {
+    let (db, consultant) = t.split();
     sqlx::query_as!(
         NoteRow,
         r#"select id, body, created_at as "created_at: DateTime<Utc>"
@@ -39,12 +39,12 @@ pub async fn between(
 }
 
 pub async fn add(
-    db: &mut PgConnection,
-    consultant: Uuid,
+    t: &mut TenantTx,
     lead: Uuid,
     body: &str,
     form_token: Option<Uuid>,
 ) -> Result<Option<Uuid>, sqlx::Error> {
+    let (db, consultant) = t.split();
     // `None`: this form's token was used already (the same post again).
     sqlx::query_scalar!(
         "insert into lead_notes (consultant_id, lead_id, body, form_token) values ($1, $2, $3, $4)

@@ -31,9 +31,7 @@ pub async fn export(
     let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy_headers);
     let result = async {
         let mut tx = db::tenant_tx(&state.pool, consultant).await?;
-        let data = gather(&mut tx, consultant, lead)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let data = gather(&mut tx, lead).await?.ok_or(AppError::NotFound)?;
         tenant::audit_in(
             &mut tx,
             &meta,
@@ -72,10 +70,10 @@ pub async fn export(
 
 /// Everything held about one lead, as the export gives it (`None`: not this consultant's).
 pub async fn gather(
-    db: &mut sqlx::PgConnection,
-    consultant: Uuid,
+    t: &mut super::db::TenantTx,
     lead: Uuid,
 ) -> Result<Option<serde_json::Value>, sqlx::Error> {
+    let (db, consultant) = t.split();
     sqlx::query_scalar!(
         r#"select jsonb_build_object(
                    'exportado_em', now(),

@@ -1,12 +1,12 @@
 //! The leads repository: the board's columns and counts, the list view, a lead's header, and
 //! status moves, used inside the caller's tenant transaction (row-level security applies;
 //! each also names the consultant, so the planner starts from the indexes that begin with
-//! `consultant_id`); and, at the end, what the webhook worker writes on the system path.
+//! `consultant_id`). What the intake writes of leads is in `consultor::intake`.
 
 use crate::domain::lead_filter::{contains_pattern, Cursor, LeadFilter, Search};
 use crate::domain::LeadStatus;
+use crate::server::db::TenantTx;
 use chrono::{DateTime, Utc};
-use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// A filter as SQL parameters.
@@ -86,12 +86,12 @@ impl LeadRow {
 /// checks only literal SQL, and a shared SQL function would hide the predicates (the trigram
 /// and JSONB indexes, the keyset range) from the planner.
 pub async fn by_activity(
-    db: &mut PgConnection,
-    consultant: Uuid,
+    t: &mut TenantTx,
     f: &FilterParams,
     after: Option<Cursor>,
     limit: i64,
 ) -> Result<Vec<LeadRow>, sqlx::Error> {
+    let (db, consultant) = t.split();
     sqlx::query_as!(
         LeadRow,
         r#"select id, name, profile_name, whatsapp_number, status, respostas,
@@ -130,12 +130,12 @@ pub async fn by_activity(
 
 /// As [`by_activity`], newest leads first (the list view's other order).
 pub async fn by_creation(
-    db: &mut PgConnection,
-    consultant: Uuid,
+    t: &mut TenantTx,
     f: &FilterParams,
     after: Option<Cursor>,
     limit: i64,
 ) -> Result<Vec<LeadRow>, sqlx::Error> {
+    let (db, consultant) = t.split();
     sqlx::query_as!(
         LeadRow,
         r#"select id, name, profile_name, whatsapp_number, status, respostas,
@@ -173,11 +173,8 @@ pub async fn by_creation(
 }
 
 /// The consultant's leads among `ids` (a selection in the list view), newest first.
-pub async fn by_ids(
-    db: &mut PgConnection,
-    consultant: Uuid,
-    ids: &[Uuid],
-) -> Result<Vec<LeadRow>, sqlx::Error> {
+pub async fn by_ids(t: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<LeadRow>, sqlx::Error> {
+    let (db, consultant) = t.split();
     sqlx::query_as!(
         LeadRow,
         r#"select id, name, profile_name, whatsapp_number, status, respostas,
@@ -197,11 +194,8 @@ pub async fn by_ids(
 }
 
 /// How many leads match `f` in each status (over the whole filtered set, not a page).
-pub async fn counts(
-    db: &mut PgConnection,
-    consultant: Uuid,
-    f: &FilterParams,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn counts(t: &mut TenantTx, f: &FilterParams) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let (db, consultant) = t.split();
     let rows = sqlx::query!(
         r#"select status, count(*) as "n!"
              from leads
@@ -231,9 +225,9 @@ pub async fn counts(
 /// The consultant's current flow (their live flow, else their vertical's template): what a
 /// new conversation runs, and what labels the answers of leads that have none yet.
 pub async fn current_flow(
-    db: &mut PgConnection,
-    consultant: Uuid,
+    t: &mut TenantTx,
 ) -> Result<Option<(Uuid, serde_json::Value)>, sqlx::Error> {
+    let (db, consultant) = t.split();
     // Two index lookups (own live flow by created_by; the vertical's template by the partial
     // template index) instead of one OR, which the planner can only answer with a scan.
     let flow = sqlx::query!(
@@ -256,7 +250,8 @@ pub async fn current_flow(
 }
 
 /// Days without activity after which a card is marked "parado".
-pub async fn stale_after_days(db: &mut PgConnection, consultant: Uuid) -> Result<i16, sqlx::Error> {
+pub async fn stale_after_days(t: &mut TenantTx) -> Result<i16, sqlx::Error> {
+    let (db, consultant) = t.split();
     sqlx::query_scalar!(
         "select stale_after_days from consultants where id = $1",
         consultant
@@ -273,11 +268,8 @@ pub struct LeadWithMetadata {
     pub metadata: serde_json::Value,
 }
 
-pub async fn find(
-    db: &mut PgConnection,
-    consultant: Uuid,
-    id: Uuid,
-) -> Result<Option<LeadWithMetadata>, sqlx::Error> {
+pub async fn find(t: &mut TenantTx, id: Uuid) -> Result<Option<LeadWithMetadata>, sqlx::Error> {
+    let (db, consultant) = t.split();
     let found = sqlx::query!(
         r#"select id, name, profile_name, whatsapp_number, status, respostas, metadata,
                   metadata->>'source' as source,
@@ -310,11 +302,8 @@ pub async fn find(
 }
 
 /// The consultant opened the lead: what it wrote so far is no longer unread.
-pub async fn mark_seen(
-    db: &mut PgConnection,
-    consultant: Uuid,
-    id: Uuid,
-) -> Result<(), sqlx::Error> {
+pub async fn mark_seen(t: &mut TenantTx, id: Uuid) -> Result<(), sqlx::Error> {
+    let (db, consultant) = t.split();
     sqlx::query!(
         "update leads set seen_at = now()
           where id = $1 and consultant_id = $2
@@ -328,7 +317,8 @@ pub async fn mark_seen(
 }
 
 /// Something happened with the lead (a reply, a note): it goes to the top of its column.
-pub async fn touch(db: &mut PgConnection, consultant: Uuid, id: Uuid) -> Result<(), sqlx::Error> {
+pub async fn touch(t: &mut TenantTx, id: Uuid) -> Result<(), sqlx::Error> {
+    let (db, consultant) = t.split();
     sqlx::query!(
         "update leads set last_interaction_at = now() where id = $1 and consultant_id = $2",
         id,
@@ -350,12 +340,12 @@ pub enum MoveRefused {
 /// Moves a lead, keeping its status history. The row is locked first, so two moves of the
 /// same lead (two tabs, a double click) are judged one after the other.
 pub async fn move_status(
-    db: &mut PgConnection,
-    consultant: Uuid,
+    t: &mut TenantTx,
     id: Uuid,
     to: LeadStatus,
     reason: Option<&str>,
 ) -> Result<Result<LeadStatus, MoveRefused>, sqlx::Error> {
+    let (db, consultant) = t.split();
     let current = sqlx::query_scalar!(
         "select status from leads where id = $1 and consultant_id = $2 for update",
         id,
@@ -401,11 +391,8 @@ pub struct HistoryRow {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn history(
-    db: &mut PgConnection,
-    consultant: Uuid,
-    lead: Uuid,
-) -> Result<Vec<HistoryRow>, sqlx::Error> {
+pub async fn history(t: &mut TenantTx, lead: Uuid) -> Result<Vec<HistoryRow>, sqlx::Error> {
+    let (db, consultant) = t.split();
     sqlx::query_as!(
         HistoryRow,
         r#"select h.from_status, h.to_status, h.reason, c.name as "changed_by_name?",
@@ -422,240 +409,12 @@ pub async fn history(
     .await
 }
 
-// System path: the webhook worker, which is no consultant's request and runs on the login
-// role (see `db::system_tx`). These name the consultant explicitly.
-
-/// Who wrote on WhatsApp: a number (canonical, with the ninth digit), WhatsApp's id for it
-/// (where replies go), and the business-scoped user id; one of number and user id at least.
-pub struct WhatsAppSender<'a> {
-    pub number: Option<&'a str>,
-    pub wa_id: Option<&'a str>,
-    pub user_id: Option<&'a str>,
-    pub profile_name: Option<&'a str>,
-}
-
-/// The lead a message came from, as the turn needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InboundLead {
-    pub id: Uuid,
-    /// Created by this message.
-    pub created: bool,
-    /// Wrote SAIR (or the like) and not VOLTAR since.
-    pub opted_out: bool,
-    /// A privacy notice went out that the lead has not yet written after.
-    pub awaiting_ack: bool,
-}
-
-/// Finds the lead by either identity, or creates it, with where it stands on consent (read
-/// in the same statement: this runs for every message). A lead first known by its user id
-/// gets its number when one arrives, and the other way round, so one person stays one lead.
-pub async fn upsert_from_whatsapp(
-    db: &mut PgConnection,
-    consultant: Uuid,
-    who: &WhatsAppSender<'_>,
-    metadata: serde_json::Value,
-) -> Result<InboundLead, sqlx::Error> {
-    if let Some(user_id) = who.user_id {
-        // Known by the user id: takes the number if it has none yet (and no other lead of
-        // this consultant has it).
-        let known = sqlx::query!(
-            r#"update leads l
-                  set whatsapp_number = coalesce(l.whatsapp_number,
-                          (select $3::varchar where not exists (
-                               select 1 from leads o
-                                where o.consultant_id = $1 and o.whatsapp_number = $3))),
-                      whatsapp_id = coalesce($4, l.whatsapp_id),
-                      profile_name = coalesce($5, l.profile_name),
-                      metadata = l.metadata || $6,
-                      last_interaction_at = now(),
-                      last_inbound_at = now()
-                where l.consultant_id = $1 and l.whatsapp_user_id = $2
-            returning l.id, (l.opted_out_at is not null) as "opted_out!",
-                      (l.privacy_notice_at is not null and l.privacy_ack_at is null) as "awaiting_ack!""#,
-            consultant,
-            user_id,
-            who.number,
-            who.wa_id,
-            who.profile_name,
-            metadata
-        )
-        .fetch_optional(&mut *db)
-        .await?;
-        if let Some(r) = known {
-            return Ok(InboundLead {
-                id: r.id,
-                created: false,
-                opted_out: r.opted_out,
-                awaiting_ack: r.awaiting_ack,
-            });
-        }
-    }
-    let lead = match who.number {
-        Some(number) => {
-            sqlx::query!(
-                r#"insert into leads (consultant_id, whatsapp_number, whatsapp_id, whatsapp_user_id,
-                                      profile_name, metadata, last_inbound_at)
-                   values ($1, $2, $3, $4, $5, $6, now())
-                   on conflict (consultant_id, whatsapp_number) do update
-                      set whatsapp_id = coalesce(excluded.whatsapp_id, leads.whatsapp_id),
-                          whatsapp_user_id = coalesce(leads.whatsapp_user_id, excluded.whatsapp_user_id),
-                          profile_name = coalesce(excluded.profile_name, leads.profile_name),
-                          metadata = leads.metadata || excluded.metadata,
-                          last_interaction_at = now(),
-                          last_inbound_at = now()
-                   returning id, (xmax = 0) as "inserted!",
-                             (opted_out_at is not null) as "opted_out!",
-                             (privacy_notice_at is not null and privacy_ack_at is null) as "awaiting_ack!""#,
-                consultant,
-                number,
-                who.wa_id,
-                who.user_id,
-                who.profile_name,
-                metadata
-            )
-            .fetch_one(db)
-            .await
-            .map(|r| InboundLead {
-                id: r.id,
-                created: r.inserted,
-                opted_out: r.opted_out,
-                awaiting_ack: r.awaiting_ack,
-            })?
-        }
-        None => {
-            sqlx::query!(
-                r#"insert into leads (consultant_id, whatsapp_user_id, profile_name, metadata, last_inbound_at)
-                   values ($1, $2, $3, $4, now())
-                   on conflict (consultant_id, whatsapp_user_id) where whatsapp_user_id is not null
-                   do update
-                      set profile_name = coalesce(excluded.profile_name, leads.profile_name),
-                          metadata = leads.metadata || excluded.metadata,
-                          last_interaction_at = now(),
-                          last_inbound_at = now()
-                   returning id, (xmax = 0) as "inserted!",
-                             (opted_out_at is not null) as "opted_out!",
-                             (privacy_notice_at is not null and privacy_ack_at is null) as "awaiting_ack!""#,
-                consultant,
-                who.user_id,
-                who.profile_name,
-                metadata
-            )
-            .fetch_one(db)
-            .await
-            .map(|r| InboundLead {
-                id: r.id,
-                created: r.inserted,
-                opted_out: r.opted_out,
-                awaiting_ack: r.awaiting_ack,
-            })?
-        }
-    };
-    Ok(lead)
-}
-
-/// Whether a new lead is over the consultant's monthly limit (by tier; an expired
-/// subscription counts as free; São Paulo months). An over-limit lead is flagged in its
-/// metadata, never dropped.
-pub async fn flag_if_over_monthly_limit(
-    db: &mut PgConnection,
-    consultant: Uuid,
-    lead: Uuid,
-) -> Result<bool, sqlx::Error> {
-    // Counts at most limit + 1 leads (a range scan of idx_leads_consultant_created): the
-    // cost stays flat however many leads the month already has.
-    let over = sqlx::query_scalar!(
-        r#"with lim as (
-               select case
-                   when subscription_tier = 'agency' and coalesce(subscription_expires_at > now(), true) then 1000
-                   when subscription_tier = 'pro' and coalesce(subscription_expires_at > now(), true) then 200
-                   else 20
-               end as n
-               from consultants where id = $1
-           )
-           select coalesce(count(*) > (select n from lim), false) as "over!"
-             from (select 1 from leads
-                    where consultant_id = $1
-                      and created_at >= date_trunc('month', now() at time zone 'America/Sao_Paulo')
-                                        at time zone 'America/Sao_Paulo'
-                    limit (select n + 1 from lim)) as this_month"#,
-        consultant
-    )
-    .fetch_one(&mut *db)
-    .await?;
-    if over {
-        sqlx::query!(
-            "update leads set metadata = metadata || '{\"over_limit\": true}' where id = $1",
-            lead
-        )
-        .execute(&mut *db)
-        .await?;
-    }
-    Ok(over)
-}
-
-/// Stores one answer of the flow (the `nome` step also names the lead).
-pub async fn record_answer(
-    db: &mut PgConnection,
-    lead: Uuid,
-    step: &str,
-    value: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "update leads
-            set respostas = coalesce(respostas, '{}') || jsonb_build_object($2::text, $3::text),
-                name = case when $2 = 'nome' then left($3, 100) else name end
-          where id = $1",
-        lead,
-        step,
-        value
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// Records what a turn changed of the lead's consent: opted out or back in, the privacy
-/// notice sent, the notice acknowledged (the lead wrote again after it).
-pub async fn record_consent(
-    db: &mut PgConnection,
-    lead: Uuid,
-    change: Option<crate::domain::consent::Keyword>,
-    notice_sent: bool,
-    acknowledged: bool,
-) -> Result<(), sqlx::Error> {
-    use crate::domain::consent::Keyword;
-    if change.is_none() && !notice_sent && !acknowledged {
-        return Ok(());
-    }
-    sqlx::query!(
-        "update leads
-            set opted_out_at = case $2::text when 'stop' then coalesce(opted_out_at, now())
-                                             when 'resume' then null else opted_out_at end,
-                privacy_notice_at = case when $3 then coalesce(privacy_notice_at, now())
-                                         else privacy_notice_at end,
-                privacy_ack_at = case when $4 then coalesce(privacy_ack_at, now())
-                                      else privacy_ack_at end
-          where id = $1",
-        lead,
-        match change {
-            Some(Keyword::Stop) => Some("stop"),
-            Some(Keyword::Resume) => Some("resume"),
-            None => None,
-        },
-        notice_sent,
-        acknowledged
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 /// When the lead opted out (SAIR…), if they did and have not written VOLTAR since.
 pub async fn opted_out_at(
-    db: &mut PgConnection,
-    consultant: Uuid,
+    t: &mut TenantTx,
     lead: Uuid,
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, sqlx::Error> {
+    let (db, consultant) = t.split();
     sqlx::query_scalar!(
         r#"select opted_out_at as "at: chrono::DateTime<chrono::Utc>"
              from leads where id = $1 and consultant_id = $2"#,

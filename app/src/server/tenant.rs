@@ -3,13 +3,13 @@
 //!
 //! ```ignore
 //! let mut t = Tenant::begin().await?;
-//! let rows = leads::board_column(&mut t.tx, t.id, ...).await?;
+//! let rows = leads::board_column(&mut t.tx, ...).await?;
 //! t.commit().await?;
 //! ```
 //! Dropping a `Tenant` without `commit` rolls back, so an early `?` leaves nothing
 //! half-written.
 
-use super::db::{self, Tx};
+use super::db::{self, TenantTx};
 use super::{app_state, auth, AppState};
 use crate::error::AppError;
 use uuid::Uuid;
@@ -18,7 +18,7 @@ pub struct Tenant {
     /// The signed-in consultant (also what `auth.uid()` returns inside `tx`).
     pub id: Uuid,
     pub state: AppState,
-    pub tx: Tx,
+    pub tx: TenantTx,
 }
 
 impl Tenant {
@@ -71,7 +71,7 @@ impl Tenant {
 /// An audit row written inside a tenant transaction (`audit_tenant_event` records
 /// `auth.uid()`), for handlers that hold the request themselves.
 pub async fn audit_in(
-    tx: &mut sqlx::PgConnection,
+    tx: &mut TenantTx,
     meta: &super::request_meta::RequestMeta,
     action: &str,
     resource_type: &str,
@@ -87,7 +87,7 @@ pub async fn audit_in(
         meta.ip.map(|ip| ip.to_string()),
         meta.user_agent.as_deref()
     )
-    .execute(tx)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
