@@ -8,12 +8,12 @@ use crate::webhooks::{self, WebhookState};
 use crate::whatsapp::connect::ConnectState;
 use crate::whatsapp::signup::MetaApp;
 use app::server::outbox::Outbox;
-use app::server::{lead_bulk, lead_export, lead_rights, media, photos, AppConfig, AppState};
+use app::server::{AppConfig, AppState};
 use app::{shell, App};
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::handler::Handler;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -185,39 +185,7 @@ impl Application {
         let shell_options = state.leptos_options.clone();
         let router = Router::new()
             .route("/healthz", get(healthz))
-            .route(
-                "/configuracoes/foto",
-                post(photos::upload).layer(DefaultBodyLimit::max(photos::BODY_LIMIT)),
-            )
-            .route("/fotos/{id}", get(photos::serve))
-            .route("/leads/exportar.csv", get(lead_export::csv))
-            .route("/leads/em-massa", post(lead_bulk::handle))
-            .route("/fluxos/acao", post(app::server::flow_actions::handle))
-            .route("/fluxos/simulador", post(app::server::simulator::handle))
-            .route("/leads/{lead}/midia/{message}", get(media::serve))
-            .route("/leads/{lead}/dados.json", get(lead_rights::export))
-            .route("/leads/{lead}/excluir-dados", post(lead_rights::erase))
-            .route("/leads/{lead}/corrigir", post(lead_rights::correct))
-            .route(
-                "/configuracoes/duas-etapas",
-                post(app::server::two_factor_forms::settings_action),
-            )
-            .route(
-                "/configuracoes/sessoes",
-                post(app::server::sessions::action),
-            )
-            .route(
-                "/entrar/verificar-codigo",
-                post(app::server::two_factor_forms::second_step),
-            )
-            .route(
-                "/configuracoes/encerrar",
-                post(app::server::account_close::close),
-            )
-            .route(
-                "/configuracoes/exportar.zip",
-                get(app::server::account_export::export),
-            )
+            .merge(app::handlers::routes())
             .merge(crate::whatsapp::connect::routes(ConnectState {
                 app: state.clone(),
                 meta: config.meta_app().map(|config| {

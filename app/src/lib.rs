@@ -6,6 +6,9 @@ mod app;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod feedback;
+#[cfg(feature = "ssr")]
+pub mod handlers;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -3,16 +3,20 @@
 //! Each claim names its holder: a process that holds a session-level advisory lock, on a
 //! connection of its own, for as long as it lives ([`hold_liveness`]). PostgreSQL drops the
 //! lock the moment the process dies, so [`release_dead_claims`], run every
-//! [`DEAD_CLAIM_CHECK`] by [`spawn_dead_claim_watcher`], recognises a dead holder's claims in
+//! [`DEAD_CLAIM_CHECK`] by the watcher (`dead_claims`), recognises a dead holder's claims in
 //! seconds instead of at the lease. Of a released claim's messages, only those whose Graph
 //! call may have started become `unknown`; the others go back to the queue. At shutdown a
 //! process releases its own claims the same way ([`release_own_claims`]).
 
-use super::sender::{send_pending, CLAIM_LEASE};
 use sqlx::PgPool;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 use uuid::Uuid;
+
+/// How long a claim may last before its outcome is taken as unknown: far longer than one
+/// pass of sends (each call times out after 15 s, see `startup`), so a live sender is never
+/// overtaken.
+pub const CLAIM_LEASE: Duration = Duration::from_secs(600);
 
 /// How often claims are checked for a dead holder: a lead's conversation resumes this soon
 /// after the process that was sending to it died.
@@ -139,43 +143,4 @@ async fn release_claims(pool: &PgPool, holder: Option<i64>) -> Result<i64, sqlx:
         );
     }
     Ok(released.released)
-}
-
-/// Every [`DEAD_CLAIM_CHECK`]: releases dead senders' claims, writes the AI answers dead
-/// workers were writing, and sends what they held back.
-pub fn spawn_dead_claim_watcher(
-    jobs: &mut super::supervisor::Supervisor,
-    pool: PgPool,
-    services: super::Services,
-) {
-    let mut stop = jobs.signal();
-    jobs.spawn("dead claims watcher", async move {
-        let mut tick = tokio::time::interval(DEAD_CLAIM_CHECK);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                _ = stop.stopped() => break,
-            }
-            let released = match release_dead_claims(&pool).await {
-                Ok(n) => n,
-                Err(e) => {
-                    tracing::warn!(error = %e, "releasing dead claims failed");
-                    0
-                }
-            };
-            let orphan_answers = super::answers::any_claimed_by_the_dead(&pool)
-                .await
-                .unwrap_or(false);
-            if orphan_answers {
-                if let Err(e) = super::answers::write_pending(&pool, &services.ai).await {
-                    tracing::warn!(error = %e, "writing answers after a dead worker failed");
-                }
-            }
-            if released > 0 || orphan_answers {
-                if let Err(e) = send_pending(&pool, &services.transport).await {
-                    tracing::warn!(error = %e, "sending after releasing claims failed");
-                }
-            }
-        }
-    });
 }

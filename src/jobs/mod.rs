@@ -3,6 +3,7 @@
 
 mod answers;
 mod claims;
+mod dead_claims;
 pub mod media;
 pub mod metrics;
 mod process;
@@ -13,11 +14,12 @@ pub mod supervisor;
 mod worker;
 
 pub use claims::{
-    hold_liveness, holder_key, release_dead_claims, release_own_claims, spawn_dead_claim_watcher,
+    hold_liveness, holder_key, release_dead_claims, release_own_claims, CLAIM_LEASE,
     DEAD_CLAIM_CHECK,
 };
+pub use dead_claims::spawn_dead_claim_watcher;
 pub use process::{process_payload, Outcome, Routing};
-pub use sender::{send_pending, settle_abandoned, Transport, CLAIM_LEASE};
+pub use sender::{send_pending, settle_abandoned, Transport};
 pub use worker::{
     replay, run_once, spawn_outbox_sender, spawn_scheduler, spawn_workers, Services, WorkerConfig,
     MAX_ATTEMPTS,

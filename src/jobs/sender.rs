@@ -11,7 +11,7 @@
 //! between 1 and 3 leaves the claim behind. Each claim names its holder, a process that holds
 //! an advisory lock for as long as it lives (see `claims`): when the lock is gone
 //! the holder is dead, and [`release_dead_claims`], run every few seconds, releases its claims
-//! (or any claim older than [`CLAIM_LEASE`]). Then only the attempted messages become
+//! (or any claim older than `claims::CLAIM_LEASE`). Then only the attempted messages become
 //! `unknown` (Meta may have delivered them), never sent again on their own; the others go back
 //! to the queue. A live sender whose claim was released finds out before its next call (the
 //! attempt is written only while the claim is still its own) and stops there.
@@ -38,11 +38,6 @@ pub enum Transport {
     /// The WhatsApp Cloud API.
     Graph(GraphClient),
 }
-
-/// How long a claim may last before its outcome is taken as unknown: far longer than one
-/// pass of sends (each call times out after 15 s, see `startup`), so a live sender is never
-/// overtaken.
-pub const CLAIM_LEASE: Duration = Duration::from_secs(600);
 
 /// Conversations sent to at the same time within a pass (each one's messages in order).
 const CONVERSATIONS_AT_ONCE: usize = 8;

@@ -14,6 +14,7 @@ mod delivery;
 mod escaping;
 mod flows;
 mod graph_api;
+mod handler_door;
 mod helpers;
 mod hostile_forms;
 mod hostile_payloads;

@@ -13,12 +13,13 @@
 
 use super::signup::{Connection, MetaApp};
 use app::error::AppError;
+use app::handlers::door::{SignedIn, SignedInForm};
 use app::server::request_meta::RequestMeta;
-use app::server::{auth, csrf, db, flash, tenant, AppState};
-use axum::extract::{Query, State};
+use app::server::{csrf, db, flash, tenant, AppState};
+use axum::extract::{FromRef, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tower_sessions::Session;
@@ -55,26 +56,20 @@ pub fn routes<S>(state: ConnectState) -> Router<S> {
         .with_state(state)
 }
 
-#[derive(Deserialize)]
-struct StartForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    pin: String,
+impl FromRef<ConnectState> for AppState {
+    fn from_ref(st: &ConnectState) -> AppState {
+        st.app.clone()
+    }
 }
 
 async fn start(
     State(st): State<ConnectState>,
-    session: Session,
-    Form(form): Form<StartForm>,
+    SignedInForm { who, fields }: SignedInForm,
 ) -> Response {
-    let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
-        return Redirect::to("/entrar").into_response();
-    };
+    let (consultant, session) = (who.id, &who.session);
     let outcome = async {
-        csrf::verify(&session, &form.csrf).await?;
         let meta = st.meta.as_ref().ok_or_else(not_configured)?;
-        let pin = parse_pin(&form.pin)?;
+        let pin = parse_pin(&fields.get("pin"))?;
         let pending = Pending {
             state: Uuid::new_v4().simple().to_string(),
             consultant,
@@ -91,7 +86,7 @@ async fn start(
     .await;
     match outcome {
         Ok(url) => Redirect::to(&url).into_response(),
-        Err(e) => back(&session, Err(e)).await,
+        Err(e) => back(session, Err(e)).await,
     }
 }
 
@@ -104,16 +99,12 @@ struct Return {
 
 async fn finish(
     State(st): State<ConnectState>,
-    session: Session,
-    parts: axum::http::request::Parts,
+    who: SignedIn,
     Query(ret): Query<Return>,
 ) -> Response {
-    let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
-        return Redirect::to("/entrar").into_response();
-    };
+    let (consultant, session, meta) = (who.id, &who.session, &who.meta);
     // Taken, not read: a state works once.
     let pending: Option<Pending> = session.remove(PENDING_KEY).await.ok().flatten();
-    let meta = RequestMeta::from_parts(&parts, st.app.config.trust_proxy_headers);
     let result = async {
         let meta_app = st.meta.as_ref().ok_or_else(not_configured)?;
         let pending = pending
@@ -147,35 +138,20 @@ async fn finish(
             .connect(&code, &redirect_uri(&st.app), &wanted, &pending.pin)
             .await
             .map_err(|e| AppError::invalid(e.to_string()))?;
-        store(&st.app, consultant, &connection, &meta).await?;
+        store(&st.app, consultant, &connection, meta).await?;
         Ok(format!(
             "WhatsApp conectado: {}. As mensagens enviadas a esse número chegam ao seu bot.",
             connection.display_phone_number
         ))
     }
     .await;
-    back(&session, result).await
+    back(session, result).await
 }
 
-#[derive(Deserialize)]
-struct DisconnectForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-async fn disconnect(
-    State(st): State<ConnectState>,
-    session: Session,
-    parts: axum::http::request::Parts,
-    Form(form): Form<DisconnectForm>,
-) -> Response {
-    let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
-        return Redirect::to("/entrar").into_response();
-    };
-    let meta = RequestMeta::from_parts(&parts, st.app.config.trust_proxy_headers);
+async fn disconnect(SignedInForm { who, .. }: SignedInForm) -> Response {
+    let (consultant, meta) = (who.id, &who.meta);
     let result = async {
-        csrf::verify(&session, &form.csrf).await?;
-        let mut tx = db::tenant_tx(&st.app.pool, consultant).await?;
+        let mut tx = who.tenant().await?;
         let removed = sqlx::query_scalar!(
             "delete from whatsapp_connections where consultant_id = $1 returning phone_number_id",
             consultant
@@ -189,7 +165,7 @@ async fn disconnect(
         };
         tenant::audit_in(
             &mut tx,
-            &meta,
+            meta,
             "whatsapp_disconnected",
             "consultant",
             Some(consultant),
@@ -200,7 +176,7 @@ async fn disconnect(
         Ok("WhatsApp desconectado. O bot deixou de receber as mensagens desse número.".to_string())
     }
     .await;
-    back(&session, result).await
+    back(&who.session, result).await
 }
 
 /// Stores the connection in place of any earlier one. A number another account holds is

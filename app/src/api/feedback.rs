@@ -1,26 +1,9 @@
 //! Form feedback for pages rendered after a plain (JavaScript-off) form post.
 
 use crate::error::AppError;
+pub use crate::feedback::FormFeedback;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// The outcome of the last submission of one form, with what was typed (never passwords).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FormFeedback {
-    pub form: String,
-    pub error: Option<AppError>,
-    pub success: Option<String>,
-    pub values: Vec<(String, String)>,
-}
-
-impl FormFeedback {
-    pub fn value(&self, field: &str) -> Option<String> {
-        self.values
-            .iter()
-            .find(|(k, _)| k == field)
-            .map(|(_, v)| v.clone())
-    }
-}
 
 /// Takes the stored feedback of `form` (and forgets it), plus the session's CSRF token.
 #[server(prefix = "/api", endpoint = "formulario")]

@@ -140,7 +140,7 @@ pub async fn flow_editor(id: String) -> Result<FlowEditorData, AppError> {
     t.commit().await?;
     let session = crate::server::auth::session().await?;
     let simulation = session
-        .get(&crate::server::simulator::key(id))
+        .get(&crate::domain::simulator::session_key(id))
         .await
         .ok()
         .flatten()

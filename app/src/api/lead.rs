@@ -603,10 +603,10 @@ fn chat_message(m: crate::server::messages::MessageRow, lead: uuid::Uuid) -> Cha
 pub async fn lead_data(id: String) -> Result<serde_json::Value, AppError> {
     use crate::api::leads::parse_lead_id;
     use crate::server::request_meta::RequestMeta;
-    use crate::server::{lead_rights, tenant, Tenant};
+    use crate::server::{lead_data, tenant, Tenant};
     let id = parse_lead_id(&id).inspect_err(crate::server::auth::set_error_status)?;
     let mut t = Tenant::begin().await?;
-    let Some(data) = lead_rights::gather(&mut t.tx, id).await? else {
+    let Some(data) = lead_data::gather(&mut t.tx, id).await? else {
         let e = AppError::NotFound;
         crate::server::auth::set_error_status(&e);
         return Err(e);

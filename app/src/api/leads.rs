@@ -360,9 +360,4 @@ pub(crate) fn lead_card(
     }
 }
 
-/// The name the consultant knows the lead by.
-pub fn display_name(name: Option<String>, profile_name: Option<String>) -> String {
-    name.filter(|n| !n.trim().is_empty())
-        .or(profile_name.filter(|n| !n.trim().is_empty()))
-        .unwrap_or_else(|| "Sem nome".into())
-}
+pub use crate::domain::person_name::display_name;

@@ -14,8 +14,10 @@ pub fn AppShell(children: ChildrenFn) -> impl IntoView {
         || (),
         |_| async {
             let me = current_consultant().await?;
-            let form = form_state("logout".into()).await?;
-            Ok::<_, AppError>((me, form.csrf))
+            // The logout form's token, and the page-wide notice if one was left.
+            let form = form_state(crate::feedback::NOTICE.into()).await?;
+            let notice = form.feedback.and_then(|f| f.error);
+            Ok::<_, AppError>((me, form.csrf, notice))
         },
     );
     let logout = ServerAction::<Logout>::new();
@@ -25,7 +27,7 @@ pub fn AppShell(children: ChildrenFn) -> impl IntoView {
                 let children = children.clone();
                 Suspend::new(async move {
                     match data.await {
-                        Ok((Some(me), csrf)) => view! {
+                        Ok((Some(me), csrf, notice)) => view! {
                             <header class="topbar">
                                 <A href="/painel" attr:class="brand">"Consultor"</A>
                                 <nav aria-label="Principal">
@@ -43,10 +45,15 @@ pub fn AppShell(children: ChildrenFn) -> impl IntoView {
                                     </ActionForm>
                                 </div>
                             </header>
-                            <main class="content">{children()}</main>
+                            <main class="content">
+                                {notice.map(|e| view! {
+                                    <div class="alert alert-error" role="alert">{e.to_string()}</div>
+                                })}
+                                {children()}
+                            </main>
                         }
                         .into_any(),
-                        Ok((None, _)) | Err(AppError::Unauthenticated) => {
+                        Ok((None, _, _)) | Err(AppError::Unauthenticated) => {
                             view! { <RedirectTo path="/entrar"/> }.into_any()
                         }
                         Err(e) => view! {

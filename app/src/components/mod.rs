@@ -1,6 +1,7 @@
 //! Reusable views, one per file.
 
 mod app_shell;
+pub mod chart_svg;
 mod field;
 mod form_alert;
 mod hydrated;

@@ -7,6 +7,7 @@ pub mod bio;
 pub mod chart;
 pub mod consent;
 pub mod cpf;
+pub mod dashboard;
 pub mod device;
 pub mod email;
 pub mod flow;

@@ -32,6 +32,14 @@ pub fn first_name(full: &str) -> &str {
     full.split_whitespace().next().unwrap_or(full)
 }
 
+/// The name the consultant knows a lead by: the name they gave, else their WhatsApp profile
+/// name, else "Sem nome".
+pub fn display_name(name: Option<String>, profile_name: Option<String>) -> String {
+    name.filter(|n| !n.trim().is_empty())
+        .or(profile_name.filter(|n| !n.trim().is_empty()))
+        .unwrap_or_else(|| "Sem nome".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

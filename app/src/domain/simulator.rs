@@ -13,6 +13,12 @@ use serde::{Deserialize, Serialize};
 /// Lines kept: a simulation is a test, not an archive.
 pub const MAX_LINES: usize = 120;
 
+/// Where a flow's simulation lives in the consultant's session (written by the simulator's
+/// form, read by the flow editor's page).
+pub fn session_key(flow: uuid::Uuid) -> String {
+    format!("simulador:{flow}")
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Simulation {
     /// Which version it runs: `rascunho` or `publicada`.

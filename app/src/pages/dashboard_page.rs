@@ -3,9 +3,10 @@
 //! table behind "Ver tabela", which needs no JavaScript).
 
 use crate::api::dashboard::{dashboard, Compared, DashboardData, GettingStarted};
+use crate::components::chart_svg::{self as chart, BarRow};
 use crate::components::PageTitle;
 use crate::components::{error_view, AppShell, Loading};
-use crate::domain::chart::{self, count_br, BarRow};
+use crate::domain::chart::{count_br, day_label};
 use crate::domain::lead_filter::{query_value, Period};
 use crate::domain::person_name::first_name;
 use crate::domain::time::duration_br;
@@ -261,7 +262,7 @@ fn charts(d: &DashboardData) -> impl IntoView {
     let daily_rows = d
         .daily
         .iter()
-        .map(|(day, c, f)| vec![chart::day_label(*day), c.to_string(), f.to_string()])
+        .map(|(day, c, f)| vec![day_label(*day), c.to_string(), f.to_string()])
         .collect();
 
     // The funnel: how many of the period's leads got at least this far; "perdido" beside.

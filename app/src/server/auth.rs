@@ -7,6 +7,8 @@ use crate::error::AppError;
 use tower_sessions::Session;
 use uuid::Uuid;
 
+pub use super::error::set_error_status;
+
 const CONSULTANT_KEY: &str = "consultant_id";
 
 pub async fn session() -> Result<Session, AppError> {
@@ -102,10 +104,11 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 /// Ends every session of the consultant except `keep` (the store's rows and their notes in
 /// `consultant_sessions`), in the caller's transaction. Returns how many were ended.
 pub async fn end_other_sessions(
-    tx: &mut sqlx::PgConnection,
+    sys: &mut super::db::SystemTx<'_>,
     consultant_id: Uuid,
     keep: Option<&str>,
 ) -> Result<u64, AppError> {
+    let tx: &mut sqlx::PgConnection = sys;
     let ids = sqlx::query_scalar!(
         "delete from consultant_sessions
           where consultant_id = $1 and session_id is distinct from $2
@@ -122,18 +125,4 @@ pub async fn end_other_sessions(
         .execute(&mut *tx)
         .await?;
     Ok(ended.rows_affected())
-}
-
-/// Sets the HTTP status of a server function's error response. Skipped for plain form posts
-/// (JavaScript off): those answer with a redirect back to the form, which a 4xx would break.
-pub fn set_error_status(err: &AppError) {
-    if super::request_meta::is_plain_form_post() {
-        return;
-    }
-    if let (Some(opts), Ok(code)) = (
-        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(err.status()),
-    ) {
-        opts.set_status(code);
-    }
 }

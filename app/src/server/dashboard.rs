@@ -3,7 +3,7 @@
 //! the two medians are read live (`idx_conversations_consultant_started`, index only; and the
 //! consultant's own replies by `idx_messages_consultant_replies`).
 
-use crate::api::dashboard::{
+use crate::domain::dashboard::{
     Compared, DashboardData, Figures, GettingStarted, PlanUsage, RecentLead, StepRow,
 };
 use crate::domain::flow::{FlowDefinition, StepKind};
@@ -433,7 +433,7 @@ async fn recent_leads(db: &mut PgConnection, id: Uuid) -> Result<Vec<RecentLead>
         .map(|l| {
             let s = LeadStatus::parse(&l.status).unwrap_or(LeadStatus::Novo);
             RecentLead {
-                name: crate::api::leads::display_name(l.name, l.profile_name),
+                name: crate::domain::person_name::display_name(l.name, l.profile_name),
                 whatsapp: display_lead(l.whatsapp_number.as_deref()),
                 status: s.as_str().into(),
                 status_label: s.label().into(),

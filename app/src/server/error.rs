@@ -8,10 +8,24 @@ pub fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
     AppError::Internal
 }
 
+/// Sets the HTTP status of a server function's error response. Skipped for plain form posts
+/// (JavaScript off): those answer with a redirect back to the form, which a 4xx would break.
+pub fn set_error_status(err: &AppError) {
+    if super::request_meta::is_plain_form_post() {
+        return;
+    }
+    if let (Some(opts), Ok(code)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(err.status()),
+    ) {
+        opts.set_status(code);
+    }
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         if super::db::is_inactive_account(&err) {
-            super::auth::set_error_status(&AppError::Unauthenticated);
+            set_error_status(&AppError::Unauthenticated);
             return AppError::Unauthenticated;
         }
         if let Some(field) = unique_violation_field(&err) {
@@ -60,4 +74,32 @@ pub fn unique_violation_field(err: &sqlx::Error) -> Option<FieldError> {
         field: field.into(),
         message: message.into(),
     })
+}
+
+/// A handler's error as the browser gets it: a sign-in page for `Unauthenticated`, a
+/// permanent redirect for `Moved`, otherwise its status with its Portuguese message (never
+/// the cause, which `internal` logged).
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::response::Redirect;
+        match self {
+            AppError::Unauthenticated => Redirect::to("/entrar").into_response(),
+            AppError::Moved(to) => Redirect::permanent(&to).into_response(),
+            other => other.status_response(),
+        }
+    }
+}
+
+impl AppError {
+    /// The error's status with its Portuguese message as plain text.
+    pub fn status_response(&self) -> axum::response::Response {
+        use axum::http::{header, StatusCode};
+        use axum::response::IntoResponse;
+        (
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            self.to_string(),
+        )
+            .into_response()
+    }
 }

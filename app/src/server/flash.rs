@@ -4,8 +4,8 @@
 //! (leptos_axum), which would drop the error on the floor. Before returning, the server
 //! function stores the outcome here; the form's page takes it when it renders.
 
-use crate::api::feedback::FormFeedback;
 use crate::error::AppError;
+use crate::feedback::FormFeedback;
 use tower_sessions::Session;
 
 const KEY: &str = "form_feedback";
@@ -67,6 +67,16 @@ pub async fn redirect_with(
     )
     .await;
     axum::response::Redirect::to(to).into_response()
+}
+
+/// As [`redirect_with`], for a refusal that belongs to no form in particular: the next page
+/// shows it at the top ([`NOTICE`](crate::feedback::NOTICE)).
+pub async fn redirect_with_notice(
+    session: &Session,
+    error: AppError,
+    to: &str,
+) -> axum::response::Response {
+    redirect_with(session, crate::feedback::NOTICE, Vec::new(), Err(error), to).await
 }
 
 /// The most of what was typed that is kept for the form to show again: more than any field

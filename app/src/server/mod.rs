@@ -1,7 +1,5 @@
 //! Server-only code: database access, sessions, authentication. Compiled with `ssr` only.
 
-pub mod account_close;
-pub mod account_export;
 pub mod audit;
 pub mod auth;
 pub mod content_policy;
@@ -11,30 +9,22 @@ pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod flash;
-pub mod flow_actions;
 pub mod flows;
 pub mod known_device;
-pub mod lead_bulk;
-pub mod lead_export;
+pub mod lead_data;
 pub mod lead_notes;
-pub mod lead_rights;
 pub mod leads;
 pub mod mail;
-pub mod media;
 pub mod messages;
 pub mod outbox;
 pub mod password_attempts;
 pub mod password_hash;
-pub mod photos;
 pub mod request_meta;
 pub mod sessions;
-pub mod simulator;
 pub mod state;
 pub mod tenant;
 pub mod totp;
 pub mod two_factor;
-pub mod two_factor_forms;
-pub mod zip_stream;
 
 pub use state::{app_state, AnswerWriter, AppConfig, AppState};
 pub use tenant::Tenant;

@@ -13,6 +13,7 @@
 //! Account security, like the login throttle: the privileged path, with the consultant taken
 //! from the session by the server. The two forms' handlers are in `two_factor_forms`.
 
+use super::db::SystemTx;
 use super::totp;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
@@ -20,13 +21,13 @@ use sqlx::PgConnection;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-pub(super) const SETUP_KEY: &str = "totp_setup";
-pub(super) const PENDING_KEY: &str = "login_pending";
+pub(crate) const SETUP_KEY: &str = "totp_setup";
+pub(crate) const PENDING_KEY: &str = "login_pending";
 /// Wrong codes before a half-way sign-in is dropped.
 pub const MAX_CODE_FAILURES: u8 = 5;
 /// Wrong codes an account takes, over all its half-way sign-ins, within the window.
 pub const MAX_CODE_FAILURES_PER_ACCOUNT: i64 = 10;
-pub(super) const CODE_FAILURE_WINDOW_SECS: f64 = 900.0;
+pub(crate) const CODE_FAILURE_WINDOW_SECS: f64 = 900.0;
 /// How long a half-way sign-in waits for its code.
 const PENDING_SECS: i64 = 600;
 pub const RECOVERY_CODES: usize = 10;
@@ -43,7 +44,8 @@ pub struct PendingLogin {
 }
 
 /// Whether the account asks for a code after the password.
-pub async fn enabled(db: &mut PgConnection, consultant: Uuid) -> Result<bool, sqlx::Error> {
+pub async fn enabled(sys: &mut SystemTx<'_>, consultant: Uuid) -> Result<bool, sqlx::Error> {
+    let db: &mut PgConnection = sys;
     Ok(sqlx::query_scalar!(
         r#"select totp_secret is not null as "on!" from consultants where id = $1"#,
         consultant
@@ -86,18 +88,19 @@ pub async fn pending_login(session: &Session) -> Result<Option<PendingLogin>, Ap
 }
 
 /// What a typed code was.
-pub(super) enum Accepted {
+pub(crate) enum Accepted {
     App,
     Recovery { left: i64 },
 }
 
 /// Checks `typed` against the account's app key (each step once) or its unused recovery
 /// codes (each once), and takes it.
-pub(super) async fn take_code(
-    db: &mut PgConnection,
+pub(crate) async fn take_code(
+    sys: &mut SystemTx<'_>,
     consultant: Uuid,
     typed: &str,
 ) -> Result<Option<Accepted>, sqlx::Error> {
+    let db: &mut PgConnection = sys;
     let row = sqlx::query!(
         "select totp_secret, totp_last_step from consultants where id = $1 for update",
         consultant
@@ -144,13 +147,13 @@ pub(super) async fn take_code(
     Ok(used.map(|left| Accepted::Recovery { left }))
 }
 
-pub(super) fn code_hash(code: &str) -> Vec<u8> {
+pub(crate) fn code_hash(code: &str) -> Vec<u8> {
     use sha2::Digest;
     sha2::Sha256::digest(code.as_bytes()).to_vec()
 }
 
 /// Ten random recovery codes, as shown ("abcde-12345").
-pub(super) fn new_recovery_codes() -> Vec<String> {
+pub(crate) fn new_recovery_codes() -> Vec<String> {
     use rand::Rng;
     const CHARS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut rng = rand::rngs::OsRng;

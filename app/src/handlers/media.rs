@@ -6,11 +6,10 @@
 //! non-page routes, and as an attachment unless it is an image, audio or video, so that no
 //! file a lead sends can run as a page of the app.
 
-use super::{auth, db, state::AppState};
-use axum::extract::{Path, State};
+use super::door::SignedIn;
+use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use tower_sessions::Session;
 use uuid::Uuid;
 
 /// Types shown in the browser; everything else is downloaded.
@@ -27,16 +26,10 @@ const INLINE: &[&str] = &[
     "video/3gpp",
 ];
 
-pub async fn serve(
-    State(state): State<AppState>,
-    session: Session,
-    Path((lead, message)): Path<(Uuid, Uuid)>,
-) -> Response {
-    let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
+pub async fn serve(who: SignedIn, Path((lead, message)): Path<(Uuid, Uuid)>) -> Response {
+    let consultant = who.id;
     let row = async {
-        let mut tx = db::tenant_tx(&state.pool, consultant).await?;
+        let mut tx = who.tenant().await?;
         let row = sqlx::query!(
             r#"select mm.bytes as "bytes!", mm.mime_type, mm.filename, mm.kind
                  from message_media mm
@@ -51,7 +44,7 @@ pub async fn serve(
         .fetch_optional(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok::<_, sqlx::Error>(row)
+        Ok::<_, crate::error::AppError>(row)
     }
     .await;
     match row {
@@ -91,11 +84,8 @@ pub async fn serve(
                 .into_response()
         }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) if db::is_inactive_account(&e) => StatusCode::UNAUTHORIZED.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "media read failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        // A closed account's session: as if signed out (a file, so no sign-in page).
+        Err(e) => e.status_response(),
     }
 }
 

@@ -2,14 +2,17 @@
 //! and the sign-in's second step, `POST /entrar/verificar-codigo`. Plain forms, the same with
 //! or without JavaScript.
 
-use super::request_meta::RequestMeta;
-use super::two_factor::{
+use super::door::SignedInForm;
+use crate::error::AppError;
+use crate::server::request_meta::RequestMeta;
+use crate::server::two_factor::{
     code_hash, new_recovery_codes, pending_login, take_code, Accepted, PendingLogin,
     CODE_FAILURE_WINDOW_SECS, MAX_CODE_FAILURES, MAX_CODE_FAILURES_PER_ACCOUNT, PENDING_KEY,
     SETUP_KEY,
 };
-use super::{audit, auth, csrf, db, flash, known_device, password_attempts, totp, AppState};
-use crate::error::AppError;
+use crate::server::{
+    audit, auth, csrf, db, flash, known_device, password_attempts, totp, AppState,
+};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -17,28 +20,18 @@ use tower_sessions::Session;
 
 /// `POST /configuracoes/duas-etapas`: `acao` = `iniciar` | `confirmar` (`codigo`) |
 /// `cancelar` | `desativar` (`senha`, `codigo`).
-pub async fn settings_action(
-    State(state): State<AppState>,
-    session: Session,
-    parts: axum::http::request::Parts,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let consultant = match auth::consultant_id_of(&session).await {
-        Ok(Some(c)) => c,
-        _ => return Redirect::to("/entrar").into_response(),
-    };
-    let field = |name: &str| super::form_field(&fields, name);
-    let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy_headers);
+pub async fn settings_action(SignedInForm { who, fields }: SignedInForm) -> Response {
+    let (consultant, state, meta, session) = (who.id, &who.state, &who.meta, &who.session);
+    let field = |name: &str| fields.get(name);
     let mut shown = Vec::new();
     let result: Result<String, AppError> = async {
-        csrf::verify(&session, &field("csrf")).await?;
         match field("acao").as_str() {
             "iniciar" => {
                 let key = totp::new_key();
                 session
                     .insert(SETUP_KEY, hex::encode(key))
                     .await
-                    .map_err(|e| super::error::internal("session insert", e))?;
+                    .map_err(|e| crate::server::error::internal("session insert", e))?;
                 Ok("Leia a chave no seu aplicativo autenticador e digite o código que ele mostra.".into())
             }
             "cancelar" => {
@@ -49,7 +42,7 @@ pub async fn settings_action(
                 let key: Option<String> = session
                     .get(SETUP_KEY)
                     .await
-                    .map_err(|e| super::error::internal("session read", e))?;
+                    .map_err(|e| crate::server::error::internal("session read", e))?;
                 let key = key
                     .and_then(|k| hex::decode(k).ok())
                     .ok_or_else(|| AppError::invalid("Comece de novo: clique em “Ativar”."))?;
@@ -84,7 +77,7 @@ pub async fn settings_action(
                     .execute(&mut *tx)
                     .await?;
                 }
-                audit::record(&mut *tx, Some(consultant), "two_factor_enabled", serde_json::json!({}), &meta)
+                audit::record(&mut *tx, Some(consultant), "two_factor_enabled", serde_json::json!({}), meta)
                     .await?;
                 tx.commit().await?;
                 let _ = session.remove::<String>(SETUP_KEY).await;
@@ -94,13 +87,13 @@ pub async fn settings_action(
                     .into())
             }
             "desativar" => {
-                let token = known_device::token_from(&parts.headers);
+                let token = known_device::token_from(&who.headers);
                 let checked = password_attempts::check_again(
-                    &state,
+                    state,
                     consultant,
                     &field("senha"),
                     token.as_deref(),
-                    &meta,
+                    meta,
                     "desativar_duas_etapas",
                 )
                 .await?;
@@ -126,7 +119,7 @@ pub async fn settings_action(
                 sqlx::query!("delete from recovery_codes where consultant_id = $1", consultant)
                     .execute(&mut *tx)
                     .await?;
-                audit::record(&mut *tx, Some(consultant), "two_factor_disabled", serde_json::json!({}), &meta)
+                audit::record(&mut *tx, Some(consultant), "two_factor_disabled", serde_json::json!({}), meta)
                     .await?;
                 tx.commit().await?;
                 Ok("Verificação em duas etapas desativada.".into())
@@ -137,7 +130,7 @@ pub async fn settings_action(
     .await;
     let values = vec![("codigos".to_string(), shown.join(" "))];
     flash::redirect_with(
-        &session,
+        session,
         "duas-etapas",
         values,
         result,
@@ -161,7 +154,7 @@ pub async fn second_step(
     parts: axum::http::request::Parts,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let field = |name: &str| super::form_field(&fields, name);
+    let field = |name: &str| crate::server::form_field(&fields, name);
     let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy_headers);
     let pending = match pending_login(&session).await {
         Ok(Some(p)) => p,

@@ -7,38 +7,26 @@
 //! download never holds a transaction open. Every export is audited (`lead_exported`) with
 //! its filter and row count.
 
-use super::leads::{self, FilterParams};
-use super::{auth, db, AppState};
+use super::door::SignedIn;
 use crate::domain::flow::FlowDefinition;
 use crate::domain::lead_answers;
 use crate::domain::lead_filter::{Cursor, LeadFilter, Source};
 use crate::domain::time::{format_date, format_datetime};
 use crate::domain::{LeadStatus, PhoneBr};
+use crate::server::db;
+use crate::server::leads::{self, FilterParams};
 use axum::body::Body;
-use axum::extract::{RawQuery, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use tower_sessions::Session;
+use axum::extract::RawQuery;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
 /// Rows read per query (and per transaction).
 const CHUNK: i64 = 2000;
 
-pub async fn csv(
-    State(state): State<AppState>,
-    session: Session,
-    parts: axum::http::request::Parts,
-    RawQuery(query): RawQuery,
-) -> Response {
-    let consultant = match auth::consultant_id_of(&session).await {
-        Ok(Some(id)) => id,
-        Ok(None) => return Redirect::to("/entrar").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
+pub async fn csv(who: SignedIn, RawQuery(query): RawQuery) -> Response {
     let filter = LeadFilter::from_query(query.as_deref().unwrap_or(""));
-    let meta =
-        super::request_meta::RequestMeta::from_parts(&parts, state.config.trust_proxy_headers);
-    response(state, consultant, Selection::Filter(filter), meta)
+    response(who, Selection::Filter(filter))
 }
 
 /// Which leads an export holds.
@@ -50,14 +38,9 @@ pub enum Selection {
 }
 
 /// The streamed CSV response for `selection`.
-pub fn response(
-    state: AppState,
-    consultant: Uuid,
-    selection: Selection,
-    meta: super::request_meta::RequestMeta,
-) -> Response {
+pub fn response(who: SignedIn, selection: Selection) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    tokio::spawn(write_rows(state, consultant, selection, meta, tx));
+    tokio::spawn(write_rows(who, selection, tx));
     let body = Body::from_stream(futures::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))
     }));
@@ -80,13 +63,13 @@ pub fn response(
 pub type Sink = tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>;
 
 /// Writes the CSV of `selection` to `out`, chunk by chunk, and audits it.
-pub async fn write_rows(
-    state: AppState,
-    consultant: Uuid,
-    selection: Selection,
-    meta: super::request_meta::RequestMeta,
-    out: Sink,
-) {
+pub async fn write_rows(who: SignedIn, selection: Selection, out: Sink) {
+    let SignedIn {
+        state,
+        id: consultant,
+        meta,
+        ..
+    } = who;
     let now = chrono::Utc::now();
     let (filter, ids) = match selection {
         Selection::Filter(f) => (f, None),

@@ -2,35 +2,22 @@
 //! form per turn: it works without JavaScript). The simulated conversation is kept in the
 //! session under the flow's id; nothing is written to the database.
 
-use super::{auth, csrf, db, flash, flows, form_field, AppState};
+use super::door::SignedInForm;
 use crate::domain::flow::parse_and_validate;
-use crate::domain::simulator::Simulation;
+use crate::domain::simulator::{session_key as key, Simulation};
 use crate::domain::turn::ConsultantInfo;
 use crate::domain::Vertical;
 use crate::error::AppError;
-use axum::extract::State;
+use crate::server::{flash, flows};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-/// Where a flow's simulation lives in the session.
-pub fn key(flow: Uuid) -> String {
-    format!("simulador:{flow}")
-}
-
-pub async fn handle(
-    State(state): State<AppState>,
-    session: Session,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
-        return Redirect::to("/entrar").into_response();
-    };
-    let field = |name: &str| form_field(&fields, name);
+pub async fn handle(SignedInForm { who, fields }: SignedInForm) -> Response {
+    let (consultant, state, session) = (who.id, &who.state, &who.session);
+    let field = |name: &str| fields.get(name);
     let id = field("id").parse::<Uuid>().unwrap_or_default();
     let result = async {
-        csrf::verify(&session, &field("csrf")).await?;
         let version = if field("versao") == "publicada" {
             "publicada"
         } else {
@@ -41,7 +28,7 @@ pub async fn handle(
                 version: version.into(),
                 ..Default::default()
             };
-            store(&session, id, &fresh).await?;
+            store(session, id, &fresh).await?;
             return Ok("Simulação reiniciada.".to_string());
         }
         let text = field("texto");
@@ -54,7 +41,7 @@ pub async fn handle(
                 "Uma mensagem do WhatsApp tem até 4.096 caracteres.",
             ));
         }
-        let mut tx = db::tenant_tx(&state.pool, consultant).await?;
+        let mut tx = who.tenant().await?;
         let flow = flows::detail(&mut tx, id)
             .await?
             .ok_or_else(|| AppError::invalid("Fluxo não encontrado."))?;
@@ -98,7 +85,7 @@ pub async fn handle(
             };
             sim.answer(&ctx, words);
         }
-        store(&session, id, &sim).await?;
+        store(session, id, &sim).await?;
         Ok(String::new())
     }
     .await;
@@ -106,7 +93,7 @@ pub async fn handle(
     match result {
         // A turn shows itself in the chat; only problems need a message.
         Ok(m) if m.is_empty() => Redirect::to(&to).into_response(),
-        other => flash::redirect_with(&session, "simulador", Vec::new(), other, &to).await,
+        other => flash::redirect_with(session, "simulador", Vec::new(), other, &to).await,
     }
 }
 
@@ -114,5 +101,5 @@ async fn store(session: &Session, id: Uuid, sim: &Simulation) -> Result<(), AppE
     session
         .insert(&key(id), sim)
         .await
-        .map_err(|e| super::error::internal("session write", e))
+        .map_err(|e| crate::server::error::internal("session write", e))
 }

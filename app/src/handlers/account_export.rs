@@ -5,37 +5,26 @@
 //! an open transaction grows with the account or with a slow download. Audited as
 //! `account_exported`.
 
+use super::door::SignedIn;
 use super::lead_export::{self, push_record, Selection, Sink};
-use super::request_meta::RequestMeta;
 use super::zip_stream::ZipStream;
-use super::{auth, db, tenant, AppState};
 use crate::domain::lead_filter::LeadFilter;
 use crate::domain::time::format_datetime;
+use crate::server::{db, tenant};
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use tower_sessions::Session;
 use uuid::Uuid;
 
 const CHUNK: i64 = 2000;
 
-pub async fn export(
-    State(state): State<AppState>,
-    session: Session,
-    parts: axum::http::request::Parts,
-) -> Response {
-    let consultant = match auth::consultant_id_of(&session).await {
-        Ok(Some(id)) => id,
-        Ok(None) => return Redirect::to("/entrar").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
-    let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy_headers);
+pub async fn export(who: SignedIn) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
     tokio::spawn(async move {
-        let (consultant_state, audit_meta) = (state.clone(), meta.clone());
-        let result = write_zip(state, consultant, meta, &tx).await;
+        let (consultant_state, consultant, audit_meta) =
+            (who.state.clone(), who.id, who.meta.clone());
+        let result = write_zip(who, &tx).await;
         if let Err(e) = &result {
             tracing::error!(error = %e, "account export failed");
             let _ = tx
@@ -94,12 +83,8 @@ enum ExportError {
     Stopped,
 }
 
-async fn write_zip(
-    state: AppState,
-    consultant: Uuid,
-    meta: RequestMeta,
-    out: &Sink,
-) -> Result<(), ExportError> {
+async fn write_zip(who: SignedIn, out: &Sink) -> Result<(), ExportError> {
+    let (state, consultant) = (who.state.clone(), who.id);
     let mut z = ZipStream::default();
     macro_rules! emit {
         ($bytes:expr, $counted:expr) => {{
@@ -137,10 +122,8 @@ async fn write_zip(
     emit!(z.start("leads.csv"), false);
     let (inner, mut rows) = tokio::sync::mpsc::channel(4);
     let writer = tokio::spawn(lead_export::write_rows(
-        state.clone(),
-        consultant,
+        who,
         Selection::Filter(LeadFilter::default()),
-        meta,
         inner,
     ));
     while let Some(chunk) = rows.recv().await {

@@ -3,49 +3,26 @@
 //! stop at once; everything is deleted 90 days later by the retention job. The browser goes
 //! to `/conta-encerrada?ate=dd/mm/aaaa`, a confirmation that needs no e-mail.
 
-use super::request_meta::RequestMeta;
-use super::{auth, csrf, db, flash, known_device, password_attempts, tenant, AppState};
+use super::door::SignedInForm;
 use crate::error::AppError;
-use axum::extract::State;
+use crate::server::{auth, flash, known_device, password_attempts, tenant};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use serde::Deserialize;
-use tower_sessions::Session;
 
-#[derive(Deserialize)]
-pub struct CloseForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    confirmar: String,
-}
-
-pub async fn close(
-    State(state): State<AppState>,
-    session: Session,
-    parts: axum::http::request::Parts,
-    Form(form): Form<CloseForm>,
-) -> Response {
-    let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
-        return Redirect::to("/entrar").into_response();
-    };
-    let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy_headers);
+pub async fn close(SignedInForm { who, fields }: SignedInForm) -> Response {
+    let (consultant, state, meta, session) = (who.id, &who.state, &who.meta, &who.session);
     let result = async {
-        csrf::verify(&session, &form.csrf).await?;
-        if form.confirmar != "sim" {
+        if fields.get("confirmar") != "sim" {
             return Err(AppError::invalid(
                 "Marque a confirmação para encerrar a conta.",
             ));
         }
-        let token = known_device::token_from(&parts.headers);
+        let token = known_device::token_from(&who.headers);
         let ok = password_attempts::check_again(
-            &state,
+            state,
             consultant,
-            &form.password,
+            &fields.get("password"),
             token.as_deref(),
-            &meta,
+            meta,
             "encerrar_conta",
         )
         .await?
@@ -53,11 +30,11 @@ pub async fn close(
         if !ok {
             return Err(AppError::invalid("Senha incorreta."));
         }
-        let mut tx = db::tenant_tx(&state.pool, consultant).await?;
+        let mut tx = who.tenant().await?;
         // The audit row first: once closed, the tenant transaction no longer opens.
         tenant::audit_in(
             &mut tx,
-            &meta,
+            meta,
             "account_closed",
             "consultant",
             Some(consultant),
@@ -75,7 +52,7 @@ pub async fn close(
     .await;
     match result {
         Ok(deleted_from) => {
-            let _ = auth::sign_out(&session).await;
+            let _ = auth::sign_out(session).await;
             let date = crate::domain::time::format_date(deleted_from);
             Redirect::to(&format!(
                 "/conta-encerrada?ate={}",
@@ -85,7 +62,7 @@ pub async fn close(
         }
         Err(e) => {
             flash::redirect_with(
-                &session,
+                session,
                 "encerrar",
                 Vec::new(),
                 Err(e),

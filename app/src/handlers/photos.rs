@@ -1,9 +1,10 @@
 //! Profile photo upload and serving: plain axum routes, because a file upload is a
 //! multipart form that must work without JavaScript.
 
-use super::{auth, csrf, db, flash, state::AppState};
-use crate::api::feedback::FormFeedback;
+use super::door::SignedIn;
 use crate::error::AppError;
+use crate::feedback::FormFeedback;
+use crate::server::{csrf, db, flash, AppState};
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -40,16 +41,14 @@ async fn store_feedback(session: &Session, result: Result<(), AppError>) {
 
 /// `POST /configuracoes/foto` (multipart: `csrf`, `foto`). Always redirects back to the
 /// settings page, with the outcome in the flash.
+/// The CSRF token is a field of the multipart body, so it is checked once the body is read
+/// (the form door reads plain forms only).
 pub async fn upload(
-    State(state): State<AppState>,
-    session: Session,
+    who: SignedIn,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    let Ok(Some(consultant_id)) = auth::consultant_id_of(&session).await else {
-        return Redirect::to("/entrar").into_response();
-    };
-    let result = save(&state, &session, consultant_id, multipart).await;
-    store_feedback(&session, result).await;
+    let result = save(&who.state, &who.session, who.id, multipart).await;
+    store_feedback(&who.session, result).await;
     Redirect::to("/configuracoes").into_response()
 }
 

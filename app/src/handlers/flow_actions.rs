@@ -4,29 +4,19 @@
 //! `/fluxos`; the editor's (`rascunho`, `editar`, `publicar`, `descartar`, `restaurar`) on the
 //! flow's page.
 
-use super::{auth, csrf, db, flash, flows, AppState};
+use super::door::SignedInForm;
 use crate::error::AppError;
-use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use tower_sessions::Session;
+use crate::server::{flash, flows};
+use axum::response::Response;
 use uuid::Uuid;
 
-pub async fn handle(
-    State(state): State<AppState>,
-    session: Session,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
-        return Redirect::to("/entrar").into_response();
-    };
-    let field = |name: &str| super::form_field(&fields, name);
+pub async fn handle(SignedInForm { who, fields }: SignedInForm) -> Response {
+    let field = |name: &str| fields.get(name);
     // The step the editor goes back to (`#etapa-N`) after a change to the steps.
     let mut focus = None;
     let result = async {
-        csrf::verify(&session, &field("csrf")).await?;
         let id = || field("id").parse::<Uuid>().map_err(|_| AppError::NotFound);
-        let mut tx = db::tenant_tx(&state.pool, consultant).await?;
+        let mut tx = who.tenant().await?;
         let done = match field("acao").as_str() {
             "copiar" => flows::copy(&mut tx, id()?).await,
             "renomear" => flows::rename(&mut tx, id()?, &field("nome")).await,
@@ -36,7 +26,7 @@ pub async fn handle(
             "desarquivar" => flows::archive(&mut tx, id()?, false).await,
             "excluir" => flows::delete(&mut tx, id()?).await,
             "rascunho" => flows::save_draft(&mut tx, id()?, &field("json")).await,
-            "editar" => flows::save_steps(&mut tx, id()?, &fields)
+            "editar" => flows::save_steps(&mut tx, id()?, &fields.0)
                 .await
                 .map(|(message, at)| {
                     focus = at;
@@ -62,7 +52,7 @@ pub async fn handle(
         // "Salvar e publicar": the edits are kept as the draft even when publishing is
         // refused, so it publishes in a transaction of its own.
         if field("acao") == "editar" && field("op") == "publicar" {
-            let mut tx = db::tenant_tx(&state.pool, consultant).await?;
+            let mut tx = who.tenant().await?;
             let published = flows::publish(&mut tx, id()?).await?;
             tx.commit().await?;
             return Ok(published);
@@ -76,13 +66,10 @@ pub async fn handle(
         "rascunho" | "editar" | "publicar" | "descartar" | "restaurar"
     );
     if editor {
+        // The door already refused requests without a valid CSRF token or session, so what
+        // was typed may come back into the form (see `flash`).
         let typed = match (&result, field("acao").as_str()) {
-            // Only from a request that passed the CSRF and sign-in checks (see `flash`).
-            (Err(e), "rascunho")
-                if !matches!(e, AppError::Forbidden(_) | AppError::Unauthenticated) =>
-            {
-                vec![("json".to_string(), field("json"))]
-            }
+            (Err(_), "rascunho") => vec![("json".to_string(), field("json"))],
             _ => Vec::new(),
         };
         let anchor = match focus {
@@ -93,7 +80,7 @@ pub async fn handle(
             "/fluxos/{}{anchor}",
             field("id").parse::<Uuid>().unwrap_or_default()
         );
-        return flash::redirect_with(&session, "fluxo", typed, result, &to).await;
+        return flash::redirect_with(&who.session, "fluxo", typed, result, &to).await;
     }
-    flash::redirect_with(&session, "fluxos", Vec::new(), result, "/fluxos").await
+    flash::redirect_with(&who.session, "fluxos", Vec::new(), result, "/fluxos").await
 }

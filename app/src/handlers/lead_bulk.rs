@@ -7,34 +7,23 @@
 //! - `exportar-selecionados`: the CSV of the selection (the whole filtered set is the export
 //!   link beside the filters).
 
-use super::flash;
+use super::door::{SignedIn, SignedInForm};
 use super::lead_export::{self, Selection};
-use super::leads::{self, FilterParams, MoveRefused};
-use super::request_meta::RequestMeta;
-use super::{auth, csrf, db, AppState};
-use crate::api::feedback::FormFeedback;
 use crate::domain::lead_filter::LeadFilter;
 use crate::domain::LeadStatus;
 use crate::error::AppError;
-use axum::extract::State;
+use crate::feedback::FormFeedback;
+use crate::server::flash;
+use crate::server::leads::{self, FilterParams, MoveRefused};
+use crate::server::tenant;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 /// Leads one action may touch: a larger set is refused with a message (refine the filter).
 pub const MAX_BULK: usize = 1000;
 
-pub async fn handle(
-    State(state): State<AppState>,
-    session: Session,
-    parts: axum::http::request::Parts,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let Ok(Some(consultant)) = auth::consultant_id_of(&session).await else {
-        return Redirect::to("/entrar").into_response();
-    };
-    let field = |name: &str| super::form_field(&fields, name);
+pub async fn handle(SignedInForm { who, fields }: SignedInForm) -> Response {
+    let field = |name: &str| fields.get(name);
     let filter = LeadFilter::from_query(&field("filtro"));
     let back = {
         let q = filter.to_query();
@@ -45,35 +34,28 @@ pub async fn handle(
         }
     };
     let ids: Vec<Uuid> = fields
-        .iter()
-        .filter(|(k, _)| k == "ids")
-        .filter_map(|(_, v)| v.parse().ok())
+        .all("ids")
+        .filter_map(|v| v.parse().ok())
         .take(MAX_BULK + 1)
         .collect();
-    let meta = RequestMeta::from_parts(&parts, state.config.trust_proxy_headers);
-    let result = match csrf::verify(&session, &field("csrf")).await {
-        Err(e) => Err(e),
-        Ok(()) => match field("acao").as_str() {
-            "exportar-selecionados" if ids.is_empty() => Err(AppError::invalid(
-                "Selecione ao menos um lead para exportar.",
-            )),
-            "exportar-selecionados" if ids.len() > MAX_BULK => Err(too_many()),
-            "exportar-selecionados" => {
-                return lead_export::response(state, consultant, Selection::Ids(ids), meta)
-            }
-            action @ ("mover-selecionados" | "mover-filtrados") => {
-                let to = LeadStatus::parse(&field("to"))
-                    .map_err(|_| AppError::invalid("Escolha para qual etapa mover os leads."));
-                match to {
-                    Err(e) => Err(e),
-                    Ok(to) => {
-                        let selected = (action == "mover-selecionados").then_some(ids);
-                        move_many(&state, consultant, to, selected, &filter, &meta).await
-                    }
+    let result = match field("acao").as_str() {
+        "exportar-selecionados" if ids.is_empty() => Err(AppError::invalid(
+            "Selecione ao menos um lead para exportar.",
+        )),
+        "exportar-selecionados" if ids.len() > MAX_BULK => Err(too_many()),
+        "exportar-selecionados" => return lead_export::response(who, Selection::Ids(ids)),
+        action @ ("mover-selecionados" | "mover-filtrados") => {
+            let to = LeadStatus::parse(&field("to"))
+                .map_err(|_| AppError::invalid("Escolha para qual etapa mover os leads."));
+            match to {
+                Err(e) => Err(e),
+                Ok(to) => {
+                    let selected = (action == "mover-selecionados").then_some(ids);
+                    move_many(&who, to, selected, &filter).await
                 }
             }
-            _ => Err(AppError::invalid("Ação desconhecida. Recarregue a página.")),
-        },
+        }
+        _ => Err(AppError::invalid("Ação desconhecida. Recarregue a página.")),
     };
     let feedback = FormFeedback {
         form: "mover".into(),
@@ -81,7 +63,7 @@ pub async fn handle(
         success: result.ok(),
         values: Vec::new(),
     };
-    flash::put(&session, feedback).await;
+    flash::put(&who.session, feedback).await;
     Redirect::to(&back).into_response()
 }
 
@@ -93,14 +75,12 @@ fn too_many() -> AppError {
 
 /// Moves the selection (or, with `None`, every lead matching `filter`).
 async fn move_many(
-    state: &AppState,
-    consultant: Uuid,
+    who: &SignedIn,
     to: LeadStatus,
     selected: Option<Vec<Uuid>>,
     filter: &LeadFilter,
-    meta: &RequestMeta,
 ) -> Result<String, AppError> {
-    let mut tx = db::tenant_tx(&state.pool, consultant).await?;
+    let mut tx = who.tenant().await?;
     let ids = match selected {
         Some(ids) if ids.is_empty() => {
             return Err(AppError::invalid("Selecione ao menos um lead para mover."))
@@ -120,9 +100,9 @@ async fn move_many(
         match leads::move_status(&mut tx, id, to, None).await? {
             Ok(from) => {
                 moved += 1;
-                super::tenant::audit_in(
+                tenant::audit_in(
                     &mut tx,
-                    meta,
+                    &who.meta,
                     "lead_status_changed",
                     "lead",
                     Some(id),

@@ -1,0 +1,105 @@
+//! The dashboard's figures, as the server computes them (`server::dashboard`) and the page
+//! shows them: plain data, below both.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecentLead {
+    pub name: String,
+    pub whatsapp: String,
+    pub status: String,
+    pub status_label: String,
+    pub last_interaction: String,
+}
+
+/// A figure for the period and for the one before (`None`: nothing to measure).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct Compared {
+    pub now: Option<f64>,
+    pub before: Option<f64>,
+}
+
+impl Compared {
+    pub fn counts(now: i64, before: i64) -> Self {
+        Self {
+            now: Some(now as f64),
+            before: Some(before as f64),
+        }
+    }
+
+    /// The change in percent (`None` when there is nothing to compare with).
+    pub fn change(&self) -> Option<f64> {
+        match (self.now, self.before) {
+            (Some(n), Some(b)) if b != 0.0 => Some((n - b) / b * 100.0),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    pub leads_created: Compared,
+    pub conversations_started: Compared,
+    pub conversations_completed: Compared,
+    /// Percent.
+    pub completion_rate: Compared,
+    /// Percent of the leads created that are "fechado".
+    pub conversion_rate: Compared,
+    /// Seconds.
+    pub avg_completion: Compared,
+    pub median_completion: Compared,
+    pub median_first_reply: Compared,
+    pub ai_answers: Compared,
+    pub ai_tokens: Compared,
+    /// Milliseconds.
+    pub ai_latency: Compared,
+    pub compliance_replaced: Compared,
+}
+
+/// One step of the live flow: how many conversations reached it and stopped there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepRow {
+    pub label: String,
+    pub reached: i64,
+    pub stopped: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanUsage {
+    pub plan: String,
+    pub used: i64,
+    pub limit: i64,
+}
+
+/// What a consultant without leads sees instead of empty charts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GettingStarted {
+    pub public_link: String,
+    pub whatsapp: String,
+    pub flow_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardData {
+    pub name: String,
+    pub period: String,
+    /// "27/10 a 25/11".
+    pub range_label: String,
+    pub start: Option<GettingStarted>,
+    pub figures: Figures,
+    /// Leads created in the period, per status (kanban order): (label, count).
+    pub by_status: Vec<(String, i64)>,
+    /// Per day: (date, created, moved to fechado).
+    pub daily: Vec<(chrono::NaiveDate, i64, i64)>,
+    pub flow_name: Option<String>,
+    pub steps: Vec<StepRow>,
+    /// Conversations of the period ran on another flow (the flow changed).
+    pub other_flows: bool,
+    pub sources: Vec<(String, i64)>,
+    /// The live flow's first multiple-choice question and its answers: (label, count).
+    pub first_question: Option<(String, Vec<(String, i64)>)>,
+    pub plan: PlanUsage,
+    /// "hh:mm" (São Paulo) of the last refresh of the figures.
+    pub updated_at: Option<String>,
+    pub recent: Vec<RecentLead>,
+}

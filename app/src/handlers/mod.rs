@@ -1,0 +1,54 @@
+//! Plain axum handlers: what the browser reaches without a server function. File uploads,
+//! downloads (CSV, ZIP, JSON, media) and the forms that must work the same with or without
+//! JavaScript. Each takes its door from [`door`] (the signed-in consultant, and for a form the
+//! checked CSRF token) and reaches the database through the tenant transaction it gives.
+//! Compiled with `ssr` only. A new handler goes here, in a file named for what it does, and
+//! into [`routes`].
+
+pub mod account_close;
+pub mod account_export;
+pub mod door;
+pub mod flow_actions;
+pub mod lead_bulk;
+pub mod lead_export;
+pub mod lead_rights;
+pub mod media;
+pub mod photos;
+pub mod sessions;
+pub mod simulator;
+pub mod two_factor_forms;
+pub mod zip_stream;
+
+use crate::server::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// Every plain handler at its address.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/configuracoes/foto",
+            post(photos::upload).layer(DefaultBodyLimit::max(photos::BODY_LIMIT)),
+        )
+        .route("/fotos/{id}", get(photos::serve))
+        .route("/leads/exportar.csv", get(lead_export::csv))
+        .route("/leads/em-massa", post(lead_bulk::handle))
+        .route("/fluxos/acao", post(flow_actions::handle))
+        .route("/fluxos/simulador", post(simulator::handle))
+        .route("/leads/{lead}/midia/{message}", get(media::serve))
+        .route("/leads/{lead}/dados.json", get(lead_rights::export))
+        .route("/leads/{lead}/excluir-dados", post(lead_rights::erase))
+        .route("/leads/{lead}/corrigir", post(lead_rights::correct))
+        .route(
+            "/configuracoes/duas-etapas",
+            post(two_factor_forms::settings_action),
+        )
+        .route("/configuracoes/sessoes", post(sessions::action))
+        .route(
+            "/entrar/verificar-codigo",
+            post(two_factor_forms::second_step),
+        )
+        .route("/configuracoes/encerrar", post(account_close::close))
+        .route("/configuracoes/exportar.zip", get(account_export::export))
+}
