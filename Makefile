@@ -5,7 +5,6 @@ SHELL := /bin/bash
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 PG_BIN ?= $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := $(shell grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 
 # The private clusters' data. As root they run as the `postgres` user, which must be able to
@@ -29,7 +28,7 @@ BIN := target/debug/consultor
 # need a database (nor reach one DATABASE_URL happens to name). After changing a query or a
 # migration, refresh it with `make sqlx-prepare`.
 export SQLX_OFFLINE := true
-# The server reads its Leptos settings from these (cargo-leptos sets them when it runs the app).
+# The server reads its Leptos settings from these (`target/site` is what `build` writes).
 export LEPTOS_OUTPUT_NAME := consultor
 export LEPTOS_SITE_ROOT := target/site
 export LEPTOS_SITE_PKG_DIR := pkg
@@ -77,8 +76,8 @@ test: deps test-deps lint
 	  export TEST_DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(TEST_PG_PORT)/consultor}"; \
 	  $(MAKE) --no-print-directory unit bench-smoke build e2e
 
-# cargo-leptos builds the server with exactly these flags in debug mode; giving clippy and
-# the tests the same ones lets all three share one set of compiled dependencies.
+# Leptos's debug builds erase component types (much faster to compile); the build, clippy
+# and the tests all use the same flags, so they share one set of compiled dependencies.
 LEPTOS_DEV_RUSTFLAGS := --cfg erase_components
 
 ## bench: webhook ack latency and end-to-end rate beside PostgreSQL's own insert rate.
@@ -98,8 +97,8 @@ bench-pages: deps
 lint:
 	cargo fmt --all --check
 	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo clippy --workspace --all-targets -- -D warnings
-	@# The browser half (hydrate) compiles different code: lint it too, beside cargo-leptos's
-	@# own wasm build directory.
+	@# The browser half (hydrate) compiles different code: lint it too, beside the wasm
+	@# build's own target directory.
 	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo clippy -p app --lib --target wasm32-unknown-unknown \
 	  --target-dir target/front --no-default-features --features hydrate -- -D warnings
 
@@ -115,8 +114,23 @@ bench-smoke:
 	  LOAD_CONSULTANTS=10 LOAD_LEADS=2000 LOAD_BIG=1000 LOAD_MESSAGES=3 \
 	  RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo test --bench pages
 
+# The site, as Leptos serves it: the browser half compiled to WebAssembly and bound to
+# JavaScript by wasm-bindgen (the file named as Leptos's hydration script asks for it), the
+# stylesheet and the public files in target/site; then the server binary. Plain cargo and
+# wasm-bindgen: what cargo-leptos would do for a debug build, without building cargo-leptos
+# (14 of a first run's minutes on this machine).
+FRONT_DIR := target/front
+SITE_PKG := $(LEPTOS_SITE_ROOT)/$(LEPTOS_SITE_PKG_DIR)
 build:
-	cargo leptos build
+	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo build -p app --lib --target wasm32-unknown-unknown \
+	  --target-dir $(FRONT_DIR) --no-default-features --features hydrate
+	@mkdir -p $(SITE_PKG)
+	wasm-bindgen --target web --out-name $(LEPTOS_OUTPUT_NAME) --out-dir $(SITE_PKG) \
+	  $(FRONT_DIR)/wasm32-unknown-unknown/debug/app.wasm
+	@mv -f $(SITE_PKG)/$(LEPTOS_OUTPUT_NAME)_bg.wasm $(SITE_PKG)/$(LEPTOS_OUTPUT_NAME).wasm
+	@cp style/main.css $(SITE_PKG)/$(LEPTOS_OUTPUT_NAME).css
+	@cp -R public/. $(LEPTOS_SITE_ROOT)/
+	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo build -p consultor --bin consultor
 
 e2e:
 	@export DATABASE_URL="$${TEST_DATABASE_URL%/*}/consultor_e2e"; \
@@ -151,8 +165,6 @@ test-db-down:
 ## deps: everything `run` needs (and the npm packages of end2end), installed only when missing.
 deps:
 	@rustup target list --installed | grep -q '^wasm32-unknown-unknown$$' || rustup target add wasm32-unknown-unknown
-	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || \
-	  cargo install cargo-leptos@$(CARGO_LEPTOS_VERSION) --locked --features no_downloads
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@[ -x "$(PG_BIN)/initdb" ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
