@@ -1,0 +1,201 @@
+//! Reading a lead: the page, older messages, the poll's fingerprint, the data export.
+
+#[cfg(feature = "ssr")]
+use super::timeline::{split_page, timeline};
+use super::view::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "lead")]
+pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, AppError> {
+    use crate::api::leads::{lead_card, parse_lead_id};
+    use crate::domain::flow::FlowDefinition;
+    use crate::domain::lead_answers;
+    use crate::domain::time::{duration_br, format_datetime};
+    use crate::domain::{LeadStatus, PhoneBr};
+    use crate::server::{conversations, lead_notes, leads, messages, Tenant};
+
+    let id = parse_lead_id(&id).inspect_err(crate::server::auth::set_error_status)?;
+    // Without JavaScript, older messages are a page of their own (`?antes=<cursor>`).
+    let before = crate::domain::lead_filter::Cursor::parse(&before);
+    let now = chrono::Utc::now();
+    let mut t = Tenant::begin().await?;
+    let Some(lead) = leads::find(&mut t.tx, id).await? else {
+        let e = AppError::NotFound;
+        crate::server::auth::set_error_status(&e);
+        return Err(e);
+    };
+    leads::mark_seen(&mut t.tx, id).await?;
+    let conversation = conversations::current(&mut t.tx, id).await?;
+    let def: Option<FlowDefinition> = match &conversation {
+        Some(c) => serde_json::from_value(c.definition.clone()).ok(),
+        None => leads::current_flow(&mut t.tx)
+            .await?
+            .and_then(|(_, d)| serde_json::from_value(d).ok()),
+    };
+    let last_inbound = conversations::last_inbound_at(&mut t.tx, id).await?;
+    let rows = messages::page(&mut t.tx, id, before, MESSAGE_PAGE + 1).await?;
+    let (rows, older, from) = split_page(rows);
+    let notes = lead_notes::between(&mut t.tx, id, from, before.map(|c| c.at)).await?;
+    let history = leads::history(&mut t.tx, id).await?;
+    let version = messages::fingerprint(&mut t.tx, id).await?;
+    let stale_days = leads::stale_after_days(&mut t.tx).await?;
+    let opted_out_at = leads::opted_out_at(&mut t.tx, id).await?;
+    t.commit().await?;
+
+    let (row, meta) = (lead.row, lead.metadata);
+    let answers = lead_answers::from_json(&row.respostas);
+    let wa_digits = row
+        .whatsapp_number
+        .as_deref()
+        .map(|n| {
+            PhoneBr::parse(n)
+                .map(|p| p.wa_digits().to_string())
+                .unwrap_or_else(|_| n.chars().filter(char::is_ascii_digit).collect())
+        })
+        .unwrap_or_default();
+    let window = match last_inbound {
+        Some(at) if now - at < chrono::Duration::hours(WINDOW_HOURS) => ReplyWindow::Open {
+            left: duration_br(at + chrono::Duration::hours(WINDOW_HOURS) - now),
+        },
+        Some(at) => ReplyWindow::Closed {
+            since: Some(format_datetime(at + chrono::Duration::hours(WINDOW_HOURS))),
+        },
+        None => ReplyWindow::Closed { since: None },
+    };
+    let metadata = [
+        ("ad_id", "Anúncio (id)"),
+        ("source_url", "Endereço do anúncio"),
+        ("over_limit", "Acima do limite do plano"),
+    ]
+    .iter()
+    .filter_map(|(k, label)| {
+        meta.get(*k).and_then(|v| match v {
+            serde_json::Value::String(s) if !s.is_empty() => Some((label.to_string(), s.clone())),
+            serde_json::Value::Bool(true) => Some((label.to_string(), "sim".to_string())),
+            _ => None,
+        })
+    })
+    .collect();
+    let corrections = lead_answers::labelled(def.as_ref(), &answers)
+        .into_iter()
+        .map(|a| CorrectionField {
+            options: def
+                .as_ref()
+                .and_then(|d| d.step(&a.step))
+                .map(|s| {
+                    s.opcoes
+                        .iter()
+                        .map(|o| (o.valor.clone(), o.rotulo.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            step: a.step,
+            question: a.question,
+            value: a.value,
+        })
+        .collect();
+    let stored_name = row.name.clone().unwrap_or_default();
+    Ok(LeadPageData {
+        form_token: uuid::Uuid::new_v4().to_string(),
+        stored_name,
+        corrections,
+        card: lead_card(row, def.as_ref(), stale_days, now),
+        wa_digits: Some(wa_digits).filter(|d| !d.is_empty()),
+        campaign: meta
+            .get("campaign")
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
+        answers: lead_answers::labelled(def.as_ref(), &answers)
+            .into_iter()
+            .map(|a| (a.question, a.label))
+            .collect(),
+        metadata,
+        history: history
+            .into_iter()
+            .map(|h| {
+                let label = |s: &str| LeadStatus::parse(s).map(|s| s.label()).unwrap_or("—");
+                HistoryEntry {
+                    text: format!(
+                        "{} → {}{}",
+                        h.from_status.as_deref().map(label).unwrap_or("—"),
+                        label(&h.to_status),
+                        h.changed_by_name
+                            .map(|n| format!(" (por {n})"))
+                            .unwrap_or_default()
+                    ),
+                    reason: h.reason,
+                    at: format_datetime(h.created_at),
+                }
+            })
+            .collect(),
+        messages: timeline(id, rows, notes),
+        older,
+        paged_back: before.is_some(),
+        handed_off: conversation
+            .as_ref()
+            .is_some_and(|c| c.handed_off_at.is_some()),
+        opted_out_at: opted_out_at.map(format_datetime),
+        window,
+        version,
+    })
+}
+
+/// Older messages of the chat (oldest first), and the cursor of the ones before them.
+#[server(prefix = "/api", endpoint = "lead-mensagens")]
+pub async fn older_messages(
+    id: String,
+    before: String,
+) -> Result<(Vec<ChatMessage>, Option<String>), AppError> {
+    use crate::api::leads::parse_lead_id;
+    use crate::domain::lead_filter::Cursor;
+    use crate::server::{lead_notes, messages, Tenant};
+    let id = parse_lead_id(&id)?;
+    let before = Cursor::parse(&before)
+        .ok_or_else(|| AppError::invalid("Posição da conversa inválida. Recarregue a página."))?;
+    let mut t = Tenant::begin().await?;
+    let rows = messages::page(&mut t.tx, id, Some(before), MESSAGE_PAGE + 1).await?;
+    let (rows, older, from) = split_page(rows);
+    let notes = lead_notes::between(&mut t.tx, id, from, Some(before.at)).await?;
+    t.commit().await?;
+    Ok((timeline(id, rows, notes), older))
+}
+
+/// What the poll compares: a changed value means "reload the lead".
+#[server(prefix = "/api", endpoint = "lead-versao")]
+pub async fn lead_version(id: String) -> Result<String, AppError> {
+    use crate::api::leads::parse_lead_id;
+    use crate::server::{messages, Tenant};
+    let id = parse_lead_id(&id)?;
+    let mut t = Tenant::begin().await?;
+    let v = messages::fingerprint(&mut t.tx, id).await?;
+    t.commit().await?;
+    Ok(v)
+}
+
+/// Everything held about one lead (the readable, printable form of the JSON export),
+/// audited as `lead_exported` like the file.
+#[server(prefix = "/api", endpoint = "lead-dados")]
+pub async fn lead_data(id: String) -> Result<serde_json::Value, AppError> {
+    use crate::api::leads::parse_lead_id;
+    use crate::server::request_meta::RequestMeta;
+    use crate::server::{lead_data, tenant, Tenant};
+    let id = parse_lead_id(&id).inspect_err(crate::server::auth::set_error_status)?;
+    let mut t = Tenant::begin().await?;
+    let Some(data) = lead_data::gather(&mut t.tx, id).await? else {
+        let e = AppError::NotFound;
+        crate::server::auth::set_error_status(&e);
+        return Err(e);
+    };
+    tenant::audit_in(
+        &mut t.tx,
+        &RequestMeta::current(),
+        "lead_exported",
+        "lead",
+        Some(id),
+        serde_json::json!({ "formato": "pagina" }),
+    )
+    .await?;
+    t.commit().await?;
+    Ok(data)
+}

@@ -1,0 +1,107 @@
+//! What the lead page shows, as the server sends it.
+
+use crate::api::leads::LeadCard;
+use serde::{Deserialize, Serialize};
+
+/// Messages loaded at a time, newest first.
+pub const MESSAGE_PAGE: i64 = 30;
+
+/// WhatsApp's customer-service window: free-form replies only this long after the lead's
+/// last message.
+pub const WINDOW_HOURS: i64 = 24;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub id: String,
+    /// true: from the lead.
+    pub inbound: bool,
+    pub text: String,
+    /// Buttons or list rows as the lead saw them.
+    pub choices: Vec<String>,
+    /// "pendente", "enviada", "entregue", "lida", "falhou" (outbound only).
+    pub status: String,
+    pub status_label: String,
+    /// Meta's reason for a failure.
+    pub error: Option<String>,
+    pub at: String,
+    /// An AI answer still being written ("escrevendo…").
+    pub writing: bool,
+    /// Who wrote it, for outbound: "Você", "Assistente", "Assistente (IA)".
+    pub author: String,
+    /// Compliance flags of an AI answer (empty: passed).
+    pub flags: Vec<String>,
+    pub replaced: bool,
+    /// A private note of the consultant's, shown in the timeline (never sent).
+    pub note: bool,
+    /// A file the lead sent: a link to open it, or why it cannot be opened.
+    pub media: Option<MediaLink>,
+    /// Older than two years, kept in the archive.
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaLink {
+    /// Where the file is served; `None` when it is not here.
+    pub href: Option<String>,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub text: String,
+    pub reason: Option<String>,
+    pub at: String,
+}
+
+/// The reply box's state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ReplyWindow {
+    /// Open: how long is left, e.g. "23 h 5 min".
+    Open { left: String },
+    /// Closed since this time (or the lead never wrote).
+    Closed { since: Option<String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadPageData {
+    pub card: LeadCard,
+    /// `wa.me` link digits.
+    pub wa_digits: Option<String>,
+    pub campaign: Option<String>,
+    /// Question → answer label.
+    pub answers: Vec<(String, String)>,
+    /// Other metadata worth showing: (label, value).
+    pub metadata: Vec<(String, String)>,
+    pub history: Vec<HistoryEntry>,
+    /// The timeline, oldest first: the newest page of messages with the private notes written
+    /// in that time.
+    pub messages: Vec<ChatMessage>,
+    /// Cursor of older messages, when there are more.
+    pub older: Option<String>,
+    /// This page shows older messages (not the newest).
+    pub paged_back: bool,
+    /// The consultant took the conversation: the bot is quiet.
+    pub handed_off: bool,
+    /// When the lead opted out (wrote SAIR…), as São Paulo time: the bot is silent.
+    pub opted_out_at: Option<String>,
+    /// The name as stored (empty: none given), for the correction form.
+    pub stored_name: String,
+    /// The answers the consultant may correct, in the flow's order.
+    pub corrections: Vec<CorrectionField>,
+    pub window: ReplyWindow,
+    /// For the poll: changes when anything shown changes.
+    pub version: String,
+    /// The identity of the reply and note forms as rendered now (a new one each rendering,
+    /// and in the browser after each success): the same post twice creates one row.
+    pub form_token: String,
+}
+
+/// One stored answer in the correction form: free text, or one of the step's options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CorrectionField {
+    pub step: String,
+    pub question: String,
+    pub value: String,
+    /// (value, label) of a multiple-choice step; empty for free text.
+    pub options: Vec<(String, String)>,
+}
