@@ -206,49 +206,41 @@ pub async fn move_lead(
     reason: String,
 ) -> Result<String, AppError> {
     let values = vec![("lead", lead.clone()), ("to", to.clone())];
-    let result = move_inner(csrf, lead, to, reason).await;
+    let result: Result<String, AppError> = async {
+        use crate::domain::LeadStatus;
+        use crate::server::leads::{self, MoveRefused};
+        use crate::server::Tenant;
+
+        let id = parse_lead_id(&lead)?;
+        let to = LeadStatus::parse(&to)
+            .map_err(|_| AppError::invalid("Escolha para qual etapa mover o lead."))?;
+        let reason = reason.trim();
+        crate::domain::text::printable("Motivo", reason, crate::domain::text::Lines::Many)
+            .map_err(AppError::invalid)?;
+        if reason.chars().count() > 500 {
+            return Err(AppError::invalid("O motivo pode ter até 500 caracteres."));
+        }
+        let reason = (to == LeadStatus::Perdido && !reason.is_empty()).then_some(reason);
+        let mut t = Tenant::begin_with_csrf(&csrf).await?;
+        let from = match leads::move_status(&mut t.tx, id, to, reason).await? {
+            Ok(from) => from,
+            Err(MoveRefused::NotFound) => return Err(AppError::NotFound),
+            Err(MoveRefused::Rule(why)) => return Err(AppError::invalid(why)),
+        };
+        t.audit(
+            "lead_status_changed",
+            "lead",
+            Some(id),
+            serde_json::json!({ "de": from.as_str(), "para": to.as_str(), "motivo": reason }),
+        )
+        .await?;
+        t.commit().await?;
+        Ok(format!("Lead movido para “{}”.", to.label()))
+    }
+    .await;
     let success = result.clone().unwrap_or_default();
     crate::server::flash::remember("mover", values, &success, result).await
 }
-
-#[cfg(feature = "ssr")]
-async fn move_inner(
-    csrf: String,
-    lead: String,
-    to: String,
-    reason: String,
-) -> Result<String, AppError> {
-    use crate::domain::LeadStatus;
-    use crate::server::leads::{self, MoveRefused};
-    use crate::server::Tenant;
-
-    let id = parse_lead_id(&lead)?;
-    let to = LeadStatus::parse(&to)
-        .map_err(|_| AppError::invalid("Escolha para qual etapa mover o lead."))?;
-    let reason = reason.trim();
-    crate::domain::text::printable("Motivo", reason, crate::domain::text::Lines::Many)
-        .map_err(AppError::invalid)?;
-    if reason.chars().count() > 500 {
-        return Err(AppError::invalid("O motivo pode ter até 500 caracteres."));
-    }
-    let reason = (to == LeadStatus::Perdido && !reason.is_empty()).then_some(reason);
-    let mut t = Tenant::begin_with_csrf(&csrf).await?;
-    let from = match leads::move_status(&mut t.tx, id, to, reason).await? {
-        Ok(from) => from,
-        Err(MoveRefused::NotFound) => return Err(AppError::NotFound),
-        Err(MoveRefused::Rule(why)) => return Err(AppError::invalid(why)),
-    };
-    t.audit(
-        "lead_status_changed",
-        "lead",
-        Some(id),
-        serde_json::json!({ "de": from.as_str(), "para": to.as_str(), "motivo": reason }),
-    )
-    .await?;
-    t.commit().await?;
-    Ok(format!("Lead movido para “{}”.", to.label()))
-}
-
 /// A lead id from a form or URL; anything malformed is "not found", never an error page
 /// that tells ids apart.
 #[cfg(feature = "ssr")]

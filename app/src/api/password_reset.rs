@@ -29,128 +29,125 @@ const EXPIRED: &str = "Este link para criar uma nova senha não vale mais (já f
 #[server(prefix = "/api", endpoint = "esqueci-senha")]
 pub async fn request_password_reset(csrf: String, email: String) -> Result<String, AppError> {
     let values = vec![("email", email.clone())];
-    let result = request_inner(csrf, email).await;
+    let result: Result<String, AppError> = async {
+        use crate::domain::Email;
+        use crate::error::FieldError;
+        use crate::server::mail;
+        use crate::server::request_meta::RequestMeta;
+        use crate::server::{app_state, audit, auth, csrf as csrf_check, db};
+
+        let state = app_state()?;
+        let session = auth::session().await?;
+        csrf_check::verify(&session, &csrf).await?;
+        crate::domain::text::check(&email, crate::domain::text::Lines::One)
+            .and_then(|_| Email::parse(&email))
+            .map_err(|why| {
+                AppError::fields(vec![FieldError {
+                    field: "email".into(),
+                    message: why.into(),
+                }])
+            })?;
+        let email = Email::parse(&email).expect("checked").as_str().to_string();
+        let meta = RequestMeta::current();
+        let ip = meta.throttle_key();
+        let answer = if state.mailer.delivers() {
+            REQUESTED
+        } else {
+            REQUESTED_WITHOUT_SMTP
+        };
+
+        let mut tx = db::system_tx(&state.pool).await?;
+        // One request at a time per e-mail and per network, so that the counts below include
+        // every request still being handled.
+        sqlx::query!(
+            "select pg_advisory_xact_lock(hashtextextended('reset:' || $1, 0)),
+                    pg_advisory_xact_lock(hashtextextended('reset-ip:' || coalesce($2, ''), 0))",
+            &email,
+            ip.as_deref()
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let recent = sqlx::query!(
+            r#"select
+                 (select count(*) from password_resets
+                   where email = $1 and token_hash is not null
+                     and created_at > now() - interval '1 hour') as "links!",
+                 (select count(*) from password_resets
+                   where $2::text::inet is not null and ip_address = $2::text::inet
+                     and created_at > now() - interval '1 hour') as "requests!""#,
+            &email,
+            ip.as_deref()
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if recent.requests >= MAX_REQUESTS_PER_ADDRESS_PER_HOUR {
+            tx.rollback().await?;
+            return Err(AppError::TooManyRequests(
+                "Muitos pedidos de nova senha desta rede. Aguarde uma hora e tente de novo.".into(),
+            ));
+        }
+        let account = sqlx::query!(
+            "select id, name from consultants where email = $1 and is_active",
+            &email
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .filter(|_| recent.links < MAX_LINKS_PER_EMAIL_PER_HOUR);
+        let token = account.as_ref().map(|_| new_token());
+        sqlx::query!(
+            "insert into password_resets (email, ip_address, consultant_id, token_hash, expires_at)
+             values ($1, $2::text::inet, $3, $4, now() + make_interval(mins => $5))",
+            &email,
+            ip.as_deref(),
+            account.as_ref().map(|a| a.id),
+            token.as_ref().map(|t| token_hash(t)),
+            LINK_MINUTES as i32
+        )
+        .execute(&mut *tx)
+        .await?;
+        if let Some(a) = &account {
+            audit::record(
+                &mut *tx,
+                Some(a.id),
+                "password_reset_requested",
+                serde_json::json!({}),
+                &meta,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+
+        if let (Some(a), Some(token)) = (account, token) {
+            let link = format!(
+                "{}/redefinir-senha?t={token}",
+                state.config.public_url.trim_end_matches('/')
+            );
+            let message = mail::Email {
+                to: email,
+                subject: "Crie uma nova senha do Consultor".into(),
+                text: format!(
+                    "Olá, {}!\n\nAlguém (esperamos que você) pediu para criar uma nova senha da sua \
+                     conta no Consultor. Para escolher a nova senha, abra este link:\n\n{link}\n\n\
+                     Ele vale por {LINK_MINUTES} minutos e uma só vez. Ao trocar a senha, todas as \
+                     sessões abertas da conta são encerradas.\n\nSe não foi você, ignore este \
+                     e-mail: sua senha continua a mesma.\n\nConsultor",
+                    crate::domain::person_name::first_name(&a.name)
+                ),
+            };
+            let mailer = state.mailer.clone();
+            // After the answer: the page takes the same time whether or not an account exists.
+            tokio::spawn(async move {
+                if let Err(e) = mailer.send(&message).await {
+                    tracing::warn!(error = %e, "password reset e-mail not sent");
+                }
+            });
+        }
+        Ok(answer.to_string())
+    }
+    .await;
     let success = result.clone().unwrap_or_default();
     crate::server::flash::remember("esqueci", values, &success, result).await
 }
-
-#[cfg(feature = "ssr")]
-async fn request_inner(csrf: String, email: String) -> Result<String, AppError> {
-    use crate::domain::Email;
-    use crate::error::FieldError;
-    use crate::server::mail;
-    use crate::server::request_meta::RequestMeta;
-    use crate::server::{app_state, audit, auth, csrf as csrf_check, db};
-
-    let state = app_state()?;
-    let session = auth::session().await?;
-    csrf_check::verify(&session, &csrf).await?;
-    crate::domain::text::check(&email, crate::domain::text::Lines::One)
-        .and_then(|_| Email::parse(&email))
-        .map_err(|why| {
-            AppError::fields(vec![FieldError {
-                field: "email".into(),
-                message: why.into(),
-            }])
-        })?;
-    let email = Email::parse(&email).expect("checked").as_str().to_string();
-    let meta = RequestMeta::current();
-    let ip = meta.throttle_key();
-    let answer = if state.mailer.delivers() {
-        REQUESTED
-    } else {
-        REQUESTED_WITHOUT_SMTP
-    };
-
-    let mut tx = db::system_tx(&state.pool).await?;
-    // One request at a time per e-mail and per network, so that the counts below include
-    // every request still being handled.
-    sqlx::query!(
-        "select pg_advisory_xact_lock(hashtextextended('reset:' || $1, 0)),
-                pg_advisory_xact_lock(hashtextextended('reset-ip:' || coalesce($2, ''), 0))",
-        &email,
-        ip.as_deref()
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    let recent = sqlx::query!(
-        r#"select
-             (select count(*) from password_resets
-               where email = $1 and token_hash is not null
-                 and created_at > now() - interval '1 hour') as "links!",
-             (select count(*) from password_resets
-               where $2::text::inet is not null and ip_address = $2::text::inet
-                 and created_at > now() - interval '1 hour') as "requests!""#,
-        &email,
-        ip.as_deref()
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if recent.requests >= MAX_REQUESTS_PER_ADDRESS_PER_HOUR {
-        tx.rollback().await?;
-        return Err(AppError::TooManyRequests(
-            "Muitos pedidos de nova senha desta rede. Aguarde uma hora e tente de novo.".into(),
-        ));
-    }
-    let account = sqlx::query!(
-        "select id, name from consultants where email = $1 and is_active",
-        &email
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .filter(|_| recent.links < MAX_LINKS_PER_EMAIL_PER_HOUR);
-    let token = account.as_ref().map(|_| new_token());
-    sqlx::query!(
-        "insert into password_resets (email, ip_address, consultant_id, token_hash, expires_at)
-         values ($1, $2::text::inet, $3, $4, now() + make_interval(mins => $5))",
-        &email,
-        ip.as_deref(),
-        account.as_ref().map(|a| a.id),
-        token.as_ref().map(|t| token_hash(t)),
-        LINK_MINUTES as i32
-    )
-    .execute(&mut *tx)
-    .await?;
-    if let Some(a) = &account {
-        audit::record(
-            &mut *tx,
-            Some(a.id),
-            "password_reset_requested",
-            serde_json::json!({}),
-            &meta,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-
-    if let (Some(a), Some(token)) = (account, token) {
-        let link = format!(
-            "{}/redefinir-senha?t={token}",
-            state.config.public_url.trim_end_matches('/')
-        );
-        let message = mail::Email {
-            to: email,
-            subject: "Crie uma nova senha do Consultor".into(),
-            text: format!(
-                "Olá, {}!\n\nAlguém (esperamos que você) pediu para criar uma nova senha da sua \
-                 conta no Consultor. Para escolher a nova senha, abra este link:\n\n{link}\n\n\
-                 Ele vale por {LINK_MINUTES} minutos e uma só vez. Ao trocar a senha, todas as \
-                 sessões abertas da conta são encerradas.\n\nSe não foi você, ignore este \
-                 e-mail: sua senha continua a mesma.\n\nConsultor",
-                crate::domain::person_name::first_name(&a.name)
-            ),
-        };
-        let mailer = state.mailer.clone();
-        // After the answer: the page takes the same time whether or not an account exists.
-        tokio::spawn(async move {
-            if let Err(e) = mailer.send(&message).await {
-                tracing::warn!(error = %e, "password reset e-mail not sent");
-            }
-        });
-    }
-    Ok(answer.to_string())
-}
-
 /// 32 random bytes, as 64 hex digits (the link's `t`).
 #[cfg(feature = "ssr")]
 fn new_token() -> String {
@@ -187,73 +184,71 @@ pub async fn reset_link_valid(token: String) -> Result<bool, AppError> {
 
 #[server(prefix = "/api", endpoint = "redefinir-senha")]
 pub async fn reset_password(csrf: String, token: String, password: String) -> Result<(), AppError> {
-    let result = reset_inner(csrf, token, password).await;
+    let result: Result<(), AppError> = async {
+        use crate::domain::Password;
+        use crate::error::FieldError;
+        use crate::server::request_meta::RequestMeta;
+        use crate::server::{app_state, audit, auth, csrf as csrf_check, db, password_hash};
+
+        let state = app_state()?;
+        let session = auth::session().await?;
+        csrf_check::verify(&session, &csrf).await?;
+        let password = Password::parse(password).map_err(|why| {
+            AppError::fields(vec![FieldError {
+                field: "password".into(),
+                message: why.into(),
+            }])
+        })?;
+        if token.len() != 64 || !reset_link_valid(token.clone()).await? {
+            return Err(AppError::invalid(EXPIRED));
+        }
+        // argon2 with no transaction open; the link is taken (once) only after.
+        let hash = password_hash::hash(password.expose().to_string())
+            .await
+            .map_err(|e| crate::server::error::internal("password hash", e))?;
+        let mut tx = db::system_tx(&state.pool).await?;
+        let Some(id) = sqlx::query_scalar!(
+            r#"update password_resets set used_at = now()
+                where token_hash = $1 and used_at is null and expires_at > now()
+            returning consultant_id as "consultant_id!""#,
+            token_hash(&token)
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Err(AppError::invalid(EXPIRED));
+        };
+        // Any other link of this account stops working too.
+        sqlx::query!(
+            "update password_resets set used_at = now() where consultant_id = $1 and used_at is null",
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        let changed = sqlx::query!(
+            "update consultants set password_hash = $2 where id = $1 and is_active",
+            id,
+            hash
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(AppError::invalid(EXPIRED));
+        }
+        // Whoever had the old password is signed out everywhere.
+        auth::end_other_sessions(&mut tx, id, None).await?;
+        audit::record(
+            &mut *tx,
+            Some(id),
+            "password_reset",
+            serde_json::json!({}),
+            &RequestMeta::current(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
     crate::server::flash::remember("redefinir", Vec::new(), RESET_DONE, result).await
-}
-
-#[cfg(feature = "ssr")]
-async fn reset_inner(csrf: String, token: String, password: String) -> Result<(), AppError> {
-    use crate::domain::Password;
-    use crate::error::FieldError;
-    use crate::server::request_meta::RequestMeta;
-    use crate::server::{app_state, audit, auth, csrf as csrf_check, db, password_hash};
-
-    let state = app_state()?;
-    let session = auth::session().await?;
-    csrf_check::verify(&session, &csrf).await?;
-    let password = Password::parse(password).map_err(|why| {
-        AppError::fields(vec![FieldError {
-            field: "password".into(),
-            message: why.into(),
-        }])
-    })?;
-    if token.len() != 64 || !reset_link_valid(token.clone()).await? {
-        return Err(AppError::invalid(EXPIRED));
-    }
-    // argon2 with no transaction open; the link is taken (once) only after.
-    let hash = password_hash::hash(password.expose().to_string())
-        .await
-        .map_err(|e| crate::server::error::internal("password hash", e))?;
-    let mut tx = db::system_tx(&state.pool).await?;
-    let Some(id) = sqlx::query_scalar!(
-        r#"update password_resets set used_at = now()
-            where token_hash = $1 and used_at is null and expires_at > now()
-        returning consultant_id as "consultant_id!""#,
-        token_hash(&token)
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    else {
-        return Err(AppError::invalid(EXPIRED));
-    };
-    // Any other link of this account stops working too.
-    sqlx::query!(
-        "update password_resets set used_at = now() where consultant_id = $1 and used_at is null",
-        id
-    )
-    .execute(&mut *tx)
-    .await?;
-    let changed = sqlx::query!(
-        "update consultants set password_hash = $2 where id = $1 and is_active",
-        id,
-        hash
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if changed == 0 {
-        return Err(AppError::invalid(EXPIRED));
-    }
-    // Whoever had the old password is signed out everywhere.
-    auth::end_other_sessions(&mut tx, id, None).await?;
-    audit::record(
-        &mut *tx,
-        Some(id),
-        "password_reset",
-        serde_json::json!({}),
-        &RequestMeta::current(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }

@@ -127,7 +127,7 @@ pub async fn update_settings(
             stale_after_days.clone().unwrap_or_default(),
         ),
     ];
-    let form = SettingsForm {
+    let f = SettingsForm {
         name,
         bio,
         crm_number,
@@ -136,7 +136,76 @@ pub async fn update_settings(
         slug,
         stale_after_days,
     };
-    let result = update_inner(csrf, form).await;
+    let result: Result<(), AppError> = async {
+        use crate::domain::{Bio, PersonName, PhoneBr, RegistrationNumber, Slug, Vertical};
+        use crate::error::FieldErrors;
+        use crate::server::request_meta::RequestMeta;
+        use crate::server::{app_state, audit, auth, csrf as csrf_check, db};
+
+        let id = auth::require_consultant().await?;
+        let session = auth::session().await?;
+        csrf_check::verify(&session, &csrf).await?;
+        let mut errors = FieldErrors::default();
+        let name = errors.check("name", PersonName::parse(&f.name));
+        let bio = errors.check("bio", Bio::parse(&f.bio));
+        let crm = errors.check("crm_number", RegistrationNumber::parse(&f.crm_number));
+        let whatsapp = errors.check("whatsapp", PhoneBr::parse(&f.whatsapp));
+        let vertical = errors.check("vertical", Vertical::parse(&f.vertical));
+        let slug = errors.check("slug", Slug::parse(&f.slug));
+        let stale = match f.stale_after_days.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(v) => errors.check(
+                "stale_after_days",
+                v.parse::<i16>()
+                    .ok()
+                    .filter(|d| (1..=90).contains(d))
+                    .map(Some)
+                    .ok_or("Informe um número de dias entre 1 e 90."),
+            ),
+        };
+        errors.into_result()?;
+        let (Some(name), Some(bio), Some(crm), Some(whatsapp), Some(vertical), Some(slug)) =
+            (name, bio, crm, whatsapp, vertical, slug)
+        else {
+            return Err(AppError::Internal);
+        };
+
+        let state = app_state()?;
+        let mut tx = db::tenant_tx(&state.pool, id).await?;
+        if crate::api::auth::number_taken(&mut *tx, whatsapp.as_str(), Some(id)).await? {
+            return Err(crate::api::auth::number_taken_error());
+        }
+        let updated = sqlx::query!(
+            "update consultants
+                set name = $2, bio = $3, crm_number = $4, whatsapp_number = $5, vertical = $6, slug = $7,
+                    stale_after_days = coalesce($8, stale_after_days)
+              where id = $1",
+            id,
+            name.as_str(),
+            bio.as_ref().map(|b| b.as_str()),
+            crm.as_ref().map(|c| c.as_str()),
+            whatsapp.as_str(),
+            vertical.as_str(),
+            slug.as_str(),
+            stale.flatten()
+        )
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(AppError::Unauthenticated);
+        }
+        tx.commit().await?;
+        audit::record(
+            &state.pool,
+            Some(id),
+            "settings_updated",
+            serde_json::json!({}),
+            &RequestMeta::current(),
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
     crate::server::flash::remember("settings", values, "Configurações salvas.", result).await
 }
 
@@ -150,75 +219,4 @@ struct SettingsForm {
     vertical: String,
     slug: String,
     stale_after_days: Option<String>,
-}
-
-#[cfg(feature = "ssr")]
-async fn update_inner(csrf: String, f: SettingsForm) -> Result<(), AppError> {
-    use crate::domain::{Bio, PersonName, PhoneBr, RegistrationNumber, Slug, Vertical};
-    use crate::error::FieldErrors;
-    use crate::server::request_meta::RequestMeta;
-    use crate::server::{app_state, audit, auth, csrf as csrf_check, db};
-
-    let id = auth::require_consultant().await?;
-    let session = auth::session().await?;
-    csrf_check::verify(&session, &csrf).await?;
-    let mut errors = FieldErrors::default();
-    let name = errors.check("name", PersonName::parse(&f.name));
-    let bio = errors.check("bio", Bio::parse(&f.bio));
-    let crm = errors.check("crm_number", RegistrationNumber::parse(&f.crm_number));
-    let whatsapp = errors.check("whatsapp", PhoneBr::parse(&f.whatsapp));
-    let vertical = errors.check("vertical", Vertical::parse(&f.vertical));
-    let slug = errors.check("slug", Slug::parse(&f.slug));
-    let stale = match f.stale_after_days.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(v) => errors.check(
-            "stale_after_days",
-            v.parse::<i16>()
-                .ok()
-                .filter(|d| (1..=90).contains(d))
-                .map(Some)
-                .ok_or("Informe um número de dias entre 1 e 90."),
-        ),
-    };
-    errors.into_result()?;
-    let (Some(name), Some(bio), Some(crm), Some(whatsapp), Some(vertical), Some(slug)) =
-        (name, bio, crm, whatsapp, vertical, slug)
-    else {
-        return Err(AppError::Internal);
-    };
-
-    let state = app_state()?;
-    let mut tx = db::tenant_tx(&state.pool, id).await?;
-    if crate::api::auth::number_taken(&mut *tx, whatsapp.as_str(), Some(id)).await? {
-        return Err(crate::api::auth::number_taken_error());
-    }
-    let updated = sqlx::query!(
-        "update consultants
-            set name = $2, bio = $3, crm_number = $4, whatsapp_number = $5, vertical = $6, slug = $7,
-                stale_after_days = coalesce($8, stale_after_days)
-          where id = $1",
-        id,
-        name.as_str(),
-        bio.as_ref().map(|b| b.as_str()),
-        crm.as_ref().map(|c| c.as_str()),
-        whatsapp.as_str(),
-        vertical.as_str(),
-        slug.as_str(),
-        stale.flatten()
-    )
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() != 1 {
-        return Err(AppError::Unauthenticated);
-    }
-    tx.commit().await?;
-    audit::record(
-        &state.pool,
-        Some(id),
-        "settings_updated",
-        serde_json::json!({}),
-        &RequestMeta::current(),
-    )
-    .await?;
-    Ok(())
 }

@@ -21,73 +21,65 @@ pub async fn send_reply(
     envio: Option<String>,
 ) -> Result<(), AppError> {
     let values = vec![("origem", "resposta".to_string()), ("body", body.clone())];
-    let result = reply_inner(csrf, lead, body, envio).await;
+    let result: Result<(), AppError> = async {
+        use crate::api::leads::parse_lead_id;
+        use crate::domain::text::{printable, Lines};
+        use crate::domain::time::format_datetime;
+        use crate::server::{conversations, leads, messages, Tenant};
+        let id = parse_lead_id(&lead)?;
+        let body = body.trim();
+        if body.is_empty() {
+            return Err(AppError::invalid("Escreva a mensagem antes de enviar."));
+        }
+        printable("Mensagem", body, Lines::Many).map_err(AppError::invalid)?;
+        if body.chars().count() > MAX_REPLY_CHARS {
+            return Err(AppError::invalid(format!(
+                "A mensagem pode ter até {MAX_REPLY_CHARS} caracteres (limite do WhatsApp)."
+            )));
+        }
+        let mut t = Tenant::begin_with_csrf(&csrf).await?;
+        if leads::find(&mut t.tx, id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        let Some((conversation, _, _)) = conversations::latest_for_update(&mut t.tx, id).await? else {
+            return Err(AppError::invalid(
+                "Este lead ainda não escreveu pelo WhatsApp: só é possível responder depois da primeira mensagem dele.",
+            ));
+        };
+        let last = conversations::last_inbound_at(&mut t.tx, id).await?;
+        let now = chrono::Utc::now();
+        match last {
+            Some(at) if now - at < chrono::Duration::hours(WINDOW_HOURS) => {}
+            Some(at) => {
+                return Err(AppError::invalid(format!(
+                    "A janela de 24 horas do WhatsApp fechou em {}: só é possível responder quando o lead escrever de novo.",
+                    format_datetime(at + chrono::Duration::hours(WINDOW_HOURS))
+                )))
+            }
+            None => return Err(AppError::invalid("O lead ainda não escreveu: não há janela de conversa aberta.")),
+        }
+        let token = envio
+            .as_deref()
+            .and_then(|t| uuid::Uuid::parse_str(t.trim()).ok());
+        if messages::queue_reply(&mut t.tx, conversation, body, token)
+            .await?
+            .is_none()
+        {
+            // The same form again (a double tap, the back button): it was sent once already.
+            t.commit().await?;
+            return Ok(());
+        }
+        conversations::take_over(&mut t.tx, conversation).await?;
+        leads::touch(&mut t.tx, id).await?;
+        t.audit("lead_replied", "lead", Some(id), serde_json::json!({}))
+            .await?;
+        let state = t.commit().await?;
+        state.outbox.wake();
+        Ok(())
+    }
+    .await;
     crate::server::flash::remember("lead", values, "Mensagem enviada.", result).await
 }
-
-#[cfg(feature = "ssr")]
-async fn reply_inner(
-    csrf: String,
-    lead: String,
-    body: String,
-    envio: Option<String>,
-) -> Result<(), AppError> {
-    use crate::api::leads::parse_lead_id;
-    use crate::domain::text::{printable, Lines};
-    use crate::domain::time::format_datetime;
-    use crate::server::{conversations, leads, messages, Tenant};
-    let id = parse_lead_id(&lead)?;
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(AppError::invalid("Escreva a mensagem antes de enviar."));
-    }
-    printable("Mensagem", body, Lines::Many).map_err(AppError::invalid)?;
-    if body.chars().count() > MAX_REPLY_CHARS {
-        return Err(AppError::invalid(format!(
-            "A mensagem pode ter até {MAX_REPLY_CHARS} caracteres (limite do WhatsApp)."
-        )));
-    }
-    let mut t = Tenant::begin_with_csrf(&csrf).await?;
-    if leads::find(&mut t.tx, id).await?.is_none() {
-        return Err(AppError::NotFound);
-    }
-    let Some((conversation, _, _)) = conversations::latest_for_update(&mut t.tx, id).await? else {
-        return Err(AppError::invalid(
-            "Este lead ainda não escreveu pelo WhatsApp: só é possível responder depois da primeira mensagem dele.",
-        ));
-    };
-    let last = conversations::last_inbound_at(&mut t.tx, id).await?;
-    let now = chrono::Utc::now();
-    match last {
-        Some(at) if now - at < chrono::Duration::hours(WINDOW_HOURS) => {}
-        Some(at) => {
-            return Err(AppError::invalid(format!(
-                "A janela de 24 horas do WhatsApp fechou em {}: só é possível responder quando o lead escrever de novo.",
-                format_datetime(at + chrono::Duration::hours(WINDOW_HOURS))
-            )))
-        }
-        None => return Err(AppError::invalid("O lead ainda não escreveu: não há janela de conversa aberta.")),
-    }
-    let token = envio
-        .as_deref()
-        .and_then(|t| uuid::Uuid::parse_str(t.trim()).ok());
-    if messages::queue_reply(&mut t.tx, conversation, body, token)
-        .await?
-        .is_none()
-    {
-        // The same form again (a double tap, the back button): it was sent once already.
-        t.commit().await?;
-        return Ok(());
-    }
-    conversations::take_over(&mut t.tx, conversation).await?;
-    leads::touch(&mut t.tx, id).await?;
-    t.audit("lead_replied", "lead", Some(id), serde_json::json!({}))
-        .await?;
-    let state = t.commit().await?;
-    state.outbox.wake();
-    Ok(())
-}
-
 /// The bot answers this lead again.
 #[server(prefix = "/api", endpoint = "devolver-ao-robo")]
 pub async fn hand_back(csrf: String, lead: String) -> Result<(), AppError> {
