@@ -1,0 +1,103 @@
+//! A choice step's options.
+
+use super::model::{label_limit, Count, Model};
+use super::step_card::NextSelect;
+use crate::domain::flow::{EditOp, WhatsAppLimits as L};
+use leptos::prelude::*;
+
+/// A choice step's options: label, stored value, description (lists only), and where each
+/// one leads.
+#[component]
+pub(super) fn OptionsEditor(
+    i: usize,
+    model: Model,
+    ids: Memo<Vec<String>>,
+    options: usize,
+) -> impl IntoView {
+    let opts = model.def.with_untracked(|d| d.etapas[i].opcoes.clone());
+    let is_list = options > L::MAX_BUTTONS && options <= L::MAX_LIST_ROWS;
+    let how = match options {
+        n if n <= L::MAX_BUTTONS => "Até 3 opções: vão como botões.",
+        n if n <= L::MAX_LIST_ROWS => "De 4 a 10 opções: vão como lista.",
+        _ => "Mais de 10 opções: vão como texto numerado.",
+    };
+    view! {
+        <fieldset class="step-options">
+            <legend>"Opções"</legend>
+            <p class="hint">{how}</p>
+            <input type="hidden" name=format!("e{i}.opcoes") value=options.to_string()/>
+            <ol>
+                {opts.into_iter().enumerate().map(|(j, o)| {
+                    let key = move |name: &str| format!("e{i}.o{j}.{name}");
+                    let fid = move |name: &str| format!("e{i}-o{j}-{name}");
+                    let label_count = Signal::derive(move || model.def.with(|d| {
+                        d.etapas.get(i).and_then(|s| s.opcoes.get(j)).map(|o| o.rotulo.chars().count()).unwrap_or(0)
+                    }));
+                    view! {
+                        <li class="option-row">
+                            <div class="field">
+                                <label for=fid("rotulo")>{format!("Opção {}", j + 1)}</label>
+                                <input id=fid("rotulo") name=key("rotulo") value=o.rotulo.clone() autocomplete="off"
+                                    on:input=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        model.edit(|d| d.etapas[i].opcoes[j].rotulo = v);
+                                    }/>
+                                {label_limit(options).map(|limit| view! { <Count n=label_count limit/> })}
+                            </div>
+                            <div class="field">
+                                <label for=fid("valor")>"Valor guardado"</label>
+                                <input id=fid("valor") name=key("valor") value=o.valor.clone() autocomplete="off"
+                                    placeholder="gerado do texto da opção" spellcheck="false"
+                                    on:input=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        model.edit(|d| {
+                                            let o = &mut d.etapas[i].opcoes[j];
+                                            o.valor = if v.trim().is_empty() {
+                                                crate::domain::flow::value_from_label(&o.rotulo)
+                                            } else {
+                                                v.trim().to_string()
+                                            };
+                                        });
+                                    }/>
+                            </div>
+                            {is_list.then(|| {
+                                let desc_count = Signal::derive(move || model.def.with(|d| {
+                                    d.etapas.get(i).and_then(|s| s.opcoes.get(j))
+                                        .and_then(|o| o.descricao.as_ref()).map(|t| t.chars().count()).unwrap_or(0)
+                                }));
+                                view! {
+                                    <div class="field">
+                                        <label for=fid("descricao")>"Descrição (opcional)"</label>
+                                        <input id=fid("descricao") name=key("descricao")
+                                            value=o.descricao.clone().unwrap_or_default() autocomplete="off"
+                                            on:input=move |ev| {
+                                                let v = event_target_value(&ev);
+                                                model.edit(|d| d.etapas[i].opcoes[j].descricao = (!v.trim().is_empty()).then_some(v));
+                                            }/>
+                                        <Count n=desc_count limit=L::LIST_ROW_DESCRIPTION/>
+                                    </div>
+                                }
+                            })}
+                            <NextSelect label="Leva para" name=key("proxima") field_id=fid("proxima") ids
+                                current=o.proxima.clone().unwrap_or_default()
+                                empty="a próxima etapa da pergunta"
+                                on_pick=Callback::new(move |v: String| model.edit(|d| {
+                                    d.etapas[i].opcoes[j].proxima = (!v.is_empty()).then_some(v);
+                                }))/>
+                            <button type="submit" name="op" value=EditOp::RemoveOption(i, j).code()
+                                class="button-small button-secondary"
+                                aria-label=format!("Remover a opção {} da etapa {}", j + 1, i + 1)
+                                on:click=move |ev| { ev.prevent_default(); model.apply(EditOp::RemoveOption(i, j)); }>
+                                "Remover opção"
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <button type="submit" name="op" value=EditOp::AddOption(i).code() class="button-small button-secondary"
+                on:click=move |ev| { ev.prevent_default(); model.apply(EditOp::AddOption(i)); }>
+                "+ Adicionar opção"
+            </button>
+        </fieldset>
+    }
+}
