@@ -8,7 +8,9 @@
 //! the seed document's own lead-list query as the baseline the board has to beat.
 //! Run with `make bench-pages` (`BENCH_RUNS`; `LOAD_*` size the dataset on first use).
 
-use app::domain::lead_filter::{Cursor, LeadFilter, Period};
+use app::domain::cursor::Cursor;
+use app::domain::lead_filter::LeadFilter;
+use app::domain::period::Period;
 use app::server::{conversations, dashboard, db, lead_notes, leads, messages};
 use consultor::config::Config;
 use consultor::jobs::metrics::{self, Scope};

@@ -15,7 +15,7 @@ pub async fn dashboard(period: String) -> Result<DashboardData, AppError> {
     use crate::server::{app_state, auth, db};
     let id = auth::require_consultant().await?;
     let state = app_state()?;
-    use crate::domain::lead_filter::Period;
+    use crate::domain::period::Period;
     let period = Period::parse(&period).unwrap_or(Period::Days30);
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::America::Sao_Paulo)

@@ -65,7 +65,8 @@ pub struct BoardData {
 /// The board: every column's first page and count, for the filter in `query`.
 #[server(prefix = "/api", endpoint = "leads-quadro")]
 pub async fn lead_board(query: String) -> Result<BoardData, AppError> {
-    use crate::domain::lead_filter::{query_value, Cursor, LeadFilter};
+    use crate::domain::cursor::Cursor;
+    use crate::domain::lead_filter::{query_value, LeadFilter};
     use crate::domain::LeadStatus;
     use crate::server::leads::{self, FilterParams};
     use crate::server::Tenant;
@@ -118,7 +119,8 @@ pub async fn lead_column(
     status: String,
     after: String,
 ) -> Result<BoardColumn, AppError> {
-    use crate::domain::lead_filter::{Cursor, LeadFilter};
+    use crate::domain::cursor::Cursor;
+    use crate::domain::lead_filter::LeadFilter;
     use crate::domain::LeadStatus;
     use crate::server::leads::{self, FilterParams};
     use crate::server::Tenant;
@@ -155,7 +157,8 @@ pub struct ListPage {
 /// The list view: one table, ordered by activity or creation, keyset pages.
 #[server(prefix = "/api", endpoint = "leads-lista")]
 pub async fn lead_list(query: String, after: String) -> Result<ListPage, AppError> {
-    use crate::domain::lead_filter::{Cursor, LeadFilter, SortOrder};
+    use crate::domain::cursor::Cursor;
+    use crate::domain::lead_filter::{LeadFilter, SortOrder};
     use crate::server::leads::{self, FilterParams};
     use crate::server::Tenant;
 
@@ -274,7 +277,7 @@ impl CardContext {
         &self,
         mut rows: Vec<crate::server::leads::LeadRow>,
         now: chrono::DateTime<chrono::Utc>,
-        cursor: impl Fn(&crate::server::leads::LeadRow) -> crate::domain::lead_filter::Cursor,
+        cursor: impl Fn(&crate::server::leads::LeadRow) -> crate::domain::cursor::Cursor,
     ) -> (Vec<LeadCard>, Option<String>) {
         let more = rows.len() as i64 > PAGE_SIZE;
         rows.truncate(PAGE_SIZE as usize);

@@ -2,7 +2,8 @@
 //! can be bookmarked and shared) and works without JavaScript.
 
 use crate::api::leads::AnswerFilterOption;
-use crate::domain::lead_filter::{LeadFilter, Period, Source};
+use crate::domain::lead_filter::{LeadFilter, Source};
+use crate::domain::period::Period;
 use crate::domain::LeadStatus;
 use leptos::prelude::*;
 

@@ -8,9 +8,10 @@
 //! its filter and row count.
 
 use super::door::SignedIn;
+use crate::domain::cursor::Cursor;
 use crate::domain::flow::FlowDefinition;
 use crate::domain::lead_answers;
-use crate::domain::lead_filter::{Cursor, LeadFilter, Source};
+use crate::domain::lead_filter::{LeadFilter, Source};
 use crate::domain::time::{format_date, format_datetime};
 use crate::domain::{LeadStatus, PhoneBr};
 use crate::server::db;

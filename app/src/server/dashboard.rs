@@ -7,8 +7,8 @@ use crate::domain::dashboard::{
     Compared, DashboardData, Figures, GettingStarted, PlanUsage, RecentLead, StepRow,
 };
 use crate::domain::flow::{FlowDefinition, StepKind};
-use crate::domain::lead_filter::Period;
 use crate::domain::lead_filter::Source;
+use crate::domain::period::Period;
 use crate::domain::plan::{monthly_limit, plan_label};
 use crate::domain::LeadStatus;
 use crate::server::db::TenantTx;

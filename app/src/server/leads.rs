@@ -3,7 +3,8 @@
 //! each also names the consultant, so the planner starts from the indexes that begin with
 //! `consultant_id`). What the intake writes of leads is in `consultor::intake`.
 
-use crate::domain::lead_filter::{contains_pattern, Cursor, LeadFilter, Search};
+use crate::domain::cursor::Cursor;
+use crate::domain::lead_filter::{contains_pattern, LeadFilter, Search};
 use crate::domain::LeadStatus;
 use crate::server::db::TenantTx;
 use chrono::{DateTime, Utc};

@@ -2,7 +2,7 @@
 //! backwards), the consultant's replies and the page's change fingerprint. What the intake
 //! writes of messages is in `consultor::intake`.
 
-use crate::domain::lead_filter::Cursor;
+use crate::domain::cursor::Cursor;
 use crate::server::db::TenantTx;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;

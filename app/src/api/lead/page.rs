@@ -17,7 +17,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
 
     let id = parse_lead_id(&id).inspect_err(crate::server::auth::set_error_status)?;
     // Without JavaScript, older messages are a page of their own (`?antes=<cursor>`).
-    let before = crate::domain::lead_filter::Cursor::parse(&before);
+    let before = crate::domain::cursor::Cursor::parse(&before);
     let now = chrono::Utc::now();
     let mut t = Tenant::begin().await?;
     let Some(lead) = leads::find(&mut t.tx, id).await? else {
@@ -148,7 +148,7 @@ pub async fn older_messages(
     before: String,
 ) -> Result<(Vec<ChatMessage>, Option<String>), AppError> {
     use crate::api::leads::parse_lead_id;
-    use crate::domain::lead_filter::Cursor;
+    use crate::domain::cursor::Cursor;
     use crate::server::{lead_notes, messages, Tenant};
     let id = parse_lead_id(&id)?;
     let before = Cursor::parse(&before)

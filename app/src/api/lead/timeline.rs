@@ -18,7 +18,7 @@ pub(super) fn split_page(
     let (older, from) = match rows.last().filter(|_| more) {
         Some(m) => (
             Some(
-                crate::domain::lead_filter::Cursor {
+                crate::domain::cursor::Cursor {
                     at: m.created_at,
                     id: m.id,
                 }
