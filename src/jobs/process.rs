@@ -22,6 +22,14 @@ pub enum ProcessError {
     Database(#[from] sqlx::Error),
     #[error("payload ilegível: {0}")]
     Payload(String),
+    /// A message whose sender has neither digits nor a user id: nobody to answer.
+    #[error("remetente sem número nem usuário")]
+    NoSender,
+    /// The consultant has no live flow, and no template serves their vertical.
+    #[error("nenhum fluxo para a vertical {0}")]
+    NoFlow(String),
+    #[error("área desconhecida: {0}")]
+    UnknownVertical(String),
     #[error("fluxo {flow} inválido: {reason}")]
     InvalidFlow { flow: Uuid, reason: String },
     /// The event's only message can never be processed (`wamid: why`): the worker rolls
@@ -251,18 +259,97 @@ async fn handle_message(
             return Ok(MessageResult::Ambiguous);
         }
     };
+    let lead = lead_of(db, consultant.id, m).await?;
+    let over_limit =
+        lead.created && leads::flag_if_over_monthly_limit(db, consultant.id, lead.id).await?;
+    let conversation = conversation_of(db, &consultant, lead.id).await?;
+    // Only the transaction that stored the message goes on to reply.
+    let Some(inbound_id) = store_inbound(db, consultant.id, conversation.id, m).await? else {
+        return Ok(MessageResult::Duplicate);
+    };
 
+    let definition = conversations::flow_definition(db, conversation.id).await?;
+    let def =
+        flow::parse_and_validate(&definition).map_err(|issues| ProcessError::InvalidFlow {
+            flow: conversation.flow_id,
+            reason: issues
+                .into_iter()
+                .map(|i| i.message)
+                .collect::<Vec<_>>()
+                .join("; "),
+        })?;
+    let info = ConsultantInfo {
+        vertical: Vertical::parse(&consultant.vertical)
+            .map_err(|_| ProcessError::UnknownVertical(consultant.vertical.clone()))?,
+        name: consultant.name.clone(),
+        bio: consultant.bio.clone(),
+    };
+    let privacy_url = public_url.map(|base| {
+        format!(
+            "{}/c/{}/privacidade",
+            base.trim_end_matches('/'),
+            consultant.slug
+        )
+    });
+    let decision = turn::decide(TurnInput {
+        def: &def,
+        state: conversation.state,
+        inbound: &m.content,
+        is_new: conversation.is_new,
+        over_limit,
+        consultant: &info,
+        profile_name: m.profile_name.as_deref(),
+        now: Utc::now(),
+        opted_out: lead.opted_out,
+        privacy_url: privacy_url.as_deref(),
+    });
+    leads::record_consent(
+        db,
+        lead.id,
+        decision.consent,
+        decision.privacy_notice,
+        lead.awaiting_ack && !conversation.is_new,
+    )
+    .await?;
+    for effect in &decision.step.effects {
+        match effect {
+            Effect::Answered { step, value } => {
+                leads::record_answer(db, lead.id, step, value).await?
+            }
+            Effect::Completed { .. } => conversations::mark_completed(db, conversation.id).await?,
+            Effect::HandOff { .. } => conversations::mark_handed_off(db, conversation.id).await?,
+        }
+    }
+    conversations::save_state(db, conversation.id, &decision.step.state).await?;
+    messages::queue_bot_replies(
+        db,
+        consultant.id,
+        conversation.id,
+        inbound_id,
+        &decision.step.messages,
+        decision.ai_answer.as_ref(),
+    )
+    .await?;
+    Ok(MessageResult::Handled {
+        ai_answer: decision.ai_answer.is_some(),
+        consultant: consultant.id,
+    })
+}
+
+/// The lead who wrote, found by either identity or created.
+async fn lead_of(
+    db: &mut SystemTx<'_>,
+    consultant: Uuid,
+    m: &InboundMessage,
+) -> Result<leads::InboundLead, ProcessError> {
     let wa_id = wa_id(&m.from);
     let number = (!wa_id.is_empty()).then(|| app::domain::phone::whatsapp_canonical(&wa_id));
     if number.is_none() && m.from_user_id.is_none() {
-        // Nobody to answer (a sender with no digits and no user id).
-        return Err(ProcessError::Payload(
-            "remetente sem número nem usuário".into(),
-        ));
+        return Err(ProcessError::NoSender);
     }
-    let lead = leads::upsert_from_whatsapp(
+    Ok(leads::upsert_from_whatsapp(
         db,
-        consultant.id,
+        consultant,
         &leads::WhatsAppSender {
             number: number.as_deref(),
             wa_id: (!wa_id.is_empty()).then_some(wa_id.as_str()),
@@ -271,31 +358,54 @@ async fn handle_message(
         },
         attribution(m),
     )
-    .await?;
-    let lead_id = lead.id;
-    let consultant_id = consultant.id;
-    let over_limit =
-        lead.created && leads::flag_if_over_monthly_limit(db, consultant.id, lead_id).await?;
+    .await?)
+}
 
-    // The lead's conversation, locked so that one lead's messages are handled one at a time.
-    let (conversation_id, flow_id, state, is_new) =
-        match conversations::latest_for_update(db, lead_id).await? {
-            Some((id, flow_id, state)) => (id, flow_id, state, false),
-            None => {
-                let (flow_id, _) = leads::live_flow(db, consultant.id).await?.ok_or_else(|| {
-                    ProcessError::Payload(format!(
-                        "nenhum fluxo para a vertical {}",
-                        consultant.vertical
-                    ))
-                })?;
-                conversations::start(db, consultant.id, lead_id, flow_id).await?;
-                let (id, flow_id, state) = conversations::latest_for_update(db, lead_id)
-                    .await?
-                    .ok_or_else(|| ProcessError::Payload("conversa não criada".into()))?;
-                (id, flow_id, state, true)
-            }
-        };
+/// The lead's conversation, locked so that one lead's messages are handled one at a time.
+struct LockedConversation {
+    id: Uuid,
+    flow_id: Uuid,
+    state: flow::ConversationState,
+    /// Opened by this message.
+    is_new: bool,
+}
 
+/// The lead's current conversation, or a new one on the consultant's live flow.
+async fn conversation_of(
+    db: &mut SystemTx<'_>,
+    consultant: &super::routing::Consultant,
+    lead: Uuid,
+) -> Result<LockedConversation, ProcessError> {
+    if let Some((id, flow_id, state)) = conversations::latest_for_update(db, lead).await? {
+        return Ok(LockedConversation {
+            id,
+            flow_id,
+            state,
+            is_new: false,
+        });
+    }
+    let (flow_id, _) = leads::live_flow(db, consultant.id)
+        .await?
+        .ok_or_else(|| ProcessError::NoFlow(consultant.vertical.clone()))?;
+    conversations::start(db, consultant.id, lead, flow_id).await?;
+    let (id, flow_id, state) = conversations::latest_for_update(db, lead)
+        .await?
+        .ok_or_else(|| ProcessError::Payload("conversa não criada".into()))?;
+    Ok(LockedConversation {
+        id,
+        flow_id,
+        state,
+        is_new: true,
+    })
+}
+
+/// Stores the message once (`None`: it was already stored) with its file's details.
+async fn store_inbound(
+    db: &mut SystemTx<'_>,
+    consultant: Uuid,
+    conversation: Uuid,
+    m: &InboundMessage,
+) -> Result<Option<Uuid>, ProcessError> {
     let (content, message_type) = match &m.content {
         Inbound::Text(t) => (t.clone(), "text"),
         Inbound::Reply { title, .. } => (title.clone(), "button"),
@@ -307,23 +417,22 @@ async fn handle_message(
             }
         }
     };
-    // Only the transaction that stored the message goes on to reply.
     let Some(inbound_id) = messages::insert_inbound_once(
         db,
-        consultant.id,
-        conversation_id,
+        consultant,
+        conversation,
         &content,
         message_type,
         &m.wa_message_id,
     )
     .await?
     else {
-        return Ok(MessageResult::Duplicate);
+        return Ok(None);
     };
     if let Some(media) = &m.media {
         messages::record_media(
             db,
-            consultant.id,
+            consultant,
             inbound_id,
             &messages::InboundMedia {
                 kind: media.kind,
@@ -335,72 +444,5 @@ async fn handle_message(
         )
         .await?;
     }
-
-    let definition = conversations::flow_definition(db, conversation_id).await?;
-    let def =
-        flow::parse_and_validate(&definition).map_err(|issues| ProcessError::InvalidFlow {
-            flow: flow_id,
-            reason: issues
-                .into_iter()
-                .map(|i| i.message)
-                .collect::<Vec<_>>()
-                .join("; "),
-        })?;
-    let info = ConsultantInfo {
-        vertical: Vertical::parse(&consultant.vertical)
-            .map_err(|e| ProcessError::Payload(e.to_string()))?,
-        name: consultant.name,
-        bio: consultant.bio,
-    };
-    let privacy_url = public_url.map(|base| {
-        format!(
-            "{}/c/{}/privacidade",
-            base.trim_end_matches('/'),
-            consultant.slug
-        )
-    });
-    let decision = turn::decide(TurnInput {
-        def: &def,
-        state,
-        inbound: &m.content,
-        is_new,
-        over_limit,
-        consultant: &info,
-        profile_name: m.profile_name.as_deref(),
-        now: Utc::now(),
-        opted_out: lead.opted_out,
-        privacy_url: privacy_url.as_deref(),
-    });
-    leads::record_consent(
-        db,
-        lead_id,
-        decision.consent,
-        decision.privacy_notice,
-        lead.awaiting_ack && !is_new,
-    )
-    .await?;
-
-    for effect in &decision.step.effects {
-        match effect {
-            Effect::Answered { step, value } => {
-                leads::record_answer(db, lead_id, step, value).await?
-            }
-            Effect::Completed { .. } => conversations::mark_completed(db, conversation_id).await?,
-            Effect::HandOff { .. } => conversations::mark_handed_off(db, conversation_id).await?,
-        }
-    }
-    conversations::save_state(db, conversation_id, &decision.step.state).await?;
-    messages::queue_bot_replies(
-        db,
-        consultant.id,
-        conversation_id,
-        inbound_id,
-        &decision.step.messages,
-        decision.ai_answer.as_ref(),
-    )
-    .await?;
-    Ok(MessageResult::Handled {
-        ai_answer: decision.ai_answer.is_some(),
-        consultant: consultant_id,
-    })
+    Ok(Some(inbound_id))
 }
