@@ -378,3 +378,47 @@ async fn two_instances_never_refresh_at_once() {
     ));
     assert!(last().await > before);
 }
+
+/// #17 defect 8: leads that just arrived are on the board and in the headline figures at the
+/// same moment, before the minute's refresh; so is a move on the board.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_figures_agree_with_the_board_before_the_next_refresh() {
+    let app = TestApp::spawn().await;
+    let me = insert_consultant(&app.pool, EMAIL, "Joana").await;
+    sign_in_inserted(&app, EMAIL).await;
+    let old = lead(&app.pool, me, 90, at(3, 10, 0), "novo", None).await;
+    metrics::refresh(&app.pool, Scope::Everything)
+        .await
+        .unwrap();
+    let d = figures(&app, "7").await;
+    assert_eq!(d["figures"]["leads_created"]["now"], json!(1.0));
+
+    // Six leads arrive; no refresh runs.
+    for n in 0..6 {
+        lead(
+            &app.pool,
+            me,
+            n,
+            Utc::now() - Duration::seconds(n as i64),
+            "novo",
+            Some("perfil"),
+        )
+        .await;
+    }
+    // And the old one is moved to "fechado" on the board.
+    sqlx::query("update leads set status = 'fechado', updated_at = now() where id = $1")
+        .bind(old)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    closed(&app.pool, me, old, Utc::now()).await;
+    let d = figures(&app, "7").await;
+    assert_eq!(d["figures"]["leads_created"]["now"], json!(7.0));
+    assert!(d["plan"]["used"].as_i64().unwrap() >= 6, "{}", d["plan"]);
+    assert_eq!(d["by_status"][0], json!(["Novo", 6]));
+    assert_eq!(d["by_status"][3], json!(["Fechado", 1]));
+    assert_eq!(d["sources"][0][1], json!(6));
+    assert_eq!(d["daily"][6][2], json!(1), "today's closing");
+    let recent = d["recent"].as_array().unwrap();
+    assert_eq!(recent.len(), 5);
+}

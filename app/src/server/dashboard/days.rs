@@ -1,5 +1,6 @@
-//! The per-day figures of `dashboard_days` (migration 0021): one read by primary key gives
-//! both periods' sums, the daily series and this month's use.
+//! The per-day figures of `dashboard_days` (migration 0021), with the days changed since the
+//! last refresh recomputed live (migration 0039): one read gives both periods' sums, the
+//! daily series and this month's use.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -77,13 +78,26 @@ pub(super) async fn days(
     from: NaiveDate,
     last: NaiveDate,
 ) -> Result<Vec<DayRow>, sqlx::Error> {
+    // Stored days, except those changed since the last refresh, which are recomputed live
+    // (migration 0039): what the board shows now is what the figures count.
     let rows = sqlx::query!(
-        r#"select day as "day!: NaiveDate", leads_created, status_novo, status_em_contato,
-                  status_agendado, status_fechado, status_perdido, from_page, from_ad, closings,
-                  conversations_started, conversations_completed, completion_seconds,
-                  ai_answers, ai_tokens, ai_latency_ms, ai_latency_count, compliance_replaced
-             from dashboard_days
-            where consultant_id = $1 and day >= $2 and day <= $3
+        r#"with live as materialized (select * from dashboard_live_days($1))
+           select day as "day!: NaiveDate", leads_created as "leads_created!",
+                  status_novo as "status_novo!", status_em_contato as "status_em_contato!",
+                  status_agendado as "status_agendado!", status_fechado as "status_fechado!",
+                  status_perdido as "status_perdido!", from_page as "from_page!",
+                  from_ad as "from_ad!", closings as "closings!",
+                  conversations_started as "conversations_started!",
+                  conversations_completed as "conversations_completed!",
+                  completion_seconds as "completion_seconds!", ai_answers as "ai_answers!",
+                  ai_tokens as "ai_tokens!", ai_latency_ms as "ai_latency_ms!",
+                  ai_latency_count as "ai_latency_count!",
+                  compliance_replaced as "compliance_replaced!"
+             from (select s.* from dashboard_days s
+                    where s.consultant_id = $1 and s.day >= $2 and s.day <= $3
+                      and not exists (select 1 from live where live.day = s.day)
+                   union all
+                   select * from live where day >= $2 and day <= $3) days
             order by day"#,
         id,
         from as _,
