@@ -6,32 +6,38 @@
 -- table is read by the consultant's own index ranges (a day's leads, conversations, moves
 -- and AI answers), so a consultant with 100,000 leads pays for today's rows only.
 -- Invoker's rights: row-level security applies as for any other read of the dashboard.
+-- From when the stored figures may be behind (the whole history before the first refresh).
+create or replace function dashboard_changes_since() returns timestamptz
+language sql stable as $$
+    select coalesce((select changes_since from metrics_refreshes where name = 'dashboard'),
+                    '-infinity'::timestamptz)
+$$;
+
 create or replace function dashboard_live_days(p_consultant uuid)
 returns setof dashboard_days
 language sql stable as $$
-    with since as (
-        select coalesce((select changes_since from metrics_refreshes where name = 'dashboard'),
-                        '-infinity'::timestamptz) as t
-    ), changed as (
+    -- `since` as a scalar (not a joined row): the planner then reads each table by its time
+    -- index from that point, a few minutes' rows, instead of all of the consultant's.
+    with changed as (
         select (l.created_at at time zone 'America/Sao_Paulo')::date as day
-          from leads l, since
-         where l.consultant_id = p_consultant and l.updated_at >= since.t
+          from leads l
+         where l.consultant_id = p_consultant and l.updated_at >= dashboard_changes_since()
         union
         select (l.created_at at time zone 'America/Sao_Paulo')::date
-          from leads l, since
-         where l.consultant_id = p_consultant and l.created_at >= since.t
+          from leads l
+         where l.consultant_id = p_consultant and l.created_at >= dashboard_changes_since()
         union
         select (c.started_at at time zone 'America/Sao_Paulo')::date
-          from conversations c, since
-         where c.consultant_id = p_consultant and c.updated_at >= since.t
+          from conversations c
+         where c.consultant_id = p_consultant and c.updated_at >= dashboard_changes_since()
         union
         select (h.created_at at time zone 'America/Sao_Paulo')::date
-          from lead_status_history h, since
-         where h.consultant_id = p_consultant and h.created_at >= since.t
+          from lead_status_history h
+         where h.consultant_id = p_consultant and h.created_at >= dashboard_changes_since()
         union
         select (a.created_at at time zone 'America/Sao_Paulo')::date
-          from ai_responses a, since
-         where a.consultant_id = p_consultant and a.created_at >= since.t
+          from ai_responses a
+         where a.consultant_id = p_consultant and a.created_at >= dashboard_changes_since()
     ), dirty as (
         select day, day::timestamp at time zone 'America/Sao_Paulo' as day_start,
                (day + 1)::timestamp at time zone 'America/Sao_Paulo' as day_end

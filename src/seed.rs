@@ -130,16 +130,33 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<DemoLogin> {
         )
         .fetch_one(&mut *tx)
         .await?;
+        // The conversation remembers the answers as the engine does (the dashboard's reach
+        // of each step is counted from them).
+        let current = if completed { "fim" } else { "idade" };
+        let given: std::collections::BTreeMap<String, String> = answers
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+            .collect();
+        let state = serde_json::to_value(app::domain::flow::ConversationState {
+            current_step: Some(current.to_string()),
+            labels: given.clone(),
+            answers: given,
+            completed,
+            ..Default::default()
+        })?;
         let conversation_id: Uuid = sqlx::query_scalar!(
             "insert into conversations (lead_id, flow_id, current_step, state, is_completed, started_at, completed_at)
-             values ($1, $2, $3, '{}', $4, now() - make_interval(hours => $5 + 1),
+             values ($1, $2, $3, $6, $4, now() - make_interval(hours => $5 + 1),
                      case when $4 then now() - make_interval(hours => $5) end)
              returning id",
             lead_id,
             flow_id,
-            if completed { "fim" } else { "idade" },
+            current,
             completed,
-            hours_ago
+            hours_ago,
+            state
         )
         .fetch_one(&mut *tx)
         .await?;

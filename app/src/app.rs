@@ -1,6 +1,6 @@
 //! The HTML shell and the route table.
 
-use crate::components::PageTitle;
+use crate::components::{AppShell, PageTitle};
 use crate::pages::{
     AccountClosedPage, DashboardPage, FlowEditorPage, FlowsPage, ForgotPasswordPage, HomePage,
     LeadDataPage, LeadPage, LeadsPage, LoginCodePage, LoginPage, NotFoundPage, PrivacyPage,
@@ -9,7 +9,7 @@ use crate::pages::{
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
 };
 
@@ -39,30 +39,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Every page waits for its data before the first byte, so that redirects, 404 statuses
-    // and meta tags (title, Open Graph) are in the response itself.
-    let ssr = SsrMode::Async;
+    // Every page waits for its data before the first byte (`SsrMode::Async`), so that
+    // redirects, 404 statuses and meta tags (title, Open Graph) are in the response itself.
     view! {
         <Stylesheet id="leptos" href="/pkg/consultor.css"/>
         <PageTitle text="Consultor"/>
         <Router>
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/") view=HomePage ssr=ssr.clone()/>
-                <Route path=path!("/entrar") view=LoginPage ssr=ssr.clone()/>
-                <Route path=path!("/entrar/codigo") view=LoginCodePage ssr=ssr.clone()/>
-                <Route path=path!("/cadastro") view=SignupPage ssr=ssr.clone()/>
-                <Route path=path!("/esqueci-senha") view=ForgotPasswordPage ssr=ssr.clone()/>
-                <Route path=path!("/redefinir-senha") view=ResetPasswordPage ssr=ssr.clone()/>
-                <Route path=path!("/painel") view=DashboardPage ssr=ssr.clone()/>
-                <Route path=path!("/leads") view=LeadsPage ssr=ssr.clone()/>
-                <Route path=path!("/leads/:id/dados") view=LeadDataPage ssr=ssr.clone()/>
-                <Route path=path!("/leads/:id") view=LeadPage ssr=ssr.clone()/>
-                <Route path=path!("/fluxos") view=FlowsPage ssr=ssr.clone()/>
-                <Route path=path!("/fluxos/:id") view=FlowEditorPage ssr=ssr.clone()/>
-                <Route path=path!("/configuracoes") view=SettingsPage ssr=ssr.clone()/>
-                <Route path=path!("/conta-encerrada") view=AccountClosedPage ssr=ssr.clone()/>
-                <Route path=path!("/c/:slug/privacidade") view=PrivacyPage ssr=ssr.clone()/>
-                <Route path=path!("/c/:slug") view=PublicProfilePage ssr=ssr/>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/entrar") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/entrar/codigo") view=LoginCodePage ssr=SsrMode::Async/>
+                <Route path=path!("/cadastro") view=SignupPage ssr=SsrMode::Async/>
+                <Route path=path!("/esqueci-senha") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/redefinir-senha") view=ResetPasswordPage ssr=SsrMode::Async/>
+                // The signed-in pages, inside the frame that stays while moving between them.
+                <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
+                    <Route path=path!("/painel") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/leads") view=LeadsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/leads/:id/dados") view=LeadDataPage ssr=SsrMode::Async/>
+                    <Route path=path!("/leads/:id") view=LeadPage ssr=SsrMode::Async/>
+                    <Route path=path!("/fluxos") view=FlowsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/fluxos/:id") view=FlowEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/configuracoes") view=SettingsPage ssr=SsrMode::Async/>
+                </ParentRoute>
+                <Route path=path!("/conta-encerrada") view=AccountClosedPage ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug/privacidade") view=PrivacyPage ssr=SsrMode::Async/>
+                <Route path=path!("/c/:slug") view=PublicProfilePage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

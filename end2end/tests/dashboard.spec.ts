@@ -46,3 +46,20 @@ test('the dashboard fits a phone screen', async ({ page }, testInfo) => {
     expect(overflow, `period ${period} scrolls sideways`).toBeLessThanOrEqual(0);
   }
 });
+
+test('moving between pages keeps the header on screen; only the page waits', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'js', 'without JavaScript every link is a new page');
+  await login(page, testInfo, DEMO.email, DEMO.password);
+  await ready(page, testInfo);
+  const nav = page.getByRole('navigation', { name: 'Principal' });
+  await expect(nav).toBeVisible();
+  const header = await page.locator('header.topbar').elementHandle();
+  expect(header).not.toBeNull();
+  for (const [name, url] of [['Leads', /\/leads$/], ['Fluxos', /\/fluxos$/], ['Painel', /\/painel$/]] as const) {
+    await nav.getByRole('link', { name }).click();
+    await expect(page).toHaveURL(url);
+    // The same header element, never taken down and drawn again (no blank screen).
+    expect(await header!.evaluate((el) => el.isConnected)).toBe(true);
+  }
+  await expect(page.locator('header.topbar')).toHaveCount(1);
+});

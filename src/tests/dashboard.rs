@@ -421,4 +421,7 @@ async fn the_figures_agree_with_the_board_before_the_next_refresh() {
     assert_eq!(d["daily"][6][2], json!(1), "today's closing");
     let recent = d["recent"].as_array().unwrap();
     assert_eq!(recent.len(), 5);
+    // The funnel starts from every lead of the period (#17 defect 7: it said 87,5 %).
+    let html = app.get_html("/painel?periodo=7").await;
+    assert!(html.contains(">7 (100,0%)<"), "{html}");
 }

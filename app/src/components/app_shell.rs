@@ -1,15 +1,17 @@
-//! The signed-in frame: navigation, the consultant's name, logout. Sends anyone not signed
-//! in to the login page (the server functions refuse them anyway).
+//! The signed-in frame: navigation, the consultant's name, logout, and the page inside it
+//! (`Outlet`). It is the parent route of every signed-in page, so it stays on screen while
+//! the app moves between them: only the page's own part waits for its data. Sends anyone
+//! not signed in to the login page (the server functions refuse them anyway).
 
 use crate::api::auth::{current_consultant, Logout};
 use crate::api::feedback::form_state;
-use crate::components::{Loading, RedirectTo};
+use crate::components::RedirectTo;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{Outlet, A};
 
 #[component]
-pub fn AppShell(children: ChildrenFn) -> impl IntoView {
+pub fn AppShell() -> impl IntoView {
     let data = Resource::new(
         || (),
         |_| async {
@@ -21,10 +23,12 @@ pub fn AppShell(children: ChildrenFn) -> impl IntoView {
         },
     );
     let logout = ServerAction::<Logout>::new();
+    // The page (`Outlet`) is outside the header's Transition: built once, it takes its own
+    // forms' feedback once, and waits for its own data alone; a Transition keeps the header
+    // on screen while the app moves to another page.
     view! {
-        <Suspense fallback=Loading>
+        <Transition fallback=|| view! { <header class="topbar"></header> }>
             {move || {
-                let children = children.clone();
                 Suspend::new(async move {
                     match data.await {
                         Ok((Some(me), csrf, notice)) => view! {
@@ -45,26 +49,28 @@ pub fn AppShell(children: ChildrenFn) -> impl IntoView {
                                     </ActionForm>
                                 </div>
                             </header>
-                            <main class="content">
-                                {notice.map(|e| view! {
+                            {notice.map(|e| view! {
+                                <div class="content notice">
                                     <div class="alert alert-error" role="alert">{e.to_string()}</div>
-                                })}
-                                {children()}
-                            </main>
+                                </div>
+                            })}
                         }
                         .into_any(),
                         Ok((None, _, _)) | Err(AppError::Unauthenticated) => {
                             view! { <RedirectTo path="/entrar"/> }.into_any()
                         }
                         Err(e) => view! {
-                            <main class="content">
+                            <div class="content">
                                 <div class="alert alert-error" role="alert">{e.to_string()}</div>
-                            </main>
+                            </div>
                         }
                         .into_any(),
                     }
                 })
             }}
-        </Suspense>
+        </Transition>
+        <main class="content">
+            <Outlet/>
+        </main>
     }
 }

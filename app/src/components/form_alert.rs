@@ -57,5 +57,11 @@ pub fn FormAlert(
 
 /// An error in place of a section that could not load.
 pub fn error_view(e: AppError) -> AnyView {
-    view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any()
+    match e {
+        // The session ended (or never was): the sign-in page, as the frame does.
+        AppError::Unauthenticated => {
+            view! { <crate::components::RedirectTo path="/entrar"/> }.into_any()
+        }
+        e => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+    }
 }

@@ -5,7 +5,7 @@
 use crate::api::dashboard::{dashboard, Compared, DashboardData, GettingStarted};
 use crate::components::chart_svg::{self as chart, BarRow};
 use crate::components::PageTitle;
-use crate::components::{error_view, AppShell, Loading};
+use crate::components::{error_view, Loading};
 use crate::domain::chart::{count_br, day_label};
 use crate::domain::lead_filter::query_value;
 use crate::domain::period::Period;
@@ -26,10 +26,20 @@ pub fn DashboardPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Painel | Consultor"/>
-        <AppShell>
-            <DashboardContent data/>
-        </AppShell>
+        <DashboardContent data/>
     }
+}
+
+/// "3 chegaram, 1 parou aqui": how many conversations reached a step and stopped there.
+fn reach_note(reached: i64, stopped: i64) -> String {
+    let verb = |n: i64, one: &str, many: &str| {
+        format!("{} {}", count_br(n as f64), if n == 1 { one } else { many })
+    };
+    format!(
+        "{}, {} aqui",
+        verb(reached, "chegou", "chegaram"),
+        verb(stopped, "parou", "pararam")
+    )
 }
 
 /// A percentage the Brazilian way: "12,5%".
@@ -266,11 +276,12 @@ fn charts(d: &DashboardData) -> impl IntoView {
         .map(|(day, c, f)| vec![day_label(*day), c.to_string(), f.to_string()])
         .collect();
 
-    // The funnel: how many of the period's leads got at least this far; "perdido" beside.
+    // The funnel: how many of the period's leads got at least this far, from all of them
+    // (100 %); "perdido" beside.
     let s: Vec<i64> = d.by_status.iter().map(|r| r.1).collect();
     let total: i64 = s.iter().sum();
     let funnel = vec![
-        ("Novos".to_string(), total - s[4]),
+        ("Leads novos".to_string(), total),
         ("Em contato ou além".to_string(), s[1] + s[2] + s[3]),
         ("Agendados ou além".to_string(), s[2] + s[3]),
         ("Fechados".to_string(), s[3]),
@@ -297,11 +308,7 @@ fn charts(d: &DashboardData) -> impl IntoView {
                 label: s.label.clone(),
                 value: s.reached as f64,
                 part: Some(s.stopped as f64),
-                note: format!(
-                    "{} chegaram, {} pararam",
-                    count_br(s.reached as f64),
-                    count_br(s.stopped as f64)
-                ),
+                note: reach_note(s.reached, s.stopped),
             })
             .collect();
         let svg = chart::bars(
@@ -390,5 +397,14 @@ mod tests {
     #[test]
     fn formats_percent() {
         assert_eq!(super::percent_br(12.5), "12,5%");
+    }
+
+    #[test]
+    fn reach_notes_agree_in_number() {
+        assert_eq!(super::reach_note(1, 1), "1 chegou, 1 parou aqui");
+        assert_eq!(
+            super::reach_note(1_200, 0),
+            "1.200 chegaram, 0 pararam aqui"
+        );
     }
 }

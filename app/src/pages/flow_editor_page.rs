@@ -6,7 +6,7 @@
 
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::flows::{flow_editor, previews, FlowEditorData, SaveFlow};
-use crate::components::{error_view, textarea_text, AppShell, FormAlert, Loading, PageTitle};
+use crate::components::{error_view, textarea_text, FormAlert, Loading, PageTitle};
 use crate::components::{flow_action_fields, StepEditor, StepPreviews};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -37,17 +37,15 @@ pub fn FlowEditorPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Fluxo | Consultor"/>
-        <AppShell>
-            <p class="small"><a href="/fluxos">"← Fluxos"</a></p>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    data.await.map(|(f, st, sim)| view! {
-                        <Editor f=f.clone() st save/>
-                        <Simulator f sim/>
-                    }.into_any()).unwrap_or_else(error_view)
-                })}
-            </Transition>
-        </AppShell>
+        <p class="small"><a href="/fluxos">"← Fluxos"</a></p>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                data.await.map(|(f, st, sim)| view! {
+                    <Editor f=f.clone() st save/>
+                    <Simulator f sim/>
+                }.into_any()).unwrap_or_else(error_view)
+            })}
+        </Transition>
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::api::feedback::{form_state, FormContext};
 use crate::api::flows::{flows_list, FlowItem};
 use crate::components::PageTitle;
-use crate::components::{error_view, AppShell, Loading};
+use crate::components::{error_view, Loading};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -19,14 +19,12 @@ pub fn FlowsPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Fluxos | Consultor"/>
-        <AppShell>
-            <h1>"Fluxos de conversa"</h1>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    data.await.map(|(items, st)| view! { <Flows items st/> }.into_any()).unwrap_or_else(error_view)
-                })}
-            </Suspense>
-        </AppShell>
+        <h1>"Fluxos de conversa"</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                data.await.map(|(items, st)| view! { <Flows items st/> }.into_any()).unwrap_or_else(error_view)
+            })}
+        </Suspense>
     }
 }
 

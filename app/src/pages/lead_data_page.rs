@@ -3,7 +3,7 @@
 
 use crate::api::lead::lead_data;
 use crate::components::PageTitle;
-use crate::components::{error_view, AppShell, Loading};
+use crate::components::{error_view, Loading};
 use crate::domain::time::format_datetime;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -18,13 +18,11 @@ pub fn LeadDataPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Dados do lead | Consultor"/>
-        <AppShell>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    data.await.map(|d| view! { <LeadData d/> }.into_any()).unwrap_or_else(error_view)
-                })}
-            </Suspense>
-        </AppShell>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                data.await.map(|d| view! { <LeadData d/> }.into_any()).unwrap_or_else(error_view)
+            })}
+        </Suspense>
     }
 }
 

@@ -11,7 +11,7 @@ use crate::api::lead::{lead_detail, lead_version, AddNote, HandBack, LeadPageDat
 use crate::api::leads::MoveLead;
 use crate::components::lead::{Chat, LeadNotes, ReplyBox};
 use crate::components::PageTitle;
-use crate::components::{error_view, AppShell, FormAlert, Loading, MoveForm};
+use crate::components::{error_view, FormAlert, Loading, MoveForm};
 use crate::domain::lead_filter::query_value;
 use crate::error::AppError;
 use crate::pages::NotFoundPage;
@@ -81,17 +81,15 @@ pub fn LeadPage() -> impl IntoView {
     view! {
         // A lead's name never goes into <title>: it is text the lead chose.
         <PageTitle text="Lead | Consultor"/>
-        <AppShell>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok((detail, mover, lead)) => view! { <Lead detail mover lead actions/> }.into_any(),
-                        Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
-                        Err(e) => error_view(e),
-                    }
-                })}
-            </Transition>
-        </AppShell>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((detail, mover, lead)) => view! { <Lead detail mover lead actions/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Transition>
     }
 }
 

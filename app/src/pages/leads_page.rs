@@ -6,7 +6,7 @@ use crate::api::leads::{
     lead_board, lead_column, lead_list, BoardColumn, BoardData, LeadCard, ListPage, MoveLead,
 };
 use crate::components::PageTitle;
-use crate::components::{error_view, AppShell, FormAlert, LeadCardView, LeadFilters, Loading};
+use crate::components::{error_view, FormAlert, LeadCardView, LeadFilters, Loading};
 use crate::domain::lead_filter::{query_value, LeadFilter, SortOrder};
 use crate::domain::LeadStatus;
 use crate::error::AppError;
@@ -41,30 +41,28 @@ pub fn LeadsPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Leads | Consultor"/>
-        <AppShell>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    data.await.map(|(view, form)| {
-                        let errors = FormFeedback::error_signal(form.feedback.clone(), move || moved.value().get());
-                        let success = FormFeedback::success_signal(
-                            form.feedback.as_ref(),
-                            move || moved.value().get(),
-                            |m| m,
-                        );
-                        let csrf = form.csrf.clone();
-                        view! {
-                            <div aria-live="polite"><FormAlert errors success/></div>
-                            {match view {
-                                LeadsView::Board(b) => view! { <Board data=b moved csrf/> }.into_any(),
-                                LeadsView::List(l) => view! { <LeadList page=l csrf/> }.into_any(),
-                            }}
-                        }
-                        .into_any()
-                    })
-                    .unwrap_or_else(error_view)
-                })}
-            </Suspense>
-        </AppShell>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                data.await.map(|(view, form)| {
+                    let errors = FormFeedback::error_signal(form.feedback.clone(), move || moved.value().get());
+                    let success = FormFeedback::success_signal(
+                        form.feedback.as_ref(),
+                        move || moved.value().get(),
+                        |m| m,
+                    );
+                    let csrf = form.csrf.clone();
+                    view! {
+                        <div aria-live="polite"><FormAlert errors success/></div>
+                        {match view {
+                            LeadsView::Board(b) => view! { <Board data=b moved csrf/> }.into_any(),
+                            LeadsView::List(l) => view! { <LeadList page=l csrf/> }.into_any(),
+                        }}
+                    }
+                    .into_any()
+                })
+                .unwrap_or_else(error_view)
+            })}
+        </Suspense>
     }
 }
 

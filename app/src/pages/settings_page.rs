@@ -5,8 +5,8 @@ use crate::api::settings::{get_settings, Settings, UpdateSettings};
 use crate::api::two_factor::{two_factor_state, TwoFactorView};
 use crate::components::PageTitle;
 use crate::components::{
-    error_view, textarea_text, AppShell, FormAlert, Loading, SelectField, SessionsSection,
-    TextField, TwoFactorSection,
+    error_view, textarea_text, FormAlert, Loading, SelectField, SessionsSection, TextField,
+    TwoFactorSection,
 };
 use crate::domain::{bio, Vertical};
 use crate::error::AppError;
@@ -54,9 +54,7 @@ pub fn SettingsPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Configurações | Consultor"/>
-        <AppShell>
-            <SettingsContent data/>
-        </AppShell>
+        <SettingsContent data/>
     }
 }
 
