@@ -5,8 +5,8 @@
 //! with what PostgreSQL can hold (cleaned or capped) or, if nothing can be made of it, noted
 //! on the event without a retry.
 
-use super::conversation::{app_with_workers, settle, SECRET};
 use super::helpers::TestApp;
+use super::support::whatsapp::{app_with_workers, settle, SECRET};
 use consultor::webhooks::signature;
 use serde_json::{json, Value};
 
