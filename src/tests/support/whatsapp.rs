@@ -212,15 +212,19 @@ pub fn statuses(list: &[(&str, &str)]) -> Value {
 
 /// Posts `payload` to the webhook, signed with `SECRET`; returns the status code.
 pub async fn post(app: &TestApp, payload: &Value) -> u16 {
-    let body = payload.to_string();
+    post_raw(app, payload.to_string().as_bytes()).await
+}
+
+/// Posts these bytes to the webhook as they are (JSON or not), signed with `SECRET`.
+pub async fn post_raw(app: &TestApp, body: &[u8]) -> u16 {
     app.client
         .post(app.url("/webhooks/whatsapp"))
         .header("content-type", "application/json")
         .header(
             "x-hub-signature-256",
-            signature::sign(SECRET.as_bytes(), body.as_bytes()),
+            signature::sign(SECRET.as_bytes(), body),
         )
-        .body(body)
+        .body(body.to_vec())
         .send()
         .await
         .unwrap()
