@@ -1,11 +1,10 @@
 //! Closing one's own account: the password again, then the bot, the public page and every
 //! session stop at once; everything goes 90 days later.
 
-use super::conversation::{envelope, post, sandbox, SECRET};
 use super::helpers::{number_for, TestApp};
+use super::support::whatsapp::{lead, post, sandbox, LEAD, SECRET};
 use consultor::config::Secret;
 use consultor::jobs;
-use serde_json::json;
 
 const EMAIL: &str = "joana@exemplo.com";
 const PASSWORD: &str = "senha-segura-123";
@@ -83,13 +82,10 @@ async fn a_closed_account_stops_at_once_and_goes_after_ninety_days() {
     assert_ne!(second_browser.get("/configuracoes").await.status(), 200);
     assert_ne!(app.login(EMAIL, PASSWORD).await.status(), 200);
     let display = app::domain::phone::whatsapp_canonical(&number_for(EMAIL));
-    let payload = envelope(json!({
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": display.trim_start_matches('+'), "phone_number_id": "1065"},
-        "contacts": [{"profile": {"name": "Lead"}, "wa_id": "5521999990001"}],
-        "messages": [{"from": "5521999990001", "id": "wamid.fechada", "timestamp": "1700000000",
-                      "type": "text", "text": {"body": "Oi"}}]
-    }));
+    let payload = lead(LEAD)
+        .named("Lead")
+        .to("1065", display.trim_start_matches('+'))
+        .text("wamid.fechada", "Oi");
     assert_eq!(post(&app, &payload).await, 200);
     jobs::run_once(&app.pool, &sandbox()).await.unwrap();
     assert_eq!(app.count("select count(*) from leads").await, 0);

@@ -1,9 +1,8 @@
 //! AI answers through an OpenAI-compatible API: a fake provider on loopback.
 
-use super::conversation::{
-    message_from, post as post_event, replies, sandbox, send, settle, SECRET,
-};
 use super::helpers::{insert_consultant, serve_fake, TestApp};
+use super::support::wait_until;
+use super::support::whatsapp::{lead, post as post_event, replies, sandbox, send, settle, SECRET};
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -77,7 +76,7 @@ async fn app_with_ai_timeout(url: &str, timeout_ms: u64) -> TestApp {
 }
 
 fn t(from: &str, id: &str, body: &str) -> Value {
-    message_from(from, id, json!({"type": "text", "text": {"body": body}}))
+    lead(from).text(id, body)
 }
 
 /// Runs the health-plan template to the end for one lead.
@@ -214,8 +213,8 @@ async fn later_questions_are_answered_unless_the_consultant_took_over() {
         .execute(&app.pool)
         .await
         .unwrap();
+    // `send` waited until the event was processed and nothing was left to send.
     send(&app, t(lead, "wamid.later.2", "Alô?")).await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(replies(&app).await.len(), before + 1);
 }
 
@@ -236,14 +235,10 @@ async fn a_slow_provider_holds_neither_the_event_nor_the_conversation() {
         200
     );
 
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while ai.in_flight.load(Ordering::SeqCst) == 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the provider was never called"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_until("the provider called", Duration::from_secs(5), || async {
+        ai.in_flight.load(Ordering::SeqCst) > 0
+    })
+    .await;
     // While the provider is still writing:
     let unprocessed = app
         .count("select count(*) from webhook_events where not processed")

@@ -2,8 +2,8 @@
 //! (and PARAR, CANCELAR) stopping the bot for good, VOLTAR bringing it back, and the privacy
 //! page the notice links.
 
-use super::conversation::{app_with_workers, replies, send, text, NOTICE};
 use super::helpers::sign_in_inserted;
+use super::support::whatsapp::{app_with_workers, replies, send, text, NOTICE};
 use consultor::jobs::reminders;
 use std::time::Duration;
 

@@ -2,157 +2,15 @@
 //! transport), statuses, exactly-once delivery, crash safety and retries.
 
 use super::helpers::{insert_consultant, TestApp};
-use consultor::ai::AiProvider;
-use consultor::config::Secret;
-use consultor::jobs::{self, Services, Transport, MAX_ATTEMPTS};
+use super::support::wait_until;
+use super::support::whatsapp::{
+    app_with_workers, button, lead, list, only_event_outcome, post, replies, sandbox, send, settle,
+    statuses, text, LEAD, NOTICE, SECRET,
+};
+use consultor::jobs::{self, MAX_ATTEMPTS};
 use consultor::webhooks::signature;
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
-
-pub(super) const SECRET: &str = "segredo-do-app";
-const CONSULTANT_NUMBER: &str = "5511912345678"; // insert_consultant's number, as Meta writes it
-const LEAD: &str = "5521999990001";
-
-pub(super) fn sandbox() -> Services {
-    Services {
-        transport: Transport::Sandbox,
-        ai: AiProvider::BuiltIn,
-        public_url: None,
-    }
-}
-
-pub(super) async fn app_with_workers(workers: usize) -> TestApp {
-    let app = TestApp::spawn_with(|c| {
-        c.whatsapp_app_secret = Some(Secret::new(SECRET));
-        c.webhook_workers = workers;
-    })
-    .await;
-    insert_consultant(&app.pool, "joana@exemplo.com", "Joana").await;
-    app
-}
-
-pub(super) fn envelope(value: Value) -> Value {
-    json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}]})
-}
-
-fn message(wamid: &str, body: Value) -> Value {
-    message_from(LEAD, wamid, body)
-}
-
-pub(super) fn message_from(from: &str, wamid: &str, body: Value) -> Value {
-    let mut m = json!({"from": from, "id": wamid, "timestamp": "1700000000"});
-    m.as_object_mut()
-        .unwrap()
-        .extend(body.as_object().unwrap().clone());
-    envelope(json!({
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": CONSULTANT_NUMBER, "phone_number_id": "1065"},
-        "contacts": [{"profile": {"name": "Maria Zap"}, "wa_id": from}],
-        "messages": [m]
-    }))
-}
-
-pub(super) fn text(wamid: &str, body: &str) -> Value {
-    message(wamid, json!({"type": "text", "text": {"body": body}}))
-}
-
-pub(super) fn button(wamid: &str, id: &str, title: &str) -> Value {
-    message(
-        wamid,
-        json!({"type": "interactive", "interactive": {"type": "button_reply", "button_reply": {"id": id, "title": title}}}),
-    )
-}
-
-pub(super) fn list(wamid: &str, id: &str, title: &str) -> Value {
-    message(
-        wamid,
-        json!({"type": "interactive", "interactive": {"type": "list_reply", "list_reply": {"id": id, "title": title}}}),
-    )
-}
-
-fn statuses(list: &[(&str, &str)]) -> Value {
-    let s: Vec<Value> = list
-        .iter()
-        .map(|(id, st)| {
-            let mut v = json!({"id": id, "status": st, "timestamp": "1700000001", "recipient_id": LEAD});
-            if *st == "failed" {
-                v["errors"] = json!([{"code": 131047, "title": "Re-engagement message", "message": "More than 24 hours have passed"}]);
-            }
-            v
-        })
-        .collect();
-    envelope(
-        json!({"metadata": {"display_phone_number": CONSULTANT_NUMBER, "phone_number_id": "1065"}, "statuses": s}),
-    )
-}
-
-pub(super) async fn post(app: &TestApp, payload: &Value) -> u16 {
-    let body = payload.to_string();
-    app.client
-        .post(app.url("/webhooks/whatsapp"))
-        .header("content-type", "application/json")
-        .header(
-            "x-hub-signature-256",
-            signature::sign(SECRET.as_bytes(), body.as_bytes()),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
-
-/// Waits until the queue is drained and nothing is left to send.
-pub(super) async fn settle(app: &TestApp) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let (events, pending): (i64, i64) = sqlx::query_as(
-            "select (select count(*) from webhook_events where not processed and next_attempt_at is not null),
-                    (select count(*) from messages where status = 'pending')",
-        )
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-        if events == 0 && pending == 0 {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "queue not drained: {events} events, {pending} pending"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Whether the only stored event was processed, and the error or note it left.
-pub(super) async fn only_event_outcome(app: &TestApp) -> (bool, Option<String>) {
-    sqlx::query_as("select processed, processing_error from webhook_events")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
-pub(super) async fn send(app: &TestApp, payload: Value) {
-    assert_eq!(post(app, &payload).await, 200);
-    settle(app).await;
-}
-
-/// The start of the privacy notice that goes with a first reply (`domain::consent`).
-pub(super) const NOTICE: &str = "Seus dados (nome, número e respostas)";
-
-/// The bot's replies, oldest first, without the privacy notice (tested on its own).
-pub(super) async fn replies(app: &TestApp) -> Vec<String> {
-    sqlx::query_scalar(
-        "select m.content from messages m join messages i on i.id = m.reply_to
-          where strpos(m.content, $1) <> 1
-          order by i.created_at, m.reply_seq",
-    )
-    .bind(NOTICE)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap()
-}
+use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lead_is_qualified_from_hello_to_completion() {
@@ -327,9 +185,7 @@ async fn statuses_arrive_out_of_order_and_twice_but_never_move_backwards() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_to_an_unknown_number_are_marked_and_ignored() {
     let app = app_with_workers(2).await;
-    let mut payload = text("wamid.1", "Oi");
-    payload["entry"][0]["changes"][0]["value"]["metadata"] =
-        json!({"display_phone_number": "5599988887777", "phone_number_id": "999"});
+    let payload = lead(LEAD).to("999", "5599988887777").text("wamid.1", "Oi");
     send(&app, payload).await;
     let (processed, error) = only_event_outcome(&app).await;
     assert!(processed);
@@ -348,7 +204,11 @@ async fn an_event_acknowledged_before_a_crash_is_processed_once_after_restart() 
     // The first server acknowledges but never processes (as if it died right after the 200).
     let first = app_with_workers(0).await;
     assert_eq!(post(&first, &text("wamid.1", "Oi")).await, 200);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Acknowledged means stored; with no worker nothing takes it from there.
+    wait_until("the event stored", Duration::from_secs(5), || async {
+        first.count("select count(*) from webhook_events").await == 1
+    })
+    .await;
     let unprocessed = first
         .count("select count(*) from webhook_events where not processed")
         .await;

@@ -5,42 +5,19 @@
 //! lease.
 
 use super::delivery::{conversation, queue};
-use super::helpers::{connect_number, fresh_db_with_url, insert_consultant, serve_fake};
-use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
-use serde_json::{json, Value};
+use super::helpers::{connect_number, fresh_db_with_url, insert_consultant};
+use super::support::fake_graph::FakeGraph;
+use super::support::wait_until;
+use super::support::whatsapp::lead;
 use sqlx::PgPool;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-type Received = Arc<Mutex<Vec<String>>>;
-
-/// A Graph API that keeps every text it is given, and never answers the one named `hang`.
-async fn fake_graph(hang: &'static str) -> (String, Received) {
-    let got: Received = Arc::default();
-    let app = Router::new()
-        .route(
-            "/v21.0/{pnid}/messages",
-            post(
-                move |State(g): State<Received>, Json(b): Json<Value>| async move {
-                    let text = b["text"]["body"].as_str().unwrap_or_default().to_string();
-                    let n = {
-                        let mut g = g.lock().unwrap();
-                        g.push(text.clone());
-                        g.len()
-                    };
-                    if text == hang {
-                        // The server is killed while it waits for this answer.
-                        tokio::time::sleep(Duration::from_secs(3600)).await;
-                    }
-                    Json(json!({"messages": [{"id": format!("wamid.OUT.{n}")}]}))
-                },
-            ),
-        )
-        .with_state(got.clone());
-    (format!("{}/v21.0", serve_fake(app).await), got)
+/// A Graph API that keeps every text it is given, and never answers the one named `hang`
+/// (the server is killed while it waits for that answer).
+async fn fake_graph(hang: &str) -> (String, FakeGraph) {
+    let g = FakeGraph::start().await.hanging_on(hang);
+    (g.url(), g)
 }
 
 /// The real binary, serving on a free port with one worker, sending through `graph`.
@@ -70,28 +47,23 @@ fn start_server_with(database_url: &str, graph: &str, extra: &[(&str, &str)]) ->
 
 /// Until every outcome is recorded and the pass that sent them has released its claims.
 async fn settled(pool: &PgPool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while sqlx::query_scalar::<_, i64>(
-        "select (select count(*) from messages where status = 'pending')
-              + (select count(*) from send_claims)",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap()
-        > 0
-    {
-        assert!(Instant::now() < deadline, "still pending");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until("nothing pending", Duration::from_secs(10), || async {
+        sqlx::query_scalar::<_, i64>(
+            "select (select count(*) from messages where status = 'pending')
+                  + (select count(*) from send_claims)",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap()
+            == 0
+    })
+    .await;
 }
 
-async fn wait_for(what: &str, within: Duration, mut done: impl FnMut() -> bool) -> Duration {
-    let start = Instant::now();
-    while !done() {
-        assert!(start.elapsed() < within, "{what}: not within {within:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    start.elapsed()
+/// Whether every one of `texts` reached the fake Graph API.
+fn all_sent(g: &FakeGraph, texts: &[&str]) -> bool {
+    let got = g.texts();
+    texts.iter().all(|t| got.iter().any(|g| g == t))
 }
 
 async fn status_of(pool: &PgPool, content: &str) -> String {
@@ -114,17 +86,9 @@ async fn a_server_killed_mid_send_loses_nothing_and_repeats_nothing() {
     queue(&pool, b, &["b0", "b1"]).await;
 
     let mut first = start_server(&url, &graph);
-    let seen = |text: &'static str| {
-        let got = got.clone();
-        move || got.lock().unwrap().iter().any(|t| t == text)
-    };
-    wait_for("the call for a2", Duration::from_secs(60), seen("a2")).await;
-    wait_for(
-        "the other conversation",
-        Duration::from_secs(10),
-        seen("b1"),
-    )
-    .await;
+    got.wait_for_text("a2", Duration::from_secs(60)).await;
+    // The other conversation.
+    got.wait_for_text("b1", Duration::from_secs(10)).await;
     first.kill().expect("SIGKILL");
     first.wait().unwrap();
 
@@ -136,21 +100,12 @@ async fn a_server_killed_mid_send_loses_nothing_and_repeats_nothing() {
     queue(&pool, a, &["depois"]).await;
 
     let mut second = start_server(&url, &graph);
-    let everything = {
-        let got = got.clone();
-        move || {
-            let got = got.lock().unwrap();
-            ["a3", "a4", "depois"]
-                .iter()
-                .all(|t| got.iter().any(|g| g == t))
-        }
-    };
     // The first server's claim blocked conversation `a` for ten minutes before; now the new
     // server sees at once that its holder is gone.
-    let took = wait_for(
+    let took = wait_until(
         "the rest, after the restart",
         Duration::from_secs(20),
-        everything,
+        || async { all_sent(&got, &["a3", "a4", "depois"]) },
     )
     .await;
     assert!(took < Duration::from_secs(10), "resumed after {took:?}");
@@ -160,7 +115,7 @@ async fn a_server_killed_mid_send_loses_nothing_and_repeats_nothing() {
     second.wait().unwrap();
 
     // Each text reached WhatsApp exactly once, the interrupted one included.
-    let got = got.lock().unwrap().clone();
+    let got = got.texts();
     for text in ["a0", "a1", "a2", "a3", "a4", "b0", "b1", "depois"] {
         assert_eq!(
             got.iter().filter(|t| *t == text).count(),
@@ -180,20 +135,15 @@ async fn a_server_killed_mid_send_loses_nothing_and_repeats_nothing() {
 /// held behind it, goes on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ai_answer_left_by_a_dead_worker_is_taken_over_at_once() {
-    use super::conversation::message_from;
     use consultor::jobs::{process_payload, Routing};
     let (pool, _) = fresh_db_with_url().await;
     insert_consultant(&pool, "joana@exemplo.com", "Joana").await;
-    let lead = "5521987650009";
+    let zilda = lead("5521987650009");
     for (n, body) in ["Oi", "Zilda Moura", "2", "2", "1", "Campinas"]
         .iter()
         .enumerate()
     {
-        let payload = message_from(
-            lead,
-            &format!("wamid.ai.{n}"),
-            json!({"type": "text", "text": {"body": body}}),
-        );
+        let payload = zilda.text(&format!("wamid.ai.{n}"), body);
         let mut tx = app::server::db::SystemTx::begin(&pool).await.unwrap();
         process_payload(&mut tx, &payload, Routing::Sandbox, None)
             .await
@@ -212,18 +162,18 @@ async fn an_ai_answer_left_by_a_dead_worker_is_taken_over_at_once() {
     assert_eq!(claimed, 1, "the completed flow queued one AI answer");
 
     let app = super::helpers::TestApp::spawn_on(pool.clone(), |c| c.webhook_workers = 1).await;
-    let start = Instant::now();
-    while app
-        .count("select count(*) from messages where ai_context is not null or status = 'pending'")
-        .await
-        > 0
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the answer still waits for the dead worker's lease"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until(
+        "the answer taken over (not waiting for the dead worker's lease)",
+        Duration::from_secs(10),
+        || async {
+            app.count(
+                "select count(*) from messages where ai_context is not null or status = 'pending'",
+            )
+            .await
+                == 0
+        },
+    )
+    .await;
 }
 
 /// SIGTERM: the server stops taking requests, stops its background work (a call still under
@@ -239,27 +189,22 @@ async fn a_server_stopped_with_sigterm_hands_its_work_over_cleanly() {
     queue(&pool, a, &["s0", "s1", "s2", "s3"]).await;
 
     let mut first = start_server_with(&url, &graph, &[("SHUTDOWN_GRACE_SECS", "1")]);
-    let seen = |text: &'static str| {
-        let got = got.clone();
-        move || got.lock().unwrap().iter().any(|t| t == text)
-    };
-    wait_for("the call for s1", Duration::from_secs(60), seen("s1")).await;
+    got.wait_for_text("s1", Duration::from_secs(60)).await;
     let term = Command::new("kill")
         .args(["-TERM", &first.id().to_string()])
         .status()
         .unwrap();
     assert!(term.success());
-    let stopped = Instant::now();
-    let status = loop {
-        if let Some(status) = first.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            stopped.elapsed() < Duration::from_secs(15),
-            "still running after SIGTERM"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    wait_until(
+        "the server exits after SIGTERM",
+        Duration::from_secs(15),
+        || {
+            let exited = first.try_wait().unwrap().is_some();
+            async move { exited }
+        },
+    )
+    .await;
+    let status = first.wait().unwrap();
     assert!(status.success(), "exit status {status:?}");
     // Its claims were released on the way out: nothing waits for a lease or a dead holder.
     assert_eq!(
@@ -278,23 +223,16 @@ async fn a_server_stopped_with_sigterm_hands_its_work_over_cleanly() {
     assert_eq!(status_of(&pool, "s2").await, "pending");
 
     let mut second = start_server(&url, &graph);
-    let rest = {
-        let got = got.clone();
-        move || {
-            let got = got.lock().unwrap();
-            ["s2", "s3"].iter().all(|t| got.iter().any(|g| g == t))
-        }
-    };
-    wait_for(
+    wait_until(
         "the rest, by the next instance",
         Duration::from_secs(20),
-        rest,
+        || async { all_sent(&got, &["s2", "s3"]) },
     )
     .await;
     settled(&pool).await;
     second.kill().unwrap();
     second.wait().unwrap();
-    let got = got.lock().unwrap().clone();
+    let got = got.texts();
     for text in ["s0", "s1", "s2", "s3"] {
         assert_eq!(
             got.iter().filter(|t| *t == text).count(),

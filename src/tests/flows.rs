@@ -198,7 +198,7 @@ async fn edit(app: &TestApp, id: Uuid, acao: &str, extra: &[(&str, &str)]) -> St
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drafts_publish_only_when_valid_and_running_conversations_keep_their_version() {
-    use super::conversation::{app_with_workers, message_from, replies, send};
+    use super::support::whatsapp::{app_with_workers, lead, replies, send};
     let app = app_with_workers(2).await;
     sign_in_inserted(&app, EMAIL).await;
     let me: Uuid = sqlx::query_scalar("select id from consultants")
@@ -213,13 +213,7 @@ async fn drafts_publish_only_when_valid_and_running_conversations_keep_their_ver
     assert!(page.contains("&quot;etapas&quot;") || page.contains("\"etapas\""));
 
     // A lead starts on version 1.
-    let say = |from: &str, n: u32, body: &str| {
-        message_from(
-            from,
-            &format!("wamid.{from}.{n}"),
-            serde_json::json!({"type": "text", "text": {"body": body}}),
-        )
-    };
+    let say = |from: &str, n: u32, body: &str| lead(from).text(&format!("wamid.{from}.{n}"), body);
     send(&app, say("5521988880001", 1, "Oi")).await;
 
     // JSON that does not parse: refused with its place, and what was typed comes back.

@@ -1,67 +1,18 @@
 //! Outbound messages through a fake WhatsApp Graph API on loopback.
 
-use super::conversation::{post, sandbox, text};
-use super::helpers::{insert_consultant, serve_fake, TestApp};
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post as post_route;
-use axum::{Json, Router};
+use super::helpers::{insert_consultant, TestApp};
+use super::support::fake_graph::FakeGraph;
+use super::support::whatsapp::{post, sandbox, text, SECRET};
 use consultor::ai::AiProvider;
 use consultor::config::Secret;
 use consultor::jobs::{self, Services, Transport};
 use consultor::whatsapp::GraphClient;
-use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Answers each request with the next scripted status (200 after the script runs out).
-#[derive(Clone, Default)]
-struct FakeGraph {
-    script: Arc<Mutex<Vec<u16>>>,
-    requests: Arc<Mutex<Vec<(String, String, Value)>>>,
-}
-
-async fn messages(
-    State(g): State<FakeGraph>,
-    Path(phone_number_id): Path<String>,
-    headers: HeaderMap,
-    Json(body): Json<Value>,
-) -> (StatusCode, Json<Value>) {
-    let auth = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let n = {
-        let mut r = g.requests.lock().unwrap();
-        r.push((phone_number_id, auth, body));
-        r.len()
-    };
-    let status = {
-        let mut s = g.script.lock().unwrap();
-        if s.is_empty() {
-            200
-        } else {
-            s.remove(0)
-        }
-    };
-    let reply = if status == 200 {
-        json!({"messaging_product": "whatsapp", "contacts": [{"input": "x", "wa_id": "x"}], "messages": [{"id": format!("wamid.OUT.{n}")}]})
-    } else {
-        json!({"error": {"message": format!("erro {status}"), "type": "OAuthException", "code": 100}})
-    };
-    (StatusCode::from_u16(status).unwrap(), Json(reply))
-}
-
+/// A fake Graph API that answers its calls with these statuses first (then 200).
 async fn fake_graph(script: Vec<u16>) -> (String, FakeGraph) {
-    let g = FakeGraph {
-        script: Arc::new(Mutex::new(script)),
-        ..Default::default()
-    };
-    let app = Router::new()
-        .route("/v21.0/{phone_number_id}/messages", post_route(messages))
-        .with_state(g.clone());
-    (format!("{}/v21.0", serve_fake(app).await), g)
+    let g = FakeGraph::start().await.with_script(script);
+    (g.url(), g)
 }
 
 fn graph(url: &str) -> Services {
@@ -79,7 +30,7 @@ fn graph(url: &str) -> Services {
 /// A server that stores events but does not process them; the test drives processing.
 async fn app(phone_number_id: Option<&str>) -> TestApp {
     let app = TestApp::spawn_with(|c| {
-        c.whatsapp_app_secret = Some(Secret::new(super::conversation::SECRET));
+        c.whatsapp_app_secret = Some(Secret::new(SECRET));
         c.webhook_workers = 0;
         c.sender_enabled = false;
         c.scheduler_enabled = false;
@@ -112,13 +63,17 @@ async fn replies_go_out_through_the_graph_api() {
     assert_eq!(post(&app, &text("wamid.2", "Maria")).await, 200);
     assert!(jobs::run_once(&app.pool, &graph(&url)).await.unwrap());
 
-    let requests = g.requests.lock().unwrap().clone();
+    let requests = g.requests();
     assert_eq!(requests.len(), 2);
-    let (pnid, auth, first) = &requests[0];
+    let (pnid, auth, first) = (
+        &requests[0].phone_number_id,
+        &requests[0].authorization,
+        &requests[0].body,
+    );
     assert_eq!((pnid.as_str(), auth.as_str()), ("1065", "Bearer token"));
     assert_eq!(first["to"], "5521999990001");
     assert_eq!(first["type"], "text");
-    let second = &requests[1].2;
+    let second = &requests[1].body;
     assert_eq!(second["type"], "interactive");
     assert_eq!(second["interactive"]["type"], "button");
     assert_eq!(
@@ -133,7 +88,7 @@ async fn throttling_and_server_errors_are_retried_and_sent_once() {
     let app = app(Some("1065")).await;
     assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
     jobs::run_once(&app.pool, &graph(&url)).await.unwrap();
-    assert_eq!(g.requests.lock().unwrap().len(), 3);
+    assert_eq!(g.sent(), 3);
     assert_eq!(
         outbound(&app).await,
         [("sent".into(), Some("wamid.OUT.3".into()), None)]
@@ -142,7 +97,7 @@ async fn throttling_and_server_errors_are_retried_and_sent_once() {
     jobs::send_pending(&app.pool, &graph(&url).transport)
         .await
         .unwrap();
-    assert_eq!(g.requests.lock().unwrap().len(), 3);
+    assert_eq!(g.sent(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -151,7 +106,7 @@ async fn permanent_errors_are_recorded_on_the_message() {
     let app = app(Some("1065")).await;
     assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
     jobs::run_once(&app.pool, &graph(&url)).await.unwrap();
-    assert_eq!(g.requests.lock().unwrap().len(), 1, "a 400 is not retried");
+    assert_eq!(g.sent(), 1, "a 400 is not retried");
     assert_eq!(
         outbound(&app).await,
         [(
@@ -182,7 +137,7 @@ async fn a_reply_queued_after_the_number_was_disconnected_gets_a_clear_failure()
     let app = app(Some("1065")).await;
     assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
     jobs::run_once(&app.pool, &graph(&url)).await.unwrap();
-    assert_eq!(g.requests.lock().unwrap().len(), 1);
+    assert_eq!(g.sent(), 1);
     // The consultant disconnects the number, and a reply is queued after that.
     sqlx::query("delete from whatsapp_connections")
         .execute(&app.pool)
@@ -198,7 +153,7 @@ async fn a_reply_queued_after_the_number_was_disconnected_gets_a_clear_failure()
     jobs::send_pending(&app.pool, &graph(&url).transport)
         .await
         .unwrap();
-    assert_eq!(g.requests.lock().unwrap().len(), 1, "nothing more was sent");
+    assert_eq!(g.sent(), 1, "nothing more was sent");
     let (status, _, error) = outbound(&app).await.pop().unwrap();
     assert_eq!(status, "failed");
     assert_eq!(

@@ -3,9 +3,9 @@
 //! 413 and one that is not UTF-8 gets 400, each on a page in Portuguese, and a refused form
 //! keeps only a small copy of what was typed in the session.
 
-use super::conversation::{app_with_workers, send, text};
 use super::flows::health_template;
 use super::helpers::{number_for, sign_in_inserted, TestApp};
+use super::support::whatsapp::{app_with_workers, send, text};
 use uuid::Uuid;
 
 const EMAIL: &str = "joana@exemplo.com";

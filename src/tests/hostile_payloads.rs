@@ -5,9 +5,7 @@
 //! with what PostgreSQL can hold (cleaned or capped) or, if nothing can be made of it, noted
 //! on the event without a retry.
 
-use super::conversation::{app_with_workers, settle, SECRET};
-use super::helpers::TestApp;
-use consultor::webhooks::signature;
+use super::support::whatsapp::{app_with_workers, post_raw, settle};
 use serde_json::{json, Value};
 
 const CONSULTANT_NUMBER: &str = "5511912345678";
@@ -34,22 +32,6 @@ fn delivery(odd_message: Value, odd_contact: Value) -> Value {
             ]
         }}
     ]}]})
-}
-
-async fn post_raw(app: &TestApp, body: &[u8]) -> u16 {
-    app.client
-        .post(app.url("/webhooks/whatsapp"))
-        .header("content-type", "application/json")
-        .header(
-            "x-hub-signature-256",
-            signature::sign(SECRET.as_bytes(), body),
-        )
-        .body(body.to_vec())
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
 }
 
 /// Where a nasty value goes: a JSON pointer into the odd message or its contact.

@@ -1,41 +1,20 @@
 //! WhatsApp identities as Meta sends them in 2026: Brazilian mobiles with or without the
 //! ninth digit, and (below) business-scoped user ids.
 
-use super::conversation::{app_with_workers, message_from, post, settle};
-use super::helpers::{serve_fake, TestApp};
-use axum::extract::State;
-use axum::routing::post as post_route;
-use axum::{Json, Router};
+use super::helpers::TestApp;
+use super::support::fake_graph::FakeGraph;
+use super::support::whatsapp::{app_with_workers, lead, post, settle, user};
 use consultor::jobs::{self, Services};
-use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
+use serde_json::Value;
 
 fn text_from(from: &str, wamid: &str, body: &str) -> Value {
-    message_from(from, wamid, json!({"type": "text", "text": {"body": body}}))
+    lead(from).text(wamid, body)
 }
 
-type Sent = Arc<Mutex<Vec<Value>>>;
-
-async fn graph() -> (Services, Sent) {
-    let sent: Sent = Arc::default();
-    let url = serve_fake(
-        Router::new()
-            .route(
-                "/v21.0/{pnid}/messages",
-                post_route(|State(s): State<Sent>, Json(b): Json<Value>| async move {
-                    let n = {
-                        let mut s = s.lock().unwrap();
-                        s.push(b);
-                        s.len()
-                    };
-                    Json(json!({"messages": [{"id": format!("wamid.OUT.{n}")}]}))
-                }),
-            )
-            .with_state(sent.clone()),
-    )
-    .await;
-    let services = super::helpers::graph_services(&url);
-    (services, sent)
+/// A fake Graph API, and services that send through it.
+async fn graph() -> (Services, FakeGraph) {
+    let g = FakeGraph::start().await;
+    (g.services(), g)
 }
 
 async fn app() -> TestApp {
@@ -77,7 +56,7 @@ async fn a_mobile_without_its_ninth_digit_is_the_same_person() {
         )],
         "one lead, stored as dialled; replies go where WhatsApp last wrote from"
     );
-    let sent = sent.lock().unwrap().clone();
+    let sent = sent.bodies();
     assert_eq!(
         sent[0]["to"], "551187654321",
         "the first reply went to WhatsApp's own id"
@@ -108,20 +87,11 @@ async fn sign_in(app: &TestApp) {
 }
 
 fn from_user(user_id: &str, phone: Option<&str>, wamid: &str, body: &str) -> Value {
-    let mut message = json!({"id": wamid, "timestamp": "1700000000", "from_user_id": user_id,
-                             "type": "text", "text": {"body": body}});
-    let mut contact =
-        json!({"profile": {"name": "Ana Zap", "username": "ana.zap"}, "user_id": user_id});
-    if let Some(p) = phone {
-        message["from"] = json!(p);
-        contact["wa_id"] = json!(p);
+    let ana = user(user_id).named("Ana Zap").username("ana.zap");
+    match phone {
+        Some(p) => ana.number(p).text(wamid, body),
+        None => ana.text(wamid, body),
     }
-    super::conversation::envelope(json!({
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "5511912345678", "phone_number_id": "1065"},
-        "contacts": [contact],
-        "messages": [message]
-    }))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -145,7 +115,7 @@ async fn a_lead_with_a_username_and_no_number_is_stored_answered_and_recognised(
         "stored, with no number"
     );
     {
-        let sent = sent.lock().unwrap();
+        let sent = sent.bodies();
         assert_eq!(sent.len(), 1, "answered");
         assert_eq!(sent[0]["recipient"], "BR.1234567890");
         assert!(
@@ -189,7 +159,7 @@ async fn a_lead_with_a_username_and_no_number_is_stored_answered_and_recognised(
             .await,
         3
     );
-    assert_eq!(sent.lock().unwrap().last().unwrap()["to"], "5521988887777");
+    assert_eq!(sent.bodies().last().unwrap()["to"], "5521988887777");
 
     // The board shows her without a number until then, and with it now.
     sign_in(&app).await;

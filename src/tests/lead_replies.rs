@@ -2,42 +2,19 @@
 //! sender (a fake Graph API on loopback here) at once, exactly once, and the bot stops
 //! answering that lead until it is handed back.
 
-use super::conversation::{post, text, SECRET};
-use super::helpers::{serve_fake, TestApp};
+use super::helpers::TestApp;
 use super::leads::signed_in;
-use axum::extract::State;
-use axum::routing::post as post_route;
-use axum::{Json, Router};
+use super::support::fake_graph::FakeGraph;
+use super::support::wait_until;
+use super::support::whatsapp::{post, settle, text, SECRET};
 use consultor::config::Secret;
-use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
+use serde_json::Value;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-type Sent = Arc<Mutex<Vec<Value>>>;
-
-async fn fake_graph() -> (String, Sent) {
-    let sent: Sent = Arc::default();
-    let app = Router::new()
-        .route(
-            "/v21.0/{pnid}/messages",
-            post_route(
-                |State(s): State<Sent>, Json(body): Json<Value>| async move {
-                    let n = {
-                        let mut s = s.lock().unwrap();
-                        s.push(body);
-                        s.len()
-                    };
-                    Json(json!({"messages": [{"id": format!("wamid.OUT.{n}")}]}))
-                },
-            ),
-        )
-        .with_state(sent.clone());
-    (format!("{}/v21.0", serve_fake(app).await), sent)
-}
-
-async fn app_with_graph() -> (TestApp, Sent, Uuid) {
-    let (url, sent) = fake_graph().await;
+async fn app_with_graph() -> (TestApp, FakeGraph, Uuid) {
+    let g = FakeGraph::start().await;
+    let url = g.url();
     let app = TestApp::spawn_with(|c| {
         c.whatsapp_app_secret = Some(Secret::new(SECRET));
         c.whatsapp_app_id = Some("123".into());
@@ -48,38 +25,27 @@ async fn app_with_graph() -> (TestApp, Sent, Uuid) {
     .await;
     let me = signed_in(&app, "ana@exemplo.com").await;
     super::helpers::connect_number(&app.pool, me, "1065").await;
-    (app, sent, me)
+    (app, g, me)
 }
 
 /// Waits until the fake Graph API has received `n` messages (and fails past a deadline).
-async fn wait_sent(sent: &Sent, n: usize) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let now = sent.lock().unwrap().clone();
-        if now.len() >= n {
-            return now;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "only {} of {n} messages reached WhatsApp",
-            now.len()
-        );
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+async fn wait_sent(sent: &FakeGraph, n: usize) -> Vec<Value> {
+    sent.wait_for_sent(n).await
 }
 
-/// How many messages reached WhatsApp once nothing is left pending.
-async fn all_sent(app: &TestApp, sent: &Sent) -> usize {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while app
-        .count("select count(*) from messages where direction = 'outbound' and status = 'pending'")
+/// How many messages reached WhatsApp once nothing is left to send: no reply pending, and
+/// the pass that sent them over (its claims released).
+async fn all_sent(app: &TestApp, sent: &FakeGraph) -> usize {
+    wait_until("replies sent", Duration::from_secs(10), || async {
+        app.count(
+            "select (select count(*) from messages where direction = 'outbound' and status = 'pending')
+                  + (select count(*) from send_claims)",
+        )
         .await
-        > 0
-    {
-        assert!(Instant::now() < deadline, "replies still pending");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    sent.lock().unwrap().len()
+            == 0
+    })
+    .await;
+    sent.sent()
 }
 
 async fn the_lead(app: &TestApp) -> Uuid {
@@ -131,8 +97,7 @@ async fn a_reply_reaches_whatsapp_once_and_stops_the_bot_until_handed_back() {
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(all[bot]["to"], "5521999990001");
     assert_eq!(all[bot]["text"]["body"], "Olá, aqui é a Ana! Posso ligar?");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(sent.lock().unwrap().len(), bot + 1, "sent exactly once");
+    assert_eq!(all_sent(&app, &sent).await, bot + 1, "sent exactly once");
     let handed: bool = sqlx::query_scalar("select handed_off_at is not null from conversations")
         .fetch_one(&app.pool)
         .await
@@ -144,9 +109,10 @@ async fn a_reply_reaches_whatsapp_once_and_stops_the_bot_until_handed_back() {
 
     // The lead writes again: the bot stays quiet.
     assert_eq!(post(&app, &text("wamid.2", "Maria")).await, 200);
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Once the message is processed and nothing is left to send:
+    settle(&app).await;
     assert_eq!(
-        sent.lock().unwrap().len(),
+        all_sent(&app, &sent).await,
         bot + 1,
         "the bot answered a lead the consultant took over"
     );
@@ -199,8 +165,7 @@ async fn outside_the_24_hour_window_a_reply_is_refused() {
         html.contains("fechou em"),
         "the page says why and since when"
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(sent.lock().unwrap().len(), bot);
+    assert_eq!(all_sent(&app, &sent).await, bot);
     assert_eq!(
         app.count("select count(*) from messages where payload->>'by' = 'consultant'")
             .await,
@@ -251,8 +216,8 @@ async fn the_same_reply_form_posted_twice_sends_one_message() {
     let c = app.post_form("/api/responder-lead", &form).await;
     assert!(c.status().is_success());
     wait_sent(&sent, bot + 1).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let all = sent.lock().unwrap().clone();
+    all_sent(&app, &sent).await;
+    let all = sent.bodies();
     assert_eq!(all.len(), bot + 1, "sent exactly once: {all:?}");
     assert_eq!(
         app.count("select count(*) from messages where content = 'Só uma vez, por favor'")
@@ -287,7 +252,8 @@ async fn the_same_reply_form_posted_twice_sends_one_message() {
 /// lead page goes out at once (it used to wait forever, every job switched off together).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_is_sent_even_without_webhook_workers() {
-    let (url, sent) = fake_graph().await;
+    let sent = FakeGraph::start().await;
+    let url = sent.url();
     let app = TestApp::spawn_with(|c| {
         c.whatsapp_app_secret = Some(Secret::new(SECRET));
         c.whatsapp_app_id = Some("123".into());
@@ -300,7 +266,7 @@ async fn a_reply_is_sent_even_without_webhook_workers() {
     super::helpers::connect_number(&app.pool, me, "1065").await;
     assert_eq!(post(&app, &text("wamid.1", "Oi")).await, 200);
     // No worker here: the event is processed by hand.
-    let services = super::helpers::graph_services(url.trim_end_matches("/v21.0"));
+    let services = sent.services();
     assert!(consultor::jobs::run_once(&app.pool, &services)
         .await
         .unwrap());

@@ -1,8 +1,8 @@
 //! A lead's rights (LGPD): the export of everything held about one lead, and its deletion,
 //! after which the lead's number, name and words are nowhere in the database.
 
-use super::conversation::{app_with_workers, message_from, send};
 use super::helpers::{sign_in_inserted, TestApp};
+use super::support::whatsapp::{app_with_workers, delivery, lead, send};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -10,11 +10,7 @@ const ZULEICA: &str = "5521987650001";
 const OTHER: &str = "5521987650002";
 
 fn said(from: &str, n: usize, body: &str) -> Value {
-    message_from(
-        from,
-        &format!("wamid.{from}.{n}"),
-        json!({"type": "text", "text": {"body": body}}),
-    )
+    lead(from).text(&format!("wamid.{from}.{n}"), body)
 }
 
 /// A whole conversation, from hello to the AI answer, with words of its own.
@@ -338,19 +334,17 @@ async fn a_consultant_downloads_all_their_data_as_a_zip() {
     );
 }
 
-/// A change of a delivery: `from` wrote `body` to the consultant at `display`.
+/// `from` wrote `body` to the consultant at `display` (a delivery of that one change).
 fn change_to(display: &str, from: &str, wamid: &str, body: &str) -> Value {
-    json!({"field": "messages", "value": {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": display, "phone_number_id": format!("id-{display}")},
-        "contacts": [{"profile": {"name": "Zuleica"}, "wa_id": from}],
-        "messages": [{"from": from, "id": wamid, "timestamp": "1700000000",
-                      "type": "text", "text": {"body": body}}]
-    }})
+    lead(from)
+        .named("Zuleica")
+        .to(&format!("id-{display}"), display)
+        .text(wamid, body)
 }
 
+/// One delivery holding these changes.
 fn delivery_of(changes: Vec<Value>) -> Value {
-    json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": changes}]})
+    delivery(&changes)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

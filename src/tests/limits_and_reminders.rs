@@ -1,17 +1,19 @@
 //! Plan limits, the one-time reminder, and replaying failed events.
 
-use super::conversation::{message_from, only_event_outcome, replies, sandbox, send};
 use super::helpers::TestApp;
+use super::support::whatsapp::{
+    app_with_workers, lead, only_event_outcome, post, replies, sandbox, send,
+};
 use consultor::jobs::{self, reminders};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::time::Duration;
 
 async fn app(workers: usize) -> TestApp {
-    super::conversation::app_with_workers(workers).await
+    app_with_workers(workers).await
 }
 
 fn hi(from: &str, id: &str) -> Value {
-    message_from(from, id, json!({"type": "text", "text": {"body": "Oi"}}))
+    lead(from).text(id, "Oi")
 }
 
 /// `n` leads already created this month.
@@ -51,15 +53,7 @@ async fn over_the_free_limit_the_lead_is_kept_flagged_and_told_the_consultant_wi
         "Obrigado pelo contato! Joana vai falar com você pessoalmente em breve por aqui."
     );
     // The flow does not run for that lead afterwards.
-    send(
-        &app,
-        message_from(
-            "5521999990021",
-            "wamid.21b",
-            json!({"type": "text", "text": {"body": "Maria"}}),
-        ),
-    )
-    .await;
+    send(&app, lead("5521999990021").text("wamid.21b", "Maria")).await;
     assert_eq!(replies(&app).await.len(), 2);
 }
 
@@ -146,10 +140,7 @@ async fn replay_puts_failed_events_back_and_processes_them() {
     .execute(&app.pool)
     .await
     .unwrap();
-    assert_eq!(
-        super::conversation::post(&app, &hi("5521999990001", "wamid.1")).await,
-        200
-    );
+    assert_eq!(post(&app, &hi("5521999990001", "wamid.1")).await, 200);
     for _ in 0..jobs::MAX_ATTEMPTS {
         sqlx::query(
             "update webhook_events set next_attempt_at = now() where next_attempt_at is not null",

@@ -2,13 +2,13 @@
 //! binary, with the log filter it runs with in production, through a sign-up, a login and a
 //! whole WhatsApp conversation, and its output searched.
 
-use super::conversation::SECRET;
 use super::helpers::{fresh_db_with_url, hidden_csrf};
+use super::support::wait_until;
+use super::support::whatsapp::{lead, SECRET};
 use consultor::webhooks::signature;
-use serde_json::json;
 use std::io::Read;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const EMAIL: &str = "registro.sigiloso@exemplo.com";
 const PASSWORD: &str = "senha-muito-sigilosa-99";
@@ -44,11 +44,10 @@ async fn the_log_holds_no_number_email_or_message_text() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until("the server started", Duration::from_secs(60), || async {
+        client.get(format!("{base}/healthz")).send().await.is_ok()
+    })
+    .await;
 
     // Sign-up (a failed one first: its error must not echo the input), then a login.
     let csrf = |html: String| hidden_csrf(&html).expect("csrf");
@@ -108,14 +107,11 @@ async fn the_log_holds_no_number_email_or_message_text() {
     // A whole conversation, to completion and the AI answer, then a reply of the consultant.
     let bodies = ["Oi", LEAD_NAME, "2", "2", "1", SECRET_TEXT, "SAIR"];
     for (n, body) in bodies.iter().enumerate() {
-        let payload = json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "5511977773141", "phone_number_id": "1065"},
-            "contacts": [{"profile": {"name": LEAD_NAME}, "wa_id": LEAD}],
-            "messages": [{"from": LEAD, "id": format!("wamid.log.{n}"), "timestamp": "1700000000",
-                          "type": "text", "text": {"body": body}}]
-        }}]}]})
-        .to_string();
+        let payload = lead(LEAD)
+            .named(LEAD_NAME)
+            .to("1065", "5511977773141")
+            .text(&format!("wamid.log.{n}"), body)
+            .to_string();
         let res = client
             .post(format!("{base}/webhooks/whatsapp"))
             .header("content-type", "application/json")
@@ -129,21 +125,21 @@ async fn the_log_holds_no_number_email_or_message_text() {
             .unwrap();
         assert_eq!(res.status(), 200);
         // One at a time, as a person writes.
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let waiting: i64 = sqlx::query_scalar(
-                "select (select count(*) from webhook_events where not processed)
+        wait_until(
+            "the conversation going on",
+            Duration::from_secs(15),
+            || async {
+                sqlx::query_scalar::<_, i64>(
+                    "select (select count(*) from webhook_events where not processed)
                       + (select count(*) from messages where status = 'pending')",
-            )
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-            if waiting == 0 {
-                break;
-            }
-            assert!(Instant::now() < deadline, "the conversation stalled");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+                )
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                    == 0
+            },
+        )
+        .await;
     }
     let answered: i64 = sqlx::query_scalar("select count(*) from ai_responses")
         .fetch_one(&pool)

@@ -2,64 +2,19 @@
 //! loopback, opened from the lead page by that consultant only, served so that none can run
 //! as a page; too large a file is refused with a reason; the sandbox downloads nothing.
 
-use super::conversation::{app_with_workers, envelope, post, sandbox, settle};
-use super::helpers::{serve_fake, TestApp};
-use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use super::helpers::TestApp;
+use super::support::fake_graph::{FakeGraph, JPEG};
+use super::support::whatsapp::{app_with_workers, lead, post, sandbox, settle, LEAD};
 use consultor::jobs::{self, Services};
 use serde_json::{json, Value};
-use std::sync::{Arc, OnceLock};
 
-const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4];
-
-#[derive(Clone, Default)]
-struct Files {
-    base: Arc<OnceLock<String>>,
-}
-
-async fn info(State(f): State<Files>, Path(id): Path<String>) -> Json<Value> {
-    let base = f.base.get().unwrap();
-    let (mime, size) = match id.as_str() {
-        "media.big" => ("application/pdf", 40 * 1024 * 1024),
-        "media.html" => ("text/html", 20),
-        _ => ("image/jpeg", JPEG.len()),
-    };
-    Json(
-        json!({"url": format!("{base}/files/{id}"), "mime_type": mime, "file_size": size, "id": id}),
-    )
-}
-
-async fn file(Path(id): Path<String>) -> Vec<u8> {
-    match id.as_str() {
-        "media.html" => b"<script>alert(1)</script>".to_vec(),
-        _ => JPEG.to_vec(),
-    }
-}
-
+/// Services that download files from (and send replies through) a fake Graph API.
 async fn graph() -> Services {
-    let files = Files::default();
-    let url = serve_fake(
-        Router::new()
-            .route("/v21.0/{id}", get(info))
-            .route("/files/{id}", get(file))
-            .with_state(files.clone()),
-    )
-    .await;
-    files.base.set(url.clone()).unwrap();
-    super::helpers::graph_services(&url)
+    FakeGraph::start().await.services()
 }
 
 fn media_message(wamid: &str, kind: &str, object: Value) -> Value {
-    let mut m =
-        json!({"from": "5521999990001", "id": wamid, "timestamp": "1700000000", "type": kind});
-    m[kind] = object;
-    envelope(json!({
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "5511912345678", "phone_number_id": "1065"},
-        "contacts": [{"profile": {"name": "Maria"}, "wa_id": "5521999990001"}],
-        "messages": [m]
-    }))
+    lead(LEAD).named("Maria").media(wamid, kind, object)
 }
 
 async fn sign_in(app: &TestApp) {

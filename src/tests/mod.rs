@@ -33,6 +33,7 @@ mod query_plans;
 mod rls;
 mod sessions;
 mod settings;
+mod support;
 mod two_factor;
 mod webhooks;
 mod whatsapp_connect;

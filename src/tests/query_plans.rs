@@ -227,8 +227,25 @@ async fn consultant_facing_pages_never_scan_a_tenant_table() {
         seq_scans_counted(&mut conn, "webhook_events").await > 0,
         "statistics were not collected: the test would prove nothing"
     );
-    // Every backend closed together; give any slower one a moment more.
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // Every backend closed together: wait until each has gone (a backend hands over its
+    // counters on the way out, before it leaves `pg_stat_activity`).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while sqlx::query_scalar::<_, i64>(
+        "select count(*) from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid()
+            and backend_type = 'client backend'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap()
+        > 0
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the pages' connections never closed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
     sqlx::query("select pg_stat_clear_snapshot()")
         .execute(&mut conn)
         .await

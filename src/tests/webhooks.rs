@@ -1,10 +1,9 @@
 //! WhatsApp webhook intake: verification handshake, signatures, limits, durable storage.
 
 use super::helpers::TestApp;
+use super::support::whatsapp::{lead, LEAD, SECRET};
 use consultor::config::Secret;
 use consultor::webhooks::signature;
-
-const SECRET: &str = "segredo-do-app";
 
 async fn app() -> TestApp {
     TestApp::spawn_with(|c| {
@@ -20,17 +19,7 @@ async fn app() -> TestApp {
 }
 
 fn text_payload(wamid: &str) -> String {
-    serde_json::json!({
-        "object": "whatsapp_business_account",
-        "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "5511912345678", "phone_number_id": "1065"},
-            "contacts": [{"profile": {"name": "Lead"}, "wa_id": "5521999990001"}],
-            "messages": [{"from": "5521999990001", "id": wamid, "timestamp": "1700000000",
-                          "type": "text", "text": {"body": "Oi"}}]
-        }}]}]
-    })
-    .to_string()
+    lead(LEAD).named("Lead").text(wamid, "Oi").to_string()
 }
 
 async fn post(app: &TestApp, body: &str, signature: Option<String>) -> reqwest::Response {

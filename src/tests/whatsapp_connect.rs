@@ -3,8 +3,8 @@
 //! Graph API, registration and the webhook subscription, routing by the connected id only,
 //! and disconnecting.
 
-use super::conversation::{envelope, post, SECRET};
 use super::helpers::{consultant_id, graph_services, serve_fake, TestApp};
+use super::support::whatsapp::{lead, post, SECRET};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::{Json, Router};
@@ -196,13 +196,10 @@ async fn connect(app: &TestApp, code: &str) -> String {
 }
 
 fn to_number(phone_number_id: &str, display: &str, from: &str, wamid: &str) -> Value {
-    envelope(json!({
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": display, "phone_number_id": phone_number_id},
-        "contacts": [{"profile": {"name": "Lead"}, "wa_id": from}],
-        "messages": [{"from": from, "id": wamid, "timestamp": "1700000000",
-                      "type": "text", "text": {"body": "Oi"}}]
-    }))
+    lead(from)
+        .named("Lead")
+        .to(phone_number_id, display)
+        .text(wamid, "Oi")
 }
 
 /// Stores and processes one message through the Graph transport; returns the event's note.

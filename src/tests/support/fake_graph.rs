@@ -1,0 +1,201 @@
+//! One fake WhatsApp Graph API, a real HTTP server on loopback:
+//!
+//! - `POST /v21.0/{phone_number_id}/messages` keeps the phone number id, the authorization
+//!   header and the JSON body of each call, and answers with the next scripted status: 200
+//!   (`{"messages": [{"id": "wamid.OUT.<n>"}]}`, `n` counting the calls) once the script has
+//!   run out, a Graph-style error body (`erro <status>`) otherwise. It may pause before it
+//!   takes a message (`pausing`), and never answer the call for a given text (`hanging_on`).
+//! - `GET /v21.0/{media_id}` and `GET /files/{media_id}`: a file's details and its bytes
+//!   (`JPEG` for any id, but `media.big`, 40 MB, and `media.html`, a page).
+
+use super::wait_until;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use consultor::jobs::Services;
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+/// The bytes of every file the fake serves, but `media.html`'s.
+pub const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4];
+
+/// One call to send a message, as the fake received it.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub phone_number_id: String,
+    pub authorization: String,
+    pub body: Value,
+}
+
+impl Request {
+    /// The text sent (`text.body`), or "" for another type of message.
+    pub fn text(&self) -> String {
+        self.body["text"]["body"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+type Pause = Arc<dyn Fn(&str) -> Duration + Send + Sync>;
+
+#[derive(Default)]
+struct Inner {
+    root: OnceLock<String>,
+    script: Mutex<VecDeque<u16>>,
+    requests: Mutex<Vec<Request>>,
+    hang_on: Mutex<Vec<String>>,
+    pause: Mutex<Option<Pause>>,
+}
+
+#[derive(Clone)]
+pub struct FakeGraph {
+    inner: Arc<Inner>,
+}
+
+impl FakeGraph {
+    /// Serves a fake that answers every call with 200.
+    pub async fn start() -> Self {
+        let inner = Arc::new(Inner::default());
+        let router = Router::new()
+            .route("/v21.0/{phone_number_id}/messages", post(messages))
+            .route("/v21.0/{media_id}", get(media_info))
+            .route("/files/{media_id}", get(media_file))
+            .with_state(inner.clone());
+        let root = crate::helpers::serve_fake(router).await;
+        inner.root.set(root).unwrap();
+        FakeGraph { inner }
+    }
+
+    /// Answers the next calls with these statuses, in order (then 200 again).
+    pub fn with_script(self, statuses: Vec<u16>) -> Self {
+        self.inner.script.lock().unwrap().extend(statuses);
+        self
+    }
+
+    /// Never answers a call that sends `text` (the caller is killed, or gives up, meanwhile).
+    pub fn hanging_on(self, text: &str) -> Self {
+        self.inner.hang_on.lock().unwrap().push(text.into());
+        self
+    }
+
+    /// Waits `pause(text)` before it takes each message (as a slow network would): calls
+    /// that overlap are kept in the order they end.
+    pub fn pausing(self, pause: impl Fn(&str) -> Duration + Send + Sync + 'static) -> Self {
+        *self.inner.pause.lock().unwrap() = Some(Arc::new(pause));
+        self
+    }
+
+    /// The server's address, `http://127.0.0.1:<port>`.
+    pub fn root(&self) -> &str {
+        self.inner.root.get().unwrap()
+    }
+
+    /// The Graph API's base URL (`WHATSAPP_GRAPH_URL`): `root()` + `/v21.0`.
+    pub fn url(&self) -> String {
+        format!("{}/v21.0", self.root())
+    }
+
+    /// Services that send through this fake, with the built-in AI responder.
+    pub fn services(&self) -> Services {
+        crate::helpers::graph_services(self.root())
+    }
+
+    /// Every call to send a message so far, in order.
+    pub fn requests(&self) -> Vec<Request> {
+        self.inner.requests.lock().unwrap().clone()
+    }
+
+    /// The JSON body of every call so far.
+    pub fn bodies(&self) -> Vec<Value> {
+        self.requests().into_iter().map(|r| r.body).collect()
+    }
+
+    /// The text of every call so far ("" for a message that is not a text).
+    pub fn texts(&self) -> Vec<String> {
+        self.requests().iter().map(Request::text).collect()
+    }
+
+    /// How many calls to send a message were made so far.
+    pub fn sent(&self) -> usize {
+        self.inner.requests.lock().unwrap().len()
+    }
+
+    /// Waits until `n` messages were sent (fails past a deadline); returns their bodies.
+    pub async fn wait_for_sent(&self, n: usize) -> Vec<Value> {
+        let what = format!("{n} messages reaching WhatsApp");
+        wait_until(&what, Duration::from_secs(10), || async {
+            self.sent() >= n
+        })
+        .await;
+        self.bodies()
+    }
+
+    /// Waits until a message with this text was sent (fails past `within`).
+    pub async fn wait_for_text(&self, text: &str, within: Duration) -> Duration {
+        let what = format!("the call for {text:?}");
+        wait_until(&what, within, || async {
+            self.texts().iter().any(|t| t == text)
+        })
+        .await
+    }
+}
+
+async fn messages(
+    State(g): State<Arc<Inner>>,
+    Path(phone_number_id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    let request = Request {
+        phone_number_id,
+        authorization: headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string(),
+        body,
+    };
+    let text = request.text();
+    let pause = g.pause.lock().unwrap().clone();
+    if let Some(pause) = pause {
+        tokio::time::sleep(pause(&text)).await;
+    }
+    let n = {
+        let mut r = g.requests.lock().unwrap();
+        r.push(request);
+        r.len()
+    };
+    if g.hang_on.lock().unwrap().contains(&text) {
+        std::future::pending::<()>().await;
+    }
+    let status = g.script.lock().unwrap().pop_front().unwrap_or(200);
+    let reply = if status == 200 {
+        json!({"messaging_product": "whatsapp", "messages": [{"id": format!("wamid.OUT.{n}")}]})
+    } else {
+        json!({"error": {"message": format!("erro {status}"), "type": "OAuthException", "code": 100}})
+    };
+    (StatusCode::from_u16(status).unwrap(), Json(reply))
+}
+
+async fn media_info(State(g): State<Arc<Inner>>, Path(id): Path<String>) -> Json<Value> {
+    let root = g.root.get().unwrap();
+    let (mime, size) = match id.as_str() {
+        "media.big" => ("application/pdf", 40 * 1024 * 1024),
+        "media.html" => ("text/html", 20),
+        _ => ("image/jpeg", JPEG.len()),
+    };
+    Json(
+        json!({"url": format!("{root}/files/{id}"), "mime_type": mime, "file_size": size, "id": id}),
+    )
+}
+
+async fn media_file(Path(id): Path<String>) -> Vec<u8> {
+    match id.as_str() {
+        "media.html" => b"<script>alert(1)</script>".to_vec(),
+        _ => JPEG.to_vec(),
+    }
+}

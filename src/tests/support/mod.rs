@@ -1,0 +1,29 @@
+//! What the integration tests share beyond the harness (`helpers`): WhatsApp webhooks and
+//! their payloads (`whatsapp`), one fake Graph API (`fake_graph`), and waiting on a
+//! condition instead of sleeping.
+
+pub mod fake_graph;
+pub mod whatsapp;
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// How often a wait looks at its condition again.
+const POLL: Duration = Duration::from_millis(25);
+
+/// Waits until `done` holds, looking again every few milliseconds; fails the test with
+/// `what` past `within`. Returns how long it took.
+pub async fn wait_until<F, Fut>(what: &str, within: Duration, mut done: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let start = Instant::now();
+    loop {
+        if done().await {
+            return start.elapsed();
+        }
+        assert!(start.elapsed() < within, "{what}: not within {within:?}");
+        tokio::time::sleep(POLL).await;
+    }
+}
