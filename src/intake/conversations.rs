@@ -8,30 +8,12 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// The lead's conversation (the open one, else the latest), locked so that one lead's
-/// messages, and a consultant's reply, are handled one at a time (the lead page takes the same
-/// lock through `conversations::latest_for_update`).
+/// messages, and a consultant's reply, are handled one at a time.
 pub async fn latest_for_update(
     sys: &mut SystemTx<'_>,
     lead: Uuid,
 ) -> Result<Option<(Uuid, Uuid, ConversationState)>, sqlx::Error> {
-    let db: &mut PgConnection = sys;
-    let row = sqlx::query!(
-        "select id, flow_id, state from conversations
-          where lead_id = $1
-          order by is_completed, started_at desc
-          limit 1
-          for update",
-        lead
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|r| {
-        let state = r
-            .state
-            .and_then(|s| serde_json::from_value(s).ok())
-            .unwrap_or_default();
-        (r.id, r.flow_id, state)
-    }))
+    app::server::shared_reads::latest_conversation_for_update(sys, lead).await
 }
 
 /// Opens a conversation for the lead on `flow` (nothing when one is already open).

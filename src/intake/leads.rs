@@ -236,30 +236,10 @@ pub async fn record_consent(
 }
 
 /// The flow a new conversation of `consultant` runs: their own live flow, else their
-/// vertical's live template. The same query as the lead page's `leads::current_flow`, here
-/// on the system path, which names the consultant.
+/// vertical's live template.
 pub async fn live_flow(
     sys: &mut SystemTx<'_>,
     consultant: Uuid,
 ) -> Result<Option<(Uuid, serde_json::Value)>, sqlx::Error> {
-    let db: &mut PgConnection = sys;
-    // Two index lookups (own live flow by created_by; the vertical's template by the partial
-    // template index) instead of one OR, which the planner can only answer with a scan.
-    let flow = sqlx::query!(
-        r#"select id as "id!", definition as "definition!" from (
-               (select f.id, f.definition, 0 as preference from flows f
-                 where f.created_by = $1 and not f.is_template and f.is_active
-                 order by f.updated_at desc limit 1)
-               union all
-               (select f.id, f.definition, 1 from flows f join consultants c on c.id = $1
-                 where f.is_template and f.vertical = c.vertical and f.is_active
-                 order by f.updated_at desc limit 1)
-           ) candidates
-           order by preference
-           limit 1"#,
-        consultant
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(flow.map(|f| (f.id, f.definition)))
+    app::server::shared_reads::live_flow(sys, consultant).await
 }

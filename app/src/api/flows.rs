@@ -128,7 +128,7 @@ pub fn previews(def: &crate::domain::flow::FlowDefinition) -> Vec<StepPreview> {
 #[server(prefix = "/api", endpoint = "fluxo")]
 pub async fn flow_editor(id: String) -> Result<FlowEditorData, AppError> {
     use crate::domain::time::format_datetime;
-    use crate::server::{flows, Tenant};
+    use crate::server::{flow_drafts, Tenant};
     let not_found = || {
         let e = AppError::NotFound;
         crate::server::auth::set_error_status(&e);
@@ -136,7 +136,9 @@ pub async fn flow_editor(id: String) -> Result<FlowEditorData, AppError> {
     };
     let id: uuid::Uuid = id.parse().map_err(|_| not_found())?;
     let mut t = Tenant::begin().await?;
-    let f = flows::detail(&mut t.tx, id).await?.ok_or_else(not_found)?;
+    let f = flow_drafts::detail(&mut t.tx, id)
+        .await?
+        .ok_or_else(not_found)?;
     t.commit().await?;
     let session = crate::server::auth::session().await?;
     let simulation = session
@@ -154,7 +156,7 @@ pub async fn flow_editor(id: String) -> Result<FlowEditorData, AppError> {
         version: f.version,
         json: serde_json::to_string_pretty(&shown).unwrap_or_default(),
         has_draft: f.draft.is_some(),
-        issues: f.draft.as_ref().and_then(flows::issues_text),
+        issues: f.draft.as_ref().and_then(flow_drafts::issues_text),
         versions: f
             .versions
             .into_iter()
@@ -180,18 +182,18 @@ pub async fn save_flow(
     json: String,
     publish: bool,
 ) -> Result<String, AppError> {
-    use crate::server::{flows, Tenant};
+    use crate::server::{flow_drafts, Tenant};
     let result = async {
         let id: uuid::Uuid = id.parse().map_err(|_| AppError::NotFound)?;
         let mut t = Tenant::begin_with_csrf(&csrf).await?;
-        let saved = flows::save_draft(&mut t.tx, id, &json).await?;
+        let saved = flow_drafts::save_draft(&mut t.tx, id, &json).await?;
         t.commit().await?;
         if !publish {
             return Ok(saved);
         }
         // Published on its own: a refusal keeps the edits saved as the draft.
         let mut t = Tenant::begin().await?;
-        let published = flows::publish(&mut t.tx, id).await?;
+        let published = flow_drafts::publish(&mut t.tx, id).await?;
         t.commit().await?;
         Ok(published)
     }

@@ -6,7 +6,7 @@
 
 use super::door::SignedInForm;
 use crate::error::AppError;
-use crate::server::{flash, flows};
+use crate::server::{flash, flow_drafts, flows};
 use axum::response::Response;
 use uuid::Uuid;
 
@@ -25,20 +25,20 @@ pub async fn handle(SignedInForm { who, fields }: SignedInForm) -> Response {
             "arquivar" => flows::archive(&mut tx, id()?, true).await,
             "desarquivar" => flows::archive(&mut tx, id()?, false).await,
             "excluir" => flows::delete(&mut tx, id()?).await,
-            "rascunho" => flows::save_draft(&mut tx, id()?, &field("json")).await,
-            "editar" => flows::save_steps(&mut tx, id()?, &fields.0)
+            "rascunho" => flow_drafts::save_draft(&mut tx, id()?, &field("json")).await,
+            "editar" => flow_drafts::save_steps(&mut tx, id()?, &fields.0)
                 .await
                 .map(|(message, at)| {
                     focus = at;
                     message
                 }),
-            "publicar" => flows::publish(&mut tx, id()?).await,
-            "descartar" => flows::discard(&mut tx, id()?).await,
+            "publicar" => flow_drafts::publish(&mut tx, id()?).await,
+            "descartar" => flow_drafts::discard(&mut tx, id()?).await,
             "restaurar" => {
                 let version = field("versao")
                     .parse()
                     .map_err(|_| AppError::invalid("Versão não encontrada."))?;
-                flows::restore(&mut tx, id()?, version).await
+                flow_drafts::restore(&mut tx, id()?, version).await
             }
             _ => Err(AppError::invalid("Ação desconhecida. Recarregue a página.")),
         };
@@ -53,7 +53,7 @@ pub async fn handle(SignedInForm { who, fields }: SignedInForm) -> Response {
         // refused, so it publishes in a transaction of its own.
         if field("acao") == "editar" && field("op") == "publicar" {
             let mut tx = who.tenant().await?;
-            let published = flows::publish(&mut tx, id()?).await?;
+            let published = flow_drafts::publish(&mut tx, id()?).await?;
             tx.commit().await?;
             return Ok(published);
         }

@@ -8,7 +8,7 @@ use crate::domain::simulator::{session_key as key, Simulation};
 use crate::domain::turn::ConsultantInfo;
 use crate::domain::Vertical;
 use crate::error::AppError;
-use crate::server::{flash, flows};
+use crate::server::{flash, flow_drafts};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -42,7 +42,7 @@ pub async fn handle(SignedInForm { who, fields }: SignedInForm) -> Response {
             ));
         }
         let mut tx = who.tenant().await?;
-        let flow = flows::detail(&mut tx, id)
+        let flow = flow_drafts::detail(&mut tx, id)
             .await?
             .ok_or_else(|| AppError::invalid("Fluxo não encontrado."))?;
         let me = sqlx::query!(
@@ -59,7 +59,7 @@ pub async fn handle(SignedInForm { who, fields }: SignedInForm) -> Response {
         let def = parse_and_validate(&definition).map_err(|_| {
             AppError::invalid(format!(
                 "O rascunho ainda tem erros: {}. Corrija-o ou simule a versão publicada.",
-                flows::issues_text(&definition).unwrap_or_default()
+                flow_drafts::issues_text(&definition).unwrap_or_default()
             ))
         })?;
         let info = ConsultantInfo {

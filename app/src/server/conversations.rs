@@ -5,7 +5,6 @@
 use crate::domain::flow::ConversationState;
 use crate::server::db::TenantTx;
 use chrono::{DateTime, Utc};
-use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Debug)]
@@ -90,28 +89,10 @@ pub async fn hand_back(t: &mut TenantTx, lead: Uuid) -> Result<bool, sqlx::Error
 }
 
 /// The lead's conversation (the open one, else the latest), locked so that a consultant's
-/// reply and the lead's messages are handled one at a time (the intake takes the same lock:
-/// `consultor::intake::conversations::latest_for_update`).
+/// reply and the lead's messages are handled one at a time (the intake takes the same lock).
 pub async fn latest_for_update(
     t: &mut TenantTx,
     lead: Uuid,
 ) -> Result<Option<(Uuid, Uuid, ConversationState)>, sqlx::Error> {
-    let db: &mut PgConnection = t;
-    let row = sqlx::query!(
-        "select id, flow_id, state from conversations
-          where lead_id = $1
-          order by is_completed, started_at desc
-          limit 1
-          for update",
-        lead
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|r| {
-        let state = r
-            .state
-            .and_then(|s| serde_json::from_value(s).ok())
-            .unwrap_or_default();
-        (r.id, r.flow_id, state)
-    }))
+    super::shared_reads::latest_conversation_for_update(t, lead).await
 }

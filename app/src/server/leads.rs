@@ -229,25 +229,7 @@ pub async fn current_flow(
     t: &mut TenantTx,
 ) -> Result<Option<(Uuid, serde_json::Value)>, sqlx::Error> {
     let (db, consultant) = t.split();
-    // Two index lookups (own live flow by created_by; the vertical's template by the partial
-    // template index) instead of one OR, which the planner can only answer with a scan.
-    let flow = sqlx::query!(
-        r#"select id as "id!", definition as "definition!" from (
-               (select f.id, f.definition, 0 as preference from flows f
-                 where f.created_by = $1 and not f.is_template and f.is_active
-                 order by f.updated_at desc limit 1)
-               union all
-               (select f.id, f.definition, 1 from flows f join consultants c on c.id = $1
-                 where f.is_template and f.vertical = c.vertical and f.is_active
-                 order by f.updated_at desc limit 1)
-           ) candidates
-           order by preference
-           limit 1"#,
-        consultant
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(flow.map(|f| (f.id, f.definition)))
+    super::shared_reads::live_flow(db, consultant).await
 }
 
 /// Days without activity after which a card is marked "parado".

@@ -1,12 +1,10 @@
 //! The step editor's changes to a flow definition, pure so that the server (a plain form
 //! post, JavaScript off) and the browser (JavaScript on, no reload) make exactly the same
-//! ones: the form's fields read back into a definition, and the structural changes its
-//! buttons ask for (add, remove, reorder steps; add and remove options).
+//! ones: the structural changes its buttons ask for (add, remove, reorder steps; add and
+//! remove options). Reading the form's fields back into a definition is `form`.
 
 use super::answer::normalise;
 use super::definition::{Choice, FlowDefinition, Step, StepKind};
-use crate::domain::validators::Validation;
-use std::collections::HashMap;
 
 /// Beyond these a form is refused rather than read (WhatsApp shows at most 10 options as a
 /// list; past that they go as numbered text, which nobody reads to 50).
@@ -170,152 +168,6 @@ pub fn value_from_label(label: &str) -> String {
     normalise(label).replace(' ', "_")
 }
 
-/// A step form's field as the consultant sees it: `e2.pergunta` is "Etapa 3 (pergunta)".
-fn field_label(name: &str) -> String {
-    let step = name
-        .strip_prefix('e')
-        .and_then(|rest| rest.split_once('.'))
-        .and_then(|(n, what)| Some((n.parse::<usize>().ok()?, what)));
-    match step {
-        Some((n, what)) => format!("Etapa {} ({what})", n + 1),
-        None => format!("Campo {name}"),
-    }
-}
-
-/// Reads the step editor's form (`etapas`, `e0.id`, `e0.tipo`, `e0.o1.rotulo`, … as
-/// `form_fields` lists them) back into a definition. What a step of its type does not use is
-/// dropped (options of a `texto`, the validation of a `escolha`); a step renamed in the same
-/// post keeps the arrows that pointed at it (`e0.id_antes` is its id when the page was drawn).
-pub fn from_form(fields: &[(String, String)]) -> Result<FlowDefinition, String> {
-    let map: HashMap<&str, &str> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let get = |k: &str| map.get(k).copied().unwrap_or("");
-    // Every text of every step, before anything else: an invisible character named at its
-    // step (a question or message may have several lines).
-    for (name, value) in fields {
-        if let Err(why) = crate::domain::text::check(value, crate::domain::text::Lines::Many) {
-            return Err(format!("{}: {why}", field_label(name)));
-        }
-    }
-    let count = |k: &str, max: usize, what: &str| -> Result<usize, String> {
-        let n: usize = get(k).parse().map_err(|_| {
-            "O formulário do fluxo veio incompleto. Recarregue a página.".to_string()
-        })?;
-        if n > max {
-            return Err(format!("Um fluxo tem no máximo {max} {what}."));
-        }
-        Ok(n)
-    };
-    let steps = count("etapas", MAX_STEPS, "etapas")?;
-    let mut renamed: HashMap<String, String> = HashMap::new();
-    let mut etapas = Vec::with_capacity(steps);
-    for i in 0..steps {
-        let f = |name: &str| get(&format!("e{i}.{name}"));
-        let id = f("id").trim().to_string();
-        let before = f("id_antes").trim();
-        if !before.is_empty() && before != id {
-            renamed.insert(before.to_string(), id.clone());
-        }
-        let tipo = StepKind::parse(f("tipo"))
-            .ok_or_else(|| format!("Etapa {}: escolha o tipo da etapa.", i + 1))?;
-        let optional = |v: &str| {
-            let v = v.trim();
-            (!v.is_empty()).then(|| v.to_string())
-        };
-        let waits = matches!(tipo, StepKind::Escolha | StepKind::Texto);
-        let mut opcoes = Vec::new();
-        if tipo == StepKind::Escolha {
-            let n = count(&format!("e{i}.opcoes"), MAX_OPTIONS, "opções por etapa")?;
-            for j in 0..n {
-                let o = |name: &str| get(&format!("e{i}.o{j}.{name}"));
-                let rotulo = o("rotulo").trim().to_string();
-                let valor = match o("valor").trim() {
-                    "" => value_from_label(&rotulo),
-                    typed => typed.to_string(),
-                };
-                opcoes.push(Choice {
-                    rotulo,
-                    valor,
-                    descricao: optional(o("descricao")),
-                    proxima: optional(o("proxima")),
-                });
-            }
-        }
-        etapas.push(Step {
-            id,
-            tipo,
-            // Line ends as the browser sends them (CRLF) would count twice against the limits.
-            pergunta: f("pergunta").replace("\r\n", "\n").trim().to_string(),
-            opcoes,
-            proxima: (tipo != StepKind::Fim)
-                .then(|| optional(f("proxima")))
-                .flatten(),
-            validacao: (tipo == StepKind::Texto)
-                .then(|| Validation::parse(f("validacao")))
-                .flatten(),
-            invalida: waits
-                .then(|| optional(&f("invalida").replace("\r\n", "\n")))
-                .flatten(),
-        });
-    }
-    // Arrows follow a renamed step (unless another step took its old name).
-    let ids: Vec<String> = etapas.iter().map(|s| s.id.clone()).collect();
-    let follow = |target: &mut Option<String>| {
-        if let Some(t) = target.as_ref() {
-            if let Some(new) = renamed.get(t) {
-                if !ids.contains(t) {
-                    *target = Some(new.clone());
-                }
-            }
-        }
-    };
-    for s in &mut etapas {
-        follow(&mut s.proxima);
-        for c in &mut s.opcoes {
-            follow(&mut c.proxima);
-        }
-    }
-    Ok(FlowDefinition { etapas })
-}
-
-/// The fields the step editor renders for `def`: what a browser without JavaScript posts
-/// back when nothing was changed (`from_form` reads them).
-pub fn form_fields(def: &FlowDefinition) -> Vec<(String, String)> {
-    let mut out = vec![("etapas".to_string(), def.etapas.len().to_string())];
-    for (i, s) in def.etapas.iter().enumerate() {
-        let mut push = |k: String, v: &str| out.push((k, v.to_string()));
-        push(format!("e{i}.id"), &s.id);
-        push(format!("e{i}.id_antes"), &s.id);
-        push(format!("e{i}.tipo"), s.tipo.code());
-        push(format!("e{i}.pergunta"), &s.pergunta);
-        push(format!("e{i}.proxima"), s.proxima.as_deref().unwrap_or(""));
-        push(
-            format!("e{i}.validacao"),
-            s.validacao.map(|v| v.code()).unwrap_or(""),
-        );
-        push(
-            format!("e{i}.invalida"),
-            s.invalida.as_deref().unwrap_or(""),
-        );
-        push(format!("e{i}.opcoes"), &s.opcoes.len().to_string());
-        for (j, c) in s.opcoes.iter().enumerate() {
-            push(format!("e{i}.o{j}.rotulo"), &c.rotulo);
-            push(format!("e{i}.o{j}.valor"), &c.valor);
-            push(
-                format!("e{i}.o{j}.descricao"),
-                c.descricao.as_deref().unwrap_or(""),
-            );
-            push(
-                format!("e{i}.o{j}.proxima"),
-                c.proxima.as_deref().unwrap_or(""),
-            );
-        }
-    }
-    out
-}
-
 /// The placeholders a step's text can use: `{{id}}` of the steps before it that ask something.
 pub fn placeholders(def: &FlowDefinition, index: usize) -> Vec<String> {
     def.etapas
@@ -342,26 +194,6 @@ mod tests {
         .unwrap()
     }
 
-    fn set(fields: &mut [(String, String)], key: &str, value: &str) {
-        fields.iter_mut().find(|(k, _)| k == key).unwrap().1 = value.into();
-    }
-
-    #[test]
-    fn the_form_reads_back_into_the_same_definition() {
-        let d = def();
-        assert_eq!(from_form(&form_fields(&d)).unwrap(), d);
-    }
-
-    #[test]
-    fn a_renamed_step_keeps_the_arrows_pointing_at_it() {
-        let mut f = form_fields(&def());
-        set(&mut f, "e2.id", "obrigado");
-        let d = from_form(&f).unwrap();
-        assert_eq!(d.etapas[1].proxima.as_deref(), Some("obrigado"));
-        assert_eq!(d.etapas[1].opcoes[0].proxima.as_deref(), Some("obrigado"));
-        assert!(crate::domain::flow::validate(&d).is_ok());
-    }
-
     #[test]
     fn renaming_in_the_browser_moves_the_arrows_too() {
         let mut d = def();
@@ -372,48 +204,6 @@ mod tests {
         rename_step(&mut d, 0, "obrigado");
         rename_step(&mut d, 0, "obrigado2");
         assert_eq!(d.etapas[1].proxima.as_deref(), Some("obrigado"));
-    }
-
-    #[test]
-    fn what_a_type_does_not_use_is_dropped_and_blank_values_come_from_labels() {
-        let mut f = form_fields(&def());
-        set(&mut f, "e1.o1.valor", "");
-        set(
-            &mut f,
-            "e0.invalida",
-            "Só o primeiro nome já serve.\r\nObrigado!",
-        );
-        let d = from_form(&f).unwrap();
-        assert_eq!(d.etapas[1].opcoes[1].valor, "familia");
-        assert_eq!(
-            d.etapas[0].invalida.as_deref(),
-            Some("Só o primeiro nome já serve.\nObrigado!")
-        );
-        set(&mut f, "e1.tipo", "texto");
-        set(&mut f, "e1.validacao", "cpf");
-        set(&mut f, "e0.tipo", "mensagem");
-        let d = from_form(&f).unwrap();
-        assert!(d.etapas[1].opcoes.is_empty());
-        assert_eq!(
-            d.etapas[1].validacao,
-            Some(crate::domain::validators::Validation::Cpf)
-        );
-        assert_eq!(d.etapas[0].validacao, None);
-        assert_eq!(d.etapas[0].invalida, None);
-    }
-
-    #[test]
-    fn broken_or_oversized_forms_are_refused_with_a_message() {
-        assert!(from_form(&[]).is_err());
-        let mut f = form_fields(&def());
-        set(&mut f, "etapas", "100000");
-        assert_eq!(
-            from_form(&f).unwrap_err(),
-            "Um fluxo tem no máximo 200 etapas."
-        );
-        let mut f = form_fields(&def());
-        set(&mut f, "e1.tipo", "qualquer");
-        assert!(from_form(&f).unwrap_err().contains("Etapa 2"));
     }
 
     #[test]
