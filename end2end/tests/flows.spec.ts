@@ -125,3 +125,42 @@ test('a step is added, fixed after the validator message, published, made live, 
     await botSaid(next);
   }
 });
+
+test('an edit survives the simulator, leaving asks first, and publishing shows its message where the consultant is', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== 'js', 'without JavaScript every change is a form post that saves');
+  await consultant(page, testInfo, 'rascunho');
+  await page.setViewportSize({ width: 390, height: 740 });
+  await page.goto('/fluxos');
+  await ready(page, testInfo);
+  await page.getByRole('region', { name: 'Modelos' }).locator('li', { hasText: 'Ativo' })
+    .getByRole('button', { name: 'Copiar para meus fluxos' }).click();
+  await expect(page.getByText('Ele ainda não está ativo.')).toBeVisible();
+  await page.getByRole('region', { name: 'Meus fluxos' }).getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/fluxos\/[0-9a-f-]{36}$/);
+  await ready(page, testInfo);
+  const editorUrl = page.url();
+
+  const question = () => page.locator('#etapa-0').getByLabel('Pergunta');
+  await question().fill('Olá! Como você se chama?');
+  await expect(page.getByText('Mudanças não salvas.')).toBeVisible();
+
+  // Leaving asks first; staying keeps the edit.
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); void d.dismiss(); });
+  await page.getByRole('link', { name: '← Fluxos' }).click();
+  await expect.poll(() => asked).toContain('não foram salvas');
+  await expect(page).toHaveURL(editorUrl);
+  await expect(question()).toHaveValue('Olá! Como você se chama?');
+
+  // The simulator saves the edit as the draft first, and simulates what was typed.
+  await page.getByLabel('Mensagem do lead').fill('Oi');
+  await page.getByRole('button', { name: 'Enviar' }).click();
+  await expect(page.getByRole('region', { name: 'Simulador' })).toContainText('Como você se chama?');
+  await ready(page, testInfo);
+  await expect(question()).toHaveValue('Olá! Como você se chama?');
+  await expect(page.getByText('Há um rascunho não publicado.')).toBeVisible();
+
+  // Publishing from the bottom of the steps: the outcome is brought into view.
+  await page.getByRole('button', { name: 'Salvar e publicar' }).click();
+  await expect(page.getByText('Versão 2 publicada')).toBeInViewport();
+});

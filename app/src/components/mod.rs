@@ -27,5 +27,7 @@ pub use move_form::MoveForm;
 pub use raw_text::{escape_text, textarea_text, PageTitle};
 pub use redirect_to::RedirectTo;
 pub use sessions_section::SessionsSection;
-pub use step_editor::{flow_action_fields, StepEditor, StepPreviews};
+#[cfg(feature = "hydrate")]
+pub use step_editor::guard_leaving;
+pub use step_editor::{flow_action_fields, StepEditor, StepPreviews, Unsaved};
 pub use two_factor_section::TwoFactorSection;

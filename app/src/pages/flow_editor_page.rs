@@ -7,7 +7,7 @@
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::flows::{flow_editor, previews, FlowEditorData, SaveFlow};
 use crate::components::{error_view, textarea_text, FormAlert, Loading, PageTitle};
-use crate::components::{flow_action_fields, StepEditor, StepPreviews};
+use crate::components::{flow_action_fields, StepEditor, StepPreviews, Unsaved};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -20,6 +20,11 @@ pub fn FlowEditorPage() -> impl IntoView {
     // With JavaScript the step editor saves through this action; the page then reads the
     // flow again (draft state, versions, issues) without a reload.
     let save = ServerAction::<SaveFlow>::new();
+    // What the step editor holds unsaved: the simulator saves it before it runs.
+    let unsaved = Unsaved::new();
+    let pending = save.pending();
+    #[cfg(feature = "hydrate")]
+    crate::components::guard_leaving(unsaved);
     let data: Resource<EditorData> = Resource::new(
         move || {
             (
@@ -41,8 +46,8 @@ pub fn FlowEditorPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 data.await.map(|(f, st, sim)| view! {
-                    <Editor f=f.clone() st save/>
-                    <Simulator f sim/>
+                    <Editor f=f.clone() st save unsaved pending/>
+                    <Simulator f sim unsaved/>
                 }.into_any()).unwrap_or_else(error_view)
             })}
         </Transition>
@@ -50,7 +55,13 @@ pub fn FlowEditorPage() -> impl IntoView {
 }
 
 #[component]
-fn Editor(f: FlowEditorData, st: FormContext, save: ServerAction<SaveFlow>) -> impl IntoView {
+fn Editor(
+    f: FlowEditorData,
+    st: FormContext,
+    save: ServerAction<SaveFlow>,
+    unsaved: Unsaved,
+    pending: Memo<bool>,
+) -> impl IntoView {
     let errors = FormFeedback::error_signal(st.feedback.clone(), move || save.value().get());
     let success =
         FormFeedback::success_signal(st.feedback.as_ref(), move || save.value().get(), |m| m);
@@ -61,6 +72,16 @@ fn Editor(f: FlowEditorData, st: FormContext, save: ServerAction<SaveFlow>) -> i
         .filter(|fb| fb.error.is_some())
         .and_then(|fb| fb.value("json"));
     let json_open = typed.is_some();
+    // After a save with JavaScript the message is here, at the top: on a phone that is far
+    // above the buttons, so the page goes to it (#17 defect 3).
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if save.value().with(Option::is_some) {
+            if let Some(el) = document().get_element_by_id("editor-feedback") {
+                el.scroll_into_view();
+            }
+        }
+    });
     let json = typed.unwrap_or_else(|| f.json.clone());
     let csrf = st.csrf.clone();
     let id = f.id.clone();
@@ -81,7 +102,7 @@ fn Editor(f: FlowEditorData, st: FormContext, save: ServerAction<SaveFlow>) -> i
     view! {
         <h1>{f.name.clone()}</h1>
         <p class="muted">{status}</p>
-        <div aria-live="polite"><FormAlert errors success/></div>
+        <div id="editor-feedback" aria-live="polite"><FormAlert errors success/></div>
         {f.issues.clone().map(|i| view! { <div class="alert alert-warning" role="note">{format!("O rascunho ainda não pode ser publicado: {i}.")}</div> })}
         {match (f.is_template, f.definition.clone()) {
             (true, def) => view! {
@@ -96,7 +117,7 @@ fn Editor(f: FlowEditorData, st: FormContext, save: ServerAction<SaveFlow>) -> i
                 </details>
             }.into_any(),
             (false, Some(def)) => view! {
-                <StepEditor flow_id=id.clone() csrf=csrf.clone() def json json_open save/>
+                <StepEditor flow_id=id.clone() csrf=csrf.clone() def json json_open save unsaved pending/>
             }.into_any(),
             // A draft that does not read as steps (saved from the JSON view) is fixed there.
             (false, None) => view! {
@@ -149,13 +170,56 @@ fn Editor(f: FlowEditorData, st: FormContext, save: ServerAction<SaveFlow>) -> i
 /// The simulator: the consultant writes as the lead and reads what the bot answers, through
 /// the engine itself. A form per turn.
 #[component]
-fn Simulator(f: FlowEditorData, sim: FormContext) -> impl IntoView {
+fn Simulator(f: FlowEditorData, sim: FormContext, unsaved: Unsaved) -> impl IntoView {
     let error = sim.feedback.as_ref().and_then(|fb| fb.error.clone());
     let success = sim.feedback.as_ref().and_then(|fb| fb.success.clone());
     let s = f.simulation.clone();
     let on_draft = s.version != "publicada" && f.has_draft;
     let csrf = sim.csrf.clone();
     let id = f.id.clone();
+    // With edits not yet saved, the turn waits for them to be saved as the draft, and then
+    // simulates the draft: what was typed survives, and is what the simulator runs.
+    let save_first = {
+        let (csrf, id) = (csrf.clone(), id.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            let Some(json) = unsaved.pending() else {
+                return;
+            };
+            ev.prevent_default();
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                let form = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
+                let (csrf, id) = (csrf.clone(), id.clone());
+                leptos::task::spawn_local(async move {
+                    if crate::api::flows::save_flow(csrf, id, json, false)
+                        .await
+                        .is_ok()
+                    {
+                        unsaved.0.set(None);
+                        if let Some(form) = form {
+                            for versao in form.query_selector_all("input[name=versao]").into_iter()
+                            {
+                                for i in 0..versao.length() {
+                                    if let Some(el) = versao
+                                        .item(i)
+                                        .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                                    {
+                                        let _ = el.set_attribute("value", "rascunho");
+                                    }
+                                }
+                            }
+                            let _ = form.submit();
+                        }
+                    }
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (json, &csrf, &id);
+        }
+    };
     view! {
         <section id="simulador" class="card simulator" aria-labelledby="simulador-titulo">
             <h2 id="simulador-titulo">"Simulador"</h2>
@@ -180,7 +244,7 @@ fn Simulator(f: FlowEditorData, sim: FormContext) -> impl IntoView {
                     }
                 }).collect_view()}
             </ol>
-            <form method="post" action="/fluxos/simulador">
+            <form method="post" action="/fluxos/simulador" on:submit=save_first.clone()>
                 <input type="hidden" name="csrf" value=csrf.clone()/>
                 <input type="hidden" name="id" value=id.clone()/>
                 <input type="hidden" name="acao" value="enviar"/>
@@ -191,7 +255,7 @@ fn Simulator(f: FlowEditorData, sim: FormContext) -> impl IntoView {
                 </div>
                 <button type="submit">"Enviar"</button>
             </form>
-            <form method="post" action="/fluxos/simulador" class="actions">
+            <form method="post" action="/fluxos/simulador" class="actions" on:submit=save_first>
                 <input type="hidden" name="csrf" value=csrf/>
                 <input type="hidden" name="id" value=id/>
                 <input type="hidden" name="acao" value="reiniciar"/>

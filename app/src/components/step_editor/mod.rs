@@ -15,8 +15,12 @@ mod model;
 mod options_editor;
 mod previews;
 mod step_card;
+mod unsaved;
 
 pub use previews::StepPreviews;
+#[cfg(feature = "hydrate")]
+pub use unsaved::guard_leaving;
+pub use unsaved::Unsaved;
 
 use crate::api::flows::{previews, SaveFlow};
 use crate::components::textarea_text;
@@ -45,12 +49,23 @@ pub fn StepEditor(
     /// Whether the JSON view starts open (it does after refused JSON, to show the text).
     json_open: bool,
     save: ServerAction<SaveFlow>,
+    /// Where the page keeps what was typed and not saved (the simulator saves it first).
+    unsaved: Unsaved,
+    /// Whether a save is under way (made by the page, which outlives this editor: a save
+    /// draws the editor again).
+    pending: Memo<bool>,
 ) -> impl IntoView {
+    let saved = pretty(&def);
     let model = Model {
         def: RwSignal::new(def),
         shape: RwSignal::new(0),
         json: RwSignal::new(json.clone()),
     };
+    // Effects run in the browser only: without JavaScript every change is a post that saves.
+    Effect::new(move |_| {
+        let now = model.def.with(pretty);
+        unsaved.0.set((now != saved).then_some(now));
+    });
     let issues: Memo<Vec<FlowIssue>> =
         Memo::new(move |_| model.def.with(|d| validate(d).err().unwrap_or_default()));
     let general = move || {
@@ -109,14 +124,27 @@ pub fn StepEditor(
                     "+ Adicionar etapa"
                 </button>
                 <button type="submit" name="op" value="salvar" class="button-secondary"
+                    disabled=move || pending.get()
                     on:click=move |ev| { ev.prevent_default(); send.run(false); }>
                     "Salvar rascunho"
                 </button>
                 <button type="submit" name="op" value="publicar"
+                    disabled=move || pending.get()
                     on:click=move |ev| { ev.prevent_default(); send.run(true); }>
-                    "Salvar e publicar"
+                    {move || if pending.get() { "Salvando…" } else { "Salvar e publicar" }}
                 </button>
             </div>
+            // Beside the buttons: whether a save is under way, or anything is still unsaved
+            // (the outcome is the page's message, scrolled to when it comes).
+            <p class="save-status" aria-live="polite">
+                {move || if pending.get() {
+                    "Salvando…"
+                } else if unsaved.0.get().is_some() {
+                    "Mudanças não salvas."
+                } else {
+                    ""
+                }}
+            </p>
         </form>
         <StepPreviews items=Signal::derive(move || model.def.with(previews))/>
         <details class="json-view" open=json_open>
