@@ -12,6 +12,7 @@
 //! parses, edits it too.
 
 mod model;
+mod next_select;
 mod options_editor;
 mod previews;
 mod step_card;

@@ -1,7 +1,7 @@
 //! A choice step's options.
 
 use super::model::{label_limit, Count, Model};
-use super::step_card::NextSelect;
+use super::next_select::NextSelect;
 use crate::domain::flow::{EditOp, WhatsAppLimits as L};
 use leptos::prelude::*;
 

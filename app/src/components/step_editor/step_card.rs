@@ -1,6 +1,7 @@
 //! One step's card, and the select of where an answer leads.
 
 use super::model::{body_limit, Count, Model};
+use super::next_select::NextSelect;
 use super::options_editor::OptionsEditor;
 use crate::components::textarea_text;
 use crate::domain::flow::{
@@ -202,36 +203,5 @@ pub(super) fn StepCard(i: usize, model: Model, issues: Memo<Vec<FlowIssue>>) -> 
                 }}
             </div>
         </li>
-    }
-}
-
-/// A select of the flow's steps (by identifier), with an empty first choice.
-#[component]
-pub(super) fn NextSelect(
-    label: &'static str,
-    name: String,
-    field_id: String,
-    ids: Memo<Vec<String>>,
-    current: String,
-    empty: &'static str,
-    on_pick: Callback<String>,
-) -> impl IntoView {
-    let picked = RwSignal::new(current);
-    view! {
-        <div class="field">
-            <label for=field_id.clone()>{label}</label>
-            <select id=field_id name=name
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    picked.set(v.clone());
-                    on_pick.run(v);
-                }>
-                <option value="" selected=move || picked.with(String::is_empty)>{empty}</option>
-                {move || ids.get().into_iter().map(|id| {
-                    let selected = picked.with(|p| *p == id);
-                    view! { <option value=id.clone() selected=selected>{id.clone()}</option> }
-                }).collect_view()}
-            </select>
-        </div>
     }
 }
