@@ -77,7 +77,7 @@ test('with JavaScript, a card is dragged to another column; a refused drop chang
   await leadWrites(page, number, leadNumber(), 'Davi Arrastar', 'Oi');
   await boardShows(page, testInfo, ['Davi Arrastar']);
   await card(page, 'Davi Arrastar').dragTo(column(page, 'Fechado'));
-  await expect(page.getByRole('alert')).toContainText('Só um lead agendado pode ser marcado como fechado.');
+  await expect(page.getByRole('alert')).toContainText('antes de fechar');
   await expect(column(page, 'Novo')).toContainText('Davi Arrastar');
   await card(page, 'Davi Arrastar').dragTo(column(page, 'Em contato'));
   await expect(column(page, 'Em contato')).toContainText('Davi Arrastar');
@@ -159,10 +159,10 @@ test('in the list, a selection moves together and the refused ones are counted',
   await ready(page, testInfo);
   await page.getByLabel('Selecionar Hugo Massa').check();
   await page.getByLabel('Selecionar Irene Massa').check();
-  await page.getByLabel('Mover para', { exact: true }).selectOption('agendado');
+  await page.getByLabel('Mover para', { exact: true }).selectOption('fechado');
   await page.getByRole('button', { name: 'Mover selecionados' }).click();
-  // novo → agendado skips a stage: refused by the rules, counted, nothing changed.
-  await expect(page.getByRole('alert')).toContainText('Nenhum lead foi movido. 2 não puderam ir para “Agendado”');
+  // novo → fechado: nobody talked to them yet; refused by the rules, counted, nothing changed.
+  await expect(page.getByRole('alert')).toContainText('Nenhum lead foi movido. 2 não puderam ir para “Fechado”');
   await page.getByLabel('Selecionar Hugo Massa').check();
   await page.getByLabel('Selecionar Irene Massa').check();
   await page.getByLabel('Mover para', { exact: true }).selectOption('em_contato');

@@ -86,7 +86,7 @@ async fn moves_follow_the_rules_and_are_kept_in_history_and_audit() {
     let refused = move_lead(&app, l, "fechado", "").await;
     assert_eq!(refused.status(), 422);
     let body: Value = refused.json().await.unwrap();
-    assert!(body.to_string().contains("Só um lead agendado"), "{body}");
+    assert!(body.to_string().contains("antes de fechar"), "{body}");
     assert_eq!(status_of(&app, l).await, "novo");
 
     assert!(move_lead(&app, l, "em_contato", "")
@@ -144,14 +144,83 @@ async fn moves_follow_the_rules_and_are_kept_in_history_and_audit() {
             &[
                 ("csrf", &csrf),
                 ("lead", &l.to_string()),
-                ("to", "fechado"),
+                ("to", "em_contato"),
                 ("reason", ""),
             ],
         )
         .await;
     assert!(res.status().is_redirection());
     let html = app.get_html("/leads").await;
-    assert!(html.contains("Só um lead agendado pode ser marcado como fechado."));
+    assert!(html.contains("O lead já está em “Em contato”."), "{html}");
+}
+
+/// #17 "moving leads": the form offers the next stage first, the forward jumps sales make
+/// are allowed, and a closed deal is reopened with a reason that stays in its history.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sales_jump_forward_and_a_closed_deal_reopens_with_a_reason() {
+    let app = TestApp::spawn().await;
+    let me = signed_in(&app, "ana@exemplo.com").await;
+    let l = lead(
+        &app,
+        me,
+        "Bruno Salto",
+        "+5511987650001",
+        "novo",
+        serde_json::json!({}),
+    )
+    .await;
+    // The card's form: the next stage is the first (chosen) option.
+    let html = app.get_html("/leads").await;
+    let select = html
+        .split(&format!("id=\"mover-{l}\""))
+        .nth(1)
+        .expect("the card's move form");
+    assert!(
+        select
+            .trim_start()
+            .starts_with("name=\"to\"><option value=\"em_contato\""),
+        "{select}"
+    );
+
+    assert!(move_lead(&app, l, "agendado", "")
+        .await
+        .status()
+        .is_success());
+    assert!(move_lead(&app, l, "em_contato", "")
+        .await
+        .status()
+        .is_success());
+    assert!(move_lead(&app, l, "fechado", "")
+        .await
+        .status()
+        .is_success());
+    let refused = move_lead(&app, l, "em_contato", " ").await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body.to_string().contains("escreva o motivo"), "{body}");
+    assert_eq!(status_of(&app, l).await, "fechado");
+    assert!(
+        move_lead(&app, l, "em_contato", "Cliente desistiu do contrato")
+            .await
+            .status()
+            .is_success()
+    );
+    let last: (String, String, Option<String>) = sqlx::query_as(
+        "select from_status, to_status, reason from lead_status_history
+          where lead_id = $1 order by created_at desc limit 1",
+    )
+    .bind(l)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        last,
+        (
+            "fechado".into(),
+            "em_contato".into(),
+            Some("Cliente desistiu do contrato".into())
+        )
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -223,7 +223,10 @@ pub async fn move_lead(
         if reason.chars().count() > 500 {
             return Err(AppError::invalid("O motivo pode ter até 500 caracteres."));
         }
-        let reason = (to == LeadStatus::Perdido && !reason.is_empty()).then_some(reason);
+        // A reason is kept for a loss, and for reopening a closed deal (which needs one).
+        let reason = (to == LeadStatus::Perdido || to == LeadStatus::EmContato)
+            .then_some(reason)
+            .filter(|r| !r.is_empty());
         let mut t = Tenant::begin_with_csrf(&csrf).await?;
         let from = match leads::move_status(&mut t.tx, id, to, reason).await? {
             Ok(from) => from,

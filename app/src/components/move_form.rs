@@ -28,7 +28,7 @@ pub fn MoveForm(
             <select id=select_id name="to">
                 {moves.into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
             </select>
-            <label for=reason_id.clone()>"Motivo (se perdido, opcional)"</label>
+            <label for=reason_id.clone()>"Motivo (perdido: opcional; reabrir um fechado: obrigatório)"</label>
             <input id=reason_id type="text" name="reason" maxlength="500"/>
             <button type="submit" class="button-small" disabled=move || action.pending().get()>"Mover"</button>
         </ActionForm>

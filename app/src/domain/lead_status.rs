@@ -48,39 +48,41 @@ impl LeadStatus {
             .ok_or("Status de lead desconhecido.")
     }
 
-    /// The seed's path is novo → em_contato → agendado → fechado. A lead can be lost from any
-    /// open stage (with an optional reason), and a lost lead is reopened as em_contato (someone
-    /// is talking to it again). A closed deal is final, and a lead may step back one stage (a
-    /// meeting cancelled goes back to em_contato).
+    /// The path is novo → em_contato → agendado → fechado, and sales skip stages forward
+    /// (a lead books at once; a call closes the deal), except that a lead nobody has talked
+    /// to yet is not closed. A lead steps back one stage (a meeting cancelled), is lost from
+    /// any open stage, and a lost lead is reopened as em_contato (someone is talking to it
+    /// again). A closed deal is reopened as em_contato too, with a reason that stays in its
+    /// history ([`LeadStatus::refusal_with_reason`]).
     pub fn can_move_to(self, to: LeadStatus) -> bool {
         self.refusal(to).is_none()
     }
 
-    /// Why a move is not allowed, in words for the consultant; `None` when it is.
+    /// Why a move is not allowed, in words for the consultant; `None` when it is (a reopened
+    /// deal's reason is checked by [`LeadStatus::refusal_with_reason`]).
     pub fn refusal(self, to: LeadStatus) -> Option<String> {
         use LeadStatus::*;
         let allowed = matches!(
             (self, to),
-            (Novo, EmContato)
-                | (EmContato, Agendado)
+            (Novo, EmContato | Agendado)
+                | (EmContato, Agendado | Fechado)
                 | (Agendado, Fechado)
                 | (EmContato, Novo)
                 | (Agendado, EmContato)
                 | (Novo | EmContato | Agendado, Perdido)
-                | (Perdido, EmContato)
+                | (Perdido | Fechado, EmContato)
         );
         if allowed {
             return None;
         }
         Some(match (self, to) {
             (a, b) if a == b => format!("O lead já está em “{}”.", a.label()),
-            (Fechado, _) => "Um negócio fechado é definitivo e não muda mais de etapa.".into(),
-            (Perdido, _) => "Um lead perdido só pode ser reaberto em “Em contato”.".into(),
-            (_, Fechado) => "Só um lead agendado pode ser marcado como fechado.".into(),
-            (_, Agendado) => "Só um lead em contato pode ser agendado.".into(),
-            (_, EmContato) => {
-                "Só um lead novo, agendado ou perdido pode ir para “Em contato”.".into()
+            (Fechado, _) => {
+                "Um negócio fechado só pode ser reaberto em “Em contato”, com o motivo.".into()
             }
+            (Perdido, _) => "Um lead perdido só pode ser reaberto em “Em contato”.".into(),
+            (Novo, Fechado) => "Ninguém falou com este lead ainda: mova-o para “Em contato” ou                                 “Agendado” antes de fechar."
+                .into(),
             (_, Novo) => "Só um lead em contato pode voltar para “Novo”.".into(),
             _ => format!(
                 "Não é possível mover de “{}” para “{}”.",
@@ -90,10 +92,33 @@ impl LeadStatus {
         })
     }
 
-    /// Where a lead in this stage may go, in board order.
+    /// As [`LeadStatus::refusal`], with the reason given: reopening a closed deal needs one.
+    pub fn refusal_with_reason(self, to: LeadStatus, reason: Option<&str>) -> Option<String> {
+        if let Some(why) = self.refusal(to) {
+            return Some(why);
+        }
+        let given = reason.is_some_and(|r| !r.trim().is_empty());
+        (self == LeadStatus::Fechado && !given).then(|| {
+            "Para reabrir um negócio fechado, escreva o motivo: ele fica no histórico do lead."
+                .into()
+        })
+    }
+
+    /// The usual next stage: what the move form offers first.
+    pub fn next(self) -> LeadStatus {
+        match self {
+            LeadStatus::Novo => LeadStatus::EmContato,
+            LeadStatus::EmContato => LeadStatus::Agendado,
+            LeadStatus::Agendado => LeadStatus::Fechado,
+            LeadStatus::Fechado | LeadStatus::Perdido => LeadStatus::EmContato,
+        }
+    }
+
+    /// Where a lead in this stage may go: the next stage first, then the rest in board order.
     pub fn moves(self) -> Vec<LeadStatus> {
-        Self::ALL
-            .into_iter()
+        let next = self.next();
+        std::iter::once(next)
+            .chain(Self::ALL.into_iter().filter(|s| *s != next))
             .filter(|s| self.can_move_to(*s))
             .collect()
     }
@@ -105,22 +130,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn follows_the_path() {
+    fn follows_the_path_and_the_jumps_sales_make() {
         assert!(Novo.can_move_to(EmContato));
         assert!(EmContato.can_move_to(Agendado));
         assert!(Agendado.can_move_to(Fechado));
+        // Forward jumps (#17): booked at once, closed on the call.
+        assert!(Novo.can_move_to(Agendado));
+        assert!(EmContato.can_move_to(Fechado));
         assert!(!Novo.can_move_to(Fechado));
+        assert!(Novo.refusal(Fechado).unwrap().contains("antes de fechar"));
         assert!(!Fechado.can_move_to(Perdido));
         assert!(!Fechado.can_move_to(Novo));
         assert!(Perdido.can_move_to(EmContato));
         assert!(!Perdido.can_move_to(Novo));
-        assert_eq!(Novo.moves(), vec![EmContato, Perdido]);
-        assert!(Fechado.moves().is_empty());
-        assert!(Fechado.refusal(Perdido).unwrap().contains("definitivo"));
-        assert!(Novo.refusal(Fechado).unwrap().contains("agendado"));
         assert!(!Novo.can_move_to(Novo));
         for s in LeadStatus::ALL {
             assert_eq!(LeadStatus::parse(s.as_str()), Ok(s));
         }
+    }
+
+    #[test]
+    fn a_closed_deal_reopens_with_a_reason() {
+        assert!(Fechado.can_move_to(EmContato));
+        assert!(Fechado
+            .refusal_with_reason(EmContato, None)
+            .unwrap()
+            .contains("motivo"));
+        assert!(Fechado.refusal_with_reason(EmContato, Some("  ")).is_some());
+        assert_eq!(
+            Fechado.refusal_with_reason(EmContato, Some("Cliente desistiu do contrato")),
+            None
+        );
+        assert_eq!(Perdido.refusal_with_reason(EmContato, None), None);
+    }
+
+    #[test]
+    fn the_form_offers_the_next_stage_first() {
+        assert_eq!(Novo.moves(), vec![EmContato, Agendado, Perdido]);
+        assert_eq!(EmContato.moves(), vec![Agendado, Novo, Fechado, Perdido]);
+        assert_eq!(Agendado.moves(), vec![Fechado, EmContato, Perdido]);
+        assert_eq!(Fechado.moves(), vec![EmContato]);
+        assert_eq!(Perdido.moves(), vec![EmContato]);
     }
 }

@@ -339,7 +339,7 @@ pub async fn move_status(
     let Some(from) = current.and_then(|s| LeadStatus::parse(&s).ok()) else {
         return Ok(Err(MoveRefused::NotFound));
     };
-    if let Some(why) = from.refusal(to) {
+    if let Some(why) = from.refusal_with_reason(to, reason) {
         return Ok(Err(MoveRefused::Rule(why)));
     }
     sqlx::query!(
