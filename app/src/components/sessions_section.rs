@@ -29,8 +29,13 @@ pub fn SessionsSection(sessions: Vec<OpenSession>, st: FormContext) -> impl Into
                         <input type="hidden" name="csrf" value=csrf/>
                         <input type="hidden" name="acao" value="encerrar"/>
                         <input type="hidden" name="id" value=s.id/>
+                        // The name starts with the words shown (speech input users say them).
                         <button type="submit" class="button-secondary"
-                            aria-label=format!("Encerrar a sessão de {}", s.device)>
+                            aria-label=if s.current {
+                                format!("Sair deste aparelho ({})", s.device)
+                            } else {
+                                format!("Encerrar a sessão de {}", s.device)
+                            }>
                             {if s.current { "Sair deste aparelho" } else { "Encerrar" }}
                         </button>
                     </form>

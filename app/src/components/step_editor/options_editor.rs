@@ -86,7 +86,7 @@ pub(super) fn OptionsEditor(
                                 }))/>
                             <button type="submit" name="op" value=EditOp::RemoveOption(i, j).code()
                                 class="button-small button-secondary"
-                                aria-label=format!("Remover a opção {} da etapa {}", j + 1, i + 1)
+                                aria-label=format!("Remover opção {} da etapa {}", j + 1, i + 1)
                                 on:click=move |ev| { ev.prevent_default(); model.apply(EditOp::RemoveOption(i, j)); }>
                                 "Remover opção"
                             </button>
