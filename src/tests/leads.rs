@@ -154,6 +154,34 @@ async fn moves_follow_the_rules_and_are_kept_in_history_and_audit() {
     assert!(html.contains("O lead já está em “Em contato”."), "{html}");
 }
 
+/// #17 "empty states": an empty board says how leads arrive and offers no empty CSV; a
+/// filter that finds nothing says so, with the way back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_board_explains_what_to_do_and_offers_no_empty_export() {
+    let app = TestApp::spawn().await;
+    let me = signed_in(&app, "ana@exemplo.com").await;
+    let html = app.get_html("/leads").await;
+    assert!(html.contains("Ainda não há leads"), "{html}");
+    assert!(html.contains("Teste o bot"));
+    assert!(!html.contains("Exportar CSV"), "no empty file offered");
+
+    lead(
+        &app,
+        me,
+        "Bruno Vazio",
+        "+5511987650001",
+        "novo",
+        serde_json::json!({}),
+    )
+    .await;
+    let html = app.get_html("/leads").await;
+    assert!(!html.contains("Ainda não há leads"));
+    assert!(html.contains("Exportar CSV"));
+    let html = app.get_html("/leads?q=ninguem-assim").await;
+    assert!(html.contains("Nenhum lead com estes filtros."), "{html}");
+    assert!(!html.contains("Exportar CSV"));
+}
+
 /// #17 "moving leads": the form offers the next stage first, the forward jumps sales make
 /// are allowed, and a closed deal is reopened with a reason that stays in its history.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -89,9 +89,12 @@ fn ViewHeader(total: i64, filter: String, list: bool) -> impl IntoView {
             <nav class="view-switch" aria-label="Modo de exibição">
                 <a href=board_href aria-current=(!list).then_some("page")>"Quadro"</a>
                 <a href=list_href aria-current=list.then_some("page")>"Lista"</a>
-                <a href=export_href download="" rel="external" class="button button-secondary button-small">
-                    "Exportar CSV"
-                </a>
+                // Nothing to export: no empty file offered.
+                {(total > 0).then(|| view! {
+                    <a href=export_href download="" rel="external" class="button button-secondary button-small">
+                        "Exportar CSV"
+                    </a>
+                })}
             </nav>
         </div>
     }
@@ -103,6 +106,7 @@ fn Board(data: BoardData, moved: ServerAction<MoveLead>, csrf: String) -> impl I
     view! {
         <ViewHeader total=data.total filter=data.filter.clone() list=false/>
         <LeadFilters filter answer_options=data.answer_options.clone() list=false/>
+        {(data.total == 0).then(|| empty_board(data.filter.is_empty()))}
         <p class="hint">
             "Arraste um card para outra coluna, ou use “Mover” no card. "
             {format!("Cards sem atividade há mais de {} dias aparecem como “parado”.", data.stale_after_days)}
@@ -112,6 +116,29 @@ fn Board(data: BoardData, moved: ServerAction<MoveLead>, csrf: String) -> impl I
                 <Column col filter=data.filter.clone() moved csrf=csrf.clone()/>
             }).collect_view()}
         </div>
+    }
+}
+
+/// What an empty board says: how leads arrive (no lead yet), or that the filters found none.
+fn empty_board(unfiltered: bool) -> AnyView {
+    if unfiltered {
+        view! {
+            <section class="card empty-board" aria-labelledby="sem-leads">
+                <h2 id="sem-leads">"Ainda não há leads"</h2>
+                <p>"Um lead aparece aqui quando alguém escreve para o seu WhatsApp: o bot conversa, guarda as respostas e coloca o card em “Novo”."</p>
+                <ul>
+                    <li>"Compartilhe o link do seu perfil (“Meu perfil”, no menu) na bio, nos anúncios e no status."</li>
+                    <li>"Teste o bot: mande “Oi” do seu celular para o número do WhatsApp conectado, ou use o simulador em "<a href="/fluxos">"Fluxos"</a>"."</li>
+                </ul>
+                <p><a href="/painel">"Ver os primeiros passos no painel"</a></p>
+            </section>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p class="empty" role="status">"Nenhum lead com estes filtros. "<a href="/leads">"Limpar os filtros"</a></p>
+        }
+        .into_any()
     }
 }
 
