@@ -697,7 +697,7 @@ async fn bulk_actions_move_by_the_rules_and_export_the_selection() {
         2
     );
 
-    // The whole filtered set: the two in contact go to agendado, nobody else.
+    // The whole filtered set: not on one tap (#17), only with the confirmation ticked.
     let res = app
         .post_plain_form(
             "/leads/em-massa",
@@ -707,6 +707,28 @@ async fn bulk_actions_move_by_the_rules_and_export_the_selection() {
                 ("filtro", "status=em_contato"),
                 ("to", "agendado"),
                 ("acao", "mover-filtrados"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_redirection());
+    assert_eq!(
+        status_of(&app, b).await,
+        "em_contato",
+        "nothing moved unconfirmed"
+    );
+    let html = app.get_html("/leads?vista=lista&status=em_contato").await;
+    assert!(html.contains("marque a confirmação"), "{html}");
+    // Confirmed: the two in contact go to agendado, nobody else.
+    let res = app
+        .post_plain_form(
+            "/leads/em-massa",
+            "/leads?vista=lista",
+            &[
+                ("csrf", &csrf),
+                ("filtro", "status=em_contato"),
+                ("to", "agendado"),
+                ("acao", "mover-filtrados"),
+                ("confirmar-todos", "sim"),
             ],
         )
         .await;

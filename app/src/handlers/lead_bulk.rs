@@ -3,7 +3,8 @@
 //! button says what to do:
 //! - `mover-selecionados` / `mover-filtrados`: each lead is moved by the same rules as one at
 //!   a time (`leads::move_status`), with its history and audit rows, in one transaction;
-//!   leads whose stage cannot go there are counted and left as they are;
+//!   leads whose stage cannot go there are counted and left as they are; every filtered lead
+//!   at once only with `confirmar-todos` ticked;
 //! - `exportar-selecionados`: the CSV of the selection (the whole filtered set is the export
 //!   link beside the filters).
 
@@ -44,6 +45,10 @@ pub async fn handle(SignedInForm { who, fields }: SignedInForm) -> Response {
         )),
         "exportar-selecionados" if ids.len() > MAX_BULK => Err(too_many()),
         "exportar-selecionados" => return lead_export::response(who, Selection::Ids(ids)),
+        // Every lead the filter finds, on one tap: only with its box ticked (#17).
+        "mover-filtrados" if field("confirmar-todos") != "sim" => Err(AppError::invalid(
+            "Para mover todos os leads filtrados de uma vez, marque a confirmação ao lado do botão.",
+        )),
         action @ ("mover-selecionados" | "mover-filtrados") => {
             let to = LeadStatus::parse(&field("to"))
                 .map_err(|_| AppError::invalid("Escolha para qual etapa mover os leads."));

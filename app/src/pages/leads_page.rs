@@ -241,6 +241,10 @@ fn LeadList(page: ListPage, csrf: String) -> impl IntoView {
                         {LeadStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                     </select>
                     <button type="submit" name="acao" value="mover-selecionados" class="button-small">"Mover selecionados"</button>
+                    <span class="confirm-all">
+                        <input id="confirmar-todos" type="checkbox" name="confirmar-todos" value="sim"/>
+                        <label for="confirmar-todos">{format!("Confirmo mover todos os {} filtrados", page.total)}</label>
+                    </span>
                     <button type="submit" name="acao" value="mover-filtrados" class="button-small button-secondary">
                         {format!("Mover todos os filtrados ({})", page.total)}
                     </button>
