@@ -63,13 +63,14 @@ pub fn with_timeouts(options: PgConnectOptions) -> PgConnectOptions {
     ])
 }
 
-/// The background jobs' own pool (webhook workers, sender, scheduler), on the same database
+/// The background jobs' own pool (webhook workers, sender, minute jobs), on the same database
 /// as `pool`: however busy they are, they cannot take the connections web requests need.
 fn jobs_pool(pool: &PgPool, workers: usize) -> PgPool {
     PgPoolOptions::new()
-        // A connection each for the workers, the outbox sender, the scheduler and the dead
-        // claims' watcher (the liveness lock has a connection of its own, outside the pool).
-        .max_connections(workers as u32 + 3)
+        // A connection each for the workers, the outbox sender, the reminders, the pending
+        // sweep and the dead claims' watcher (the liveness lock has a connection of its own,
+        // outside the pool).
+        .max_connections(workers as u32 + 4)
         .acquire_timeout(Duration::from_secs(30))
         .connect_lazy_with((*pool.connect_options()).clone())
 }
@@ -173,12 +174,12 @@ impl Application {
                 jobs::spawn_dead_claim_watcher(&mut jobs, jobs_pool.clone(), services.clone());
             }
             if config.scheduler_enabled {
-                jobs::spawn_scheduler(
+                jobs::spawn_reminders(
                     &mut jobs,
-                    jobs_pool,
-                    services,
+                    jobs_pool.clone(),
                     Duration::from_secs(config.reminder_delay_secs),
                 );
+                jobs::spawn_pending_sweep(&mut jobs, jobs_pool, services);
             }
         }
         let context_state = state.clone();

@@ -99,7 +99,7 @@ async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> 
 }
 
 /// Whether an AI answer is claimed by a process that died (its liveness lock is gone): the
-/// dead claims' watcher then writes it at once instead of at the next scheduler tick.
+/// dead claims' watcher then writes it at once instead of at the pending sweep's next tick.
 pub async fn any_claimed_by_the_dead(pool: &PgPool) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(
         r#"select exists (

@@ -1,5 +1,6 @@
-//! Background work: the webhook queue's workers, the outbound sender, the scheduler and the
-//! upkeep loops, all started and stopped by one `supervisor::Supervisor`.
+//! Background work: the webhook queue's workers, the outbound sender, the minute jobs
+//! (reminders, the pending sweep) and the upkeep loops, all started and stopped by one
+//! `supervisor::Supervisor`.
 
 mod answers;
 mod claims;
@@ -21,6 +22,6 @@ pub use dead_claims::spawn_dead_claim_watcher;
 pub use process::{process_payload, Outcome, Routing};
 pub use sender::{send_pending, settle_abandoned, Transport};
 pub use worker::{
-    replay, run_once, spawn_outbox_sender, spawn_scheduler, spawn_workers, Services, WorkerConfig,
-    MAX_ATTEMPTS,
+    replay, run_once, spawn_outbox_sender, spawn_pending_sweep, spawn_reminders, spawn_workers,
+    Services, WorkerConfig, MAX_ATTEMPTS,
 };

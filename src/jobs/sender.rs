@@ -90,7 +90,7 @@ pub async fn send_pending(pool: &PgPool, transport: &Transport) -> Result<usize,
         // the release committed, so it sees whatever was queued for these conversations
         // while they were in flight: a sender that queued such a message found the
         // conversation claimed and left it, and nobody else would send it before the
-        // scheduler's next tick.
+        // pending sweep's next tick.
     }
 }
 
@@ -379,7 +379,7 @@ async fn record_outcome<'c>(
 }
 
 /// Releases dead senders' claims (see [`release_dead_claims`]) and applies the early statuses
-/// that never found their message. Run by the scheduler each minute, not on every pass.
+/// that never found their message. Run by the pending sweep each minute, not on every pass.
 pub async fn settle_abandoned(pool: &PgPool) -> Result<(), sqlx::Error> {
     release_dead_claims(pool).await?;
     // A status whose webhook was being processed while its send was recorded can miss both

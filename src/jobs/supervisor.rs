@@ -1,6 +1,6 @@
 //! The one owner of the server's background work. Every loop (webhook workers, the outbox
-//! sender, the scheduler, the dead claims' watcher, the dashboard refresher, upkeep) is
-//! started here under a name, and its handle kept. On shutdown (SIGTERM) the server first
+//! sender, the reminders, the pending sweep, the dead claims' watcher, the dashboard
+//! refresher, upkeep) is started here under a name, and its handle kept. On shutdown (SIGTERM) the server first
 //! stops taking requests; then [`Supervisor::shutdown`] tells every loop to stop taking new
 //! work, lets what is in flight finish within a grace period (a send under way completes and
 //! is recorded; the rest of its conversation waits, unclaimed, for the next instance), aborts

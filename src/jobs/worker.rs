@@ -138,7 +138,7 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
         }
     };
     tx.commit().await?;
-    // Answers left behind by a crash or an error are picked up by the scheduler's deliver.
+    // Answers left behind by a crash or an error are picked up by the pending sweep.
     if ai_answers > 0 {
         super::answers::write_pending(pool, &services.ai).await?;
     }
@@ -204,15 +204,11 @@ pub fn spawn_outbox_sender(
     });
 }
 
-/// Every minute: queues due reminders, then writes and sends whatever is pending.
-pub fn spawn_scheduler(
-    jobs: &mut Supervisor,
-    pool: PgPool,
-    services: Services,
-    reminder_delay: Duration,
-) {
+/// Every minute: queues the reminders that are due (a lead silent on a question), for the
+/// sender.
+pub fn spawn_reminders(jobs: &mut Supervisor, pool: PgPool, reminder_delay: Duration) {
     let mut stop = jobs.signal();
-    jobs.spawn("scheduler", async move {
+    jobs.spawn("reminders", async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tokio::select! {
@@ -223,6 +219,21 @@ pub fn spawn_scheduler(
                 Ok(0) => {}
                 Ok(n) => tracing::info!(reminders = n, "reminders queued"),
                 Err(e) => tracing::warn!(error = %e, "reminder scheduling failed"),
+            }
+        }
+    });
+}
+
+/// Every minute, the safety net: sends interrupted past their lease are settled, and the AI
+/// answers and messages a crashed or failed pass left pending are written and sent.
+pub fn spawn_pending_sweep(jobs: &mut Supervisor, pool: PgPool, services: Services) {
+    let mut stop = jobs.signal();
+    jobs.spawn("pending sweep", async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.stopped() => break,
             }
             if let Err(e) = settle_abandoned(&pool).await {
                 tracing::warn!(error = %e, "settling interrupted sends failed");
