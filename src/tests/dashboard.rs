@@ -424,4 +424,13 @@ async fn the_figures_agree_with_the_board_before_the_next_refresh() {
     // The funnel starts from every lead of the period (#17 defect 7: it said 87,5 %).
     let html = app.get_html("/painel?periodo=7").await;
     assert!(html.contains(">7 (100,0%)<"), "{html}");
+    // #17 "dashboard on a phone": the latest leads open their page; the technical figures
+    // are one tap away, in plain words.
+    let newest: Uuid = sqlx::query_scalar("select id from leads where name = 'Lead 0'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("<a href=\"/leads/{newest}\">")), "{html}");
+    assert!(html.contains("Mais números do período"));
+    assert!(!html.contains("Tokens da IA"));
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecentLead {
+    pub id: String,
     pub name: String,
     pub whatsapp: String,
     pub status: String,

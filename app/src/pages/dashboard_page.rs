@@ -191,20 +191,27 @@ fn Dashboard(d: DashboardData) -> impl IntoView {
             {d.updated_at.clone().map(|t| format!(" Atualizado às {t}."))}</p>
         {plan_warning.map(|(class, text)| view! { <div class=class role="status">{text}</div> })}
         {d.start.clone().map(|start| view! { <Start start/> })}
+        // The figures that matter first (on a phone, before any chart); the rest, in plain
+        // words, one tap away.
         <section class="cards" aria-label="Números do período">
             <Figure label="Leads novos" value=f.leads_created kind=Kind::Count/>
             <Figure label="Conversão (fechados / novos)" value=f.conversion_rate kind=Kind::Percent/>
-            <Figure label="Conversas iniciadas" value=f.conversations_started kind=Kind::Count/>
             <Figure label="Conversas concluídas" value=f.conversations_completed kind=Kind::Count/>
-            <Figure label="Taxa de conclusão" value=f.completion_rate kind=Kind::Percent/>
-            <Figure label="Tempo médio até concluir" value=f.avg_completion kind=Kind::Seconds/>
-            <Figure label="Tempo mediano até concluir" value=f.median_completion kind=Kind::Seconds/>
-            <Figure label="Tempo mediano até sua primeira resposta" value=f.median_first_reply kind=Kind::Seconds/>
-            <Figure label="Respostas da IA" value=f.ai_answers kind=Kind::Count/>
-            <Figure label="Tokens da IA" value=f.ai_tokens kind=Kind::Count/>
-            <Figure label="Latência média da IA" value=f.ai_latency kind=Kind::Millis/>
-            <Figure label="Respostas trocadas pela conformidade" value=f.compliance_replaced kind=Kind::Count/>
+            <Figure label="Tempo até sua primeira resposta (mediana)" value=f.median_first_reply kind=Kind::Seconds/>
         </section>
+        <details class="more-figures">
+            <summary>"Mais números do período"</summary>
+            <section class="cards" aria-label="Mais números do período">
+                <Figure label="Conversas iniciadas" value=f.conversations_started kind=Kind::Count/>
+                <Figure label="Taxa de conclusão" value=f.completion_rate kind=Kind::Percent/>
+                <Figure label="Tempo médio até concluir" value=f.avg_completion kind=Kind::Seconds/>
+                <Figure label="Tempo mediano até concluir" value=f.median_completion kind=Kind::Seconds/>
+                <Figure label="Respostas escritas pela IA" value=f.ai_answers kind=Kind::Count/>
+                <Figure label="Tamanho das respostas da IA (tokens)" value=f.ai_tokens kind=Kind::Count/>
+                <Figure label="Tempo da IA para responder (média)" value=f.ai_latency kind=Kind::Millis/>
+                <Figure label="Respostas da IA trocadas por segurança" value=f.compliance_replaced kind=Kind::Count/>
+            </section>
+        </details>
         <p class="hint">{format!("Plano {}: {} de {} leads novos neste mês.", plan.plan, plan.used, plan.limit)}</p>
         {charts}
         <section aria-label="Últimos leads">
@@ -216,7 +223,7 @@ fn Dashboard(d: DashboardData) -> impl IntoView {
                     <ul class="lead-list">
                         {d.recent.into_iter().map(|l| view! {
                             <li>
-                                <strong>{l.name}</strong>
+                                <a href=format!("/leads/{}", l.id)><strong>{l.name}</strong></a>
                                 <span class="muted">{l.whatsapp}</span>
                                 <span class=format!("badge badge-{}", l.status)>{l.status_label}</span>
                                 <time class="muted">{l.last_interaction}</time>

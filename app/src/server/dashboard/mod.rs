@@ -220,7 +220,7 @@ async fn recent_leads(db: &mut PgConnection, id: Uuid) -> Result<Vec<RecentLead>
     // The order of idx_leads_consultant_activity: five rows read from the index, not sorted
     // out of every lead.
     let rows = sqlx::query!(
-        r#"select name, profile_name, whatsapp_number, status as "status!",
+        r#"select id, name, profile_name, whatsapp_number, status as "status!",
                   last_interaction_at as "last_interaction_at!: DateTime<Utc>"
              from leads where consultant_id = $1
             order by last_interaction_at desc, id desc limit 5"#,
@@ -233,6 +233,7 @@ async fn recent_leads(db: &mut PgConnection, id: Uuid) -> Result<Vec<RecentLead>
         .map(|l| {
             let s = LeadStatus::parse(&l.status).unwrap_or(LeadStatus::Novo);
             RecentLead {
+                id: l.id.to_string(),
                 name: crate::domain::person_name::display_name(l.name, l.profile_name),
                 whatsapp: display_lead(l.whatsapp_number.as_deref()),
                 status: s.as_str().into(),
