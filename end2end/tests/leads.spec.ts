@@ -218,3 +218,45 @@ test('a reply sent twice quickly reaches the lead once, and the box is ready for
     if (testInfo.project.name === 'js') await expect(bubbles('Pode ser amanhã?')).toHaveCount(1, { timeout: 500 });
   }).toPass({ timeout: 10_000 });
 });
+
+test('on a phone, the lead page opens the conversation at its newest message with the reply box at hand', async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
+  const number = await consultant(page, testInfo, 'celular');
+  const from = leadNumber();
+  // One message at a time: WhatsApp does not promise their order, nor do the workers.
+  await leadWrites(page, number, from, 'Fábio Longo', 'Oi');
+  await boardShows(page, testInfo, ['Fábio Longo']);
+  await card(page, 'Fábio Longo').getByRole('link', { name: 'Fábio Longo' }).click();
+  await expect(page).toHaveURL(/\/leads\/[0-9a-f-]{36}$/);
+  const leadUrl = page.url();
+  const shows = async (text: string) =>
+    expect.poll(async () => (await page.request.get(leadUrl)).text(), { timeout: 15_000 }).toContain(text);
+  await shows('qual é o seu nome?');
+  await leadWrites(page, number, from, 'Fábio Longo', 'Fábio Longo');
+  await shows('Prazer, Fábio Longo!');
+  for (let i = 1; i <= 10; i++) await leadWrites(page, number, from, 'Fábio Longo', `Mensagem número ${i}`);
+  await shows('Mensagem número 10');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(leadUrl);
+  await ready(page, testInfo);
+  await expect(page.getByRole('list', { name: 'Mensagens' })).toContainText('Mensagem número 10');
+  // The conversation is a window that starts at its end: the newest message is in sight.
+  const window = page.getByRole('region', { name: 'Mensagens da conversa' });
+  const inSight = await window.evaluate((el) => {
+    const bubbles = el.querySelectorAll('.bubble');
+    const last = bubbles[bubbles.length - 1].getBoundingClientRect();
+    const first = bubbles[0].getBoundingClientRect();
+    const frame = el.getBoundingClientRect();
+    // The newest inside the window; the oldest above it, scrolled away.
+    return last.bottom <= frame.bottom + 1 && last.top >= frame.top && first.top < frame.top;
+  });
+  expect(inSight).toBe(true);
+  // The reply box follows it, within about a screen and a half (it was ~3,000 px down).
+  const box = await page.getByLabel('Responder pelo WhatsApp').boundingBox();
+  expect(box!.y).toBeLessThan(1300);
+  // The loss reason shows only while "Perdido" is chosen.
+  const reason = page.getByLabel('Motivo da perda (opcional)');
+  await expect(reason).toBeHidden();
+  await page.getByLabel('Mover para').selectOption('perdido');
+  await expect(reason).toBeVisible();
+});

@@ -430,7 +430,10 @@ async fn the_figures_agree_with_the_board_before_the_next_refresh() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert!(html.contains(&format!("<a href=\"/leads/{newest}\">")), "{html}");
+    assert!(
+        html.contains(&format!("<a href=\"/leads/{newest}\">")),
+        "{html}"
+    );
     assert!(html.contains("Mais números do período"));
     assert!(!html.contains("Tokens da IA"));
 }

@@ -29,7 +29,8 @@ pub fn LeadCardView(card: LeadCard, action: ServerAction<MoveLead>, csrf: String
                     <span class="tag tag-opted-out" title="O lead escreveu SAIR: não envie mensagens sem ele pedir">"pediu para sair"</span>
                 })}
             </div>
-            <MoveForm action csrf lead=card.id.clone() moves=card.moves.clone()/>
+            <MoveForm action csrf lead=card.id.clone() moves=card.moves.clone()
+                reopening_closed=card.status == "fechado"/>
         </li>
     }
 }

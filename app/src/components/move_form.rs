@@ -14,10 +14,15 @@ pub fn MoveForm(
     /// Shown as a collapsible "Mover" (cards) or open (lead page).
     #[prop(optional)]
     open: bool,
+    /// The lead is "fechado": moving it reopens the deal, with a reason.
+    #[prop(optional)]
+    reopening_closed: bool,
 ) -> impl IntoView {
     if moves.is_empty() {
         return view! { <p class="muted small">"Etapa final."</p> }.into_any();
     }
+    // A closed deal's only move is reopening it, which needs a reason.
+    let reopening = reopening_closed;
     let select_id = format!("mover-{lead}");
     let reason_id = format!("motivo-{lead}");
     let form = view! {
@@ -28,8 +33,12 @@ pub fn MoveForm(
             <select id=select_id name="to">
                 {moves.into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
             </select>
-            <label for=reason_id.clone()>"Motivo (perdido: opcional; reabrir um fechado: obrigatório)"</label>
-            <input id=reason_id type="text" name="reason" maxlength="500"/>
+            // The reason: asked when reopening a closed deal (required); otherwise shown only
+            // while "Perdido" is chosen (style/main.css, `:has`).
+            <span class=if reopening { "move-reason move-reason-required" } else { "move-reason" }>
+                <label for=reason_id.clone()>{if reopening { "Motivo da reabertura" } else { "Motivo da perda (opcional)" }}</label>
+                <input id=reason_id type="text" name="reason" maxlength="500" required=reopening/>
+            </span>
             <button type="submit" class="button-small" disabled=move || action.pending().get()>"Mover"</button>
         </ActionForm>
     };

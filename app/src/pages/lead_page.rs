@@ -136,13 +136,25 @@ fn Lead(
                 "Criado em " {card.created_at.clone()} " · Última atividade " {card.activity_at.clone()}
                 " (" {card.activity.clone()} ")"
             </p>
+            // The answers in one line at the top: who this is, before the conversation.
+            {(!detail.answers.is_empty()).then(|| view! {
+                <p class="answers-summary">
+                    {detail.answers.iter().map(|(_, a)| a.clone()).collect::<Vec<_>>().join(" · ")}
+                </p>
+            })}
             <div aria-live="polite"><FormAlert errors=move_errors success=move_success/></div>
-            <MoveForm action=actions.moved csrf=mover.csrf.clone() lead=id.clone() moves=card.moves.clone() open=true/>
+            <MoveForm action=actions.moved csrf=mover.csrf.clone() lead=id.clone() moves=card.moves.clone() open=true
+                reopening_closed=card.status == "fechado"/>
         </header>
         <div class="lead-layout">
             <section class="chat-section" aria-labelledby="conversa-titulo">
                 <h2 id="conversa-titulo">"Conversa"</h2>
-                <Chat detail=detail.clone()/>
+                // A window on the conversation that opens at its newest message (a reversed
+                // column starts scrolled to its end, without JavaScript too), so the reply box
+                // right below it is at hand on a phone.
+                <div class="chat-scroll" tabindex="0" role="region" aria-label="Mensagens da conversa">
+                    <div><Chat detail=detail.clone()/></div>
+                </div>
                 <ReplyBox detail=detail.clone() csrf=csrf.clone() replied=actions.replied back=actions.back
                     stored=stored_for("resposta") stored_back=stored_for("robo")/>
             </section>
