@@ -179,10 +179,11 @@ pub fn placeholders(def: &FlowDefinition, index: usize) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn def() -> FlowDefinition {
+    /// A small flow (name, a choice, the end) for the editor's tests, here and in `form`.
+    pub(in crate::domain::flow) fn def() -> FlowDefinition {
         serde_json::from_value(serde_json::json!({"etapas": [
             {"id": "nome", "tipo": "texto", "validacao": "nome", "pergunta": "Seu nome?", "proxima": "perfil"},
             {"id": "perfil", "tipo": "escolha", "pergunta": "Para quem?", "opcoes": [

@@ -154,19 +154,8 @@ pub fn form_fields(def: &FlowDefinition) -> Vec<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::edit::tests::def;
     use super::*;
-
-    fn def() -> FlowDefinition {
-        serde_json::from_value(serde_json::json!({"etapas": [
-            {"id": "nome", "tipo": "texto", "validacao": "nome", "pergunta": "Seu nome?", "proxima": "perfil"},
-            {"id": "perfil", "tipo": "escolha", "pergunta": "Para quem?", "opcoes": [
-                {"rotulo": "Só eu", "valor": "individual", "proxima": "fim"},
-                {"rotulo": "Família", "valor": "familia"}
-            ], "proxima": "fim"},
-            {"id": "fim", "tipo": "fim", "pergunta": "Obrigado, {{nome}}!"}
-        ]}))
-        .unwrap()
-    }
 
     fn set(fields: &mut [(String, String)], key: &str, value: &str) {
         fields.iter_mut().find(|(k, _)| k == key).unwrap().1 = value.into();
