@@ -1,6 +1,6 @@
 import { expect, Page, TestInfo } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { DEMO, login, ready, test } from './helpers';
+import { DEMO, login, openOwnCopy, ready, test } from './helpers';
 
 // axe-core runs in the page through the browser's debugging protocol, which the page's
 // Content-Security-Policy does not govern: the policy stays on, as users get it.
@@ -50,13 +50,7 @@ test('no page has a serious or critical accessibility finding', async ({ page },
   await page.getByRole('link', { name: /Triagem Básica - Planos de Saúde/ }).click();
   await expect(page).toHaveURL(/\/fluxos\/[0-9a-f-]{36}$/);
   await check('modelo de fluxo');
-  await page.goto('/fluxos');
-  await ready(page, testInfo);
-  await page.getByRole('region', { name: 'Modelos' }).locator('li', { hasText: 'Ativo' })
-    .getByRole('button', { name: 'Copiar para meus fluxos' }).click();
-  await expect(page.getByText('Ele ainda não está ativo.')).toBeVisible();
-  await page.getByRole('region', { name: 'Meus fluxos' }).getByRole('link').first().click();
-  await expect(page).toHaveURL(/\/fluxos\/[0-9a-f-]{36}$/);
+  await openOwnCopy(page, testInfo);
   await check('editor de fluxo');
   await page.goto('/configuracoes');
   await check('configurações');

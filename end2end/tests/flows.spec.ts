@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { boardShows, consultant, leadNumber, leadWrites, ready, sidewaysOverflow, test } from './helpers';
+import { boardShows, consultant, leadNumber, leadWrites, openOwnCopy, ready, sidewaysOverflow, test } from './helpers';
 
 test('a template is copied, renamed and made live from the flows page, on a phone', async ({ page }, testInfo) => {
   await consultant(page, testInfo, 'fluxos');
@@ -45,15 +45,7 @@ test('a step is added, fixed after the validator message, published, made live, 
   test.setTimeout(120_000);
   const number = await consultant(page, testInfo, 'editor');
   await page.setViewportSize({ width: 375, height: 740 });
-  await page.goto('/fluxos');
-  await ready(page, testInfo);
-  await page.getByRole('region', { name: 'Modelos' }).locator('li', { hasText: 'Ativo' })
-    .getByRole('button', { name: 'Copiar para meus fluxos' }).click();
-  await expect(page.getByText('Ele ainda não está ativo.')).toBeVisible();
-  await page.getByRole('region', { name: 'Meus fluxos' }).getByRole('link').first().click();
-  await expect(page).toHaveURL(/\/fluxos\/[0-9a-f-]{36}$/);
-  await ready(page, testInfo);
-  const editorUrl = page.url();
+  const editorUrl = await openOwnCopy(page, testInfo);
   // The hint for a page without JavaScript shows only there (#17 defect 9).
   const noJsHint = page.getByText('Sem JavaScript, salve para ver os campos do novo tipo.').first();
   if (testInfo.project.name === 'js') await expect(noJsHint).toBeHidden();
@@ -130,15 +122,7 @@ test('an edit survives the simulator, leaving asks first, and publishing shows i
   test.skip(testInfo.project.name !== 'js', 'without JavaScript every change is a form post that saves');
   await consultant(page, testInfo, 'rascunho');
   await page.setViewportSize({ width: 390, height: 740 });
-  await page.goto('/fluxos');
-  await ready(page, testInfo);
-  await page.getByRole('region', { name: 'Modelos' }).locator('li', { hasText: 'Ativo' })
-    .getByRole('button', { name: 'Copiar para meus fluxos' }).click();
-  await expect(page.getByText('Ele ainda não está ativo.')).toBeVisible();
-  await page.getByRole('region', { name: 'Meus fluxos' }).getByRole('link').first().click();
-  await expect(page).toHaveURL(/\/fluxos\/[0-9a-f-]{36}$/);
-  await ready(page, testInfo);
-  const editorUrl = page.url();
+  const editorUrl = await openOwnCopy(page, testInfo);
 
   const question = () => page.locator('#etapa-0').getByLabel('Pergunta');
   await question().fill('Olá! Como você se chama?');

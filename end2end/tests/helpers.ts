@@ -123,3 +123,16 @@ export async function boardShows(page: Page, testInfo: TestInfo, names: string[]
 export function leadNumber() {
   return `55219${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 }
+
+/** Copies the live template from `/fluxos` and opens the copy in the editor; returns its URL. */
+export async function openOwnCopy(page: Page, testInfo: TestInfo): Promise<string> {
+  await page.goto('/fluxos');
+  await ready(page, testInfo);
+  await page.getByRole('region', { name: 'Modelos' }).locator('li', { hasText: 'Ativo' })
+    .getByRole('button', { name: 'Copiar para meus fluxos' }).click();
+  await expect(page.getByText('Ele ainda não está ativo.')).toBeVisible();
+  await page.getByRole('region', { name: 'Meus fluxos' }).getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/fluxos\/[0-9a-f-]{36}$/);
+  await ready(page, testInfo);
+  return page.url();
+}
