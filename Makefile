@@ -28,12 +28,15 @@ BIN := target/debug/consultor
 # need a database (nor reach one DATABASE_URL happens to name). After changing a query or a
 # migration, refresh it with `make sqlx-prepare`.
 export SQLX_OFFLINE := true
+# Every time the app shows is São Paulo's: the time-zone database compiled in is cut down to
+# that one zone (with all of them the browser's WebAssembly was 1 MB, ~60 KB compressed, bigger).
+export CHRONO_TZ_TIMEZONE_FILTER := ^America/Sao_Paulo$$
 # The server reads its Leptos settings from these (`target/site` is what `build` writes).
 export LEPTOS_OUTPUT_NAME := consultor
 export LEPTOS_SITE_ROOT := target/site
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test bench bench-pages bench-smoke deps test-deps lint unit e2e build db-up db-down test-db-up test-db-down sqlx-prepare
+.PHONY: run test bench bench-pages bench-smoke deps test-deps release-deps lint unit e2e build build-release db-up db-down test-db-up test-db-down sqlx-prepare
 
 # Starts (initdb on first use) a private PostgreSQL cluster in $(1) on port $(2), with a
 # superuser "consultor" and a database "consultor", reachable only on 127.0.0.1; $(3) adds
@@ -64,10 +67,12 @@ define pg_down
 endef
 
 ## run: install what is missing, start Postgres (unless DATABASE_URL is set), migrate, seed, serve.
-run: deps build
+## It serves the optimised build (`build-release`); the tests use the debug one (`build`).
+run: deps release-deps build-release
 	@if [ -z "$${DATABASE_URL:-}" ]; then $(MAKE) --no-print-directory db-up; fi
-	@export DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(DEV_PG_PORT)/consultor}"; \
-	  $(BIN) migrate && $(BIN) seed-demo && exec $(BIN) serve
+	@export DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(DEV_PG_PORT)/consultor}" \
+	  LEPTOS_SITE_ROOT=$(RELEASE_SITE) LEPTOS_HASH_FILES=true; \
+	  $(RELEASE_BIN) migrate && $(RELEASE_BIN) seed-demo && exec $(RELEASE_BIN) serve
 
 ## test: lints, unit and integration tests on a throwaway cluster, Playwright with JS on and off.
 test: deps test-deps lint
@@ -131,6 +136,42 @@ build:
 	@cp style/main.css $(SITE_PKG)/$(LEPTOS_OUTPUT_NAME).css
 	@cp -R public/. $(LEPTOS_SITE_ROOT)/
 	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo build -p consultor --bin consultor
+
+# What `make run` serves: both halves in the release profile (the browser's optimised for
+# size, then by wasm-opt), in a site of its own (target/site-release, never mixed with the
+# debug build's files). The JavaScript, WebAssembly and CSS get a hash of their content in
+# their names (listed in hash.txt beside the binary, where Leptos looks for it), so browsers
+# may keep them for a year (src/asset_cache.rs); each is stored beside its brotli and gzip
+# forms, which the server sends to browsers that accept them.
+RELEASE_SITE := target/site-release
+RELEASE_PKG := $(RELEASE_SITE)/$(LEPTOS_SITE_PKG_DIR)
+RELEASE_BIN := target/release/consultor
+RELEASE_WASM := $(FRONT_DIR)/wasm32-unknown-unknown/wasm-release/app.wasm
+WASM_FEATURES := --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-reference-types --enable-multivalue
+build-release:
+	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo build -p app --lib --target wasm32-unknown-unknown \
+	  --target-dir $(FRONT_DIR) --no-default-features --features hydrate --profile wasm-release
+	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo build --release -p consultor --bin consultor
+	@rm -rf $(RELEASE_SITE) && mkdir -p $(RELEASE_PKG) && cp -R public/. $(RELEASE_SITE)/
+	wasm-bindgen --target web --out-name $(LEPTOS_OUTPUT_NAME) --out-dir $(RELEASE_PKG) $(RELEASE_WASM)
+	wasm-opt -Oz $(WASM_FEATURES) -o $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME).wasm \
+	  $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME)_bg.wasm
+	@rm -f $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME)_bg.wasm $(RELEASE_PKG)/*.d.ts
+	@cp style/main.css $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME).css
+	@cd $(RELEASE_PKG) && : > ../../release/hash.txt && for ext in js wasm css; do \
+	  hash=$$(sha256sum $(LEPTOS_OUTPUT_NAME).$$ext | cut -c1-16); \
+	  cp $(LEPTOS_OUTPUT_NAME).$$ext $(LEPTOS_OUTPUT_NAME).$$hash.$$ext; \
+	  echo "$$ext: $$hash" >> ../../release/hash.txt; \
+	done
+	@for f in $(RELEASE_PKG)/*.js $(RELEASE_PKG)/*.wasm $(RELEASE_PKG)/*.css $(RELEASE_SITE)/*.svg; do \
+	  brotli -f -q 11 -k "$$f" && gzip -f -9 -k "$$f"; done
+	@ls -l $(RELEASE_PKG) | awk 'NR > 1 { print "  " $$5 "\t" $$9 }'
+
+## release-deps: what `build-release` needs beyond `deps`: wasm-opt and brotli, from Debian.
+release-deps:
+	@command -v wasm-opt >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y binaryen; }
+	@command -v brotli >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y brotli; }
 
 e2e:
 	@export DATABASE_URL="$${TEST_DATABASE_URL%/*}/consultor_e2e"; \

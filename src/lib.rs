@@ -1,6 +1,7 @@
 //! The Consultor server: configuration, start-up, plain axum routes and the command line.
 
 pub mod ai;
+pub mod asset_cache;
 pub mod backup;
 pub mod cli;
 pub mod config;

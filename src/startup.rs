@@ -244,6 +244,7 @@ impl Application {
                 crate::same_origin::check,
             ))
             .layer(axum::middleware::map_response(crate::security_headers::add))
+            .layer(axum::middleware::from_fn(crate::asset_cache::set))
             .layer(TraceLayer::new_for_http())
             .with_state(state);
 

@@ -7,7 +7,7 @@ use crate::pages::{
     PublicProfilePage, ResetPasswordPage, SettingsPage, SignupPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
@@ -25,6 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0f766e"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href=stylesheet_href(&options)/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -36,13 +37,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The stylesheet's address, hashed in the release build. The shell is drawn on the server
+/// only, so the browser half never needs to know it.
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    #[cfg(feature = "ssr")]
+    let href = crate::server::assets::stylesheet_href(options);
+    #[cfg(not(feature = "ssr"))]
+    let href = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    href
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // Every page waits for its data before the first byte (`SsrMode::Async`), so that
     // redirects, 404 statuses and meta tags (title, Open Graph) are in the response itself.
     view! {
-        <Stylesheet id="leptos" href="/pkg/consultor.css"/>
         <PageTitle text="Consultor"/>
         <Router>
             <Routes fallback=NotFoundPage>
