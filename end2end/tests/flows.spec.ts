@@ -46,24 +46,36 @@ test('a step is added, fixed after the validator message, published, made live, 
   const number = await consultant(page, testInfo, 'editor');
   await page.setViewportSize({ width: 375, height: 740 });
   const editorUrl = await openOwnCopy(page, testInfo);
-  // The hint for a page without JavaScript shows only there (#17 defect 9).
-  const noJsHint = page.getByText('Sem JavaScript, salve para ver os campos do novo tipo.').first();
-  if (testInfo.project.name === 'js') await expect(noJsHint).toBeHidden();
-  else await expect(noJsHint).toBeVisible();
 
-  // A new step goes before the goodbye; it asks nothing yet, and the step says so.
+  // On a phone each step is one line until it is opened (#17: every field of every step
+  // open made the editor ~12,800 px long).
+  await expect(page.locator('#etapa-0').getByLabel('Pergunta')).toBeHidden();
+  await expect(page.locator('#etapa-0 summary')).toContainText('Texto livre · Olá! Sou o assistente');
+  expect(await page.locator('.step-cards').evaluate((el) => el.getBoundingClientRect().height)).toBeLessThan(1200);
+
+  // A new step goes before the goodbye; it asks nothing yet, and the step says so (it opens
+  // by itself, having something to fix).
   await page.getByRole('button', { name: '+ Adicionar etapa' }).click();
   const added = page.locator('#etapa-5');
   await expect(added.getByRole('heading')).toHaveText('Etapa 6 · etapa_7');
   await expect(added).toContainText('falta o texto da pergunta');
+  await expect(added.getByLabel('Pergunta')).toBeVisible();
+  // The hint for a page without JavaScript shows only there (#17 defect 9).
+  const noJsHint = added.getByText('Sem JavaScript, salve para ver os campos do novo tipo.');
+  if (testInfo.project.name === 'js') await expect(noJsHint).toBeHidden();
+  else await expect(noJsHint).toBeVisible();
   expect(await sidewaysOverflow(page, testInfo)).toBeLessThanOrEqual(0);
 
   // Fixed: a question with an e-mail check, reached from "cidade", then renamed.
   await added.getByLabel('Pergunta').fill('Qual é o seu e-mail, {{nome}}?');
   await added.getByLabel('Validação da resposta').selectOption('email');
   await added.getByLabel('Mensagem quando a resposta não serve').fill('Não parece um e-mail. Tente assim: nome@exemplo.com');
+  // One step open at a time: opening "cidade" closes the new one.
+  await page.locator('#etapa-4 summary').click();
+  await expect(added.getByLabel('Pergunta')).toBeHidden();
   await page.locator('#etapa-4').getByLabel('Próxima etapa').selectOption('etapa_7');
-  await added.getByLabel('Identificador').fill('email');
+  await added.locator('summary').click();
+  await added.getByLabel('Nome da resposta').fill('email');
   await page.getByRole('button', { name: 'Salvar e publicar' }).click();
   await expect(page.getByText('Versão 2 publicada')).toBeVisible();
   await expect(page.getByText('Versão publicada: 2.')).toBeVisible();
@@ -125,6 +137,7 @@ test('an edit survives the simulator, leaving asks first, and publishing shows i
   const editorUrl = await openOwnCopy(page, testInfo);
 
   const question = () => page.locator('#etapa-0').getByLabel('Pergunta');
+  await page.locator('#etapa-0 summary').click();
   await question().fill('Olá! Como você se chama?');
   await expect(page.getByText('Mudanças não salvas.')).toBeVisible();
 

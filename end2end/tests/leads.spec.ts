@@ -1,6 +1,6 @@
 import { expect, Page, TestInfo } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { boardShows, consultant, leadNumber, leadWrites, ready, sidewaysOverflow, test } from './helpers';
+import { boardShows, consultant, DEMO, leadNumber, leadWrites, login, ready, sidewaysOverflow, test } from './helpers';
 
 /** Reloads the board until every name is on it (the worker runs right after the webhook). */
 const column = (page: Page, label: string) => page.getByRole('region', { name: new RegExp(`^${label}`) });
@@ -259,4 +259,27 @@ test('on a phone, the lead page opens the conversation at its newest message wit
   await expect(reason).toBeHidden();
   await page.getByLabel('Mover para').selectOption('perdido');
   await expect(reason).toBeVisible();
+});
+
+test('on a phone, every stage of the board is one tap away, under one row of navigation', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await login(page, testInfo, DEMO.email, DEMO.password);
+  await page.goto('/leads');
+  // The stages sit side by side inside the board: the page itself does not scroll sideways.
+  expect(await sidewaysOverflow(page, testInfo)).toBe(0);
+  // One row on top (it was three: the name, then the links wrapping on two lines); the pages'
+  // links are one row at the bottom of the screen.
+  expect((await page.locator('header.topbar').boundingBox())!.height).toBeLessThan(60);
+  const nav = (await page.getByRole('navigation', { name: 'Principal' }).boundingBox())!;
+  expect(nav.height).toBeLessThan(60);
+  expect(Math.round(nav.y + nav.height)).toBe(844);
+  const stage = (name: string) => page.getByRole('heading', { level: 2, name: new RegExp(`^${name}`) });
+  await expect(stage('Novo')).toBeInViewport();
+  await expect(stage('Perdido')).not.toBeInViewport();
+  const switcher = page.getByRole('navigation', { name: 'Etapas' });
+  for (const name of ['Perdido', 'Agendado', 'Novo', 'Fechado', 'Em contato']) {
+    await switcher.getByRole('link', { name: new RegExp(`^${name}`) }).click();
+    await expect(stage(name)).toBeInViewport();
+  }
+  await expect(stage('Perdido')).not.toBeInViewport();
 });

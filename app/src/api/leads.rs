@@ -17,8 +17,12 @@ pub struct LeadCard {
     pub phone: String,
     pub status: String,
     pub status_label: String,
-    /// Two or three answers, as labels.
-    pub answers: Vec<String>,
+    /// Two or three answers: (question, answer label).
+    pub answers: Vec<(String, String)>,
+    /// The newest message, either way, shortened: (text, the lead wrote it). Board cards only.
+    pub last_message: Option<(String, bool)>,
+    /// What the deal is worth ("R$ 1.500"), when the consultant typed it.
+    pub value: Option<String>,
     pub source: String,
     /// "há 3 h".
     pub activity: String,
@@ -41,6 +45,8 @@ pub struct BoardColumn {
     pub label: String,
     /// Leads in this status over the whole filtered set.
     pub count: i64,
+    /// Their deal values summed ("R$ 12.500"), when any has one.
+    pub total_value: Option<String>,
     pub cards: Vec<LeadCard>,
     /// The "carregar mais" cursor, when there are more.
     pub next: Option<String>,
@@ -77,6 +83,7 @@ pub async fn lead_board(query: String) -> Result<BoardData, AppError> {
     let mut t = Tenant::begin().await?;
     let ctx = CardContext::load(&mut t).await?;
     let counts = leads::counts(&mut t.tx, &params).await?;
+    let totals = leads::value_totals(&mut t.tx, &params).await?;
     let mut columns = Vec::new();
     for status in LeadStatus::ALL {
         let shown = filter.status.is_none_or(|s| s == status);
@@ -97,11 +104,21 @@ pub async fn lead_board(query: String) -> Result<BoardData, AppError> {
                 .find(|(s, _)| s == status.as_str())
                 .map(|(_, n)| *n)
                 .unwrap_or(0),
+            total_value: totals
+                .iter()
+                .find(|(s, _)| s == status.as_str())
+                .and_then(|(_, cents)| crate::domain::deal_value::DealValue::from_cents(*cents))
+                .map(|v| v.short()),
             cards,
             next,
             continued: after.is_some(),
         });
     }
+    let mut cards: Vec<&mut LeadCard> = columns
+        .iter_mut()
+        .flat_map(|c| c.cards.iter_mut())
+        .collect();
+    with_last_messages(&mut t, &mut cards).await?;
     t.commit().await?;
     Ok(BoardData {
         filter: filter.to_query(),
@@ -133,12 +150,14 @@ pub async fn lead_column(
     let mut t = Tenant::begin().await?;
     let ctx = CardContext::load(&mut t).await?;
     let rows = leads::by_activity(&mut t.tx, &params, Some(after), PAGE_SIZE + 1).await?;
+    let (mut cards, next) = ctx.page(rows, now, |r| r.activity_cursor());
+    with_last_messages(&mut t, &mut cards.iter_mut().collect::<Vec<_>>()).await?;
     t.commit().await?;
-    let (cards, next) = ctx.page(rows, now, |r| r.activity_cursor());
     Ok(BoardColumn {
         status: status.as_str().into(),
         label: status.label().into(),
         count: 0,
+        total_value: None,
         cards,
         next,
         continued: true,
@@ -245,8 +264,30 @@ pub async fn move_lead(
     }
     .await;
     let success = result.clone().unwrap_or_default();
-    crate::server::flash::remember("mover", values, &success, result).await
+    // On the board, the page comes back at the column the card went to.
+    let anchor = crate::domain::LeadStatus::parse(&to)
+        .map(|s| format!("coluna-{}", s.as_str()))
+        .unwrap_or_default();
+    crate::server::flash::remember_at(&anchor, "mover", values, &success, result).await
 }
+/// Puts each card's newest message on it, shortened to what a card shows.
+#[cfg(feature = "ssr")]
+async fn with_last_messages(
+    t: &mut crate::server::Tenant,
+    cards: &mut [&mut LeadCard],
+) -> Result<(), AppError> {
+    use crate::domain::text::preview;
+    let ids: Vec<uuid::Uuid> = cards.iter().filter_map(|c| c.id.parse().ok()).collect();
+    let last = crate::server::leads::last_messages(&mut t.tx, &ids).await?;
+    for card in cards.iter_mut() {
+        card.last_message = last
+            .iter()
+            .find(|(id, _, _)| id.to_string() == card.id)
+            .map(|(_, text, inbound)| (preview(text, 90), *inbound));
+    }
+    Ok(())
+}
+
 /// A lead id from a form or URL; anything malformed is "not found", never an error page
 /// that tells ids apart.
 #[cfg(feature = "ssr")]
@@ -339,6 +380,11 @@ pub(crate) fn lead_card(
         status: status.as_str().into(),
         status_label: status.label().into(),
         answers: lead_answers::key_answers(def, &answers),
+        last_message: None,
+        value: r
+            .deal_value_cents
+            .and_then(crate::domain::deal_value::DealValue::from_cents)
+            .map(|v| v.short()),
         source: Source::describe(r.source.as_deref()),
         activity: since(r.last_interaction_at, now),
         activity_at: format_datetime(r.last_interaction_at),

@@ -34,12 +34,20 @@ pub fn AppShell() -> impl IntoView {
                         Ok((Some(me), csrf, notice)) => view! {
                             <header class="topbar">
                                 <A href="/painel" attr:class="brand">"Consultor"</A>
-                                <nav aria-label="Principal">
+                                // On a phone this is a bar at the bottom of the screen, within
+                                // the thumb's reach, with the shorter of each pair of labels.
+                                <nav aria-label="Principal" class="main-nav">
                                     <A href="/painel">"Painel"</A>
                                     <A href="/leads">"Leads"</A>
                                     <A href="/fluxos">"Fluxos"</A>
-                                    <A href="/configuracoes">"Configurações"</A>
-                                    <a href=format!("/c/{}", me.slug)>"Meu perfil"</a>
+                                    <A href="/configuracoes">
+                                        <span class="label-long">"Configurações"</span>
+                                        <span class="label-short">"Ajustes"</span>
+                                    </A>
+                                    <a href=format!("/c/{}", me.slug)>
+                                        <span class="label-long">"Meu perfil"</span>
+                                        <span class="label-short">"Perfil"</span>
+                                    </a>
                                 </nav>
                                 <div class="who">
                                     <span class="who-name">{me.name.clone()}</span>

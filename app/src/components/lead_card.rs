@@ -17,10 +17,19 @@ pub fn LeadCardView(card: LeadCard, action: ServerAction<MoveLead>, csrf: String
             }>
             <a class="lead-card-name" href=href>{card.name.clone()}</a>
             <span class="muted small">{card.phone.clone()}</span>
+            {card.last_message.clone().map(|(text, from_lead)| view! {
+                <p class="card-preview small">
+                    {(!from_lead).then(|| view! { <span class="muted">"Você: "</span> })}
+                    {text}
+                </p>
+            })}
             {(!card.answers.is_empty()).then(|| view! {
-                <ul class="answers">{card.answers.iter().map(|a| view! { <li>{a.clone()}</li> }).collect_view()}</ul>
+                <ul class="answers">{card.answers.iter().map(|(question, answer)| view! {
+                    <li><span class="answer-question">{question_label(question)}</span> " " {answer.clone()}</li>
+                }).collect_view()}</ul>
             })}
             <div class="lead-card-meta">
+                {card.value.clone().map(|v| view! { <span class="tag tag-value" title="Valor do negócio">{v}</span> })}
                 <span class="small">{card.source.clone()}</span>
                 <time class="small muted" title=card.activity_at.clone()>{card.activity.clone()}</time>
                 {card.unread.then(|| view! { <span class="tag tag-unread">"não lida"</span> })}
@@ -33,4 +42,18 @@ pub fn LeadCardView(card: LeadCard, action: ServerAction<MoveLead>, csrf: String
                 reopening_closed=card.status == "fechado"/>
         </li>
     }
+}
+
+/// A question as a chip's label: capitalised, ending in "?" or ":" ("Faixa de idade?",
+/// "Você busca plano para:").
+pub fn question_label(question: &str) -> String {
+    let mut chars = question.trim().chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    if !out.ends_with(['?', ':']) {
+        out.push(':');
+    }
+    out
 }

@@ -103,4 +103,19 @@ pub struct DashboardData {
     /// "hh:mm" (São Paulo) of the last refresh of the figures.
     pub updated_at: Option<String>,
     pub recent: Vec<RecentLead>,
+    /// The longest-waiting of the leads waiting for the consultant's reply, and how many
+    /// there are in all.
+    pub waiting: Vec<WaitingLead>,
+    pub waiting_count: i64,
+}
+
+/// A lead that wrote last and waits for the consultant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaitingLead {
+    pub id: String,
+    pub name: String,
+    /// Its newest message, shortened.
+    pub message: String,
+    /// "há 12 min".
+    pub waiting: String,
 }

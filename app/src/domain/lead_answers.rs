@@ -72,12 +72,12 @@ pub fn asked_questions(def: &FlowDefinition) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The two or three answers a card shows: the multiple-choice ones, in flow order (the name
-/// is already the card's title).
+/// The two or three answers a card shows, each with its question (a bare "Sim" says
+/// nothing): the multiple-choice ones, in flow order (the name is already the card's title).
 pub fn key_answers(
     def: Option<&FlowDefinition>,
     answers: &BTreeMap<String, String>,
-) -> Vec<String> {
+) -> Vec<(String, String)> {
     let choice_steps: Vec<&str> = def
         .map(|d| {
             d.etapas
@@ -93,7 +93,7 @@ pub fn key_answers(
             a.step != "nome" && (choice_steps.is_empty() || choice_steps.contains(&a.step.as_str()))
         })
         .take(3)
-        .map(|a| a.label)
+        .map(|a| (a.question, a.label))
         .collect()
 }
 
@@ -274,15 +274,23 @@ mod tests {
         );
         assert_eq!(l[1].label, "Família");
         assert_eq!(l.last().unwrap().step, "antigo");
+        let chips: Vec<String> = key_answers(Some(&def()), &answers)
+            .into_iter()
+            .map(|(_, label)| label)
+            .collect();
+        assert_eq!(chips, vec!["Família", "31 a 45"]);
         assert_eq!(
-            key_answers(Some(&def()), &answers),
-            vec!["Família", "31 a 45"]
+            key_answers(Some(&def()), &answers)[0].0,
+            "você busca plano para"
         );
     }
 
     #[test]
     fn without_a_flow_values_show_as_they_are() {
         let answers = from_json(&serde_json::json!({"perfil": "familia", "n": 3}));
-        assert_eq!(key_answers(None, &answers), vec!["familia"]);
+        assert_eq!(
+            key_answers(None, &answers),
+            vec![("perfil".to_string(), "familia".to_string())]
+        );
     }
 }

@@ -9,6 +9,7 @@ pub mod consent;
 pub mod cpf;
 pub mod cursor;
 pub mod dashboard;
+pub mod deal_value;
 pub mod device;
 pub mod email;
 pub mod flow;

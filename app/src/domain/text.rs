@@ -31,9 +31,42 @@ pub fn printable(label: &str, value: &str, lines: Lines) -> Result<(), String> {
     check(value, lines).map_err(|why| format!("{label}: {why}"))
 }
 
+/// A message as one short line (a card's preview): spaces and line breaks collapsed, cut at
+/// a word within `max` characters, with "…" when cut.
+pub fn preview(text: &str, max: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = String::new();
+    for word in &words {
+        let extra = usize::from(!out.is_empty()) + word.chars().count();
+        if out.chars().count() + extra > max {
+            if out.is_empty() {
+                out = word.chars().take(max).collect();
+            }
+            out.push('…');
+            return out;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_preview_is_one_short_line_cut_at_a_word() {
+        assert_eq!(preview("Oi,\n\ntudo  bem?", 90), "Oi, tudo bem?");
+        assert_eq!(
+            preview("Quero saber o preço do plano", 15),
+            "Quero saber o…"
+        );
+        assert_eq!(preview("Supercalifragilístico", 5), "Super…");
+        assert_eq!(preview("", 10), "");
+    }
 
     #[test]
     fn refuses_control_characters_naming_the_field() {

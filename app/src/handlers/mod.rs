@@ -7,6 +7,7 @@
 
 pub mod account_close;
 pub mod account_export;
+pub mod deal_value;
 pub mod door;
 pub mod flow_actions;
 pub mod lead_bulk;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/leads/{lead}/dados.json", get(lead_rights::export))
         .route("/leads/{lead}/excluir-dados", post(lead_rights::erase))
         .route("/leads/{lead}/corrigir", post(lead_rights::correct))
+        .route("/leads/{lead}/valor", post(deal_value::set))
         .route(
             "/configuracoes/duas-etapas",
             post(two_factor_forms::settings_action),

@@ -145,6 +145,7 @@ fn Lead(
             <div aria-live="polite"><FormAlert errors=move_errors success=move_success/></div>
             <MoveForm action=actions.moved csrf=mover.csrf.clone() lead=id.clone() moves=card.moves.clone() open=true
                 reopening_closed=card.status == "fechado"/>
+            <DealValueForm id=id.clone() csrf=csrf.clone() current=detail.deal_value.clone() stored=stored_for("valor")/>
         </header>
         <div class="lead-layout">
             <section class="chat-section" aria-labelledby="conversa-titulo">
@@ -222,6 +223,38 @@ fn LeadRights(id: String, csrf: String, stored: Option<FormFeedback>) -> impl In
                 <button type="submit" class="button-danger">"Excluir dados"</button>
             </form>
         </section>
+    }
+}
+
+/// What the deal is worth: shown on the card and summed on the board's column. A plain form
+/// (the page comes back at it, `#valor`).
+#[component]
+fn DealValueForm(
+    id: String,
+    csrf: String,
+    current: String,
+    stored: Option<FormFeedback>,
+) -> impl IntoView {
+    let error = stored.as_ref().and_then(|f| f.error.clone());
+    let typed = stored.as_ref().and_then(|f| f.value("valor"));
+    let success = stored.and_then(|f| f.success);
+    let shown = if error.is_some() {
+        typed.unwrap_or(current)
+    } else {
+        current
+    };
+    view! {
+        <form id="valor" method="post" action=format!("/leads/{id}/valor") class="deal-value-form">
+            <input type="hidden" name="csrf" value=csrf/>
+            <label for="valor-negocio">"Valor do negócio (R$)"</label>
+            <input id="valor-negocio" name="valor" value=shown inputmode="decimal" autocomplete="off"
+                placeholder="ex.: 1.500,00" maxlength="30"
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=error.is_some().then_some("valor-erro")/>
+            <button type="submit" class="button-small button-secondary">"Salvar valor"</button>
+            {error.map(|e| view! { <p id="valor-erro" class="field-error" role="alert">{e.to_string()}</p> })}
+            {success.map(|m| view! { <p class="field-ok" role="status">{m}</p> })}
+        </form>
     }
 }
 

@@ -6,7 +6,9 @@ use crate::api::leads::{
     lead_board, lead_column, lead_list, BoardColumn, BoardData, LeadCard, ListPage, MoveLead,
 };
 use crate::components::PageTitle;
-use crate::components::{error_view, FormAlert, LeadCardView, LeadFilters, Loading};
+use crate::components::{
+    error_view, question_label, FormAlert, LeadCardView, LeadFilters, Loading,
+};
 use crate::domain::lead_filter::{query_value, LeadFilter, SortOrder};
 use crate::domain::LeadStatus;
 use crate::error::AppError;
@@ -111,6 +113,11 @@ fn Board(data: BoardData, moved: ServerAction<MoveLead>, csrf: String) -> impl I
             "Arraste um card para outra coluna, ou use “Mover” no card. "
             {format!("Cards sem atividade há mais de {} dias aparecem como “parado”.", data.stale_after_days)}
         </p>
+        <nav class="stage-switch" aria-label="Etapas">
+            {data.columns.iter().map(|col| view! {
+                <a href=format!("#coluna-{}", col.status)>{col.label.clone()} " " <span class="badge">{col.count}</span></a>
+            }).collect_view()}
+        </nav>
         <div class="board">
             {data.columns.into_iter().map(|col| view! {
                 <Column col filter=data.filter.clone() moved csrf=csrf.clone()/>
@@ -172,7 +179,9 @@ fn Column(
                     });
                 }
             }>
-            <h2 id=heading_id.clone()>{col.label.clone()} " " <span class="badge">{col.count}</span></h2>
+            <h2 id=heading_id.clone()>{col.label.clone()} " " <span class="badge">{col.count}</span>
+                {col.total_value.clone().map(|v| view! { " " <span class="column-total" title="Soma dos valores dos negócios">{v}</span> })}
+            </h2>
             {col.continued.then(|| view! {
                 <a class="small" href=with_filter("/leads", &filter, "")>"↑ Voltar ao início da coluna"</a>
             })}
@@ -276,7 +285,7 @@ fn LeadList(page: ListPage, csrf: String) -> impl IntoView {
                                         {r.stale.then(|| view! { " " <span class="tag tag-stale">"parado"</span> })}</td>
                                     <td class="nowrap">{r.phone}</td>
                                     <td><span class=format!("badge badge-{}", r.status)>{r.status_label}</span></td>
-                                    <td>{r.answers.join(", ")}</td>
+                                    <td>{r.answers.iter().map(|(q, a)| format!("{} {a}", question_label(q))).collect::<Vec<_>>().join("; ")}</td>
                                     <td>{r.source}</td>
                                     <td class="nowrap" title=r.activity_at>{r.activity}</td>
                                     <td class="nowrap">{r.created_at}</td>

@@ -46,6 +46,25 @@ pub async fn remember<T>(
     result
 }
 
+/// As [`remember`], and a plain form post comes back to the page it came from at `anchor`
+/// (an element's id) instead of its top: where the consultant acted, on a phone screens
+/// below the top (the reply box, the notes, the column a card went to).
+pub async fn remember_at<T>(
+    anchor: &str,
+    form: &str,
+    values: Vec<(&str, String)>,
+    success: &str,
+    result: Result<T, AppError>,
+) -> Result<T, AppError> {
+    if !anchor.is_empty() && super::request_meta::is_plain_form_post() {
+        if let Some(back) = super::request_meta::referer_path() {
+            let back = back.split('#').next().unwrap_or_default();
+            leptos_axum::redirect(&format!("{back}#{anchor}"));
+        }
+    }
+    remember(form, values, success, result).await
+}
+
 /// For a plain-form axum route: leaves `result` for `form` (with `values`, e.g. which of a
 /// page's forms it was) and sends the browser to `to`.
 pub async fn redirect_with(

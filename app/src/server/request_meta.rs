@@ -85,6 +85,18 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// The path (and query) of the page this request came from, when it is a page of this site.
+pub fn referer_path() -> Option<String> {
+    let parts = leptos::prelude::use_context::<Parts>()?;
+    parts
+        .headers
+        .get(http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.parse::<http::Uri>().ok())
+        .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

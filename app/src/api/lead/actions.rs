@@ -78,7 +78,7 @@ pub async fn send_reply(
         Ok(())
     }
     .await;
-    crate::server::flash::remember("lead", values, "Mensagem enviada.", result).await
+    crate::server::flash::remember_at("resposta", "lead", values, "Mensagem enviada.", result).await
 }
 /// The bot answers this lead again.
 #[server(prefix = "/api", endpoint = "devolver-ao-robo")]
@@ -103,7 +103,8 @@ pub async fn hand_back(csrf: String, lead: String) -> Result<(), AppError> {
     }
     .await;
     let values = vec![("origem", "robo".to_string())];
-    crate::server::flash::remember(
+    crate::server::flash::remember_at(
+        "resposta",
         "lead",
         values,
         "O assistente voltou a responder este lead.",
@@ -151,5 +152,5 @@ pub async fn add_note(
         Ok(())
     }
     .await;
-    crate::server::flash::remember("lead", values, "Nota salva.", result).await
+    crate::server::flash::remember_at("notas", "lead", values, "Nota salva.", result).await
 }

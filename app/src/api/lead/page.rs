@@ -96,9 +96,15 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         })
         .collect();
     let stored_name = row.name.clone().unwrap_or_default();
+    let deal_value = row
+        .deal_value_cents
+        .and_then(crate::domain::deal_value::DealValue::from_cents)
+        .map(|v| v.plain())
+        .unwrap_or_default();
     Ok(LeadPageData {
         form_token: uuid::Uuid::new_v4().to_string(),
         stored_name,
+        deal_value,
         corrections,
         card: lead_card(row, def.as_ref(), stale_days, now),
         wa_digits: Some(wa_digits).filter(|d| !d.is_empty()),

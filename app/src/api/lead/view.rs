@@ -86,6 +86,8 @@ pub struct LeadPageData {
     pub opted_out_at: Option<String>,
     /// The name as stored (empty: none given), for the correction form.
     pub stored_name: String,
+    /// The deal's value as its field shows it ("1.500,00"; empty: none).
+    pub deal_value: String,
     /// The answers the consultant may correct, in the flow's order.
     pub corrections: Vec<CorrectionField>,
     pub window: ReplyWindow,

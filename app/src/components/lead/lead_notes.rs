@@ -31,7 +31,7 @@ pub fn LeadNotes(
         area,
     );
     view! {
-        <section aria-labelledby="notas-titulo">
+        <section id="notas" aria-labelledby="notas-titulo">
             <h2 id="notas-titulo">"Notas privadas"</h2>
             <p class="hint">"Só você vê as notas; elas aparecem na conversa, mas não são enviadas ao lead."</p>
             <FormAlert errors success/>

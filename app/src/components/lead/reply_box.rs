@@ -52,7 +52,7 @@ pub fn ReplyBox(
         area,
     );
     view! {
-        <div class="reply" aria-live="polite">
+        <div class="reply" id="resposta" aria-live="polite">
             <FormAlert errors success/>
             <FormAlert errors=back_errors success=back_success/>
             {detail.handed_off.then(|| {

@@ -35,6 +35,7 @@ pub(super) fn StepCard(i: usize, model: Model, issues: Memo<Vec<FlowIssue>>) -> 
         })
     };
     let question_ref = NodeRef::<leptos::html::Textarea>::new();
+    let picker = RwSignal::new(String::new());
     let question_label = match kind {
         StepKind::Escolha | StepKind::Texto => "Pergunta",
         StepKind::Mensagem => "Mensagem",
@@ -62,6 +63,22 @@ pub(super) fn StepCard(i: usize, model: Model, issues: Memo<Vec<FlowIssue>>) -> 
         }
     };
     let heading = format!("Etapa {}", i + 1);
+    // One line per step until it is opened (on a phone the editor was ~12,800 px with every
+    // field of every step open); one open at a time (`name`: the browser closes the others,
+    // no JavaScript needed). A step with something to fix opens by itself, once: fixing it
+    // does not snap it shut under the consultant's fingers.
+    let opened = !mine_untracked(model, issues, i).is_empty();
+    let summary = move || {
+        model.step_text(i, |s| {
+            let text = crate::domain::text::preview(&s.pergunta, 70);
+            let kind = s.tipo.label();
+            if text.is_empty() {
+                format!("{kind} · (sem texto)")
+            } else {
+                format!("{kind} · {text}")
+            }
+        })
+    };
     view! {
         <li class="card step-card" id=format!("etapa-{i}")
             on:dragover=|ev| ev.prevent_default()
@@ -88,16 +105,18 @@ pub(super) fn StepCard(i: usize, model: Model, issues: Memo<Vec<FlowIssue>>) -> 
                 </div>
             </div>
             <input type="hidden" name=key("id_antes") value=step.id.clone()/>
+            <details class="step-body" name="etapa-aberta" open=opened>
+            <summary class="step-summary">{summary}</summary>
             <div class="step-grid">
                 <div class="field">
-                    <label for=field_id("id")>"Identificador"</label>
+                    <label for=field_id("id")>"Nome da resposta"</label>
                     <input id=field_id("id") name=key("id") value=step.id.clone() maxlength="60"
                         autocomplete="off" spellcheck="false"
                         on:input=move |ev| {
                             let v = event_target_value(&ev);
                             model.edit(|d| rename_step(d, i, v.trim()));
                         }/>
-                    <span class="hint">"Nome da resposta nos leads e no texto: {{identificador}}."</span>
+                    <span class="hint">"Como a resposta aparece nos leads e na exportação (sem espaços)."</span>
                 </div>
                 <div class="field">
                     <label for=field_id("tipo")>"Tipo"</label>
@@ -138,20 +157,31 @@ pub(super) fn StepCard(i: usize, model: Model, issues: Memo<Vec<FlowIssue>>) -> 
                 <Count
                     n=Signal::derive(move || model.def.with(|d| d.etapas.get(i).map(|s| s.pergunta.chars().count()).unwrap_or(0)))
                     limit=body_limit(kind, options)/>
+                // Earlier answers go into the text from a list of their questions (with
+                // JavaScript); without it, the hint says what to type.
                 {move || {
                     let ps = model.def.with(|d| placeholders(d, i));
+                    let first = ps.first().map(|(p, _)| p.clone()).unwrap_or_default();
                     (!ps.is_empty()).then(|| view! {
-                        <div class="placeholders">
-                            <span class="hint">"Respostas anteriores para usar no texto:"</span>
-                            {ps.into_iter().map(|p| {
-                                let text = p.clone();
-                                view! {
-                                    <button type="button" class="button-small button-secondary"
-                                        title="Inserir no texto"
-                                        on:click=move |_| insert_placeholder(text.clone())>{p}</button>
-                                }
-                            }).collect_view()}
+                        <div class="field placeholders" hidden=move || !js.get()>
+                            <label for=field_id("inserir")>"Usar no texto uma resposta anterior"</label>
+                            <select id=field_id("inserir")
+                                // Back on its first choice after each insertion, ready for the next.
+                                prop:value=move || picker.get()
+                                on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    if !v.is_empty() {
+                                        insert_placeholder(v);
+                                    }
+                                    picker.set(String::new());
+                                }>
+                                <option value="" selected=true>"— escolha a resposta —"</option>
+                                {ps.into_iter().map(|(p, question)| view! { <option value=p>{question}</option> }).collect_view()}
+                            </select>
                         </div>
+                        <span class="hint" hidden=move || js.get()>
+                            {format!("Para usar uma resposta anterior no texto, escreva o nome dela entre chaves duplas, como {first}.")}
+                        </span>
                     })
                 }}
             </div>
@@ -194,6 +224,7 @@ pub(super) fn StepCard(i: usize, model: Model, issues: Memo<Vec<FlowIssue>>) -> 
                     <span class="hint">"Em branco, o robô usa a mensagem padrão mostrada no campo."</span>
                 </div>
             })}
+            </details>
             <div aria-live="polite">
                 {move || {
                     let m = mine();
@@ -204,4 +235,17 @@ pub(super) fn StepCard(i: usize, model: Model, issues: Memo<Vec<FlowIssue>>) -> 
             </div>
         </li>
     }
+}
+
+/// The messages about step `i` as they are now, read without tracking (to open it once).
+fn mine_untracked(model: Model, issues: Memo<Vec<FlowIssue>>, i: usize) -> Vec<String> {
+    let id = model
+        .def
+        .with_untracked(|d| d.etapas.get(i).map(|s| s.id.clone()));
+    issues.with_untracked(|all| {
+        all.iter()
+            .filter(|x| x.step.is_some() && x.step == id)
+            .map(|x| x.message.clone())
+            .collect()
+    })
 }

@@ -168,13 +168,17 @@ pub fn value_from_label(label: &str) -> String {
     normalise(label).replace(' ', "_")
 }
 
-/// The placeholders a step's text can use: `{{id}}` of the steps before it that ask something.
-pub fn placeholders(def: &FlowDefinition, index: usize) -> Vec<String> {
+/// The placeholders a step's text can use: `{{id}}` of the steps before it that ask something,
+/// each with its question as the consultant wrote it (what the picker shows).
+pub fn placeholders(def: &FlowDefinition, index: usize) -> Vec<(String, String)> {
     def.etapas
         .iter()
         .take(index)
         .filter(|s| s.waits() && !s.id.trim().is_empty())
-        .map(|s| format!("{{{{{}}}}}", s.id))
+        .map(|s| {
+            let question = crate::domain::lead_answers::question_title(&s.pergunta, &s.id);
+            (format!("{{{{{}}}}}", s.id), question)
+        })
         .collect()
 }
 
@@ -265,7 +269,12 @@ pub(super) mod tests {
     #[test]
     fn placeholders_are_the_earlier_questions() {
         let d = def();
-        assert_eq!(placeholders(&d, 0), Vec::<String>::new());
-        assert_eq!(placeholders(&d, 2), vec!["{{nome}}", "{{perfil}}"]);
+        assert_eq!(placeholders(&d, 0), Vec::<(String, String)>::new());
+        let all = placeholders(&d, 2);
+        let found: Vec<(&str, &str)> = all.iter().map(|(p, q)| (p.as_str(), q.as_str())).collect();
+        assert_eq!(
+            found,
+            vec![("{{nome}}", "Seu nome?"), ("{{perfil}}", "Para quem?")]
+        );
     }
 }

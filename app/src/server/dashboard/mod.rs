@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 mod days;
 mod flow;
+mod waiting;
 
 use days::{daily_series, days, Sums};
 use flow::{flow_figures, FlowFigures};
@@ -90,6 +91,7 @@ pub async fn load(
     .await?
     .map(|t| t.with_timezone(&Sao_Paulo).format("%H:%M").to_string());
     let recent = recent_leads(db, id).await?;
+    let (waiting, waiting_count) = waiting::waiting_leads(db, id, Utc::now()).await?;
 
     let rate = |part: i64, whole: i64| (whole > 0).then(|| part as f64 * 100.0 / whole as f64);
     let avg = |total: f64, n: i64| (n > 0).then(|| total / n as f64);
@@ -152,6 +154,8 @@ pub async fn load(
         },
         updated_at,
         recent,
+        waiting,
+        waiting_count,
     })
 }
 
