@@ -158,3 +158,71 @@ async fn cards_show_the_last_message_answers_with_questions_and_values_summed_pe
     let html = app.get_html("/leads").await;
     assert!(column(&html, "novo").contains("R$ 2.500,50"));
 }
+
+/// #17 "the lead page on a phone": without JavaScript, a post comes back to the page it came
+/// from at the form (a phone would otherwise land at the top, screens above it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_post_comes_back_where_the_consultant_acted() {
+    let app = TestApp::spawn().await;
+    let me = signed_in(&app, "ana@exemplo.com").await;
+    let id = lead(
+        &app,
+        me,
+        "Ana Âncora",
+        "+5511987650001",
+        "novo",
+        serde_json::json!({}),
+    )
+    .await;
+    let page = format!("/leads/{id}");
+    let csrf = app.csrf_from(&page).await;
+    let lead_id = id.to_string();
+    let res = app
+        .post_plain_form(
+            "/api/nota-lead",
+            &page,
+            &[
+                ("csrf", &csrf),
+                ("lead", &lead_id),
+                ("body", "ligar amanhã"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(res.headers()["location"], format!("{page}#notas").as_str());
+
+    let board = "/leads?q=ana";
+    let csrf = app.csrf_from(board).await;
+    let res = app
+        .post_plain_form(
+            "/api/mover-lead",
+            board,
+            &[
+                ("csrf", &csrf),
+                ("lead", &lead_id),
+                ("to", "em_contato"),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert!(res.status().is_redirection());
+    assert_eq!(res.headers()["location"], "/leads?q=ana#coluna-em_contato");
+    // A status that is no stage names no anchor (nothing of the post goes into the address).
+    let res = app
+        .post_plain_form(
+            "/api/mover-lead",
+            board,
+            &[
+                ("csrf", &csrf),
+                ("lead", &lead_id),
+                ("to", "x\"><script>"),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    let back = res.headers()["location"].to_str().unwrap();
+    assert!(
+        back.starts_with(&app.url(board)) && !back.contains('#') && !back.contains("script"),
+        "{back}"
+    );
+}
