@@ -24,6 +24,7 @@ mod identities;
 mod lead_cards;
 mod lead_replies;
 mod lead_rights;
+mod lead_tabs;
 mod leads;
 mod limits_and_reminders;
 mod logs;

@@ -79,7 +79,7 @@ pub fn LeadPage() -> impl IntoView {
         }
     });
     view! {
-        // A lead's name never goes into <title>: it is text the lead chose.
+        // Until the lead is read; then its own title (escaped: a name is text the lead chose).
         <PageTitle text="Lead | Consultor"/>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
@@ -117,6 +117,7 @@ fn Lead(
     );
     let card = detail.card.clone();
     view! {
+        <PageTitle text=detail.tab_title.clone()/>
         <p class="small"><a href="/leads">"← Leads"</a></p>
         <header class="lead-head">
             <h1>{card.name.clone()}</h1>

@@ -5,8 +5,8 @@ use crate::api::settings::{get_settings, Settings, UpdateSettings};
 use crate::api::two_factor::{two_factor_state, TwoFactorView};
 use crate::components::PageTitle;
 use crate::components::{
-    error_view, textarea_text, FormAlert, Loading, SelectField, SessionsSection, TextField,
-    TwoFactorSection,
+    error_view, textarea_text, FormAlert, LeadTabsSection, Loading, SelectField, SessionsSection,
+    TextField, TwoFactorSection,
 };
 use crate::domain::{bio, Vertical};
 use crate::error::AppError;
@@ -71,6 +71,7 @@ fn SettingsContent(data: Resource<SettingsData>) -> impl IntoView {
                         <PhotoForm settings=f.settings st=f.photo/>
                         <PasswordForm st=f.password/>
                         <TwoFactorSection state=f.two_factor st=f.two_factor_form/>
+                        <LeadTabsSection/>
                         <SessionsSection sessions=f.sessions st=f.sessions_form/>
                         <CloseAccount st=f.close/>
                     }.into_any())

@@ -40,6 +40,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     let history = leads::history(&mut t.tx, id).await?;
     let version = messages::fingerprint(&mut t.tx, id).await?;
     let stale_days = leads::stale_after_days(&mut t.tx).await?;
+    let tabs_by_name = leads::tabs_by_name(&mut t.tx).await?;
     let opted_out_at = leads::opted_out_at(&mut t.tx, id).await?;
     t.commit().await?;
 
@@ -96,6 +97,14 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         })
         .collect();
     let stored_name = row.name.clone().unwrap_or_default();
+    let tab_title = crate::api::lead_tabs::tab_title(
+        tabs_by_name,
+        row.name
+            .as_deref()
+            .or(row.profile_name.as_deref())
+            .unwrap_or_default(),
+        row.whatsapp_number.as_deref(),
+    );
     let deal_value = row
         .deal_value_cents
         .and_then(crate::domain::deal_value::DealValue::from_cents)
@@ -105,6 +114,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         form_token: uuid::Uuid::new_v4().to_string(),
         stored_name,
         deal_value,
+        tab_title,
         corrections,
         card: lead_card(row, def.as_ref(), stale_days, now),
         wa_digits: Some(wa_digits).filter(|d| !d.is_empty()),

@@ -88,6 +88,8 @@ pub struct LeadPageData {
     pub stored_name: String,
     /// The deal's value as its field shows it ("1.500,00"; empty: none).
     pub deal_value: String,
+    /// The browser tab's title, as the consultant chose (Settings).
+    pub tab_title: String,
     /// The answers the consultant may correct, in the flow's order.
     pub corrections: Vec<CorrectionField>,
     pub window: ReplyWindow,
