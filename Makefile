@@ -36,7 +36,7 @@ export LEPTOS_OUTPUT_NAME := consultor
 export LEPTOS_SITE_ROOT := target/site
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test bench bench-pages bench-smoke deps test-deps release-deps lint unit e2e build build-release db-up db-down test-db-up test-db-down sqlx-prepare
+.PHONY: run test bench bench-pages bench-smoke page-weight deps test-deps release-deps lint unit e2e build build-release db-up db-down test-db-up test-db-down sqlx-prepare
 
 # Starts (initdb on first use) a private PostgreSQL cluster in $(1) on port $(2), with a
 # superuser "consultor" and a database "consultor", reachable only on 127.0.0.1; $(3) adds
@@ -167,6 +167,24 @@ build-release:
 	@for f in $(RELEASE_PKG)/*.js $(RELEASE_PKG)/*.wasm $(RELEASE_PKG)/*.css $(RELEASE_SITE)/*.svg; do \
 	  brotli -f -q 11 -k "$$f" && gzip -f -9 -k "$$f"; done
 	@ls -l $(RELEASE_PKG) | awk 'NR > 1 { print "  " $$5 "\t" $$9 }'
+
+## page-weight: the release build as a phone sees it: Lighthouse (mobile) on the public page,
+## the board, a lead, the dashboard and the flow editor, with the demo data; prints each page's
+## scores and transfer sizes (end2end/perf/page-weight.mjs) and fails below the goals.
+PAGE_WEIGHT_PORT ?= 3400
+page-weight: deps test-deps release-deps build-release
+	@[ -d end2end/perf/node_modules/lighthouse ] || (cd end2end/perf && npm install --no-audit --no-fund)
+	@$(MAKE) --no-print-directory test-db-up
+	@trap '$(MAKE) --no-print-directory test-db-down; kill $$server 2>/dev/null || true' EXIT; \
+	  base="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(TEST_PG_PORT)/consultor}"; \
+	  url="$${base%/*}/consultor_weight"; \
+	  "$(PG_BIN)/psql" "$$base" -qc "drop database if exists consultor_weight with (force)" -c "create database consultor_weight"; \
+	  export DATABASE_URL="$$url" LEPTOS_SITE_ROOT=$(RELEASE_SITE) LEPTOS_HASH_FILES=true \
+	    BIND_ADDR=127.0.0.1:$(PAGE_WEIGHT_PORT) SCHEDULER_ENABLED=false; \
+	  $(RELEASE_BIN) migrate >/dev/null && $(RELEASE_BIN) seed-demo >/dev/null; \
+	  $(RELEASE_BIN) serve >/dev/null 2>&1 & server=$$!; \
+	  for i in $$(seq 1 100); do curl -sf -o /dev/null http://127.0.0.1:$(PAGE_WEIGHT_PORT)/entrar && break; sleep 0.2; done; \
+	  cd end2end/perf && BASE_URL=http://127.0.0.1:$(PAGE_WEIGHT_PORT) node page-weight.mjs
 
 ## release-deps: what `build-release` needs beyond `deps`: wasm-opt and brotli, from Debian.
 release-deps:
