@@ -10,6 +10,7 @@ mod consent;
 mod conversation;
 mod crash_recovery;
 mod dashboard;
+mod dashboard_copies;
 mod delivery;
 mod escaping;
 mod flows;

@@ -94,7 +94,8 @@ pub struct DashboardData {
     pub daily: Vec<(chrono::NaiveDate, i64, i64)>,
     pub flow_name: Option<String>,
     pub steps: Vec<StepRow>,
-    /// Conversations of the period ran on another flow (the flow changed).
+    /// Some conversations of the period ran on another flow (a copy's template, a flow live
+    /// before); `steps` counts them by the step ids they share with the live flow.
     pub other_flows: bool,
     pub sources: Vec<(String, i64)>,
     /// The live flow's first multiple-choice question and its answers: (label, count).

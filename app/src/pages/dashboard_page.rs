@@ -304,7 +304,7 @@ fn charts(d: &DashboardData) -> impl IntoView {
     let steps_view = if d.steps.iter().all(|s| s.reached == 0) {
         view! {
             <section class="chart-box"><h2>"Onde os leads param no fluxo"</h2>
-                <p class="hint">"Nenhuma conversa do fluxo ativo começou neste período."</p></section>
+                <p class="hint">"Nenhuma conversa começou neste período."</p></section>
         }
         .into_any()
     } else {
@@ -321,7 +321,7 @@ fn charts(d: &DashboardData) -> impl IntoView {
         let svg = chart::bars(
             "grafico-etapas",
             "Onde os leads param no fluxo",
-            "Para cada pergunta do fluxo ativo: quantas conversas chegaram a ela (barra) e quantas pararam nela (parte escura).",
+            "Para cada pergunta do fluxo ativo: quantas conversas do período chegaram a ela (barra) e quantas pararam nela (parte escura).",
             &rows,
         );
         let table = d
@@ -339,7 +339,7 @@ fn charts(d: &DashboardData) -> impl IntoView {
             "Fluxo “{}”.{}",
             d.flow_name.clone().unwrap_or_default(),
             if d.other_flows {
-                " O fluxo mudou neste período: as conversas de outros fluxos não entram aqui."
+                " Parte das conversas do período usou outro fluxo (como o modelo de que este é cópia): elas contam nas perguntas que este fluxo também tem."
             } else {
                 ""
             }
