@@ -30,6 +30,7 @@ mod metrics;
 mod pages;
 mod password_change;
 mod password_reset;
+mod public_link;
 mod query_plans;
 mod rls;
 mod sessions;

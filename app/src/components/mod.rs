@@ -10,9 +10,11 @@ mod lead_card;
 mod lead_filters;
 mod loading;
 mod move_form;
+mod public_link;
 mod raw_text;
 mod redirect_to;
 mod sessions_section;
+mod slug_field;
 mod step_editor;
 mod two_factor_section;
 
@@ -24,9 +26,11 @@ pub use lead_card::LeadCardView;
 pub use lead_filters::LeadFilters;
 pub use loading::Loading;
 pub use move_form::MoveForm;
+pub use public_link::PublicLinkTools;
 pub use raw_text::{escape_text, textarea_text, PageTitle};
 pub use redirect_to::RedirectTo;
 pub use sessions_section::SessionsSection;
+pub use slug_field::SlugField;
 #[cfg(feature = "hydrate")]
 pub use step_editor::guard_leaving;
 pub use step_editor::{flow_action_fields, StepEditor, StepPreviews, Unsaved};

@@ -75,7 +75,6 @@ pub struct PlanUsage {
 /// What a consultant without leads sees instead of empty charts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GettingStarted {
-    pub public_link: String,
     pub whatsapp: String,
     pub flow_name: String,
 }
@@ -86,6 +85,9 @@ pub struct DashboardData {
     pub period: String,
     /// "27/10 a 25/11".
     pub range_label: String,
+    /// The public profile's address: shared from the dashboard before and after the first
+    /// lead (it was shown only to consultants without leads).
+    pub public_link: String,
     pub start: Option<GettingStarted>,
     pub figures: Figures,
     /// Leads created in the period, per status (kanban order): (label, count).

@@ -5,7 +5,7 @@
 use crate::api::dashboard::{dashboard, Compared, DashboardData, GettingStarted};
 use crate::components::chart_svg::{self as chart, BarRow};
 use crate::components::PageTitle;
-use crate::components::{error_view, Loading};
+use crate::components::{error_view, Loading, PublicLinkTools};
 use crate::domain::chart::{count_br, day_label};
 use crate::domain::lead_filter::query_value;
 use crate::domain::period::Period;
@@ -136,8 +136,7 @@ fn Start(start: GettingStarted) -> impl IntoView {
         <section class="card getting-started" aria-labelledby="comecar">
             <h2 id="comecar">"Comece por aqui"</h2>
             <ol>
-                <li>"Compartilhe seu link público: "
-                    <a href=start.public_link.clone()>{start.public_link.clone()}</a></li>
+                <li>"Compartilhe seu link público (mais abaixo) na bio, nos anúncios e com seus contatos."</li>
                 <li>{format!("Teste seu bot: mande um “Oi” pelo WhatsApp para {} e responda às perguntas como um cliente faria.", start.whatsapp)}</li>
                 <li>{format!("O fluxo ativo é “{}”. Os números e gráficos aparecem aqui assim que chegarem os primeiros leads.", start.flow_name)}</li>
             </ol>
@@ -213,6 +212,10 @@ fn Dashboard(d: DashboardData) -> impl IntoView {
             </section>
         </details>
         <p class="hint">{format!("Plano {}: {} de {} leads novos neste mês.", plan.plan, plan.used, plan.limit)}</p>
+        // Where leads come from: kept after the first lead arrives, not only while starting.
+        <section class="card" aria-label="Divulgue seu perfil">
+            <PublicLinkTools link=d.public_link.clone() id="link-publico"/>
+        </section>
         {charts}
         <section aria-label="Últimos leads">
             <h2>"Últimos leads"</h2>
