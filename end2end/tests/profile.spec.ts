@@ -15,7 +15,7 @@ test('settings change the public profile, which links to WhatsApp', async ({ pag
   await page.getByRole('button', { name: 'Salvar' }).click();
   await expect(page.getByRole('status')).toHaveText('Configurações salvas.');
   // The public link shows the new address at once (it showed the old one with JavaScript).
-  await expect(page.getByRole('link', { name: new RegExp(`/c/${slug}$`) })).toBeVisible();
+  await expect(page.getByLabel('Seu link público')).toHaveValue(new RegExp(`/c/${slug}$`));
 
   // The old address, in ads and bios, takes visitors to the new one.
   await page.goto(`/c/${before}`);

@@ -169,8 +169,14 @@ async fn provider_errors_fall_back_to_the_builtin_responder() {
     let app = app_with_ai(&url).await;
     qualify(&app, "5521999990001").await;
     let last = replies(&app).await.pop().unwrap();
+    // Each answer worded by its question (#17: it read "Anotei seu perfil (família, 31 a 45
+    // anos, sim, campinas)"), through the queued answer's stored context.
     assert!(
-        last.starts_with("Obrigado, Maria! Anotei seu perfil"),
+        last.starts_with(
+            "Obrigado, Maria! Anotei o que você me contou: plano para família, idade do \
+             titular entre 31 e 45 anos, aceita coparticipação para pagar menos na \
+             mensalidade e cidade Campinas. Joana vai separar"
+        ),
         "{last}"
     );
     let model: String = sqlx::query_scalar("select model from ai_responses")

@@ -17,7 +17,7 @@ fn today() -> NaiveDate {
 }
 
 /// `days` before today, at `hh:mm` São Paulo time.
-fn at(days: i64, hh: u32, mm: u32) -> DateTime<Utc> {
+pub(super) fn at(days: i64, hh: u32, mm: u32) -> DateTime<Utc> {
     let d = today() - Duration::days(days);
     Sao_Paulo
         .from_local_datetime(&d.and_hms_opt(hh, mm, 0).unwrap())
@@ -25,7 +25,7 @@ fn at(days: i64, hh: u32, mm: u32) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-async fn lead(
+pub(super) async fn lead(
     pool: &PgPool,
     me: Uuid,
     n: u32,
@@ -51,7 +51,7 @@ async fn lead(
 
 /// A conversation on the health-plan template: `answers` given, waiting at `current`
 /// (completed after `took` seconds when `current` is `fim`).
-async fn conversation(
+pub(super) async fn conversation(
     pool: &PgPool,
     me: Uuid,
     lead: Uuid,
@@ -116,7 +116,7 @@ async fn ai(
     .unwrap();
 }
 
-async fn figures(app: &TestApp, period: &str) -> Value {
+pub(super) async fn figures(app: &TestApp, period: &str) -> Value {
     let res = app.post_form("/api/painel", &[("period", period)]).await;
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()

@@ -141,12 +141,15 @@ pub async fn signup(
     password: String,
     whatsapp: String,
     vertical: String,
+    // Optional: blank (or a form from before the field) suggests it from the name.
+    #[server(default)] slug: String,
 ) -> Result<(), AppError> {
     let values = vec![
         ("name", name.clone()),
         ("email", email.clone()),
         ("whatsapp", whatsapp.clone()),
         ("vertical", vertical.clone()),
+        ("slug", slug.clone()),
     ];
     let result: Result<(), AppError> = async {
         use crate::domain::{Email, Password, PersonName, PhoneBr, Vertical};
@@ -162,11 +165,19 @@ pub async fn signup(
         csrf_check::verify(&session, &csrf).await?;
 
         let mut errors = FieldErrors::default();
+        let name_address = crate::domain::slug::normalise(&name);
         let name = errors.check("name", PersonName::parse(&name));
         let email = errors.check("email", Email::parse(&email));
         let password = errors.check("password", Password::parse(password));
         let whatsapp = errors.check("whatsapp", PhoneBr::parse(&whatsapp));
         let vertical = errors.check("vertical", Vertical::parse(&vertical));
+        // An address typed, or left as the name made it (the page prefills it so): the name's
+        // address is taken the way `generate_slug` takes it, with a number added when another
+        // account has it; an address of the person's own is theirs or refused.
+        let slug = match crate::domain::slug::normalise(&slug) {
+            typed if typed.is_empty() || typed == name_address => None,
+            typed => errors.check("slug", crate::domain::Slug::parse(&typed)),
+        };
         errors.into_result()?;
         let (Some(name), Some(email), Some(password), Some(whatsapp), Some(vertical)) =
             (name, email, password, whatsapp, vertical)
@@ -190,13 +201,14 @@ pub async fn signup(
             let mut tx = db::system_tx(&state.pool).await?;
             let inserted = sqlx::query_scalar!(
                 "insert into consultants (email, password_hash, name, whatsapp_number, vertical, slug)
-                 values ($1, $2, $3, $4, $5, generate_slug($3::varchar))
+                 values ($1, $2, $3, $4, $5, coalesce($6, generate_slug($3::varchar)))
                  returning id",
                 email.as_str(),
                 &hash,
                 name.as_str(),
                 whatsapp.as_str(),
-                vertical.as_str()
+                vertical.as_str(),
+                slug.as_ref().map(|s| s.as_str())
             )
             .fetch_one(&mut *tx)
             .await;
@@ -208,6 +220,7 @@ pub async fn signup(
                 }
                 Err(e)
                     if attempt < 5
+                        && slug.is_none()
                         && e.as_database_error().and_then(|d| d.constraint())
                             == Some("consultants_slug_key") =>
                 {

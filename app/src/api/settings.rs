@@ -151,7 +151,7 @@ pub async fn update_settings(
         let crm = errors.check("crm_number", RegistrationNumber::parse(&f.crm_number));
         let whatsapp = errors.check("whatsapp", PhoneBr::parse(&f.whatsapp));
         let vertical = errors.check("vertical", Vertical::parse(&f.vertical));
-        let slug = errors.check("slug", Slug::parse(&f.slug));
+        let slug = errors.check("slug", Slug::from_typed(&f.slug));
         let stale = match f.stale_after_days.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(v) => errors.check(

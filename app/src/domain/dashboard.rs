@@ -75,7 +75,6 @@ pub struct PlanUsage {
 /// What a consultant without leads sees instead of empty charts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GettingStarted {
-    pub public_link: String,
     pub whatsapp: String,
     pub flow_name: String,
 }
@@ -86,6 +85,9 @@ pub struct DashboardData {
     pub period: String,
     /// "27/10 a 25/11".
     pub range_label: String,
+    /// The public profile's address: shared from the dashboard before and after the first
+    /// lead (it was shown only to consultants without leads).
+    pub public_link: String,
     pub start: Option<GettingStarted>,
     pub figures: Figures,
     /// Leads created in the period, per status (kanban order): (label, count).
@@ -94,7 +96,8 @@ pub struct DashboardData {
     pub daily: Vec<(chrono::NaiveDate, i64, i64)>,
     pub flow_name: Option<String>,
     pub steps: Vec<StepRow>,
-    /// Conversations of the period ran on another flow (the flow changed).
+    /// Some conversations of the period ran on another flow (a copy's template, a flow live
+    /// before); `steps` counts them by the step ids they share with the live flow.
     pub other_flows: bool,
     pub sources: Vec<(String, i64)>,
     /// The live flow's first multiple-choice question and its answers: (label, count).

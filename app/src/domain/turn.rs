@@ -163,6 +163,13 @@ pub fn decide(input: TurnInput<'_>) -> TurnDecision {
                     .map(|l| (s.id.clone(), l.clone()))
             })
             .collect(),
+        asked: input
+            .def
+            .etapas
+            .iter()
+            .filter(|s| step.state.labels.contains_key(&s.id))
+            .map(super::ai::Asked::of)
+            .collect(),
         question: later_question,
     });
     TurnDecision {

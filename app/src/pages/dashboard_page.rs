@@ -5,7 +5,7 @@
 use crate::api::dashboard::{dashboard, Compared, DashboardData, GettingStarted};
 use crate::components::chart_svg::{self as chart, BarRow};
 use crate::components::PageTitle;
-use crate::components::{error_view, Loading, Waiting};
+use crate::components::{error_view, Loading, PublicLinkTools, Waiting};
 use crate::domain::chart::{count_br, day_label};
 use crate::domain::lead_filter::query_value;
 use crate::domain::period::Period;
@@ -136,8 +136,7 @@ fn Start(start: GettingStarted) -> impl IntoView {
         <section class="card getting-started" aria-labelledby="comecar">
             <h2 id="comecar">"Comece por aqui"</h2>
             <ol>
-                <li>"Compartilhe seu link público: "
-                    <a href=start.public_link.clone()>{start.public_link.clone()}</a></li>
+                <li>"Compartilhe seu link público (mais abaixo) na bio, nos anúncios e com seus contatos."</li>
                 <li>{format!("Teste seu bot: mande um “Oi” pelo WhatsApp para {} e responda às perguntas como um cliente faria.", start.whatsapp)}</li>
                 <li>{format!("O fluxo ativo é “{}”. Os números e gráficos aparecem aqui assim que chegarem os primeiros leads.", start.flow_name)}</li>
             </ol>
@@ -216,6 +215,10 @@ fn Dashboard(d: DashboardData) -> impl IntoView {
             </section>
         </details>
         <p class="hint">{format!("Plano {}: {} de {} leads novos neste mês.", plan.plan, plan.used, plan.limit)}</p>
+        // Where leads come from: kept after the first lead arrives, not only while starting.
+        <section class="card" aria-label="Divulgue seu perfil">
+            <PublicLinkTools link=d.public_link.clone() id="link-publico"/>
+        </section>
         {charts}
         <section aria-label="Últimos leads">
             <h2>"Últimos leads"</h2>
@@ -307,7 +310,7 @@ fn charts(d: &DashboardData) -> impl IntoView {
     let steps_view = if d.steps.iter().all(|s| s.reached == 0) {
         view! {
             <section class="chart-box"><h2>"Onde os leads param no fluxo"</h2>
-                <p class="hint">"Nenhuma conversa do fluxo ativo começou neste período."</p></section>
+                <p class="hint">"Nenhuma conversa começou neste período."</p></section>
         }
         .into_any()
     } else {
@@ -324,7 +327,7 @@ fn charts(d: &DashboardData) -> impl IntoView {
         let svg = chart::bars(
             "grafico-etapas",
             "Onde os leads param no fluxo",
-            "Para cada pergunta do fluxo ativo: quantas conversas chegaram a ela (barra) e quantas pararam nela (parte escura).",
+            "Para cada pergunta do fluxo ativo: quantas conversas do período chegaram a ela (barra) e quantas pararam nela (parte escura).",
             &rows,
         );
         let table = d
@@ -342,7 +345,7 @@ fn charts(d: &DashboardData) -> impl IntoView {
             "Fluxo “{}”.{}",
             d.flow_name.clone().unwrap_or_default(),
             if d.other_flows {
-                " O fluxo mudou neste período: as conversas de outros fluxos não entram aqui."
+                " Parte das conversas do período usou outro fluxo (como o modelo de que este é cópia): elas contam nas perguntas que este fluxo também tem."
             } else {
                 ""
             }

@@ -5,8 +5,8 @@ use crate::api::settings::{get_settings, Settings, UpdateSettings};
 use crate::api::two_factor::{two_factor_state, TwoFactorView};
 use crate::components::PageTitle;
 use crate::components::{
-    error_view, textarea_text, FormAlert, LeadTabsSection, Loading, SelectField, SessionsSection,
-    TextField, TwoFactorSection,
+    error_view, textarea_text, FormAlert, LeadTabsSection, Loading, PublicLinkTools, SelectField,
+    SessionsSection, SlugField, TextField, TwoFactorSection,
 };
 use crate::domain::{bio, Vertical};
 use crate::error::AppError;
@@ -97,7 +97,7 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
     let crm = typed("crm_number", &settings.crm_number);
     let whatsapp = typed("whatsapp", &settings.whatsapp);
     let vertical = typed("vertical", &settings.vertical);
-    let slug = typed("slug", &settings.slug);
+    let slug = RwSignal::new(typed("slug", &settings.slug));
     let stale_after_days = typed("stale_after_days", &settings.stale_after_days.to_string());
     let success = FormFeedback::success_signal(
         st.feedback.as_ref(),
@@ -121,8 +121,11 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
-            if let Ok(slug) = crate::domain::Slug::parse(&submitted.get_untracked()) {
-                link.set(format!("{base}/c/{}", slug.as_str()));
+            // Saved as the server normalised it ("Márcia Souza" → marcia-souza): so is the
+            // field.
+            if let Ok(saved) = crate::domain::Slug::from_typed(&submitted.get_untracked()) {
+                link.set(format!("{base}/c/{}", saved.as_str()));
+                slug.set(saved.as_str().to_string());
             }
         }
     });
@@ -135,6 +138,7 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
     view! {
         <section aria-labelledby="perfil-titulo">
             <h2 id="perfil-titulo">"Perfil"</h2>
+            <PublicLinkTools link id="link-publico"/>
             <ActionForm action=action>
                 <input type="hidden" name="csrf" value=st.csrf/>
                 <FormAlert errors success/>
@@ -156,14 +160,11 @@ fn ProfileForm(settings: Settings, st: FormContext) -> impl IntoView {
                     inputmode="tel" required=true hint="Celular com DDD, ex.: (11) 91234-5678" errors/>
                 <SelectField label="Área de atuação" name="vertical" options=verticals
                     selected=vertical errors/>
-                <TextField label="Endereço do perfil" name="slug" value=slug required=true
-                    hint="Letras sem acento, números e hífens." errors/>
+                <SlugField value=slug required=true errors
+                    hint="O fim do seu link público. Pode digitar seu nome: acentos e espaços viram um endereço (Márcia Souza vira marcia-souza). O endereço antigo continua levando ao novo."/>
                 <TextField label="Lead parado depois de quantos dias sem atividade" name="stale_after_days"
                     kind="number" value=stale_after_days inputmode="numeric"
                     hint="O quadro de leads marca como “parado” quem ficou esse tempo sem conversa (1 a 90)." errors/>
-                <p class="hint">"Seu link público: "
-                    <a href=move || link.get()>{move || link.get()}</a>
-                </p>
                 <button type="submit" disabled=move || action.pending().get()>"Salvar"</button>
             </ActionForm>
         </section>

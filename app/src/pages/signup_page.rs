@@ -1,7 +1,9 @@
 use crate::api::auth::{current_consultant, Signup};
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::components::PageTitle;
-use crate::components::{error_view, FormAlert, Loading, RedirectTo, SelectField, TextField};
+use crate::components::{
+    error_view, FormAlert, Loading, RedirectTo, SelectField, SlugField, TextField,
+};
 use crate::domain::Vertical;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -50,7 +52,16 @@ fn SignupForm(st: FormContext) -> impl IntoView {
         value("whatsapp"),
         value("vertical"),
     );
+    let slug = RwSignal::new(value("slug"));
     let errors = FormFeedback::error_signal(st.feedback, move || action.value().get());
+    // With JavaScript the address follows the name until the person types one of their own
+    // (or typed one before a refused post).
+    let edited = RwSignal::new(!slug.get_untracked().is_empty());
+    let follow_name = move |ev: leptos::ev::Event| {
+        if !edited.get_untracked() {
+            slug.set(crate::domain::slug::normalise(&event_target_value(&ev)));
+        }
+    };
     let verticals = Vertical::ALL
         .iter()
         .map(|v| (v.as_str(), v.label()))
@@ -59,7 +70,9 @@ fn SignupForm(st: FormContext) -> impl IntoView {
         <ActionForm action=action>
             <input type="hidden" name="csrf" value=st.csrf/>
             <FormAlert errors/>
-            <TextField label="Nome" name="name" value=name autocomplete="name" required=true errors/>
+            <div on:input=follow_name>
+                <TextField label="Nome" name="name" value=name autocomplete="name" required=true errors/>
+            </div>
             <TextField label="E-mail" name="email" kind="email" value=email
                 autocomplete="email" required=true errors/>
             <TextField label="Senha" name="password" kind="password"
@@ -70,6 +83,8 @@ fn SignupForm(st: FormContext) -> impl IntoView {
                 hint="Celular com DDD, ex.: (11) 91234-5678" errors/>
             <SelectField label="Área de atuação" name="vertical" options=verticals
                 selected=vertical placeholder="Escolha…" errors/>
+            <SlugField value=slug edited errors
+                hint="O endereço da sua página pública. Em branco, ele vem do seu nome (ex.: Márcia Souza vira marcia-souza)."/>
             <button type="submit" disabled=move || action.pending().get()>"Criar conta"</button>
         </ActionForm>
     }

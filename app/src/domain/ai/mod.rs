@@ -5,7 +5,9 @@
 mod compliance;
 mod prompt;
 mod responder;
+mod wording;
 
 pub use compliance::{check, disclaimer, safe_answer, ComplianceFlag};
 pub use prompt::{build_prompt, AnswerContext, Prompt};
 pub use responder::builtin_answer;
+pub use wording::Asked;

@@ -16,6 +16,11 @@ pub struct AnswerContext {
     pub answers: Vec<(String, String)>,
     /// A later free-text question from the lead, when there is one.
     pub question: Option<String>,
+    /// What each answer's step asked, so the built-in responder can word the answer by its
+    /// meaning. Not in the prompt (its text is the cache key); missing from answers queued
+    /// before it existed, which then read as their labels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asked: Vec<super::Asked>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

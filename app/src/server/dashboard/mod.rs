@@ -123,8 +123,8 @@ pub async fn load(
     };
     let direct = now.leads - now.from_page - now.from_ad;
     Ok(DashboardData {
+        public_link: format!("{}/c/{}", public_url.trim_end_matches('/'), me.slug),
         start: (!me.has_leads).then(|| GettingStarted {
-            public_link: format!("{}/c/{}", public_url.trim_end_matches('/'), me.slug),
             whatsapp: crate::domain::phone::display_stored(&me.whatsapp_number),
             flow_name: flow.name.clone().unwrap_or_default(),
         }),
