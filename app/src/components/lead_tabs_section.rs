@@ -47,7 +47,7 @@ pub fn LeadTabsSection() -> impl IntoView {
                                     </label>
                                 </fieldset>
                                 <button type="submit" class="button-secondary" disabled=move || saved.pending().get()>
-                                    "Salvar preferência"
+                                    "Aplicar às abas"
                                 </button>
                             </ActionForm>
                         }
