@@ -149,13 +149,16 @@ RELEASE_BIN := target/release/consultor
 RELEASE_WASM := $(FRONT_DIR)/wasm32-unknown-unknown/wasm-release/app.wasm
 WASM_FEATURES := --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue
+# The sources' paths that panic messages carry are cut short in the browser's file.
+CARGO_SRC := $(or $(CARGO_HOME),$(HOME)/.cargo)/registry/src
 build-release:
-	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo build -p app --lib --target wasm32-unknown-unknown \
+	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS) --remap-path-prefix=$(CARGO_SRC)=src --remap-path-prefix=$(CURDIR)=." \
+	  cargo build -p app --lib --target wasm32-unknown-unknown \
 	  --target-dir $(FRONT_DIR) --no-default-features --features hydrate --profile wasm-release
 	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo build --release -p consultor --bin consultor
 	@rm -rf $(RELEASE_SITE) && mkdir -p $(RELEASE_PKG) && cp -R public/. $(RELEASE_SITE)/
 	wasm-bindgen --target web --out-name $(LEPTOS_OUTPUT_NAME) --out-dir $(RELEASE_PKG) $(RELEASE_WASM)
-	wasm-opt -Oz $(WASM_FEATURES) -o $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME).wasm \
+	wasm-opt -Oz --converge $(WASM_FEATURES) -o $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME).wasm \
 	  $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME)_bg.wasm
 	@rm -f $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME)_bg.wasm $(RELEASE_PKG)/*.d.ts
 	@cp style/main.css $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME).css
@@ -184,7 +187,7 @@ page-weight: deps test-deps release-deps build-release
 	  $(RELEASE_BIN) migrate >/dev/null && $(RELEASE_BIN) seed-demo >/dev/null; \
 	  $(RELEASE_BIN) serve >/dev/null 2>&1 & server=$$!; \
 	  for i in $$(seq 1 100); do curl -sf -o /dev/null http://127.0.0.1:$(PAGE_WEIGHT_PORT)/entrar && break; sleep 0.2; done; \
-	  cd end2end/perf && BASE_URL=http://127.0.0.1:$(PAGE_WEIGHT_PORT) node page-weight.mjs
+	  (cd end2end/perf && BASE_URL=http://127.0.0.1:$(PAGE_WEIGHT_PORT) node page-weight.mjs)
 
 ## release-deps: what `build-release` needs beyond `deps`: wasm-opt and brotli, from Debian.
 release-deps:

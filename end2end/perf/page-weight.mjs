@@ -56,7 +56,8 @@ const rows = [];
 let missed = false;
 mkdirSync(new URL('./reports/', import.meta.url), { recursive: true });
 try {
-  for (const [name, path] of Object.entries(pages)) {
+  // ONLY=Painel (a page's name): that page alone, when looking into one.
+  for (const [name, path] of Object.entries(pages).filter(([n]) => !process.env.ONLY || n === process.env.ONLY)) {
     const { lhr } = await lighthouse(`${base}${path}`, {
       port: chrome.port,
       output: 'json',
@@ -82,7 +83,8 @@ try {
     rows.push(row);
     missed ||= row.performance < GOALS.performance || row.accessibility < GOALS.accessibility
       || row.scriptKb >= GOALS.scriptKb;
-    const slug = name.normalize('NFD').replace(/[^a-zA-Z]+/g, '-').toLowerCase();
+    const slug = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-zA-Z]+/g, '-')
+      .replace(/^-|-$/g, '').toLowerCase();
     writeFileSync(new URL(`./reports/${slug}.json`, import.meta.url), JSON.stringify(lhr));
   }
 } finally {

@@ -49,12 +49,18 @@ async fn hashed_files_are_kept_a_year_others_revalidated_and_both_sent_compresse
     assert!(res.headers().get("content-encoding").is_none());
     assert_eq!(res.bytes().await.unwrap().len(), body.len());
 
-    // Pages are not the files': they keep no such header.
-    let res = app.get("/entrar").await;
+    // Pages are not the files': they keep no such header, and go out compressed too.
+    let res = client
+        .get(app.url("/entrar"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
     assert!(res
         .headers()
         .get("cache-control")
         .is_none_or(|v| v != "public, max-age=31536000, immutable"));
+    assert_eq!(res.headers()["content-encoding"], "br");
     for name in [hashed, plain] {
         let _ = std::fs::remove_file(pkg.join(name));
         let _ = std::fs::remove_file(pkg.join(format!("{name}.gz")));
