@@ -138,7 +138,7 @@ build:
 	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo build -p consultor --bin consultor
 
 # What `make run` serves: both halves in the release profile (the browser's optimised for
-# size, then by wasm-opt), in a site of its own (target/site-release, never mixed with the
+# size, then by wasm-opt -Oz), in a site of its own (target/site-release, never mixed with the
 # debug build's files). The JavaScript, WebAssembly and CSS get a hash of their content in
 # their names (listed in hash.txt beside the binary, where Leptos looks for it), so browsers
 # may keep them for a year (src/asset_cache.rs); each is stored beside its brotli and gzip
@@ -158,7 +158,7 @@ build-release:
 	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo build --release -p consultor --bin consultor
 	@rm -rf $(RELEASE_SITE) && mkdir -p $(RELEASE_PKG) && cp -R public/. $(RELEASE_SITE)/
 	wasm-bindgen --target web --out-name $(LEPTOS_OUTPUT_NAME) --out-dir $(RELEASE_PKG) $(RELEASE_WASM)
-	wasm-opt -Oz --converge $(WASM_FEATURES) -o $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME).wasm \
+	$(WASM_OPT) -Oz --converge $(WASM_FEATURES) -o $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME).wasm \
 	  $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME)_bg.wasm
 	@rm -f $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME)_bg.wasm $(RELEASE_PKG)/*.d.ts
 	@cp style/main.css $(RELEASE_PKG)/$(LEPTOS_OUTPUT_NAME).css
@@ -189,9 +189,13 @@ page-weight: deps test-deps release-deps build-release
 	  for i in $$(seq 1 100); do curl -sf -o /dev/null http://127.0.0.1:$(PAGE_WEIGHT_PORT)/entrar && break; sleep 0.2; done; \
 	  (cd end2end/perf && BASE_URL=http://127.0.0.1:$(PAGE_WEIGHT_PORT) node page-weight.mjs)
 
-## release-deps: what `build-release` needs beyond `deps`: wasm-opt and brotli, from Debian.
+## release-deps: what `build-release` needs beyond `deps`: wasm-opt (binaryen from npm, into
+## target/tools: Debian's binaryen 108 emits a module whose externref table the browser
+## refuses, "WebAssembly.Table.set(): Argument 1 is invalid", so the page never hydrates) and
+## brotli, from Debian.
+WASM_OPT := target/tools/node_modules/.bin/wasm-opt
 release-deps:
-	@command -v wasm-opt >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y binaryen; }
+	@[ -x $(WASM_OPT) ] || npm install --no-audit --no-fund --prefix target/tools binaryen@132.0.0
 	@command -v brotli >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y brotli; }
 
 e2e:

@@ -5,6 +5,7 @@
 // 100, JavaScript + WebAssembly under 500 KB as transferred).
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
+import puppeteer from 'puppeteer-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
 const base = process.env.BASE_URL ?? 'http://127.0.0.1:3400';
@@ -87,6 +88,27 @@ try {
       .replace(/^-|-$/g, '').toLowerCase();
     writeFileSync(new URL(`./reports/${slug}.json`, import.meta.url), JSON.stringify(lhr));
   }
+  // The release build hydrates (its script fetches the WebAssembly once the page is idle)
+  // under the page's Content-Security-Policy: the settings' bio counter follows typing only
+  // when the WebAssembly runs.
+  const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}` });
+  const page = await browser.newPage();
+  const refused = [];
+  page.on('console', (m) => { if (/Content Security Policy|error/i.test(m.text())) refused.push(m.text()); });
+  await page.setExtraHTTPHeaders({ Cookie: cookie });
+  await page.goto(`${base}/configuracoes`, { waitUntil: 'networkidle0' });
+  const bio = await page.$('textarea[name="bio"]');
+  await bio.click({ clickCount: 3 });
+  await page.keyboard.press('Backspace');
+  await bio.type('Olá');
+  const hydrated = await page
+    .waitForFunction(() => document.body.innerText.includes('3/200 caracteres'), { timeout: 15000 })
+    .then(() => true, () => false);
+  await browser.disconnect();
+  console.log(hydrated && refused.length === 0
+    ? 'Hidratação: ok (o contador da bio segue a digitação; nenhuma recusa da política de conteúdo).'
+    : `Hidratação: FALHOU (${refused.join(' | ') || 'o contador não seguiu a digitação'}).`);
+  missed ||= !hydrated || refused.length > 0;
 } finally {
   await chrome.kill();
 }

@@ -1,4 +1,4 @@
-//! The stylesheet's address. The release build names the CSS after a hash of its content and
+//! The stylesheet's and the bundle's addresses. The release build names the CSS after a hash of its content and
 //! lists it in the hash file beside the binary, as it does the JavaScript and WebAssembly that
 //! Leptos's `HydrationScripts` finds there; with hashing off (the debug build, the tests) the
 //! plain name is served.
@@ -21,12 +21,31 @@ pub fn stylesheet_href(options: &LeptosOptions) -> String {
 }
 
 fn css_hash(options: &LeptosOptions) -> Option<String> {
+    hash_of(&hash_file(options)?, "css")
+}
+
+/// The hashed JavaScript and WebAssembly files' addresses (release build), for the idle-time
+/// hydration script.
+pub fn bundle(options: &LeptosOptions) -> Option<(String, String)> {
+    static BUNDLE: OnceLock<Option<(String, String)>> = OnceLock::new();
+    BUNDLE
+        .get_or_init(|| {
+            let hashes = hash_file(options)?;
+            let (pkg, name) = (&options.site_pkg_dir, &options.output_name);
+            Some((
+                format!("/{pkg}/{name}.{}.js", hash_of(&hashes, "js")?),
+                format!("/{pkg}/{name}.{}.wasm", hash_of(&hashes, "wasm")?),
+            ))
+        })
+        .clone()
+}
+
+fn hash_file(options: &LeptosOptions) -> Option<String> {
     let exe = std::env::current_exe().ok()?;
     let file = exe.parent()?.join(options.hash_file.as_ref());
-    let hashes = std::fs::read_to_string(&file)
+    std::fs::read_to_string(&file)
         .inspect_err(|e| tracing::error!(file = %file.display(), "hash file unreadable: {e}"))
-        .ok()?;
-    hash_of(&hashes, "css")
+        .ok()
 }
 
 /// The hash listed for `ext` in a hash file (`css: 0123456789abcdef` lines).
