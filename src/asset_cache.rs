@@ -43,6 +43,37 @@ pub async fn set(req: Request, next: Next) -> Response {
     res
 }
 
+/// What goes out compressed: pages and the site's text files, when larger than a packet's
+/// worth. Downloads (CSV, ZIP, JSON attachments) go as they are: Chromium cancelled a
+/// compressed CSV export mid-way (leads.spec, "export downloads those rows").
+pub fn worth_compressing(
+    status: axum::http::StatusCode,
+    _: axum::http::Version,
+    headers: &axum::http::HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
+    let kind = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let text = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "image/svg+xml",
+    ]
+    .iter()
+    .any(|t| kind.starts_with(t));
+    let small = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n < 1024);
+    !status.is_informational() && text && !small && !headers.contains_key(CONTENT_DISPOSITION)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -251,7 +251,8 @@ impl Application {
             // Level 5: most of brotli's gain on a page for a fraction of its slowest setting.
             .layer(
                 tower_http::compression::CompressionLayer::new()
-                    .quality(tower_http::CompressionLevel::Precise(5)),
+                    .quality(tower_http::CompressionLevel::Precise(5))
+                    .compress_when(crate::asset_cache::worth_compressing),
             )
             .layer(TraceLayer::new_for_http())
             .with_state(state);

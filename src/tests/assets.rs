@@ -79,3 +79,32 @@ fn flate_gzip(data: &[u8]) -> Vec<u8> {
     child.stdin.take().unwrap().write_all(data).unwrap();
     child.wait_with_output().unwrap().stdout
 }
+
+/// Downloads go out as they are, whatever the browser accepts: Chromium cancelled a
+/// compressed CSV export mid-way. Pages still go compressed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn downloads_are_not_compressed() {
+    let app = TestApp::spawn().await;
+    let me = super::leads::signed_in(&app, "ana@exemplo.com").await;
+    super::leads::lead(
+        &app,
+        me,
+        "Ana Baixa",
+        "+5511987650001",
+        "novo",
+        serde_json::json!({}),
+    )
+    .await;
+    let get = |path: &str| {
+        app.client
+            .get(app.url(path))
+            .header("accept-encoding", "br, gzip")
+            .send()
+    };
+    let csv = get("/leads/exportar.csv").await.unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers().get("content-encoding").is_none());
+    assert!(csv.text().await.unwrap().contains("Ana Baixa"));
+    let page = get("/leads").await.unwrap();
+    assert_eq!(page.headers()["content-encoding"], "br");
+}
