@@ -45,6 +45,11 @@ test('the dashboard fits a phone screen', async ({ page }, testInfo) => {
     const overflow = await sidewaysOverflow(page, testInfo);
     expect(overflow, `period ${period} scrolls sideways`).toBeLessThanOrEqual(0);
   }
+  // The charts' words are readable on the phone: each drawn at least 10 px tall (the SVG
+  // scales down to the screen; they were 7 to 8 px at 390 px).
+  const smallest = await page.locator('svg.chart text').evaluateAll((texts) =>
+    Math.min(...texts.map((t) => t.getBoundingClientRect().height).filter((h) => h > 0)));
+  expect(smallest).toBeGreaterThanOrEqual(10);
 });
 
 test('moving between pages keeps the header on screen; only the page waits', async ({ page }, testInfo) => {

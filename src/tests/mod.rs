@@ -7,6 +7,7 @@ mod accounts;
 mod ai_answers;
 mod assets;
 mod backup;
+mod bulk_undo;
 mod consent;
 mod conversation;
 mod crash_recovery;

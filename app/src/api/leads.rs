@@ -167,6 +167,8 @@ pub async fn lead_column(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListPage {
     pub filter: String,
+    /// The last bulk move, while it may be undone ("3 leads movidos para “Perdido”").
+    pub undo: Option<String>,
     pub rows: Vec<LeadCard>,
     pub total: i64,
     pub next: Option<String>,
@@ -210,8 +212,13 @@ pub async fn lead_list(query: String, after: String) -> Result<ListPage, AppErro
         }
     };
     t.commit().await?;
+    let session = crate::server::auth::session().await?;
+    let undo = crate::server::bulk_undo::last(&session)
+        .await
+        .map(|r| r.describe());
     Ok(ListPage {
         filter: filter.to_query(),
+        undo,
         rows,
         total,
         next,

@@ -29,7 +29,8 @@ pub fn columns_with_line(
     line: &[f64],
 ) -> String {
     const H: f64 = 240.0;
-    let (left, right, top, bottom) = (44.0, 8.0, 12.0, 28.0);
+    // Room on the left for the scale's numbers at the phone's larger text ("1.000").
+    let (left, right, top, bottom) = (64.0, 8.0, 12.0, 32.0);
     let (w, h) = (WIDTH - left - right, H - top - bottom);
     let max = bars.iter().chain(line).copied().fold(0.0, f64::max);
     let scale = nice_scale(max, 4);
@@ -105,14 +106,15 @@ pub struct BarRow {
 /// Horizontal bars, one per row, all on one scale.
 pub fn bars(id: &str, title: &str, desc: &str, rows: &[BarRow]) -> String {
     const ROW: f64 = 46.0;
-    let h = ROW * rows.len().max(1) as f64 + 4.0;
+    // 6 units on top: a phone's larger label text keeps its accents inside the drawing.
+    let h = ROW * rows.len().max(1) as f64 + 10.0;
     let max = rows.iter().map(|r| r.value).fold(0.0, f64::max);
     let scale = nice_scale(max, 4);
     let w = WIDTH - 8.0;
     let mut out = String::new();
     open(&mut out, id, h, title, desc);
     for (i, r) in rows.iter().enumerate() {
-        let y = ROW * i as f64;
+        let y = 6.0 + ROW * i as f64;
         let len = scale.at(r.value, w);
         let _ = write!(
             out,

@@ -6,7 +6,9 @@
 //!   leads whose stage cannot go there are counted and left as they are; every filtered lead
 //!   at once only with `confirmar-todos` ticked;
 //! - `exportar-selecionados`: the CSV of the selection (the whole filtered set is the export
-//!   link beside the filters).
+//!   link beside the filters);
+//! - `desfazer`: puts back the leads of the last bulk move, for 15 minutes after it
+//!   (`server::bulk_undo`).
 
 use super::door::{SignedIn, SignedInForm};
 use super::lead_export::{self, Selection};
@@ -14,9 +16,9 @@ use crate::domain::lead_filter::LeadFilter;
 use crate::domain::LeadStatus;
 use crate::error::AppError;
 use crate::feedback::FormFeedback;
-use crate::server::flash;
 use crate::server::leads::{self, FilterParams, MoveRefused};
 use crate::server::tenant;
+use crate::server::{bulk_undo, flash};
 use axum::response::{IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
@@ -60,6 +62,7 @@ pub async fn handle(SignedInForm { who, fields }: SignedInForm) -> Response {
                 }
             }
         }
+        "desfazer" => undo(&who).await,
         _ => Err(AppError::invalid("Ação desconhecida. Recarregue a página.")),
     };
     let feedback = FormFeedback {
@@ -101,10 +104,12 @@ async fn move_many(
         return Err(too_many());
     }
     let (mut moved, mut refused) = (0, 0);
+    let mut undo = Vec::new();
     for id in ids {
         match leads::move_status(&mut tx, id, to, None).await? {
             Ok(from) => {
                 moved += 1;
+                undo.push((id, from.as_str().to_string()));
                 tenant::audit_in(
                     &mut tx,
                     &who.meta,
@@ -119,6 +124,14 @@ async fn move_many(
         }
     }
     tx.commit().await?;
+    if !undo.is_empty() {
+        let record = bulk_undo::BulkMove {
+            to: to.as_str().into(),
+            moved: undo,
+            at: chrono::Utc::now(),
+        };
+        bulk_undo::remember(&who.session, record).await;
+    }
     let mut message = match moved {
         0 => "Nenhum lead foi movido.".to_string(),
         1 => format!("1 lead movido para “{}”.", to.label()),
@@ -136,6 +149,56 @@ async fn move_many(
     if moved == 0 {
         // Nothing happened: shown as a problem, not as a success.
         return Err(AppError::invalid(message));
+    }
+    Ok(message)
+}
+
+/// Puts back the leads of the last bulk move that are still where it left them.
+async fn undo(who: &SignedIn) -> Result<String, AppError> {
+    let Some(last) = bulk_undo::take(&who.session).await else {
+        return Err(AppError::invalid(format!(
+            "Não há ação em massa para desfazer (ela pode ser desfeita por {} minutos).",
+            bulk_undo::UNDO_MINUTES
+        )));
+    };
+    let to = LeadStatus::parse(&last.to).map_err(AppError::invalid)?;
+    let mut tx = who.tenant().await?;
+    let (mut restored, mut kept) = (0, 0);
+    for (id, from) in &last.moved {
+        let Ok(from) = LeadStatus::parse(from) else {
+            continue;
+        };
+        if leads::restore_status(&mut tx, *id, from, to).await? {
+            restored += 1;
+            tenant::audit_in(
+                &mut tx,
+                &who.meta,
+                "lead_status_changed",
+                "lead",
+                Some(*id),
+                serde_json::json!({ "de": to.as_str(), "para": from.as_str(), "desfeito": true }),
+            )
+            .await?;
+        } else {
+            kept += 1;
+        }
+    }
+    tx.commit().await?;
+    let mut message = match restored {
+        1 => "Desfeito: 1 lead voltou para a etapa de antes.".to_string(),
+        n => format!("Desfeito: {n} leads voltaram para a etapa de antes."),
+    };
+    if kept > 0 {
+        message.push_str(&format!(
+            " {kept} já {} de etapa desde então e {} onde {}.",
+            if kept == 1 {
+                "tinha mudado"
+            } else {
+                "tinham mudado"
+            },
+            if kept == 1 { "ficou" } else { "ficaram" },
+            if kept == 1 { "estava" } else { "estavam" },
+        ));
     }
     Ok(message)
 }

@@ -239,6 +239,15 @@ fn LeadList(page: ListPage, csrf: String) -> impl IntoView {
             view! { <p class="empty">"Nenhum lead encontrado com esses filtros."</p> }.into_any()
         } else {
             view! {
+                {page.undo.clone().map(|what| view! {
+                    <form method="post" action="/leads/em-massa" class="undo-bulk">
+                        <input type="hidden" name="csrf" value=csrf.clone()/>
+                        <input type="hidden" name="filtro" value=page.filter.clone()/>
+                        <button type="submit" name="acao" value="desfazer" class="button-small button-secondary">
+                            {format!("Desfazer: {what}")}
+                        </button>
+                    </form>
+                })}
                 // The checkboxes below belong to this form through their `form` attribute, so
                 // the table needs no form around it (and works without JavaScript).
                 <form id="acoes-em-massa" method="post" action="/leads/em-massa" class="bulk"

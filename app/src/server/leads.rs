@@ -475,6 +475,40 @@ pub async fn move_status(
     Ok(Ok(from))
 }
 
+/// Puts a lead back in `from` if it is still in `to` (undoing a bulk move), with a history
+/// row that says so. False: the lead is gone or was moved again since.
+pub async fn restore_status(
+    t: &mut TenantTx,
+    id: Uuid,
+    from: LeadStatus,
+    to: LeadStatus,
+) -> Result<bool, sqlx::Error> {
+    let (db, consultant) = t.split();
+    let done = sqlx::query!(
+        "update leads set status = $3 where id = $1 and consultant_id = $2 and status = $4",
+        id,
+        consultant,
+        from.as_str(),
+        to.as_str()
+    )
+    .execute(&mut *db)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query!(
+        "insert into lead_status_history (consultant_id, lead_id, from_status, to_status, reason, changed_by)
+         values ($1, $2, $3, $4, 'Ação em massa desfeita', $1)",
+        consultant,
+        id,
+        to.as_str(),
+        from.as_str()
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(true)
+}
+
 /// One entry of a lead's status history.
 #[derive(Debug)]
 pub struct HistoryRow {

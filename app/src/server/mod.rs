@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod bulk_undo;
 pub mod content_policy;
 pub mod conversations;
 pub mod csrf;

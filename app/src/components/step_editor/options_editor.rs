@@ -45,7 +45,7 @@ pub(super) fn OptionsEditor(
                                 {label_limit(options).map(|limit| view! { <Count n=label_count limit/> })}
                             </div>
                             <div class="field">
-                                <label for=fid("valor")>"Valor guardado"</label>
+                                <label for=fid("valor")>"Código da opção (nas respostas e na exportação)"</label>
                                 <input id=fid("valor") name=key("valor") value=o.valor.clone() autocomplete="off"
                                     placeholder="gerado do texto da opção" spellcheck="false"
                                     on:input=move |ev| {
