@@ -110,7 +110,7 @@ fn Board(data: BoardData, moved: ServerAction<MoveLead>, csrf: String) -> impl I
         <LeadFilters filter answer_options=data.answer_options.clone() list=false/>
         {(data.total == 0).then(|| empty_board(data.filter.is_empty()))}
         <p class="hint">
-            "Arraste um card para outra coluna, ou use “Mover” no card. "
+            "Use “Mover” no card para mudar a etapa (no computador, também dá para arrastar o card). "
             {format!("Cards sem atividade há mais de {} dias aparecem como “parado”.", data.stale_after_days)}
         </p>
         <nav class="stage-switch" aria-label="Etapas">
