@@ -1,5 +1,7 @@
 //! The HTML shell and the route table.
 
+#[cfg(feature = "ssr")]
+use crate::components::IdleHydrationScript;
 use crate::components::{AppShell, PageTitle};
 use crate::pages::{
     AccountClosedPage, DashboardPage, FlowEditorPage, FlowsPage, ForgotPasswordPage, HomePage,
@@ -59,14 +61,7 @@ fn hydration(options: LeptosOptions) -> AnyView {
         .then(|| crate::server::assets::bundle(&options))
         .flatten()
     {
-        let nonce = leptos::nonce::use_nonce();
-        let script = format!(
-            "(() => {{ const go = () => import('{js}').then((m) => \
-             m.default({{ module_or_path: '{wasm}' }}).then(() => m.hydrate())); \
-             if ('requestIdleCallback' in window) requestIdleCallback(go, {{ timeout: 2000 }}); \
-             else setTimeout(go, 1); }})();"
-        );
-        return view! { <script type="module" nonce=nonce>{script}</script> }.into_any();
+        return view! { <IdleHydrationScript js wasm/> }.into_any();
     }
     view! { <HydrationScripts options/> }.into_any()
 }

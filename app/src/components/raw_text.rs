@@ -24,6 +24,27 @@ pub fn escape_text(text: &str) -> String {
     out
 }
 
+/// The release build's hydration script (see `app.rs`, `hydration`): a `<script>` child is
+/// written as it is, so only paths of the site's own files go in (letters, digits, `/._-`;
+/// anything else and the script is left out, the page still working as plain forms).
+#[component]
+pub fn IdleHydrationScript(js: String, wasm: String) -> impl IntoView {
+    let plain = |p: &str| {
+        p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+    };
+    let script = (plain(&js) && plain(&wasm)).then(|| {
+        format!(
+            "(() => {{ const go = () => import('{js}').then((m) => \
+             m.default({{ module_or_path: '{wasm}' }}).then(() => m.hydrate())); \
+             if ('requestIdleCallback' in window) requestIdleCallback(go, {{ timeout: 2000 }}); \
+             else setTimeout(go, 1); }})();"
+        )
+    });
+    let nonce = leptos::nonce::use_nonce();
+    script.map(|script| view! { <script type="module" nonce=nonce>{script}</script> })
+}
+
 /// The document title. On the server it is escaped before leptos_meta writes it; in the
 /// browser the text goes to `document.title`, which takes plain text, so it stays as it is.
 #[component]
