@@ -1,7 +1,7 @@
 //! The HTML shell and the route table.
 
 #[cfg(feature = "ssr")]
-use crate::components::IdleHydrationScript;
+use crate::components::idle_hydration_script;
 use crate::components::{AppShell, PageTitle};
 use crate::pages::{
     AccountClosedPage, DashboardPage, FlowEditorPage, FlowsPage, ForgotPasswordPage, HomePage,
@@ -61,7 +61,7 @@ fn hydration(options: LeptosOptions) -> AnyView {
         .then(|| crate::server::assets::bundle(&options))
         .flatten()
     {
-        return view! { <IdleHydrationScript js wasm/> }.into_any();
+        return idle_hydration_script(&js, &wasm);
     }
     view! { <HydrationScripts options/> }.into_any()
 }

@@ -30,7 +30,7 @@ pub use lead_tabs_section::LeadTabsSection;
 pub use loading::Loading;
 pub use move_form::MoveForm;
 pub use public_link::PublicLinkTools;
-pub use raw_text::{escape_text, textarea_text, IdleHydrationScript, PageTitle};
+pub use raw_text::{escape_text, idle_hydration_script, textarea_text, PageTitle};
 pub use redirect_to::RedirectTo;
 pub use sessions_section::SessionsSection;
 pub use slug_field::SlugField;

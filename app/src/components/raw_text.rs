@@ -26,14 +26,15 @@ pub fn escape_text(text: &str) -> String {
 
 /// The release build's hydration script (see `app.rs`, `hydration`): a `<script>` child is
 /// written as it is, so only paths of the site's own files go in (letters, digits, `/._-`;
-/// anything else and the script is left out, the page still working as plain forms).
-#[component]
-pub fn IdleHydrationScript(js: String, wasm: String) -> impl IntoView {
+/// anything else and the script is left out, the page still working as plain forms). A plain
+/// function, not a component: as a component in the shell it made the release page's
+/// hydration panic on Settings (tachys hydration.rs:195, seen by `make page-weight`).
+pub fn idle_hydration_script(js: &str, wasm: &str) -> AnyView {
     let plain = |p: &str| {
         p.chars()
             .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
     };
-    let script = (plain(&js) && plain(&wasm)).then(|| {
+    let script = (plain(js) && plain(wasm)).then(|| {
         format!(
             "(() => {{ const go = () => import('{js}').then((m) => \
              m.default({{ module_or_path: '{wasm}' }}).then(() => m.hydrate())); \
@@ -42,7 +43,10 @@ pub fn IdleHydrationScript(js: String, wasm: String) -> impl IntoView {
         )
     });
     let nonce = leptos::nonce::use_nonce();
-    script.map(|script| view! { <script type="module" nonce=nonce>{script}</script> })
+    match script {
+        Some(script) => view! { <script type="module" nonce=nonce>{script}</script> }.into_any(),
+        None => ().into_any(),
+    }
 }
 
 /// The document title. On the server it is escaped before leptos_meta writes it; in the
