@@ -1,4 +1,5 @@
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
+use crate::api::lead_tabs::lead_tabs_by_name;
 use crate::api::password::{ChangePassword, CHANGED};
 use crate::api::sessions::{open_sessions, OpenSession};
 use crate::api::settings::{get_settings, Settings, UpdateSettings};
@@ -25,6 +26,8 @@ struct SettingsForms {
     two_factor_form: FormContext,
     sessions: Vec<OpenSession>,
     sessions_form: FormContext,
+    lead_tabs_by_name: bool,
+    lead_tabs_form: FormContext,
     close: FormContext,
 }
 
@@ -48,6 +51,8 @@ pub fn SettingsPage() -> impl IntoView {
                 two_factor_form: form_state("duas-etapas".into()).await?,
                 sessions: open_sessions().await?,
                 sessions_form: form_state("sessoes".into()).await?,
+                lead_tabs_by_name: lead_tabs_by_name().await?,
+                lead_tabs_form: form_state("abas".into()).await?,
                 close: form_state("encerrar".into()).await?,
             })
         },
@@ -71,7 +76,7 @@ fn SettingsContent(data: Resource<SettingsData>) -> impl IntoView {
                         <PhotoForm settings=f.settings st=f.photo/>
                         <PasswordForm st=f.password/>
                         <TwoFactorSection state=f.two_factor st=f.two_factor_form/>
-                        <LeadTabsSection/>
+                        <LeadTabsSection by_name=f.lead_tabs_by_name st=f.lead_tabs_form/>
                         <SessionsSection sessions=f.sessions st=f.sessions_form/>
                         <CloseAccount st=f.close/>
                     }.into_any())
