@@ -3,45 +3,7 @@
 //! did not ask to stop), longest waiting first, each a link to its conversation.
 
 use super::helpers::TestApp;
-use super::leads::{lead, signed_in};
-use uuid::Uuid;
-
-/// A conversation whose messages are `lines` (direction, text), the last `minutes_ago`;
-/// the lead's activity and last inbound time follow them.
-async fn talk(app: &TestApp, lead: Uuid, lines: &[(&str, &str)], minutes_ago: i32) {
-    let conversation: Uuid = sqlx::query_scalar(
-        "insert into conversations (lead_id, flow_id) select $1, id from flows where is_template limit 1 returning id",
-    )
-    .bind(lead)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    let n = lines.len() as i32;
-    for (i, (direction, text)) in lines.iter().enumerate() {
-        sqlx::query(
-            "insert into messages (conversation_id, direction, content, created_at)
-             values ($1, $2, $3, now() - make_interval(mins => $4))",
-        )
-        .bind(conversation)
-        .bind(direction)
-        .bind(text)
-        .bind(minutes_ago + n - 1 - i as i32)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    }
-    sqlx::query(
-        "update leads set
-            last_inbound_at = (select max(m.created_at) from messages m where m.conversation_id = $2 and m.direction = 'inbound'),
-            last_interaction_at = (select max(m.created_at) from messages m where m.conversation_id = $2)
-          where id = $1",
-    )
-    .bind(lead)
-    .bind(conversation)
-    .execute(&app.pool)
-    .await
-    .unwrap();
-}
+use super::leads::{lead, signed_in, talk};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_opens_with_the_leads_waiting_for_a_reply() {

@@ -3,31 +3,8 @@
 //! column of the board sums its values. Another consultant's values never count.
 
 use super::helpers::TestApp;
-use super::leads::{lead, signed_in};
+use super::leads::{lead, signed_in, talk};
 use uuid::Uuid;
-
-async fn say(app: &TestApp, lead: Uuid, lines: &[(&str, &str)]) {
-    let conversation: Uuid = sqlx::query_scalar(
-        "insert into conversations (lead_id, flow_id) select $1, id from flows where is_template limit 1 returning id",
-    )
-    .bind(lead)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    for (i, (direction, text)) in lines.iter().enumerate() {
-        sqlx::query(
-            "insert into messages (conversation_id, direction, content, created_at)
-             values ($1, $2, $3, now() - make_interval(mins => $4))",
-        )
-        .bind(conversation)
-        .bind(direction)
-        .bind(text)
-        .bind(10 - i as i32)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    }
-}
 
 /// The board's column section for `status`, as HTML.
 fn column<'a>(html: &'a str, status: &str) -> &'a str {
@@ -66,19 +43,21 @@ async fn cards_show_the_last_message_answers_with_questions_and_values_summed_pe
     )
     .await;
     let bia = lead(&app, me, "Bia Cartão", "+5511987650002", "novo", answers).await;
-    say(
+    talk(
         &app,
         ana,
         &[
             ("outbound", "Olá! Qual é o seu nome?"),
             ("inbound", "Quero um plano\npara a família toda, somos quatro pessoas e moramos em Campinas desde 2019, ok?"),
         ],
+        9,
     )
     .await;
-    say(
+    talk(
         &app,
         bia,
         &[("inbound", "Oi"), ("outbound", "Já te mando a tabela")],
+        9,
     )
     .await;
 

@@ -47,6 +47,43 @@ pub(super) async fn lead(
     .unwrap()
 }
 
+/// A conversation whose messages are `lines` (direction, text), the last `minutes_ago`;
+/// the lead's activity and last inbound time follow them.
+pub(super) async fn talk(app: &TestApp, lead: Uuid, lines: &[(&str, &str)], minutes_ago: i32) {
+    let conversation: Uuid = sqlx::query_scalar(
+        "insert into conversations (lead_id, flow_id) select $1, id from flows where is_template limit 1 returning id",
+    )
+    .bind(lead)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let n = lines.len() as i32;
+    for (i, (direction, text)) in lines.iter().enumerate() {
+        sqlx::query(
+            "insert into messages (conversation_id, direction, content, created_at)
+             values ($1, $2, $3, now() - make_interval(mins => $4))",
+        )
+        .bind(conversation)
+        .bind(direction)
+        .bind(text)
+        .bind(minutes_ago + n - 1 - i as i32)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    sqlx::query(
+        "update leads set
+            last_inbound_at = (select max(m.created_at) from messages m where m.conversation_id = $2 and m.direction = 'inbound'),
+            last_interaction_at = (select max(m.created_at) from messages m where m.conversation_id = $2)
+          where id = $1",
+    )
+    .bind(lead)
+    .bind(conversation)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
 async fn move_lead(app: &TestApp, lead: Uuid, to: &str, reason: &str) -> reqwest::Response {
     let csrf = app.csrf_from("/leads").await;
     app.post_form(

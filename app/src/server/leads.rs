@@ -1,5 +1,6 @@
-//! The leads repository: the board's columns and counts, the list view, a lead's header, and
-//! status moves, used inside the caller's tenant transaction (row-level security applies;
+//! The leads repository: the board's columns and counts, the list view, a lead's header (its
+//! cards' extras and its moves are in `lead_cards` and `lead_moves`), used inside the caller's
+//! tenant transaction (row-level security applies;
 //! each also names the consultant, so the planner starts from the indexes that begin with
 //! `consultant_id`). What the intake writes of leads is in `consultor::intake`.
 
@@ -45,6 +46,10 @@ impl FilterParams {
         }
     }
 }
+
+// What a card shows beyond the row, and moving between stages, in files of their own.
+pub use super::lead_cards::{last_messages, set_deal_value, value_totals};
+pub use super::lead_moves::{history, move_status, restore_status, HistoryRow, MoveRefused};
 
 /// One lead as the board and the list show it.
 #[derive(Debug)]
@@ -228,85 +233,6 @@ pub async fn counts(t: &mut TenantTx, f: &FilterParams) -> Result<Vec<(String, i
     Ok(rows.into_iter().map(|r| (r.status, r.n)).collect())
 }
 
-/// The sum of the deal values of the leads matching `f`, per status (only leads with a value
-/// are read, from their own index).
-pub async fn value_totals(
-    t: &mut TenantTx,
-    f: &FilterParams,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let (db, consultant) = t.split();
-    let rows = sqlx::query!(
-        r#"select status, sum(deal_value_cents)::bigint as "total!"
-             from leads
-            where consultant_id = $1 and deal_value_cents is not null
-              and ($2::text is null or status = $2)
-              and ($3::text is null
-                   or search_text(name, profile_name, whatsapp_number) like search_pattern($3))
-              and ($4::timestamptz is null or created_at >= $4)
-              and ($5::text is null
-                   or ($5 = 'pagina' and metadata->>'source' = 'perfil')
-                   or ($5 = 'anuncio' and metadata->>'source' in ('ad', 'post'))
-                   or ($5 = 'direto' and metadata->>'source' is null))
-              and ($6::jsonb = '{}'::jsonb or respostas @> $6)
-            group by status"#,
-        consultant,
-        f.status,
-        f.pattern,
-        f.since as _,
-        f.source,
-        f.answers
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.status, r.total)).collect())
-}
-
-/// The newest message of each lead among `ids` (the cards on screen), either way: (lead,
-/// text, the lead wrote it).
-pub async fn last_messages(
-    t: &mut TenantTx,
-    ids: &[Uuid],
-) -> Result<Vec<(Uuid, String, bool)>, sqlx::Error> {
-    let (db, consultant) = t.split();
-    let rows = sqlx::query!(
-        r#"select l.id as "lead!", m.content as "content!", m.direction = 'inbound' as "inbound!"
-             from unnest($2::uuid[]) as l(id)
-             cross join lateral (
-                 select m.content, m.direction
-                   from conversations c
-                   join messages m on m.conversation_id = c.id and m.consultant_id = c.consultant_id
-                  where c.lead_id = l.id and c.consultant_id = $1
-                  order by m.created_at desc, m.id desc
-                  limit 1) m"#,
-        consultant,
-        ids
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.lead, r.content, r.inbound))
-        .collect())
-}
-
-/// Sets (or, with `None`, clears) what the lead's deal is worth. False: no such lead.
-pub async fn set_deal_value(
-    t: &mut TenantTx,
-    id: Uuid,
-    cents: Option<i64>,
-) -> Result<bool, sqlx::Error> {
-    let (db, consultant) = t.split();
-    let done = sqlx::query!(
-        "update leads set deal_value_cents = $3 where id = $1 and consultant_id = $2",
-        id,
-        consultant,
-        cents
-    )
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 /// The consultant's current flow (their live flow, else their vertical's template): what a
 /// new conversation runs, and what labels the answers of leads that have none yet.
 pub async fn current_flow(
@@ -421,120 +347,6 @@ pub async fn touch(t: &mut TenantTx, id: Uuid) -> Result<(), sqlx::Error> {
     .execute(db)
     .await?;
     Ok(())
-}
-
-/// Why a move did not happen.
-#[derive(Debug, PartialEq)]
-pub enum MoveRefused {
-    NotFound,
-    /// The rule's explanation, for the consultant.
-    Rule(String),
-}
-
-/// Moves a lead, keeping its status history. The row is locked first, so two moves of the
-/// same lead (two tabs, a double click) are judged one after the other.
-pub async fn move_status(
-    t: &mut TenantTx,
-    id: Uuid,
-    to: LeadStatus,
-    reason: Option<&str>,
-) -> Result<Result<LeadStatus, MoveRefused>, sqlx::Error> {
-    let (db, consultant) = t.split();
-    let current = sqlx::query_scalar!(
-        "select status from leads where id = $1 and consultant_id = $2 for update",
-        id,
-        consultant
-    )
-    .fetch_optional(&mut *db)
-    .await?;
-    let Some(from) = current.and_then(|s| LeadStatus::parse(&s).ok()) else {
-        return Ok(Err(MoveRefused::NotFound));
-    };
-    if let Some(why) = from.refusal_with_reason(to, reason) {
-        return Ok(Err(MoveRefused::Rule(why)));
-    }
-    sqlx::query!(
-        "update leads set status = $3 where id = $1 and consultant_id = $2",
-        id,
-        consultant,
-        to.as_str()
-    )
-    .execute(&mut *db)
-    .await?;
-    sqlx::query!(
-        "insert into lead_status_history (consultant_id, lead_id, from_status, to_status, reason, changed_by)
-         values ($1, $2, $3, $4, $5, $1)",
-        consultant,
-        id,
-        from.as_str(),
-        to.as_str(),
-        reason
-    )
-    .execute(&mut *db)
-    .await?;
-    Ok(Ok(from))
-}
-
-/// Puts a lead back in `from` if it is still in `to` (undoing a bulk move), with a history
-/// row that says so. False: the lead is gone or was moved again since.
-pub async fn restore_status(
-    t: &mut TenantTx,
-    id: Uuid,
-    from: LeadStatus,
-    to: LeadStatus,
-) -> Result<bool, sqlx::Error> {
-    let (db, consultant) = t.split();
-    let done = sqlx::query!(
-        "update leads set status = $3 where id = $1 and consultant_id = $2 and status = $4",
-        id,
-        consultant,
-        from.as_str(),
-        to.as_str()
-    )
-    .execute(&mut *db)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Ok(false);
-    }
-    sqlx::query!(
-        "insert into lead_status_history (consultant_id, lead_id, from_status, to_status, reason, changed_by)
-         values ($1, $2, $3, $4, 'Ação em massa desfeita', $1)",
-        consultant,
-        id,
-        to.as_str(),
-        from.as_str()
-    )
-    .execute(&mut *db)
-    .await?;
-    Ok(true)
-}
-
-/// One entry of a lead's status history.
-#[derive(Debug)]
-pub struct HistoryRow {
-    pub from_status: Option<String>,
-    pub to_status: String,
-    pub reason: Option<String>,
-    pub changed_by_name: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-pub async fn history(t: &mut TenantTx, lead: Uuid) -> Result<Vec<HistoryRow>, sqlx::Error> {
-    let (db, consultant) = t.split();
-    sqlx::query_as!(
-        HistoryRow,
-        r#"select h.from_status, h.to_status, h.reason, c.name as "changed_by_name?",
-                  h.created_at as "created_at: DateTime<Utc>"
-             from lead_status_history h
-             left join consultants c on c.id = h.changed_by
-            where h.lead_id = $1 and h.consultant_id = $2
-            order by h.created_at desc
-            limit 100"#,
-        lead,
-        consultant
-    )
-    .fetch_all(db)
-    .await
 }
 
 /// When the lead opted out (SAIR…), if they did and have not written VOLTAR since.
