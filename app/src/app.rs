@@ -6,7 +6,7 @@ use crate::components::{AppShell, PageTitle};
 use crate::pages::{
     AccountClosedPage, DashboardPage, FlowEditorPage, FlowsPage, ForgotPasswordPage, HomePage,
     LeadDataPage, LeadPage, LeadsPage, LoginCodePage, LoginPage, NotFoundPage, PrivacyPage,
-    PublicProfilePage, ResetPasswordPage, SettingsPage, SignupPage,
+    PublicProfilePage, ResetPasswordPage, SettingsPage, SignupPage, TemplatesPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/fluxos") view=FlowsPage ssr=SsrMode::Async/>
                     <Route path=path!("/fluxos/:id") view=FlowEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/configuracoes") view=SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/modelos") view=TemplatesPage ssr=SsrMode::Async/>
                 </ParentRoute>
                 <Route path=path!("/conta-encerrada") view=AccountClosedPage ssr=SsrMode::Async/>
                 <Route path=path!("/c/:slug/privacidade") view=PrivacyPage ssr=SsrMode::Async/>

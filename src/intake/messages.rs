@@ -94,6 +94,7 @@ pub async fn queue_bot_replies(
             Outgoing::Buttons { .. } => "button",
             Outgoing::List { .. } => "list",
             Outgoing::Image { .. } => "image",
+            Outgoing::Template { .. } => "template",
         };
         rows.push((
             out.as_text(),

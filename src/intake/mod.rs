@@ -7,3 +7,4 @@
 pub mod conversations;
 pub mod leads;
 pub mod messages;
+pub mod templates;

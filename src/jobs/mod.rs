@@ -11,6 +11,7 @@ mod process;
 pub mod reminders;
 mod routing;
 mod sender;
+pub mod templates;
 pub mod supervisor;
 mod worker;
 
@@ -21,6 +22,7 @@ pub use claims::{
 pub use dead_claims::spawn_dead_claim_watcher;
 pub use process::{process_payload, Outcome, Routing};
 pub use sender::{send_pending, settle_abandoned, Transport};
+pub use templates::submit_templates;
 pub use worker::{
     replay, run_once, spawn_outbox_sender, spawn_pending_sweep, spawn_reminders, spawn_workers,
     Services, WorkerConfig, MAX_ATTEMPTS,

@@ -71,6 +71,10 @@ pub struct Outcome {
     pub rejected: Vec<String>,
     /// The consultants whose messages and statuses the event held (for a lead's erasure).
     pub consultants: Vec<Uuid>,
+    /// Template reviews (and category or quality changes) applied.
+    pub templates: usize,
+    /// Template updates naming no template of this app.
+    pub unknown_templates: Vec<String>,
 }
 
 impl Outcome {
@@ -94,6 +98,12 @@ impl Outcome {
                 self.rejected.join("; ")
             ));
         }
+        if !self.unknown_templates.is_empty() {
+            notes.push(format!(
+                "modelo desconhecido: {}",
+                self.unknown_templates.join(", ")
+            ));
+        }
         (!notes.is_empty()).then(|| notes.join(" | "))
     }
 }
@@ -115,6 +125,15 @@ pub async fn process_payload(
     // savepoint: the worker's own savepoint undoes it. Any other database error still fails
     // the whole event, to be retried (every step is idempotent).
     let isolate = events.messages.len() + events.statuses.len() > 1;
+    // A template's review is one update of one row: any error is the database's, and the
+    // whole event is retried (applying a review twice changes nothing).
+    for t in &events.templates {
+        if crate::intake::templates::apply(db, t).await? {
+            outcome.templates += 1;
+        } else {
+            outcome.unknown_templates.push(t.meta_id.clone());
+        }
+    }
     for s in &events.statuses {
         let result = if isolate {
             let mut savepoint = db.savepoint().await?;

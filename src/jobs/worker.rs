@@ -197,6 +197,10 @@ pub fn spawn_outbox_sender(
                 _ = outbox.woken() => {}
                 _ = stop.stopped() => break,
             }
+            // A template written on /modelos wakes the outbox too: it is submitted here.
+            if let Err(e) = super::submit_templates(&pool, &transport).await {
+                tracing::warn!(error = %e, "submitting templates failed");
+            }
             if let Err(e) = send_pending(&pool, &transport).await {
                 tracing::warn!(error = %e, "sending woken outbox failed");
             }
@@ -237,6 +241,9 @@ pub fn spawn_pending_sweep(jobs: &mut Supervisor, pool: PgPool, services: Servic
             }
             if let Err(e) = settle_abandoned(&pool).await {
                 tracing::warn!(error = %e, "settling interrupted sends failed");
+            }
+            if let Err(e) = super::submit_templates(&pool, &services.transport).await {
+                tracing::warn!(error = %e, "submitting templates failed");
             }
             // Also picks up answers and messages a crashed or failed worker left pending.
             if let Err(e) = deliver(&pool, &services).await {

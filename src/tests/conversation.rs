@@ -178,7 +178,7 @@ async fn statuses_arrive_out_of_order_and_twice_but_never_move_backwards() {
     assert_eq!(status, "failed");
     assert_eq!(
         error.as_deref(),
-        Some("131047: More than 24 hours have passed")
+        Some("131047: a janela de 24 horas fechou: para escrever a este lead agora, envie um modelo aprovado")
     );
 }
 

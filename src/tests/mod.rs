@@ -41,6 +41,7 @@ mod rls;
 mod sessions;
 mod settings;
 mod support;
+mod templates;
 mod two_factor;
 mod webhooks;
 mod whatsapp_connect;

@@ -15,14 +15,30 @@ pub struct Payload {
 
 #[derive(Debug, Deserialize, Default)]
 pub struct Entry {
+    /// The WhatsApp Business Account's id (a template's review names its account so).
+    #[serde(default, deserialize_with = "id_text")]
+    pub id: String,
     #[serde(default)]
     pub changes: Vec<Change>,
 }
 
 #[derive(Debug, Deserialize, Default)]
 pub struct Change {
+    /// `messages`, or a template's `message_template_status_update`,
+    /// `template_category_update`, `message_template_quality_update`.
+    #[serde(default)]
+    pub field: String,
     #[serde(default)]
     pub value: Value,
+}
+
+/// An id Meta sends as a number in some webhooks and as a string in others.
+fn id_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    })
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -35,6 +51,55 @@ pub struct Value {
     pub messages: Vec<Message>,
     #[serde(default)]
     pub statuses: Vec<Status>,
+    // A template's review, category or quality change (the other fields are absent then).
+    #[serde(default)]
+    pub event: Option<String>,
+    #[serde(default, deserialize_with = "id_text")]
+    pub message_template_id: String,
+    #[serde(default)]
+    pub message_template_name: Option<String>,
+    #[serde(default)]
+    pub message_template_language: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub new_category: Option<String>,
+    #[serde(default)]
+    pub previous_category: Option<String>,
+    #[serde(default)]
+    pub new_quality_score: Option<String>,
+    #[serde(default)]
+    pub other_info: Option<OtherInfo>,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, PartialEq)]
+pub struct OtherInfo {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// What Meta said of one template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateUpdate {
+    pub waba_id: String,
+    pub meta_id: String,
+    pub name: Option<String>,
+    pub language: Option<String>,
+    pub change: TemplateChange,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TemplateChange {
+    /// APPROVED, REJECTED, PAUSED, DISABLED…, with Meta's reason and any explanation.
+    Status {
+        event: String,
+        reason: Option<String>,
+        info: Option<OtherInfo>,
+    },
+    Category { from: Option<String>, to: String },
+    Quality(String),
 }
 
 #[derive(Debug, Deserialize, Default, Clone)]
@@ -248,6 +313,7 @@ pub struct StatusUpdate {
 pub struct Events {
     pub messages: Vec<InboundMessage>,
     pub statuses: Vec<StatusUpdate>,
+    pub templates: Vec<TemplateUpdate>,
 }
 
 fn describe(kind: &str) -> &'static str {
@@ -328,8 +394,16 @@ impl Message {
 impl Payload {
     pub fn events(&self) -> Events {
         let mut out = Events::default();
-        for change in self.entry.iter().flat_map(|e| &e.changes) {
+        for (entry, change) in self
+            .entry
+            .iter()
+            .flat_map(|e| e.changes.iter().map(move |c| (e, c)))
+        {
             let v = &change.value;
+            if let Some(update) = template_update(&entry.id, change) {
+                out.templates.push(update);
+                continue;
+            }
             for m in &v.messages {
                 let contact = v
                     .contacts
@@ -371,16 +445,14 @@ impl Payload {
                 if s.id.is_empty() {
                     continue;
                 }
+                // Meta's code in words when it is a known one (131047, 131049…).
                 let error = s.errors.first().map(|e| {
                     let text = e
                         .message
                         .clone()
                         .or_else(|| e.title.clone())
                         .unwrap_or_else(|| "erro desconhecido".into());
-                    match e.code {
-                        Some(code) => format!("{code}: {text}"),
-                        None => text,
-                    }
+                    app::domain::meta_error::describe(e.code, &text)
                 });
                 out.statuses.push(StatusUpdate {
                     wa_message_id: s.id.clone(),
@@ -391,6 +463,38 @@ impl Payload {
         }
         out
     }
+}
+
+/// A template's review, category or quality change, when `change` is one.
+fn template_update(waba_id: &str, change: &Change) -> Option<TemplateUpdate> {
+    let v = &change.value;
+    let capped = |t: &Option<String>| t.as_deref().map(|t| cap_chars(t, 1000).to_owned());
+    let change = match change.field.as_str() {
+        "message_template_status_update" => TemplateChange::Status {
+            event: v.event.clone()?,
+            reason: capped(&v.reason),
+            info: v.other_info.clone().map(|i| OtherInfo {
+                title: capped(&i.title),
+                description: capped(&i.description),
+            }),
+        },
+        "template_category_update" => TemplateChange::Category {
+            from: v.previous_category.clone(),
+            to: v.new_category.clone()?,
+        },
+        "message_template_quality_update" => TemplateChange::Quality(v.new_quality_score.clone()?),
+        _ => return None,
+    };
+    if v.message_template_id.is_empty() || v.message_template_id.len() > 64 {
+        return None;
+    }
+    Some(TemplateUpdate {
+        waba_id: waba_id.to_string(),
+        meta_id: v.message_template_id.clone(),
+        name: capped(&v.message_template_name),
+        language: capped(&v.message_template_language),
+        change,
+    })
 }
 
 #[cfg(test)]

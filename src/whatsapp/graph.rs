@@ -84,6 +84,27 @@ pub fn body(to: Recipient<'_>, message: &Outgoing) -> Value {
             }
             json!({"type": "image", "image": image})
         }
+        Outgoing::Template {
+            name,
+            language,
+            header,
+            params,
+            ..
+        } => {
+            let text = |values: &Vec<String>| -> Vec<Value> {
+                values.iter().map(|v| json!({"type": "text", "text": v})).collect()
+            };
+            let mut components = Vec::new();
+            if !header.is_empty() {
+                components.push(json!({"type": "header", "parameters": text(header)}));
+            }
+            if !params.is_empty() {
+                components.push(json!({"type": "body", "parameters": text(params)}));
+            }
+            json!({"type": "template", "template": {
+                "name": name, "language": {"code": language}, "components": components
+            }})
+        }
     };
     let mut out = base;
     if let (Value::Object(o), Value::Object(s)) = (&mut out, specific) {
@@ -149,6 +170,52 @@ impl GraphClient {
         Ok((bytes, info["mime_type"].as_str().map(str::to_string)))
     }
 
+    /// Submits a template for review: `POST {base}/{waba_id}/message_templates`. Returns
+    /// Meta's id for it and the status it answered (`PENDING`, or `APPROVED` at once).
+    /// A refusal is `Permanent` with Meta's own words for the person (`error_user_msg`).
+    pub async fn create_template(
+        &self,
+        waba_id: &str,
+        token: &Secret,
+        body: &Value,
+    ) -> Result<(String, String), SendError> {
+        let url = format!(
+            "{}/{}/message_templates",
+            self.base_url.trim_end_matches('/'),
+            waba_id
+        );
+        let res = self
+            .client
+            .post(&url)
+            .bearer_auth(token.expose())
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| SendError::Unknown(format!("sem resposta da API do WhatsApp: {e}")))?;
+        let status = res.status();
+        let payload: Value = res.json().await.unwrap_or(Value::Null);
+        if status.is_success() {
+            let id = payload["id"]
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| SendError::Unknown("resposta sem id do modelo".into()))?;
+            let state = payload["status"].as_str().unwrap_or("PENDING").to_string();
+            return Ok((id, state));
+        }
+        let e = &payload["error"];
+        let words = e["error_user_msg"]
+            .as_str()
+            .or(e["message"].as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| status.to_string());
+        let detail = app::domain::meta_error::describe(e["code"].as_i64(), &words);
+        if status.as_u16() == 429 || status.is_server_error() {
+            Err(SendError::Exhausted(detail))
+        } else {
+            Err(SendError::Permanent(detail))
+        }
+    }
+
     /// Sends one request body; returns the WhatsApp message id.
     pub async fn send(
         &self,
@@ -179,10 +246,17 @@ impl GraphClient {
                     .map(str::to_string)
                     .ok_or_else(|| SendError::Unknown("resposta sem id de mensagem".into()));
             }
-            let detail = payload["error"]["message"]
-                .as_str()
-                .map(|m| format!("{status}: {m}"))
-                .unwrap_or_else(|| status.to_string());
+            // Meta's code in words (131047: the window closed…), else its own text.
+            let detail = match payload["error"]["code"].as_i64() {
+                Some(code) => app::domain::meta_error::describe(
+                    Some(code),
+                    payload["error"]["message"].as_str().unwrap_or_default(),
+                ),
+                None => payload["error"]["message"]
+                    .as_str()
+                    .map(|m| format!("{status}: {m}"))
+                    .unwrap_or_else(|| status.to_string()),
+            };
             let transient = status.as_u16() == 429 || status.is_server_error();
             if !transient {
                 return Err(SendError::Permanent(detail));

@@ -12,5 +12,6 @@ pub mod password;
 pub mod password_reset;
 pub mod profile;
 pub mod sessions;
+pub mod templates;
 pub mod settings;
 pub mod two_factor;

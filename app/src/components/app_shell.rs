@@ -40,6 +40,7 @@ pub fn AppShell() -> impl IntoView {
                                     <A href="/painel">"Painel"</A>
                                     <A href="/leads">"Leads"</A>
                                     <A href="/fluxos">"Fluxos"</A>
+                                    <A href="/modelos">"Modelos"</A>
                                     <A href="/configuracoes">
                                         <span class="label-long">"Configurações"</span>
                                         <span class="label-short">"Ajustes"</span>

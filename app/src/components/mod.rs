@@ -17,6 +17,7 @@ mod redirect_to;
 mod sessions_section;
 mod slug_field;
 mod step_editor;
+mod template_preview;
 mod two_factor_section;
 mod waiting;
 
@@ -37,5 +38,6 @@ pub use slug_field::SlugField;
 #[cfg(feature = "hydrate")]
 pub use step_editor::guard_leaving;
 pub use step_editor::{flow_action_fields, StepEditor, StepPreviews, Unsaved};
+pub use template_preview::TemplatePreview;
 pub use two_factor_section::TwoFactorSection;
 pub use waiting::Waiting;

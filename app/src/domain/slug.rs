@@ -70,7 +70,7 @@ pub fn normalise(input: &str) -> String {
 }
 
 /// A Latin letter without its accent (as `generate_slug` in migration 0002 does).
-fn fold(c: char) -> char {
+pub(crate) fn fold(c: char) -> char {
     match c {
         'á' | 'à' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
         'é' | 'è' | 'ê' | 'ë' | 'ē' => 'e',

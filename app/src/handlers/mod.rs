@@ -17,6 +17,8 @@ pub mod media;
 pub mod photos;
 pub mod sessions;
 pub mod simulator;
+pub mod template_send;
+pub mod templates;
 pub mod two_factor_forms;
 pub mod zip_stream;
 
@@ -42,6 +44,8 @@ pub fn routes() -> Router<AppState> {
         .route("/leads/{lead}/excluir-dados", post(lead_rights::erase))
         .route("/leads/{lead}/corrigir", post(lead_rights::correct))
         .route("/leads/{lead}/valor", post(deal_value::set))
+        .route("/leads/{lead}/modelo", post(template_send::send))
+        .route("/modelos/acao", post(templates::action))
         .route(
             "/configuracoes/duas-etapas",
             post(two_factor_forms::settings_action),

@@ -158,7 +158,7 @@ fn Lead(
                     <div><Chat detail=detail.clone()/></div>
                 </div>
                 <ReplyBox detail=detail.clone() csrf=csrf.clone() replied=actions.replied back=actions.back
-                    stored=stored_for("resposta") stored_back=stored_for("robo")/>
+                    stored=stored_for("resposta") stored_back=stored_for("robo") stored_template=stored_for("modelo")/>
             </section>
             <aside class="lead-side">
                 <section aria-labelledby="respostas-titulo">

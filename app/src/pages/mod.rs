@@ -17,6 +17,7 @@ mod public_profile_page;
 mod reset_password_page;
 mod settings_page;
 mod signup_page;
+mod templates_page;
 
 pub use account_closed_page::AccountClosedPage;
 pub use dashboard_page::DashboardPage;
@@ -35,3 +36,4 @@ pub use public_profile_page::PublicProfilePage;
 pub use reset_password_page::ResetPasswordPage;
 pub use settings_page::SettingsPage;
 pub use signup_page::SignupPage;
+pub use templates_page::TemplatesPage;

@@ -68,6 +68,10 @@ pub fn unique_violation_field(err: &sqlx::Error) -> Option<FieldError> {
             "Este número do WhatsApp já está conectado a outra conta do Consultor. Desconecte-o \
              lá antes de conectá-lo aqui.",
         ),
+        "message_templates_name_key" => (
+            "nome",
+            "Você já tem um modelo com este nome. Escolha outro nome.",
+        ),
         _ => return None,
     };
     Some(FieldError {

@@ -137,3 +137,31 @@ pub async fn fingerprint(t: &mut TenantTx, lead: Uuid) -> Result<String, sqlx::E
     .fetch_one(db)
     .await
 }
+
+/// Queues an approved template the consultant fills and sends from the lead page (outside
+/// the 24-hour window), as [`queue_reply`] does a text: `None` when this form was sent already.
+pub async fn queue_template(
+    t: &mut TenantTx,
+    conversation: Uuid,
+    message: &crate::domain::flow::Outgoing,
+    form_token: Option<Uuid>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let (db, consultant) = t.split();
+    let mut payload =
+        serde_json::to_value(message).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    payload["by"] = serde_json::json!("consultant");
+    sqlx::query_scalar!(
+        "insert into messages (consultant_id, conversation_id, direction, content, message_type,
+                               status, payload, form_token)
+         values ($1, $2, 'outbound', $3, 'template', 'pending', $4, $5)
+         on conflict (consultant_id, form_token) where form_token is not null do nothing
+         returning id",
+        consultant,
+        conversation,
+        message.as_text(),
+        payload,
+        form_token
+    )
+    .fetch_optional(db)
+    .await
+}

@@ -28,6 +28,7 @@ pub mod request_meta;
 pub mod sessions;
 pub mod shared_reads;
 pub mod state;
+pub mod templates;
 pub mod tenant;
 pub mod totp;
 pub mod two_factor;

@@ -45,8 +45,11 @@ type Pause = Arc<dyn Fn(&str) -> Duration + Send + Sync>;
 #[derive(Default)]
 struct Inner {
     root: OnceLock<String>,
-    script: Mutex<VecDeque<u16>>,
+    /// (status, Meta's error code) of the next answers.
+    script: Mutex<VecDeque<(u16, i64)>>,
     requests: Mutex<Vec<Request>>,
+    /// Template submissions: (business account id, body).
+    templates: Mutex<Vec<(String, Value)>>,
     hang_on: Mutex<Vec<String>>,
     pause: Mutex<Option<Pause>>,
 }
@@ -62,6 +65,7 @@ impl FakeGraph {
         let inner = Arc::new(Inner::default());
         let router = Router::new()
             .route("/v21.0/{phone_number_id}/messages", post(messages))
+            .route("/v21.0/{waba_id}/message_templates", post(create_template))
             .route("/v21.0/{media_id}", get(media_info))
             .route("/files/{media_id}", get(media_file))
             .with_state(inner.clone());
@@ -72,8 +76,22 @@ impl FakeGraph {
 
     /// Answers the next calls with these statuses, in order (then 200 again).
     pub fn with_script(self, statuses: Vec<u16>) -> Self {
-        self.inner.script.lock().unwrap().extend(statuses);
+        self.inner
+            .script
+            .lock()
+            .unwrap()
+            .extend(statuses.into_iter().map(|s| (s, 100)));
         self
+    }
+
+    /// Answers the next call with this status and Meta error code (131047, 131049…).
+    pub fn refuse_next(&self, status: u16, code: i64) {
+        self.inner.script.lock().unwrap().push_back((status, code));
+    }
+
+    /// The template submissions so far: (business account id, body).
+    pub fn templates(&self) -> Vec<(String, Value)> {
+        self.inner.templates.lock().unwrap().clone()
     }
 
     /// Never answers a call that sends `text` (the caller is killed, or gives up, meanwhile).
@@ -172,11 +190,33 @@ async fn messages(
     if g.hang_on.lock().unwrap().contains(&text) {
         std::future::pending::<()>().await;
     }
-    let status = g.script.lock().unwrap().pop_front().unwrap_or(200);
+    let (status, code) = g.script.lock().unwrap().pop_front().unwrap_or((200, 0));
     let reply = if status == 200 {
         json!({"messaging_product": "whatsapp", "messages": [{"id": format!("wamid.OUT.{n}")}]})
     } else {
-        json!({"error": {"message": format!("erro {status}"), "type": "OAuthException", "code": 100}})
+        json!({"error": {"message": format!("erro {status}"), "type": "OAuthException", "code": code}})
+    };
+    (StatusCode::from_u16(status).unwrap(), Json(reply))
+}
+
+/// `POST /{waba_id}/message_templates`: kept, and answered `PENDING` with id `<1000 + n>`, or
+/// with the next scripted refusal (`error_user_msg` says why, as Meta's does).
+async fn create_template(
+    State(g): State<Arc<Inner>>,
+    Path(waba_id): Path<String>,
+    Json(body): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    let n = {
+        let mut t = g.templates.lock().unwrap();
+        t.push((waba_id, body.clone()));
+        t.len()
+    };
+    let (status, code) = g.script.lock().unwrap().pop_front().unwrap_or((200, 0));
+    let reply = if status == 200 {
+        json!({"id": format!("{}", 1000 + n), "status": "PENDING", "category": body["category"]})
+    } else {
+        json!({"error": {"message": "Invalid parameter", "code": code,
+                         "error_user_msg": "O nome do modelo já existe neste idioma."}})
     };
     (StatusCode::from_u16(status).unwrap(), Json(reply))
 }

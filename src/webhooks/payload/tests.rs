@@ -130,7 +130,7 @@ fn reads_statuses_with_errors() {
             StatusUpdate {
                 wa_message_id: "wamid.B".into(),
                 status: "failed".into(),
-                error: Some("131047: More than 24 hours have passed".into())
+                error: Some("131047: a janela de 24 horas fechou: para escrever a este lead agora, envie um modelo aprovado".into())
             },
         ]
     );

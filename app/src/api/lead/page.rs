@@ -42,6 +42,14 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     let stale_days = leads::stale_after_days(&mut t.tx).await?;
     let tabs_by_name = leads::tabs_by_name(&mut t.tx).await?;
     let opted_out_at = leads::opted_out_at(&mut t.tx, id).await?;
+    let window_open = last_inbound.is_some_and(|at| now - at < chrono::Duration::hours(WINDOW_HOURS));
+    // Outside the window only a template reaches the lead: the approved ones are offered.
+    let approved = if window_open {
+        None
+    } else {
+        let owner = crate::server::templates::owner(&mut t.tx).await?;
+        Some((crate::server::templates::list(&mut t.tx, true).await?, owner.name))
+    };
     t.commit().await?;
 
     let (row, meta) = (lead.row, lead.metadata);
@@ -96,6 +104,22 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
             value: a.value,
         })
         .collect();
+    let templates = approved
+        .map(|(rows, consultant)| {
+            let by_step: Vec<(String, String)> = lead_answers::labelled(def.as_ref(), &answers)
+                .into_iter()
+                .map(|a| (a.step, a.label))
+                .collect();
+            let facts = crate::domain::template::LeadFacts {
+                name: row.name.as_deref().or(row.profile_name.as_deref()),
+                consultant: &consultant,
+                answers: &by_step,
+            };
+            rows.into_iter()
+                .map(|r| template_choice(r, &facts))
+                .collect()
+        })
+        .unwrap_or_default();
     let stored_name = row.name.clone().unwrap_or_default();
     let tab_title = crate::api::lead_tabs::tab_title(
         tabs_by_name,
@@ -154,7 +178,41 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         opted_out_at: opted_out_at.map(format_datetime),
         window,
         version,
+        templates,
     })
+}
+
+/// A template with its variables filled from the lead, and its preview with those values.
+#[cfg(feature = "ssr")]
+fn template_choice(
+    r: crate::server::templates::TemplateRow,
+    facts: &crate::domain::template::LeadFacts<'_>,
+) -> TemplateChoice {
+    use crate::domain::template::value_for;
+    let values: Vec<String> = r.draft.variables.iter().map(|v| value_for(v, facts)).collect();
+    let header = r
+        .draft
+        .header_variable
+        .as_ref()
+        .map(|v| (v.source.label(), value_for(v, facts)));
+    TemplateChoice {
+        id: r.id.to_string(),
+        name: r.draft.name.clone(),
+        category: r.draft.category.label().into(),
+        variables: r
+            .draft
+            .variables
+            .iter()
+            .zip(&values)
+            .map(|(v, value)| (v.source.label(), value.clone()))
+            .collect(),
+        preview: crate::api::templates::Preview::of(
+            &r.draft,
+            &values,
+            header.as_ref().map(|(_, v)| v.as_str()),
+        ),
+        header,
+    }
 }
 
 /// Older messages of the chat (oldest first), and the cursor of the ones before them.

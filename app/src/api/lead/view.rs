@@ -98,6 +98,21 @@ pub struct LeadPageData {
     /// The identity of the reply and note forms as rendered now (a new one each rendering,
     /// and in the browser after each success): the same post twice creates one row.
     pub form_token: String,
+    /// Outside the window: the approved templates, their variables filled from this lead.
+    pub templates: Vec<TemplateChoice>,
+}
+
+/// An approved template offered on the lead page, ready to send.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateChoice {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    /// Per variable of the body: (what it is, its value for this lead).
+    pub variables: Vec<(String, String)>,
+    /// The header's variable, when it has one.
+    pub header: Option<(String, String)>,
+    pub preview: crate::api::templates::Preview,
 }
 
 /// One stored answer in the correction form: free text, or one of the step's options.

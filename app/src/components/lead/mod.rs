@@ -5,8 +5,10 @@ mod chat_bubble;
 mod lead_notes;
 mod reply_box;
 mod submission;
+mod template_picker;
 
 pub use chat::Chat;
 pub use chat_bubble::ChatBubble;
 pub use lead_notes::LeadNotes;
 pub use reply_box::ReplyBox;
+pub use template_picker::TemplatePicker;

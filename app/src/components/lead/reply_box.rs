@@ -13,6 +13,8 @@ pub fn ReplyBox(
     back: ServerAction<HandBack>,
     stored: Option<FormFeedback>,
     stored_back: Option<FormFeedback>,
+    /// Feedback of the template forms (outside the window).
+    stored_template: Option<FormFeedback>,
 ) -> impl IntoView {
     let errors = FormFeedback::error_signal(stored.clone(), move || replied.value().get());
     let success = FormFeedback::success_signal(
@@ -37,7 +39,7 @@ pub fn ReplyBox(
         ReplyWindow::Open { left } => (true, format!("Janela do WhatsApp aberta: {left} restantes para responder.")),
         ReplyWindow::Closed { since: Some(at) } => (
             false,
-            format!("A janela de 24 horas do WhatsApp fechou em {at}. Você poderá responder quando o lead escrever de novo."),
+            format!("A janela de 24 horas do WhatsApp fechou em {at}. Até o lead escrever de novo, só um modelo aprovado pela Meta chega a ele."),
         ),
         ReplyWindow::Closed { since: None } => (
             false,
@@ -76,6 +78,11 @@ pub fn ReplyBox(
                 </p>
             })}
             <p class=if open { "hint" } else { "hint window-closed" } id="janela">{window_text}</p>
+            {(!open && detail.opted_out_at.is_none()).then(|| view! {
+                <super::TemplatePicker lead=lead.clone() csrf=csrf.clone() templates=detail.templates.clone()
+                    form_token=detail.form_token.clone() stored=stored_template.clone()/>
+            })}
+            {open.then(|| view! {
             <ActionForm action=replied attr:class="reply-form">
                 <input type="hidden" name="csrf" value=csrf.clone()/>
                 <input type="hidden" name="lead" value=lead.clone()/>
@@ -90,6 +97,7 @@ pub fn ReplyBox(
                     {move || if replied.pending().get() { "Enviando…" } else { "Enviar" }}
                 </button>
             </ActionForm>
+            })}
         </div>
     }
 }

@@ -76,6 +76,18 @@ pub enum Outgoing {
         link: String,
         caption: Option<String>,
     },
+    /// A template Meta approved (the only message allowed outside the 24-hour window), with
+    /// its variables filled.
+    Template {
+        name: String,
+        language: String,
+        #[serde(default)]
+        header: Vec<String>,
+        #[serde(default)]
+        params: Vec<String>,
+        /// The text as the lead reads it, for the history.
+        text: String,
+    },
 }
 
 impl Outgoing {
@@ -96,6 +108,7 @@ impl Outgoing {
                 format!("{body}\n{}", titles.join("\n"))
             }
             Outgoing::Image { caption, .. } => caption.clone().unwrap_or_else(|| "[imagem]".into()),
+            Outgoing::Template { text, .. } => text.clone(),
         }
     }
 }

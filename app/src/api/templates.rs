@@ -1,0 +1,257 @@
+//! `/modelos`: the consultant's WhatsApp templates with Meta's verdict, the ready ones of
+//! their area, and what the creation form needs. The forms post to plain routes
+//! (`handlers::templates`), the same with or without JavaScript.
+
+use crate::api::feedback::FormContext;
+use crate::domain::template::{Button, TemplateDraft};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A template as WhatsApp shows it: bold header, body, grey footer, buttons under it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preview {
+    pub header: Option<String>,
+    pub body: String,
+    pub footer: Option<String>,
+    pub buttons: Vec<String>,
+}
+
+impl Preview {
+    /// With `values` in the body's variables and `header_value` in the header's.
+    pub fn of(d: &TemplateDraft, values: &[String], header_value: Option<&str>) -> Self {
+        use crate::domain::template::render;
+        Preview {
+            header: d.header_text.as_ref().map(|h| match header_value {
+                Some(v) => render(h, &[v.to_string()]),
+                None => h.clone(),
+            }),
+            body: d.body_with(values),
+            footer: d.footer_text.clone(),
+            buttons: d
+                .buttons
+                .iter()
+                .map(|b| match b {
+                    Button::QuickReply { text } => text.clone(),
+                    Button::Url { text, .. } => format!("↗ {text}"),
+                })
+                .collect(),
+        }
+    }
+
+    /// With the examples the consultant gave.
+    pub fn example(d: &TemplateDraft) -> Self {
+        let header = d.header_variable.as_ref().map(|v| v.example.as_str());
+        Self::of(d, &d.examples(), header)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateItem {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub status: String,
+    pub status_label: String,
+    pub reason: Option<String>,
+    pub quality: Option<String>,
+    pub updated_at: String,
+    pub preview: Preview,
+    pub can_delete: bool,
+    pub can_retry: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LibraryItem {
+    pub key: String,
+    pub title: String,
+    pub category: String,
+    pub preview: Preview,
+    /// A template of this name exists already.
+    pub added: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplatesData {
+    pub items: Vec<TemplateItem>,
+    pub library: Vec<LibraryItem>,
+    pub form: FormContext,
+    /// No Meta app on this server: templates are approved at once.
+    pub sandbox: bool,
+    /// A Meta app, but no number connected: nothing can be submitted yet.
+    pub needs_connection: bool,
+    /// A variable's possible origins: (form value, label), the live flow's questions too.
+    pub sources: Vec<(String, String)>,
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "enviando" => "Enviando para a Meta",
+        "em_analise" => "Em análise pela Meta",
+        "aprovado" => "Aprovado",
+        "rejeitado" => "Rejeitado",
+        "pausado" => "Pausado pela Meta",
+        "desativado" => "Desativado pela Meta",
+        _ => "Erro no envio",
+    }
+}
+
+fn quality_label(q: &str) -> Option<String> {
+    match q {
+        "GREEN" => Some("Qualidade alta".into()),
+        "YELLOW" => Some("Qualidade média: os leads estão bloqueando ou denunciando".into()),
+        "RED" => Some("Qualidade baixa: a Meta pode pausar este modelo".into()),
+        _ => None,
+    }
+}
+
+#[server(prefix = "/api", endpoint = "modelos")]
+pub async fn templates_page() -> Result<TemplatesData, AppError> {
+    use crate::domain::flow::FlowDefinition;
+    use crate::domain::template::VariableSource;
+    use crate::domain::template_library;
+    use crate::domain::time::format_datetime;
+    use crate::domain::vertical::Vertical;
+    use crate::server::{shared_reads, templates, Tenant};
+    let form = crate::api::feedback::form_state("modelos".into()).await?;
+    let mut t = Tenant::begin().await?;
+    let rows = templates::list(&mut t.tx, false).await?;
+    let owner = templates::owner(&mut t.tx).await?;
+    let flow = {
+        let (db, consultant) = t.tx.split();
+        shared_reads::live_flow(db, consultant).await?
+    };
+    let state = t.commit().await?;
+    let vertical = Vertical::parse(&owner.vertical).ok();
+    let library = template_library::for_vertical(vertical)
+        .map(|r| {
+            let d = (r.draft)();
+            LibraryItem {
+                key: r.key.into(),
+                title: r.title.into(),
+                category: d.category.label().into(),
+                added: rows.iter().any(|row| row.draft.name == d.name),
+                preview: Preview::example(&d),
+            }
+        })
+        .collect();
+    let mut sources: Vec<(String, String)> = [
+        VariableSource::FirstName,
+        VariableSource::FullName,
+        VariableSource::Consultant,
+        VariableSource::Typed,
+    ]
+    .iter()
+    .map(|s| (s.form_value(), s.label()))
+    .collect();
+    if let Some(def) = flow.and_then(|(_, d)| serde_json::from_value::<FlowDefinition>(d).ok()) {
+        for step in def.etapas.iter().filter(|s| !s.pergunta.trim().is_empty()) {
+            let question: String = step.pergunta.chars().take(60).collect();
+            sources.push((
+                VariableSource::Answer(step.id.clone()).form_value(),
+                format!("Resposta: {question}"),
+            ));
+        }
+    }
+    let items = rows
+        .into_iter()
+        .map(|r| TemplateItem {
+            id: r.id.to_string(),
+            name: r.draft.name.clone(),
+            category: r.draft.category.label().into(),
+            status_label: status_label(&r.status).into(),
+            can_delete: matches!(r.status.as_str(), "rejeitado" | "erro"),
+            can_retry: r.status == "erro",
+            status: r.status,
+            reason: r.status_reason,
+            quality: r.quality.as_deref().and_then(quality_label),
+            updated_at: format_datetime(r.updated_at),
+            preview: Preview::example(&r.draft),
+        })
+        .collect();
+    Ok(TemplatesData {
+        items,
+        library,
+        form,
+        sandbox: !state.config.whatsapp_signup,
+        needs_connection: state.config.whatsapp_signup && !owner.connected,
+        sources,
+    })
+}
+
+/// The names of the creation form's fields, so a refused or previewed form comes back whole.
+pub fn form_fields() -> Vec<String> {
+    let mut names: Vec<String> = [
+        "nome", "categoria", "cabecalho", "cabecalho_fonte", "cabecalho_exemplo", "corpo",
+        "rodape", "resposta1", "resposta2", "resposta3", "link_texto", "link_url",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for n in 1..=crate::domain::template::MAX_VARIABLES {
+        names.push(format!("var{n}_fonte"));
+        names.push(format!("var{n}_exemplo"));
+    }
+    names
+}
+
+/// Reads the creation form into a draft; a field that cannot be read (an unknown category or
+/// origin) is a problem of its own, beside the draft's.
+pub fn draft_from_form(get: &dyn Fn(&str) -> String) -> (TemplateDraft, Vec<String>) {
+    use crate::domain::template::{normalize_name, placeholders, Category, Variable, VariableSource};
+    let mut problems = Vec::new();
+    let text = |name: &str| {
+        let v = get(name);
+        let v = v.trim();
+        (!v.is_empty()).then(|| v.to_string())
+    };
+    let category = Category::parse(&get("categoria")).unwrap_or_else(|| {
+        problems.push("Escolha a categoria: utilidade ou marketing.".to_string());
+        Category::Utility
+    });
+    let body = get("corpo").trim().replace("\r\n", "\n");
+    let mut count = placeholders(&body).unwrap_or_default();
+    count.sort_unstable();
+    count.dedup();
+    let variables = (1..=count.len().min(crate::domain::template::MAX_VARIABLES))
+        .map(|n| {
+            let source = VariableSource::parse(&get(&format!("var{n}_fonte"))).unwrap_or_else(|| {
+                problems.push(format!("Escolha de onde vem a variável {{{{{n}}}}}."));
+                VariableSource::Typed
+            });
+            Variable { source, example: get(&format!("var{n}_exemplo")).trim().to_string() }
+        })
+        .collect();
+    let header_text = text("cabecalho");
+    let header_variable = header_text
+        .as_deref()
+        .filter(|h| h.contains("{{"))
+        .map(|_| Variable {
+            source: VariableSource::parse(&get("cabecalho_fonte")).unwrap_or(VariableSource::Typed),
+            example: get("cabecalho_exemplo").trim().to_string(),
+        });
+    if header_variable.as_ref().is_some_and(|v| v.example.is_empty()) {
+        problems.push("Dê um exemplo para a variável do cabeçalho.".into());
+    }
+    let mut buttons: Vec<Button> = ["resposta1", "resposta2", "resposta3"]
+        .iter()
+        .filter_map(|f| text(f))
+        .map(|text| Button::QuickReply { text })
+        .collect();
+    match (text("link_texto"), text("link_url")) {
+        (Some(text), Some(url)) => buttons.push(Button::Url { text, url }),
+        (None, None) => {}
+        _ => problems.push("O botão de link precisa de um texto e de um endereço.".into()),
+    }
+    let draft = TemplateDraft {
+        name: normalize_name(&get("nome")),
+        category,
+        header_text,
+        header_variable,
+        body,
+        footer_text: text("rodape"),
+        buttons,
+        variables,
+    };
+    (draft, problems)
+}

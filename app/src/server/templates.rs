@@ -1,0 +1,219 @@
+//! The templates repository: the consultant's WhatsApp message templates, as `/modelos`
+//! lists them and the lead page offers them. Meta's reviews are written by the webhook side
+//! (`consultor::intake::templates`), submissions by the job (`consultor::jobs::templates`).
+
+use crate::domain::template::{Button, Category, TemplateDraft, Variable};
+use crate::server::db::TenantTx;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct TemplateRow {
+    pub id: Uuid,
+    pub draft: TemplateDraft,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub quality: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Said of a template approved at once on a server without a Meta app.
+pub const SANDBOX_APPROVAL: &str =
+    "Aprovado na hora: este servidor está em modo de teste, sem um app da Meta. Com o WhatsApp conectado, a Meta analisa cada modelo.";
+
+struct Raw {
+    id: Uuid,
+    name: String,
+    category: String,
+    header_text: Option<String>,
+    header_variable: Option<serde_json::Value>,
+    body: String,
+    footer_text: Option<String>,
+    buttons: serde_json::Value,
+    variables: serde_json::Value,
+    status: String,
+    status_reason: Option<String>,
+    quality: Option<String>,
+    updated_at: DateTime<Utc>,
+}
+
+/// A stored template's columns as the draft they were written from (the submission job
+/// reads them too).
+#[allow(clippy::too_many_arguments)]
+pub fn draft_of(
+    name: String,
+    category: &str,
+    header_text: Option<String>,
+    header_variable: Option<serde_json::Value>,
+    body: String,
+    footer_text: Option<String>,
+    buttons: serde_json::Value,
+    variables: serde_json::Value,
+) -> TemplateDraft {
+    TemplateDraft {
+        name,
+        category: Category::parse(category).unwrap_or(Category::Marketing),
+        header_text,
+        header_variable: header_variable.and_then(|v| serde_json::from_value::<Variable>(v).ok()),
+        body,
+        footer_text,
+        buttons: serde_json::from_value::<Vec<Button>>(buttons).unwrap_or_default(),
+        variables: serde_json::from_value::<Vec<Variable>>(variables).unwrap_or_default(),
+    }
+}
+
+impl Raw {
+    fn row(self) -> TemplateRow {
+        TemplateRow {
+            id: self.id,
+            draft: draft_of(
+                self.name,
+                &self.category,
+                self.header_text,
+                self.header_variable,
+                self.body,
+                self.footer_text,
+                self.buttons,
+                self.variables,
+            ),
+            status: self.status,
+            status_reason: self.status_reason,
+            quality: self.quality,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// Every template of the consultant, newest first (approved ones only with `approved`).
+pub async fn list(t: &mut TenantTx, approved: bool) -> Result<Vec<TemplateRow>, sqlx::Error> {
+    let (db, consultant) = t.split();
+    let rows = sqlx::query_as!(
+        Raw,
+        r#"select id, name, category, header_text, header_variable, body, footer_text, buttons,
+                  variables, status, status_reason, quality,
+                  updated_at as "updated_at: DateTime<Utc>"
+             from message_templates
+            where consultant_id = $1 and (not $2 or status = 'aprovado')
+            order by created_at desc
+            limit 200"#,
+        consultant,
+        approved
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Raw::row).collect())
+}
+
+pub async fn find(t: &mut TenantTx, id: Uuid) -> Result<Option<TemplateRow>, sqlx::Error> {
+    let (db, consultant) = t.split();
+    let row = sqlx::query_as!(
+        Raw,
+        r#"select id, name, category, header_text, header_variable, body, footer_text, buttons,
+                  variables, status, status_reason, quality,
+                  updated_at as "updated_at: DateTime<Utc>"
+             from message_templates
+            where consultant_id = $1 and id = $2"#,
+        consultant,
+        id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(Raw::row))
+}
+
+/// Stores a checked draft: waiting for the job to submit it to Meta, or, on a server without
+/// a Meta app, approved at once.
+pub async fn create(
+    t: &mut TenantTx,
+    draft: &TemplateDraft,
+    library_key: Option<&str>,
+    sandbox: bool,
+) -> Result<Uuid, sqlx::Error> {
+    let (db, consultant) = t.split();
+    let json = |v: serde_json::Result<serde_json::Value>| {
+        v.map_err(|e| sqlx::Error::Encode(Box::new(e)))
+    };
+    let (status, reason) = if sandbox {
+        ("aprovado", Some(SANDBOX_APPROVAL))
+    } else {
+        ("enviando", None)
+    };
+    sqlx::query_scalar!(
+        "insert into message_templates (consultant_id, name, language, category, header_text,
+                                        header_variable, body, footer_text, buttons, variables,
+                                        status, status_reason, library_key)
+         values ($1, $2, 'pt_BR', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         returning id",
+        consultant,
+        draft.name,
+        draft.category.as_str(),
+        draft.header_text,
+        draft
+            .header_variable
+            .as_ref()
+            .map(|v| json(serde_json::to_value(v)))
+            .transpose()?,
+        draft.body,
+        draft.footer_text,
+        json(serde_json::to_value(&draft.buttons))?,
+        json(serde_json::to_value(&draft.variables))?,
+        status,
+        reason,
+        library_key
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Deletes a template that was never approved (refused, failed): it is not on Meta's side
+/// to be used. Returns whether one went.
+pub async fn delete_unused(t: &mut TenantTx, id: Uuid) -> Result<bool, sqlx::Error> {
+    let (db, consultant) = t.split();
+    Ok(sqlx::query!(
+        "delete from message_templates
+          where consultant_id = $1 and id = $2 and status in ('rejeitado', 'erro')",
+        consultant,
+        id
+    )
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Submits a failed template again.
+pub async fn retry(t: &mut TenantTx, id: Uuid) -> Result<bool, sqlx::Error> {
+    let (db, consultant) = t.split();
+    Ok(sqlx::query!(
+        "update message_templates
+            set status = 'enviando', status_reason = null, submit_claimed_at = null
+          where consultant_id = $1 and id = $2 and status = 'erro'",
+        consultant,
+        id
+    )
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// What the templates page and the lead page need of the consultant: their name (a
+/// variable's value), their area (the ready templates) and whether a number is connected.
+pub struct Owner {
+    pub name: String,
+    pub vertical: String,
+    pub connected: bool,
+}
+
+pub async fn owner(t: &mut TenantTx) -> Result<Owner, sqlx::Error> {
+    let (db, consultant) = t.split();
+    sqlx::query_as!(
+        Owner,
+        r#"select c.name, c.vertical,
+                  exists (select 1 from whatsapp_connections w where w.consultant_id = c.id) as "connected!"
+             from consultants c where c.id = $1"#,
+        consultant
+    )
+    .fetch_one(db)
+    .await
+}
