@@ -96,6 +96,7 @@ pub fn status_label(status: &str) -> &'static str {
     }
 }
 
+#[cfg(feature = "ssr")]
 fn quality_label(q: &str) -> Option<String> {
     match q {
         "GREEN" => Some("Qualidade alta".into()),
