@@ -49,6 +49,10 @@ async fn load(url: &str, big: Uuid, small: Uuid) {
         "insert into lead_status_history (consultant_id, lead_id, from_status, to_status, changed_by)
          select consultant_id, id, 'novo', status, consultant_id from leads where status <> 'novo'",
         "insert into lead_notes (consultant_id, lead_id, body) select consultant_id, id, 'nota' from leads",
+        "insert into message_templates (consultant_id, name, category, body, variables, status)
+         select c.id, 'modelo_' || k, 'utility', 'Olá {{1}}, tudo bem com você?',
+                '[{\"source\": \"first_name\", \"example\": \"Ana\"}]', 'aprovado'
+           from consultants c, generate_series(1, 3) k",
     ];
     // Its own connection, closed at the end: the scans the load itself makes are then counted
     // (and can be waited for) before the counters are reset.
@@ -56,6 +60,13 @@ async fn load(url: &str, big: Uuid, small: Uuid) {
     for (i, sql) in steps.iter().enumerate() {
         let sql = if i == 3 {
             format!("{sql}; insert into sizes values ('{big}', 5000), ('{small}', 10)")
+        } else if i == steps.len() - 1 {
+            // The two signed-in consultants' leads went quiet two days ago: their pages are
+            // outside the 24-hour window, where the approved templates are read.
+            format!(
+                "{sql}; update messages set created_at = created_at - interval '2 days'
+                          where consultant_id in ('{big}', '{small}')"
+            )
         } else {
             sql.to_string()
         };
@@ -118,11 +129,17 @@ async fn exercise(app: &TestApp) {
         "/configuracoes".into(),
         "/fluxos".into(),
         "/painel?periodo=90".into(),
+        "/modelos".into(),
     ] {
         let res = app.get(&path).await;
         assert!(res.status().is_success(), "{path}: {}", res.status());
         res.bytes().await.unwrap();
     }
+    // Outside the window the lead page reads the approved templates (so their query is counted).
+    assert!(app
+        .get_html(&format!("/leads/{lead}"))
+        .await
+        .contains("Enviar um modelo aprovado"));
     // A deep "carregar mais": the cursor of the 20th card, then of the next pages.
     let mut after = String::new();
     for _ in 0..3 {

@@ -17,6 +17,7 @@ pub(super) const TENANT_TABLES: &[&str] = &[
     "consultant_photos",
     "lead_status_history",
     "lead_notes",
+    "message_templates",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -270,3 +270,33 @@ async fn no_template_goes_to_a_lead_who_wrote_sair() {
         0
     );
 }
+
+#[tokio::test]
+async fn another_consultant_neither_sees_nor_sends_my_templates() {
+    let app = app_with_workers(1).await;
+    sign_in_inserted(&app, "joana@exemplo.com").await;
+    act(&app, &[("acao", "biblioteca"), ("modelo", "retomar_conversa")]).await;
+    let lead = quiet_lead(&app).await;
+    let mine: Uuid = sqlx::query_scalar("select id from message_templates").fetch_one(&app.pool).await.unwrap();
+
+    let other = app.other_browser();
+    signed_in(&other, "bia@exemplo.com").await;
+    let html = other.get_html("/modelos").await;
+    assert!(!html.contains("Já está nos seus modelos."), "Joana's template is not Bia's");
+    act(&other, &[("acao", "excluir"), ("id", &mine.to_string())]).await;
+    assert_eq!(app.count("select count(*) from message_templates").await, 1);
+    // Bia posting Joana's template to Joana's lead: the lead is not found for her.
+    let csrf = other.csrf_from("/modelos").await;
+    let res = other
+        .post_plain_form(
+            &format!("/leads/{lead}/modelo"),
+            "/modelos",
+            &[("csrf", &csrf), ("modelo", &mine.to_string()), ("v1", "x"), ("v2", "y")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        app.count("select count(*) from messages where message_type = 'template'").await,
+        0
+    );
+}
