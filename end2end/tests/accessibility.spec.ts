@@ -54,6 +54,13 @@ test('no page has a serious or critical accessibility finding', async ({ page },
   await check('editor de fluxo');
   await page.goto('/configuracoes');
   await check('configurações');
+  await page.goto('/modelos');
+  await check('modelos de mensagem');
+  // A lead outside the 24-hour window: the template picker.
+  await page.goto('/leads?q=Bruno');
+  await page.getByRole('link', { name: /Bruno Carvalho/ }).first().click();
+  await expect(page).toHaveURL(/\/leads\/[0-9a-f-]{36}$/);
+  await check('lead fora da janela');
 
   const failing = Object.fromEntries(Object.entries(pages).filter(([, f]) => f.length > 0));
   expect(failing).toEqual({});
