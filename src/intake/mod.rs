@@ -7,4 +7,5 @@
 pub mod conversations;
 pub mod leads;
 pub mod messages;
+pub mod phone;
 pub mod templates;

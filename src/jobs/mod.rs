@@ -4,9 +4,11 @@
 
 mod answers;
 mod claims;
+mod coexistence;
 mod dead_claims;
 pub mod media;
 pub mod metrics;
+mod outcome;
 mod process;
 pub mod reminders;
 mod routing;

@@ -54,59 +54,7 @@ impl ProcessError {
     }
 }
 
-/// What happened, for the event's row. Problems that retrying cannot fix are notes here,
-/// not errors (the event is marked processed).
-#[derive(Debug, Default, PartialEq)]
-pub struct Outcome {
-    pub messages: usize,
-    pub duplicates: usize,
-    pub statuses: usize,
-    /// AI answers queued, to be written after the commit.
-    pub ai_answers: usize,
-    pub unrouted: Vec<String>,
-    /// Display numbers more than one account claims (no connected number id).
-    pub ambiguous: Vec<String>,
-    /// Messages refused for a reason retrying cannot fix (`wamid: why`). The rest of their
-    /// event is processed; these are recorded here, on the event's row.
-    pub rejected: Vec<String>,
-    /// The consultants whose messages and statuses the event held (for a lead's erasure).
-    pub consultants: Vec<Uuid>,
-    /// Template reviews (and category or quality changes) applied.
-    pub templates: usize,
-    /// Template updates naming no template of this app.
-    pub unknown_templates: Vec<String>,
-}
-
-impl Outcome {
-    pub fn note(&self) -> Option<String> {
-        let mut notes = Vec::new();
-        if !self.unrouted.is_empty() {
-            notes.push(format!(
-                "número de destino desconhecido: {}",
-                self.unrouted.join(", ")
-            ));
-        }
-        if !self.ambiguous.is_empty() {
-            notes.push(format!(
-                "número de destino em mais de uma conta: {}",
-                self.ambiguous.join(", ")
-            ));
-        }
-        if !self.rejected.is_empty() {
-            notes.push(format!(
-                "mensagens não processadas: {}",
-                self.rejected.join("; ")
-            ));
-        }
-        if !self.unknown_templates.is_empty() {
-            notes.push(format!(
-                "modelo desconhecido: {}",
-                self.unknown_templates.join(", ")
-            ));
-        }
-        (!notes.is_empty()).then(|| notes.join(" | "))
-    }
-}
+pub use super::outcome::Outcome;
 
 pub async fn process_payload(
     db: &mut SystemTx<'_>,
@@ -134,6 +82,7 @@ pub async fn process_payload(
             outcome.unknown_templates.push(t.meta_id.clone());
         }
     }
+    super::coexistence::apply(db, &events, routing, &mut outcome).await?;
     for s in &events.statuses {
         let result = if isolate {
             let mut savepoint = db.savepoint().await?;
@@ -267,7 +216,7 @@ async fn handle_message(
     routing: Routing,
     public_url: Option<&str>,
 ) -> Result<MessageResult, ProcessError> {
-    let consultant = match route(db, m, routing).await? {
+    let consultant = match route(db, &m.to_phone_number_id, &m.to_display_number, routing).await? {
         Route::To(c) => c,
         Route::Nobody => {
             tracing::warn!(to = %mask_phone(&m.to_display_number), "message to an unknown number");

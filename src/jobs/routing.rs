@@ -1,7 +1,6 @@
 //! How a message finds its consultant: by the phone number id connected through Embedded
 //! Signup, or (in the sandbox only) by the display number one account claims.
 
-use crate::webhooks::payload::InboundMessage;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -31,7 +30,8 @@ pub(super) enum Route {
 /// active account without a connection whose WhatsApp number is the display number.
 pub(super) async fn route(
     db: &mut PgConnection,
-    m: &InboundMessage,
+    to_phone_number_id: &str,
+    to_display_number: &str,
     routing: Routing,
 ) -> Result<Route, sqlx::Error> {
     // One round trip for both ways (this runs for every message): the connected account
@@ -52,8 +52,8 @@ pub(super) async fn route(
                                         where w.consultant_id = c.id)
                      limit 2)) found
             order by connected desc"#,
-        &m.to_phone_number_id,
-        e164(&m.to_display_number),
+        to_phone_number_id,
+        e164(to_display_number),
         routing == Routing::Sandbox
     )
     .fetch_all(&mut *db)

@@ -8,6 +8,7 @@ mod ai_answers;
 mod assets;
 mod backup;
 mod bulk_undo;
+mod coexistence;
 mod consent;
 mod conversation;
 mod crash_recovery;

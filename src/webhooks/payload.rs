@@ -70,36 +70,14 @@ pub struct Value {
     pub new_quality_score: Option<String>,
     #[serde(default)]
     pub other_info: Option<OtherInfo>,
-}
-
-#[derive(Debug, Deserialize, Default, Clone, PartialEq)]
-pub struct OtherInfo {
+    // The WhatsApp Business app on the same number (coexistence): what the consultant sent
+    // from the phone, the chats shared at onboarding, the phone's contacts.
     #[serde(default)]
-    pub title: Option<String>,
+    pub message_echoes: Vec<Message>,
     #[serde(default)]
-    pub description: Option<String>,
-}
-
-/// What Meta said of one template.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TemplateUpdate {
-    pub waba_id: String,
-    pub meta_id: String,
-    pub name: Option<String>,
-    pub language: Option<String>,
-    pub change: TemplateChange,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum TemplateChange {
-    /// APPROVED, REJECTED, PAUSED, DISABLED…, with Meta's reason and any explanation.
-    Status {
-        event: String,
-        reason: Option<String>,
-        info: Option<OtherInfo>,
-    },
-    Category { from: Option<String>, to: String },
-    Quality(String),
+    pub history: Vec<coexistence::HistoryChunk>,
+    #[serde(default)]
+    pub state_sync: Vec<coexistence::StateSync>,
 }
 
 #[derive(Debug, Deserialize, Default, Clone)]
@@ -132,6 +110,12 @@ pub struct Profile {
 pub struct Message {
     #[serde(default)]
     pub from: String,
+    /// Whom an echo (a message the consultant sent from the phone) went to.
+    #[serde(default)]
+    pub to: String,
+    /// A history message's delivery status (`READ`, `DELIVERED`…).
+    #[serde(default)]
+    pub history_context: Option<coexistence::HistoryContext>,
     /// The sender's BSUID (see `Contact::user_id`).
     #[serde(default)]
     pub from_user_id: Option<String>,
@@ -225,8 +209,8 @@ const MAX_PROFILE_NAME: usize = 100;
 /// A business-scoped user id (`leads.whatsapp_user_id`).
 const MAX_USER_ID: usize = 128;
 /// Media ids, MIME types and file names (`message_media`).
-const MAX_ID: usize = 255;
-const MAX_LABEL: usize = 255;
+pub(super) const MAX_ID: usize = 255;
+pub(super) const MAX_LABEL: usize = 255;
 /// An ad's headline, URL and ids, kept in the lead's metadata.
 const MAX_REFERRAL_FIELD: usize = 1_000;
 
@@ -314,81 +298,11 @@ pub struct Events {
     pub messages: Vec<InboundMessage>,
     pub statuses: Vec<StatusUpdate>,
     pub templates: Vec<TemplateUpdate>,
-}
-
-fn describe(kind: &str) -> &'static str {
-    match kind {
-        "image" => "[imagem]",
-        "audio" | "voice" => "[áudio]",
-        "video" => "[vídeo]",
-        "document" => "[documento]",
-        "sticker" => "[figurinha]",
-        "location" => "[localização]",
-        "contacts" => "[contato]",
-        "reaction" => "[reação]",
-        _ => "[mensagem não suportada]",
-    }
-}
-
-impl Message {
-    fn media(&self) -> Option<Media> {
-        let (kind, object) = match self.kind.as_str() {
-            "image" => ("image", self.image.as_ref()),
-            "audio" | "voice" => ("audio", self.audio.as_ref()),
-            "video" => ("video", self.video.as_ref()),
-            "document" => ("document", self.document.as_ref()),
-            "sticker" => ("sticker", self.sticker.as_ref()),
-            _ => return None,
-        };
-        // An id longer than any Meta gives cannot be fetched: the message keeps its text.
-        let o = object.filter(|o| !o.id.is_empty() && o.id.len() <= MAX_ID)?;
-        let capped = |t: &Option<String>| t.as_deref().map(|t| cap_chars(t, MAX_LABEL).to_owned());
-        Some(Media {
-            kind,
-            id: o.id.clone(),
-            mime_type: capped(&o.mime_type),
-            caption: o.caption.clone().filter(|c| !c.trim().is_empty()),
-            filename: capped(&o.filename).filter(|f| !f.trim().is_empty()),
-        })
-    }
-
-    fn content(&self) -> Content {
-        match self.kind.as_str() {
-            "text" => Content::Text(
-                self.text
-                    .as_ref()
-                    .map(|t| t.body.clone())
-                    .unwrap_or_default(),
-            ),
-            "interactive" => {
-                let reply = self
-                    .interactive
-                    .as_ref()
-                    .and_then(|i| i.button_reply.as_ref().or(i.list_reply.as_ref()));
-                match reply {
-                    Some(r) => Content::Reply {
-                        id: r.id.clone(),
-                        title: r.title.clone(),
-                    },
-                    None => Content::Unsupported {
-                        description: describe("interactive").into(),
-                    },
-                }
-            }
-            "button" => match &self.button {
-                Some(b) => Content::Reply {
-                    id: b.payload.clone(),
-                    title: b.text.clone(),
-                },
-                None => Content::Unsupported {
-                    description: describe("button").into(),
-                },
-            },
-            other => Content::Unsupported {
-                description: describe(other).into(),
-            },
-        }
-    }
+    /// Messages of the consultant's own phone: echoes and shared history.
+    pub phone: Vec<PhoneMessage>,
+    pub contacts: Vec<ContactSync>,
+    /// History messages past [`coexistence::MAX_HISTORY_MESSAGES`], left out.
+    pub history_left_out: usize,
 }
 
 impl Payload {
@@ -404,6 +318,7 @@ impl Payload {
                 out.templates.push(update);
                 continue;
             }
+            coexistence::collect(v, &mut out);
             for m in &v.messages {
                 let contact = v
                     .contacts
@@ -465,37 +380,12 @@ impl Payload {
     }
 }
 
-/// A template's review, category or quality change, when `change` is one.
-fn template_update(waba_id: &str, change: &Change) -> Option<TemplateUpdate> {
-    let v = &change.value;
-    let capped = |t: &Option<String>| t.as_deref().map(|t| cap_chars(t, 1000).to_owned());
-    let change = match change.field.as_str() {
-        "message_template_status_update" => TemplateChange::Status {
-            event: v.event.clone()?,
-            reason: capped(&v.reason),
-            info: v.other_info.clone().map(|i| OtherInfo {
-                title: capped(&i.title),
-                description: capped(&i.description),
-            }),
-        },
-        "template_category_update" => TemplateChange::Category {
-            from: v.previous_category.clone(),
-            to: v.new_category.clone()?,
-        },
-        "message_template_quality_update" => TemplateChange::Quality(v.new_quality_score.clone()?),
-        _ => return None,
-    };
-    if v.message_template_id.is_empty() || v.message_template_id.len() > 64 {
-        return None;
-    }
-    Some(TemplateUpdate {
-        waba_id: waba_id.to_string(),
-        meta_id: v.message_template_id.clone(),
-        name: capped(&v.message_template_name),
-        language: capped(&v.message_template_language),
-        change,
-    })
-}
+mod coexistence;
+mod message;
+mod templates;
+pub use coexistence::{ContactSync, PhoneMessage};
+pub use templates::{OtherInfo, TemplateChange, TemplateUpdate};
+use templates::template_update;
 
 #[cfg(test)]
 mod tests;

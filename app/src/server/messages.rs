@@ -21,6 +21,8 @@ pub struct MessageRow {
     pub writing: bool,
     /// Sent by the consultant from the lead page (not by the bot).
     pub by_consultant: bool,
+    /// Sent by the consultant from the WhatsApp Business app on the phone (coexistence).
+    pub by_phone: bool,
     pub ai_passed: Option<bool>,
     pub ai_flags: Option<serde_json::Value>,
     /// A file the lead sent: its kind, and whether it is here, or why not.
@@ -45,7 +47,7 @@ pub async fn page(
         r#"select id as "id!", direction as "direction!", content as "content!",
                   message_type as "message_type!", payload, status as "status!", error_message,
                   created_at as "created_at!: DateTime<Utc>", writing as "writing!",
-                  by_consultant as "by_consultant!", ai_passed as "ai_passed?",
+                  by_consultant as "by_consultant!", by_phone as "by_phone!", ai_passed as "ai_passed?",
                   ai_flags as "ai_flags?", media_kind as "media_kind?",
                   media_stored as "media_stored?", media_error as "media_error?",
                   archived as "archived!"
@@ -54,6 +56,7 @@ pub async fn page(
                            m.created_at,
                            (m.ai_context is not null and m.status = 'pending') as writing,
                            coalesce(m.payload->>'by' = 'consultant', false) as by_consultant,
+                           coalesce(m.payload->>'by' = 'phone', false) as by_phone,
                            a.compliance_check_passed as ai_passed, a.compliance_flags as ai_flags,
                            mm.kind as media_kind, (mm.bytes is not null) as media_stored,
                            mm.fetch_error as media_error, false as archived
@@ -69,6 +72,7 @@ pub async fn page(
                    (select x.id, x.direction, x.content, coalesce(x.message_type, 'text'),
                            x.payload, coalesce(x.status, 'sent'), x.error_message, x.created_at,
                            false, coalesce(x.payload->>'by' = 'consultant', false),
+                           coalesce(x.payload->>'by' = 'phone', false),
                            a.compliance_check_passed, a.compliance_flags,
                            null::varchar, null::boolean, null::text, true
                       from messages_archive x

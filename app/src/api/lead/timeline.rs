@@ -90,6 +90,7 @@ fn chat_message(m: crate::server::messages::MessageRow, lead: uuid::Uuid) -> Cha
     };
     let status_label = match m.status.as_str() {
         "pending" => "pendente",
+        "sent" if m.by_phone => "enviada pelo celular",
         "sent" => "enviada",
         "delivered" => "entregue",
         "read" => "lida",
@@ -128,6 +129,8 @@ fn chat_message(m: crate::server::messages::MessageRow, lead: uuid::Uuid) -> Cha
         writing: m.writing,
         author: if inbound {
             "Lead".into()
+        } else if m.by_phone {
+            "Você, pelo celular".into()
         } else if m.by_consultant {
             "Você".into()
         } else if is_ai {
