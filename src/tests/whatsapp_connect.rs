@@ -97,7 +97,9 @@ async fn meta(
                                   "verified_name": "Joana Seguros", "platform_type": "NOT_APPLICABLE"}]}),
             ),
         ),
-        ("POST", "/v21.0/1065/register" | "/v21.0/77/subscribed_apps") if business => {
+        ("POST", "/v21.0/1065/register" | "/v21.0/77/subscribed_apps" | "/v21.0/1065/smb_app_data")
+            if business =>
+        {
             (StatusCode::OK, Json(json!({"success": true})))
         }
         ("POST", "/v21.0/1065/messages") if business => (
@@ -486,4 +488,48 @@ async fn without_a_meta_app_connecting_explains_the_sandbox() {
         page.contains("não tem um aplicativo da Meta configurado"),
         "{page}"
     );
+}
+
+#[tokio::test]
+async fn keeping_the_business_app_on_the_phone_skips_the_pin_and_asks_meta_for_the_phones_history() {
+    let (app, _pedro, _url, seen) = app().await;
+    let html = app.get_html("/configuracoes").await;
+    assert!(html.contains("Manter o app WhatsApp Business no celular"));
+    assert!(html.contains("Número novo só para o bot"));
+    let csrf = app.csrf_from("/configuracoes").await;
+    let res = app
+        .post_plain_form(
+            "/configuracoes/whatsapp/conectar",
+            "/configuracoes",
+            &[("csrf", &csrf), ("modo", "celular"), ("pin", "")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let dialog = res.headers()["location"].to_str().unwrap().to_string();
+    let extras = url_pairs(dialog.split_once('?').unwrap().1)
+        .into_iter()
+        .find(|(k, _)| k == "extras")
+        .unwrap()
+        .1;
+    assert!(extras.contains("whatsapp_business_app_onboarding"), "{extras}");
+    let state = state_of(&dialog);
+    let html = come_back(&app, &format!("code=bom&state={state}")).await;
+    assert!(html.contains("Continue usando o app WhatsApp Business no celular"), "{html}");
+    assert!(html.contains("Este número continua no app WhatsApp Business do seu celular"));
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        !seen.iter().any(|r| r.1 == "/v21.0/1065/register"),
+        "a number kept on the app is not registered"
+    );
+    let syncs: Vec<&str> = seen
+        .iter()
+        .filter(|r| r.1 == "/v21.0/1065/smb_app_data")
+        .map(|r| r.4["sync_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(syncs, ["smb_app_state_sync", "history"]);
+    let coexistence: bool = sqlx::query_scalar("select coexistence from whatsapp_connections")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(coexistence);
 }

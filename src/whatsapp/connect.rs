@@ -46,6 +46,9 @@ struct Pending {
     consultant: Uuid,
     pin: String,
     started_at: i64,
+    /// Keep the WhatsApp Business app on the phone (coexistence).
+    #[serde(default)]
+    coexistence: bool,
 }
 
 pub fn routes<S>(state: ConnectState) -> Router<S> {
@@ -69,14 +72,22 @@ async fn start(
     let (consultant, session) = (who.id, &who.session);
     let outcome = async {
         let meta = st.meta.as_ref().ok_or_else(not_configured)?;
-        let pin = parse_pin(&fields.get("pin"))?;
+        // "celular": the number of the WhatsApp Business app, which stays on the phone (no PIN:
+        // it is not registered); otherwise a number for the API only, registered with a PIN.
+        let coexistence = fields.get("modo") == "celular";
+        let pin = if coexistence {
+            String::new()
+        } else {
+            parse_pin(&fields.get("pin"))?
+        };
         let pending = Pending {
             state: Uuid::new_v4().simple().to_string(),
             consultant,
             pin,
             started_at: chrono::Utc::now().timestamp(),
+            coexistence,
         };
-        let url = meta.dialog_url(&redirect_uri(&st.app), &pending.state);
+        let url = meta.dialog_url(&redirect_uri(&st.app), &pending.state, coexistence);
         session
             .insert(PENDING_KEY, pending)
             .await
@@ -135,12 +146,17 @@ async fn finish(
         let wanted = settings_number(&st.app, consultant).await?;
         // Outside any transaction: these are calls to Meta.
         let connection = meta_app
-            .connect(&code, &redirect_uri(&st.app), &wanted, &pending.pin)
+            .connect(&code, &redirect_uri(&st.app), &wanted, &pending.pin, pending.coexistence)
             .await
             .map_err(|e| AppError::invalid(e.to_string()))?;
         store(&st.app, consultant, &connection, meta).await?;
+        let phone = match (connection.coexistence, connection.sync_requested) {
+            (false, _) => "",
+            (true, true) => " Continue usando o app WhatsApp Business no celular: o que você enviar por lá aparece aqui, e seus contatos e conversas (se você aceitou compartilhar) chegam em alguns minutos.",
+            (true, false) => " Continue usando o app WhatsApp Business no celular: o que você enviar por lá aparece aqui. A Meta não aceitou agora o pedido de trazer seus contatos e conversas antigas.",
+        };
         Ok(format!(
-            "WhatsApp conectado: {}. As mensagens enviadas a esse número chegam ao seu bot.",
+            "WhatsApp conectado: {}. As mensagens enviadas a esse número chegam ao seu bot.{phone}",
             connection.display_phone_number
         ))
     }
@@ -203,14 +219,15 @@ async fn store(
     sqlx::query!(
         "insert into whatsapp_connections
              (consultant_id, waba_id, phone_number_id, display_phone_number, verified_name,
-              access_token)
-         values ($1, $2, $3, $4, $5, $6)",
+              access_token, coexistence)
+         values ($1, $2, $3, $4, $5, $6, $7)",
         consultant,
         c.waba_id.as_str(),
         c.phone_number_id.as_str(),
         c.display_phone_number,
         c.verified_name,
-        c.access_token
+        c.access_token,
+        c.coexistence
     )
     .execute(&mut *tx)
     .await

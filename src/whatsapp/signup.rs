@@ -33,6 +33,11 @@ pub struct Connection {
     pub display_phone_number: String,
     pub verified_name: Option<String>,
     pub access_token: String,
+    /// Kept on the WhatsApp Business app too (coexistence).
+    pub coexistence: bool,
+    /// Whether Meta accepted the requests to sync the phone's contacts and chat history
+    /// (coexistence only; what they send arrives by webhook).
+    pub sync_requested: bool,
 }
 
 /// An id the Graph API gave (accounts, numbers): digits only, so it is safe in a URL path.
@@ -87,8 +92,14 @@ pub struct Number {
 impl MetaApp {
     /// Where to send the consultant to authorise: Meta's dialog, which comes back to
     /// `redirect_uri` with `code` and our `state`.
-    pub fn dialog_url(&self, redirect_uri: &str, state: &str) -> String {
-        let extras = r#"{"setup":{},"featureType":"","sessionInfoVersion":"3"}"#;
+    /// With `coexistence`, the dialog offers to connect the number of the WhatsApp Business
+    /// app the consultant already uses, which stays on the phone.
+    pub fn dialog_url(&self, redirect_uri: &str, state: &str, coexistence: bool) -> String {
+        let extras = if coexistence {
+            r#"{"setup":{},"featureType":"whatsapp_business_app_onboarding","sessionInfoVersion":"3"}"#
+        } else {
+            r#"{"setup":{},"featureType":"","sessionInfoVersion":"3"}"#
+        };
         reqwest::Url::parse_with_params(
             &self.config.dialog_url,
             &[
@@ -113,6 +124,7 @@ impl MetaApp {
         redirect_uri: &str,
         wanted: &str,
         pin: &str,
+        coexistence: bool,
     ) -> Result<Connection, SignupError> {
         let token = self.exchange(code, redirect_uri).await?;
         let token = Secret::new(token);
@@ -122,7 +134,8 @@ impl MetaApp {
             numbers.extend(self.numbers(waba, &token).await?);
         }
         let number = choose(numbers, wanted)?;
-        if !number.on_cloud_api {
+        // A number kept on the WhatsApp Business app is never registered: the app holds it.
+        if !number.on_cloud_api && !coexistence {
             let body = serde_json::json!({"messaging_product": "whatsapp", "pin": pin});
             self.post(&format!("{}/register", number.id.as_str()), &token, &body)
                 .await?;
@@ -139,12 +152,30 @@ impl MetaApp {
                 "inscrição nos webhooks não confirmada".into(),
             ));
         }
+        // The phone's contacts, then its chat history (if the consultant agreed to share it in
+        // the app): Meta accepts these once, within 24 hours of onboarding, and sends what
+        // they hold by webhook. A refusal here does not undo the connection.
+        let mut sync_requested = coexistence;
+        if coexistence {
+            for sync in ["smb_app_state_sync", "history"] {
+                let body = serde_json::json!({"messaging_product": "whatsapp", "sync_type": sync});
+                if let Err(e) = self
+                    .post(&format!("{}/smb_app_data", number.id.as_str()), &token, &body)
+                    .await
+                {
+                    tracing::warn!(error = %e, sync, "coexistence sync request refused");
+                    sync_requested = false;
+                }
+            }
+        }
         Ok(Connection {
             waba_id: number.waba_id,
             phone_number_id: number.id,
             display_phone_number: number.display,
             verified_name: number.verified_name,
             access_token: token.expose().to_string(),
+            coexistence,
+            sync_requested,
         })
     }
 

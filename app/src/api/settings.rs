@@ -38,6 +38,8 @@ pub struct WhatsAppConnection {
     pub phone_number_id: String,
     /// `dd/mm/aaaa hh:mm`, São Paulo time.
     pub connected_at: String,
+    /// The WhatsApp Business app on the phone shares the number.
+    pub coexistence: bool,
 }
 
 #[server(prefix = "/api", endpoint = "configuracoes")]
@@ -68,7 +70,7 @@ pub async fn get_settings() -> Result<Settings, AppError> {
     .await?
     .ok_or(AppError::Unauthenticated)?;
     let connection = sqlx::query!(
-        r#"select display_phone_number, verified_name, phone_number_id,
+        r#"select display_phone_number, verified_name, phone_number_id, coexistence,
                   connected_at as "connected_at: chrono::DateTime<chrono::Utc>"
              from whatsapp_connections where consultant_id = $1"#,
         id
@@ -80,6 +82,7 @@ pub async fn get_settings() -> Result<Settings, AppError> {
         verified_name: c.verified_name,
         phone_number_id: c.phone_number_id,
         connected_at: crate::domain::time::format_datetime(c.connected_at),
+        coexistence: c.coexistence,
     });
     tx.commit().await?;
     let whatsapp = crate::domain::phone::display_stored(&row.whatsapp_number);

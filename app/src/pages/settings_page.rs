@@ -188,6 +188,9 @@ fn WhatsAppSection(settings: Settings, st: FormContext) -> impl IntoView {
             <p><strong>"Conectado: "</strong>{c.display_phone_number}
                 {c.verified_name.map(|n| format!(" ({n})"))}</p>
             <p class="hint">{format!("Desde {}. ID do número na Meta: {}.", c.connected_at, c.phone_number_id)}</p>
+            {c.coexistence.then(|| view! {
+                <p class="hint">"Este número continua no app WhatsApp Business do seu celular: o que você envia por lá aparece nas conversas, e o bot para de responder o lead com quem você falou."</p>
+            })}
             <form method="post" action="/configuracoes/whatsapp/desconectar">
                 <input type="hidden" name="csrf" value=st.csrf.clone()/>
                 <p class="hint">"Ao desconectar, o bot para de receber as mensagens desse número na hora."</p>
@@ -195,14 +198,27 @@ fn WhatsAppSection(settings: Settings, st: FormContext) -> impl IntoView {
             </form>
         }.into_any(),
         (None, true) => view! {
-            <p>"Conecte o número do WhatsApp Business em que seus leads vão falar com o bot.                 Você entra na sua conta da Meta, escolhe (ou cria) a conta do WhatsApp Business e                 o número, e volta para cá."</p>
-            <form method="post" action="/configuracoes/whatsapp/conectar">
+            <p>"Conecte o número do WhatsApp Business em que seus leads vão falar com o bot. Você entra na sua conta da Meta, escolhe a conta do WhatsApp Business e o número, e volta para cá."</p>
+            <form method="post" action="/configuracoes/whatsapp/conectar" class="connect-form">
                 <input type="hidden" name="csrf" value=st.csrf.clone()/>
-                <div class="field" class:field-invalid=pin_error.is_some()>
-                    <label for="campo-pin">"PIN de confirmação em duas etapas"</label>
+                <fieldset class="connect-modes">
+                    <legend>"Como você quer usar o número?"</legend>
+                    <label class="connect-mode">
+                        <input type="radio" name="modo" value="celular" checked=pin_error.is_none()/>
+                        <span><strong>"Manter o app WhatsApp Business no celular"</strong>
+                        " (recomendado se você já atende por ele). O mesmo número fica no celular e no bot: você continua conversando pelo app, o que enviar por lá aparece aqui e o bot para de responder esse lead. Seus contatos e, se você aceitar no celular, as conversas dos últimos 6 meses vêm junto. Listas de transmissão e mensagens temporárias deixam de funcionar no app."</span>
+                    </label>
+                    <label class="connect-mode">
+                        <input type="radio" name="modo" value="novo" checked=pin_error.is_some()/>
+                        <span><strong>"Número novo só para o bot"</strong>
+                        " Um número que não está em nenhum app do WhatsApp: ele passa a ser usado só pela API, e você responde os leads por aqui. Pede um PIN de 6 algarismos."</span>
+                    </label>
+                </fieldset>
+                <div class="field connect-pin" class:field-invalid=pin_error.is_some()>
+                    <label for="campo-pin">"PIN de confirmação em duas etapas (só para número novo)"</label>
                     <input id="campo-pin" name="pin" inputmode="numeric" autocomplete="off"
-                        pattern="[0-9]{6}" maxlength="6" required aria-describedby="dica-pin erro-pin"/>
-                    <small class="hint" id="dica-pin">"6 algarismos. Um número novo é registrado com ele;                         se o número já tem um PIN, use o mesmo."</small>
+                        pattern="[0-9]{6}" maxlength="6" aria-describedby="dica-pin erro-pin"/>
+                    <small class="hint" id="dica-pin">"6 algarismos. Um número novo é registrado com ele; se o número já tem um PIN, use o mesmo."</small>
                     <p class="field-error" id="erro-pin">{pin_error.clone()}</p>
                 </div>
                 <button type="submit">"Conectar WhatsApp"</button>
