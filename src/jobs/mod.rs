@@ -14,6 +14,7 @@ pub mod reminders;
 mod routing;
 mod sender;
 pub mod templates;
+pub mod scheduler;
 pub mod supervisor;
 mod worker;
 

@@ -24,6 +24,7 @@ pub mod phone;
 pub mod plan;
 pub mod registration;
 pub mod simulator;
+pub mod schedule;
 pub mod slug;
 pub mod template;
 pub mod template_library;

@@ -1,0 +1,364 @@
+//! Messages that leave later, once: the consultant's scheduled sends and the follow-up rules'
+//! messages. Each pass (every minute, and in tests on demand):
+//!
+//! 1. **rules**: for each rule, the leads of its consultant in its stage that have been quiet
+//!    (no message from either side, no stage change) for its delay get a follow-up row, one
+//!    per rule and quiet period (a unique index: a second instance's pass adds nothing). Only
+//!    periods that began within `RECENT_HOURS` past the delay count: a rule set today does not
+//!    write to leads that went quiet months ago.
+//! 2. **due**: due rows are claimed (`FOR UPDATE SKIP LOCKED`: two instances never take the
+//!    same row) and each is decided in the same transaction: queued for the sender as a
+//!    message (marked `enviada` with it, so it is queued exactly once), postponed (quiet
+//!    hours; one automatic message a lead a day), or skipped with the reason in words (the
+//!    lead wrote, changed stage, opted out; the window closed on a free text…).
+//!
+//! Nothing here calls WhatsApp: the sender does, and never sends a message twice.
+
+use app::domain::flow::{FlowDefinition, Outgoing};
+use app::domain::lead_answers;
+use app::domain::schedule::{day_start, QuietHours};
+use app::domain::template::{check_values, value_for, Category, LeadFacts, MAX_BODY};
+use app::server::db::SystemTx;
+use app::server::templates::draft_of;
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{PgConnection, PgPool};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// How long after a rule's delay a quiet period still counts.
+pub const RECENT_HOURS: i32 = 72;
+/// Rows decided per transaction.
+const BATCH: i64 = 500;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Pass {
+    pub created: u64,
+    pub queued: usize,
+    pub postponed: usize,
+    pub skipped: usize,
+}
+
+/// One pass at `now`.
+pub async fn run(pool: &PgPool, now: DateTime<Utc>) -> Result<Pass, sqlx::Error> {
+    let mut pass = Pass {
+        created: create_follow_ups(pool, now).await?,
+        ..Pass::default()
+    };
+    loop {
+        let (queued, postponed, skipped, claimed) = deliver_batch(pool, now).await?;
+        pass.queued += queued;
+        pass.postponed += postponed;
+        pass.skipped += skipped;
+        if claimed < BATCH as usize {
+            return Ok(pass);
+        }
+    }
+}
+
+/// Step 1: a follow-up row for each lead quiet past a rule's delay (and no longer than
+/// `RECENT_HOURS` past it), with an approved template. Returns how many were added.
+pub async fn create_follow_ups(pool: &PgPool, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"insert into scheduled_messages (consultant_id, lead_id, kind, due_at, template_id,
+                                          rule_id, anchor_at)
+           select r.consultant_id, l.id, 'acompanhamento', $1::timestamptz, r.template_id, r.id,
+                  greatest(l.last_interaction_at, coalesce(l.stage_changed_at, l.created_at))
+             from follow_up_rules r
+             join message_templates t on t.id = r.template_id and t.status = 'aprovado'
+             join leads l on l.consultant_id = r.consultant_id and l.status = r.stage
+                         and l.opted_out_at is null
+                         and l.last_interaction_at <= $1::timestamptz - make_interval(hours => r.after_hours)
+                         and l.last_interaction_at > $1::timestamptz - make_interval(hours => r.after_hours + $2)
+                         and coalesce(l.stage_changed_at, l.created_at)
+                             <= $1::timestamptz - make_interval(hours => r.after_hours)
+           on conflict (lead_id, rule_id, anchor_at) where rule_id is not null do nothing"#,
+        now as _,
+        RECENT_HOURS
+    )
+    .execute(pool)
+    .await?
+    .rows_affected())
+}
+
+/// What becomes of one due row.
+#[derive(Debug, PartialEq)]
+enum Decision {
+    Send(Outgoing),
+    Later(DateTime<Utc>),
+    Skip(String),
+}
+
+struct Due {
+    id: Uuid,
+    consultant_id: Uuid,
+    lead_id: Uuid,
+    automatic: bool,
+    body: Option<String>,
+    params: Vec<String>,
+    header_params: Vec<String>,
+    rule_stage: Option<String>,
+    anchor_at: Option<DateTime<Utc>>,
+    anchor_now: DateTime<Utc>,
+    lead_status: String,
+    opted_out: bool,
+    marketing_off: bool,
+    window_open: bool,
+    quiet: QuietHours,
+    sent_today: bool,
+    template: Option<(String, app::domain::template::TemplateDraft)>,
+    template_status: Option<String>,
+    name: Option<String>,
+    consultant_name: String,
+    answers: serde_json::Value,
+}
+
+/// Step 2, one transaction: claims up to `BATCH` due rows and decides each.
+async fn deliver_batch(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize, usize, usize), sqlx::Error> {
+    let mut tx = SystemTx::begin(pool).await?;
+    let db: &mut PgConnection = &mut tx;
+    let rows = sqlx::query!(
+        r#"select s.id, s.consultant_id, s.lead_id, s.kind, s.body, s.params, s.header_params,
+                  s.anchor_at as "anchor_at: DateTime<Utc>", r.stage as "rule_stage?",
+                  greatest(l.last_interaction_at, coalesce(l.stage_changed_at, l.created_at))
+                      as "anchor_now!: DateTime<Utc>",
+                  l.status as "lead_status!", l.opted_out_at is not null as "opted_out!",
+                  l.marketing_opt_out_at is not null as "marketing_off!",
+                  coalesce(l.last_inbound_at > $1::timestamptz - interval '24 hours', false) as "window_open!",
+                  l.name, l.profile_name, l.respostas, c.name as consultant_name,
+                  c.quiet_start, c.quiet_end,
+                  exists (select 1 from scheduled_messages x
+                           where x.lead_id = s.lead_id and x.kind = 'acompanhamento'
+                             and x.status = 'enviada' and x.sent_at >= $2::timestamptz) as "sent_today!",
+                  t.name as "t_name?", t.category as "t_category?", t.status as "t_status?",
+                  t.header_text, t.header_variable, t.body as "t_body?", t.footer_text,
+                  t.buttons as "t_buttons?", t.variables as "t_variables?"
+             from scheduled_messages s
+             join leads l on l.id = s.lead_id
+             join consultants c on c.id = s.consultant_id
+             left join follow_up_rules r on r.id = s.rule_id
+             left join message_templates t on t.id = s.template_id
+            where s.status = 'agendada' and s.due_at <= $1
+            order by s.due_at
+            limit $3
+              for update of s skip locked"#,
+        now as _,
+        day_start(now) as _,
+        BATCH
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let claimed = rows.len();
+    let (mut queued, mut postponed, mut skipped) = (0, 0, 0);
+    let mut flows: HashMap<Uuid, Option<FlowDefinition>> = HashMap::new();
+    let strings = |v: serde_json::Value| serde_json::from_value::<Vec<String>>(v).unwrap_or_default();
+    for r in rows {
+        let template = match (r.t_name, r.t_category, r.t_body) {
+            (Some(name), Some(category), Some(body)) => Some((
+                name.clone(),
+                draft_of(
+                    name,
+                    &category,
+                    r.header_text,
+                    r.header_variable,
+                    body,
+                    r.footer_text,
+                    r.t_buttons.unwrap_or_default(),
+                    r.t_variables.unwrap_or_default(),
+                ),
+            )),
+            _ => None,
+        };
+        let due = Due {
+            id: r.id,
+            consultant_id: r.consultant_id,
+            lead_id: r.lead_id,
+            automatic: r.kind == "acompanhamento",
+            body: r.body,
+            params: strings(r.params),
+            header_params: strings(r.header_params),
+            rule_stage: r.rule_stage,
+            anchor_at: r.anchor_at,
+            anchor_now: r.anchor_now,
+            lead_status: r.lead_status,
+            opted_out: r.opted_out,
+            marketing_off: r.marketing_off,
+            window_open: r.window_open,
+            quiet: QuietHours::new(r.quiet_start, r.quiet_end),
+            sent_today: r.sent_today,
+            template,
+            template_status: r.t_status,
+            name: r.name.or(r.profile_name),
+            consultant_name: r.consultant_name,
+            answers: r.respostas,
+        };
+        // A follow-up's values come from the lead now (with the labels of the live flow).
+        let def = if due.automatic && due.params.is_empty() {
+            if !flows.contains_key(&due.consultant_id) {
+                let def = app::server::shared_reads::live_flow(&mut *db, due.consultant_id)
+                    .await?
+                    .and_then(|(_, d)| serde_json::from_value(d).ok());
+                flows.insert(due.consultant_id, def);
+            }
+            flows.get(&due.consultant_id).and_then(Option::as_ref)
+        } else {
+            None
+        };
+        match decide(&due, def, now) {
+            Decision::Send(message) => {
+                let conversation = sqlx::query_scalar!(
+                    "select id from conversations where lead_id = $1
+                      order by started_at desc nulls last limit 1",
+                    due.lead_id
+                )
+                .fetch_optional(&mut *db)
+                .await?;
+                let Some(conversation) = conversation else {
+                    skip(db, due.id, "o lead ainda não escreveu pelo WhatsApp").await?;
+                    skipped += 1;
+                    continue;
+                };
+                let (kind, by) = match &message {
+                    Outgoing::Template { .. } => ("template", if due.automatic { "follow_up" } else { "schedule" }),
+                    _ => ("text", "schedule"),
+                };
+                let mut payload = serde_json::to_value(&message)
+                    .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+                payload["by"] = serde_json::json!(by);
+                let message_id = sqlx::query_scalar!(
+                    "insert into messages (consultant_id, conversation_id, direction, content,
+                                           message_type, status, payload)
+                     values ($1, $2, 'outbound', $3, $4, 'pending', $5)
+                     returning id",
+                    due.consultant_id,
+                    conversation,
+                    message.as_text(),
+                    kind,
+                    payload
+                )
+                .fetch_one(&mut *db)
+                .await?;
+                sqlx::query!(
+                    "update scheduled_messages
+                        set status = 'enviada', message_id = $2, sent_at = $3, outcome = null
+                      where id = $1",
+                    due.id,
+                    message_id,
+                    now as _
+                )
+                .execute(&mut *db)
+                .await?;
+                queued += 1;
+            }
+            Decision::Later(at) => {
+                sqlx::query!(
+                    "update scheduled_messages set due_at = $2 where id = $1",
+                    due.id,
+                    at as _
+                )
+                .execute(&mut *db)
+                .await?;
+                postponed += 1;
+            }
+            Decision::Skip(why) => {
+                skip(db, due.id, &why).await?;
+                skipped += 1;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok((queued, postponed, skipped, claimed))
+}
+
+async fn skip(db: &mut PgConnection, id: Uuid, why: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update scheduled_messages set status = 'pulada', outcome = $2 where id = $1",
+        id,
+        why
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The rules of the issue, in order: whom not to write to at all, then when not to write
+/// now, then what to send.
+fn decide(d: &Due, def: Option<&FlowDefinition>, now: DateTime<Utc>) -> Decision {
+    if d.opted_out {
+        return Decision::Skip("o lead pediu para não receber mensagens (SAIR)".into());
+    }
+    if d.automatic {
+        if d.anchor_at.is_some_and(|a| d.anchor_now > a) {
+            return Decision::Skip("o lead ou você escreveram, ou a etapa mudou, antes do envio".into());
+        }
+        if d.rule_stage.as_deref().is_some_and(|s| s != d.lead_status) {
+            return Decision::Skip("o lead mudou de etapa".into());
+        }
+        if d.quiet.contains(now) {
+            return Decision::Later(d.quiet.next_allowed(now));
+        }
+        if d.sent_today {
+            // Tomorrow, at the end of the quiet hours (or just after midnight without any).
+            let tomorrow = day_start(now) + Duration::days(1);
+            return Decision::Later(d.quiet.next_allowed(tomorrow));
+        }
+    }
+    match (&d.template, &d.body) {
+        (Some((name, draft)), _) => {
+            if d.template_status.as_deref() != Some("aprovado") {
+                return Decision::Skip(format!(
+                    "o modelo \"{name}\" não está aprovado pela Meta (pausado ou desativado)"
+                ));
+            }
+            if draft.category == Category::Marketing && d.marketing_off {
+                return Decision::Skip("o lead desativou as mensagens de marketing no WhatsApp".into());
+            }
+            let (params, header) = if d.automatic && d.params.is_empty() {
+                let answers: Vec<(String, String)> =
+                    lead_answers::labelled(def, &lead_answers::from_json(&d.answers))
+                        .into_iter()
+                        .map(|a| (a.step, a.label))
+                        .collect();
+                let facts = LeadFacts {
+                    name: d.name.as_deref(),
+                    consultant: &d.consultant_name,
+                    answers: &answers,
+                };
+                (
+                    draft.variables.iter().map(|v| value_for(v, &facts)).collect::<Vec<_>>(),
+                    draft.header_variable.iter().map(|v| value_for(v, &facts)).collect::<Vec<_>>(),
+                )
+            } else {
+                (d.params.clone(), d.header_params.clone())
+            };
+            if let Err(e) = check_values(&params).and(check_values(&header)) {
+                return Decision::Skip(format!("uma variável ficou sem valor para este lead ({e})"));
+            }
+            let body = draft.body_with(&params);
+            if body.chars().count() > MAX_BODY {
+                return Decision::Skip("o texto com as variáveis passa do limite da Meta".into());
+            }
+            let text = match draft.header_text.as_deref() {
+                Some(h) => format!("*{}*\n{body}", app::domain::template::render(h, &header)),
+                None => body,
+            };
+            Decision::Send(Outgoing::Template {
+                name: name.clone(),
+                language: "pt_BR".into(),
+                header,
+                params,
+                text,
+            })
+        }
+        (None, Some(body)) if d.window_open => Decision::Send(Outgoing::Text { body: body.clone() }),
+        (None, Some(_)) => Decision::Skip(
+            "a janela de 24 horas do WhatsApp estava fechada e a mensagem era texto livre".into(),
+        ),
+        (None, None) => Decision::Skip("o modelo escolhido foi excluído".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests;
