@@ -112,7 +112,10 @@ pub fn sao_paulo_instant(local: NaiveDateTime) -> DateTime<Utc> {
 /// characters, quotes or angle brackets).
 pub fn is_web_link(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
-    let rest = match lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) {
+    let rest = match lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    {
         Some(r) => r,
         None => return false,
     };
@@ -139,12 +142,7 @@ pub fn describe_when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 /// The line a card and the lead page show: "Agendado para qui., 10/12 às 14:30 · Local: …
 /// · Videochamada".
-pub fn describe(
-    at: DateTime<Utc>,
-    place: Option<&str>,
-    video: bool,
-    now: DateTime<Utc>,
-) -> String {
+pub fn describe(at: DateTime<Utc>, place: Option<&str>, video: bool, now: DateTime<Utc>) -> String {
     let mut s = format!("Agendado para {}", describe_when(at, now));
     if let Some(p) = place {
         s.push_str(&format!(" · Local: {p}"));
@@ -176,14 +174,20 @@ mod tests {
     #[test]
     fn reads_a_sao_paulo_date_and_time() {
         let a = AppointmentInput::parse("2026-12-10", "14:30", "", "", now()).unwrap();
-        assert_eq!(a.starts_at, Utc.with_ymd_and_hms(2026, 12, 10, 17, 30, 0).unwrap());
+        assert_eq!(
+            a.starts_at,
+            Utc.with_ymd_and_hms(2026, 12, 10, 17, 30, 0).unwrap()
+        );
         assert_eq!((a.place, a.video_url), (None, None));
         for (d, t) in [("10/12/2026", "14h30"), (" 2026-12-10 ", "14:30:00")] {
             let b = AppointmentInput::parse(d, t, "", "", now()).unwrap();
             assert_eq!(b.starts_at, a.starts_at, "{d} {t}");
         }
         let h = AppointmentInput::parse("2026-12-10", "9h", "", "", now()).unwrap();
-        assert_eq!(h.starts_at, Utc.with_ymd_and_hms(2026, 12, 10, 12, 0, 0).unwrap());
+        assert_eq!(
+            h.starts_at,
+            Utc.with_ymd_and_hms(2026, 12, 10, 12, 0, 0).unwrap()
+        );
     }
 
     #[test]
@@ -194,7 +198,10 @@ mod tests {
         assert!(e("31/02/2026", "10:00").contains("Data do agendamento inválida"));
         assert!(e("2026-12-10", "25:00").contains("Hora do agendamento inválida"));
         let past = e("2026-12-06", "10:00");
-        assert!(past.contains("já passaram") && past.contains("dom., 06/12 às 10:00"), "{past}");
+        assert!(
+            past.contains("já passaram") && past.contains("dom., 06/12 às 10:00"),
+            "{past}"
+        );
         assert!(e("2031-01-01", "10:00").contains("até 2 anos"));
         // A few minutes ago still passes: the meeting starting now.
         assert!(AppointmentInput::parse("2026-12-07", "08:55", "", "", now()).is_ok());
@@ -202,16 +209,34 @@ mod tests {
 
     #[test]
     fn checks_the_place_and_the_link() {
-        let p = |place: &str, link: &str| AppointmentInput::parse("2026-12-10", "10:00", place, link, now());
-        let ok = p("  Rua das Flores, 10 ", "https://meet.google.com/abc-defg-hij").unwrap();
+        let p = |place: &str, link: &str| {
+            AppointmentInput::parse("2026-12-10", "10:00", place, link, now())
+        };
+        let ok = p(
+            "  Rua das Flores, 10 ",
+            "https://meet.google.com/abc-defg-hij",
+        )
+        .unwrap();
         assert_eq!(ok.place.as_deref(), Some("Rua das Flores, 10"));
-        assert_eq!(ok.video_url.as_deref(), Some("https://meet.google.com/abc-defg-hij"));
+        assert_eq!(
+            ok.video_url.as_deref(),
+            Some("https://meet.google.com/abc-defg-hij")
+        );
         assert!(p(&"x".repeat(201), "").unwrap_err().contains("até 200"));
         assert!(p("linha\nquebrada", "").unwrap_err().starts_with("Local:"));
-        for bad in ["javascript:alert(1)", "meet.google.com/x", "https://", "https://a b.com", "ftp://x.com", "https://x.com/\"><script>"] {
+        for bad in [
+            "javascript:alert(1)",
+            "meet.google.com/x",
+            "https://",
+            "https://a b.com",
+            "ftp://x.com",
+            "https://x.com/\"><b>",
+        ] {
             assert!(p("", bad).unwrap_err().contains("https://"), "{bad}");
         }
-        assert!(p("", &format!("https://x.com/{}", "a".repeat(500))).unwrap_err().contains("até 500"));
+        assert!(p("", &format!("https://x.com/{}", "a".repeat(500)))
+            .unwrap_err()
+            .contains("até 500"));
         assert!(p("", "HTTP://Zoom.us/j/123?pwd=x").is_ok());
     }
 
@@ -224,7 +249,10 @@ mod tests {
         );
         let next_year = Utc.with_ymd_and_hms(2027, 1, 2, 2, 0, 0).unwrap();
         // 02:00 UTC is still the evening before in São Paulo.
-        assert_eq!(describe(next_year, None, false, now()), "Agendado para sex., 01/01/2027 às 23:00");
+        assert_eq!(
+            describe(next_year, None, false, now()),
+            "Agendado para sex., 01/01/2027 às 23:00"
+        );
         assert_eq!(form_values(at), ("2026-12-10".into(), "14:30".into()));
     }
 }

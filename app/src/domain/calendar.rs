@@ -156,7 +156,10 @@ mod tests {
 
     #[test]
     fn escapes_text_values() {
-        assert_eq!(escape_text("a\\b;c,d\ne\r\nf\rg"), "a\\\\b\\;c\\,d\\ne\\nf\\ng");
+        assert_eq!(
+            escape_text("a\\b;c,d\ne\r\nf\rg"),
+            "a\\\\b\\;c\\,d\\ne\\nf\\ng"
+        );
         assert_eq!(escape_text("sem\u{0}nulo\u{7}"), "semnulo");
         assert_eq!(escape_text("ção 😀"), "ção 😀");
     }
@@ -188,13 +191,23 @@ mod tests {
         let folded = fold_line(&ascii);
         let parts: Vec<&str> = folded.split("\r\n").collect();
         assert_eq!(parts[0].len(), 75);
-        assert!(parts[1..].iter().all(|p| p.starts_with(' ') && p.len() <= 75));
-        assert_eq!(folded.replace("\r\n ", ""), ascii, "unfolding gives the line back");
+        assert!(parts[1..]
+            .iter()
+            .all(|p| p.starts_with(' ') && p.len() <= 75));
+        assert_eq!(
+            folded.replace("\r\n ", ""),
+            ascii,
+            "unfolding gives the line back"
+        );
 
         // Two-, three- and four-octet characters across the boundary.
         for c in ['ç', '€', '😀'] {
             for pad in 0..4 {
-                let line = format!("LOCATION:{}{}", "x".repeat(60 + pad), c.to_string().repeat(30));
+                let line = format!(
+                    "LOCATION:{}{}",
+                    "x".repeat(60 + pad),
+                    c.to_string().repeat(30)
+                );
                 let folded = fold_line(&line);
                 for part in folded.split("\r\n") {
                     assert!(part.len() <= 75, "{} octets: {part:?}", part.len());
@@ -221,7 +234,10 @@ mod tests {
             "https://calendar.google.com/calendar/render?action=TEMPLATE&text=Reuni%C3%A3o%20com%20Jo%C3%A3o%3B%20plano%2C%20fam%C3%ADlia&dates=20261210T173000Z/20261210T183000Z&details="
         ), "{link}");
         assert!(link.contains("&details=Linha%201%0D%0ALinha%202%0Afim%0Ahttps%3A%2F%2Fmeet.example.com%2Fx%3Fa%3D1%26b%3D2"), "{link}");
-        assert!(link.ends_with("&location=Rua%20A%2C%2010%5Csala%202"), "{link}");
+        assert!(
+            link.ends_with("&location=Rua%20A%2C%2010%5Csala%202"),
+            "{link}"
+        );
         assert_eq!(percent_encode("a&b=c <>\"#"), "a%26b%3Dc%20%3C%3E%22%23");
     }
 }

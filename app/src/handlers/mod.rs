@@ -7,6 +7,7 @@
 
 pub mod account_close;
 pub mod account_export;
+pub mod appointment;
 pub mod deal_value;
 pub mod door;
 pub mod flow_actions;
@@ -42,6 +43,11 @@ pub fn routes() -> Router<AppState> {
         .route("/leads/{lead}/excluir-dados", post(lead_rights::erase))
         .route("/leads/{lead}/corrigir", post(lead_rights::correct))
         .route("/leads/{lead}/valor", post(deal_value::set))
+        .route("/leads/{lead}/agendamento", post(appointment::change))
+        .route(
+            "/leads/{lead}/agendamento.ics",
+            get(appointment::calendar_file),
+        )
         .route(
             "/configuracoes/duas-etapas",
             post(two_factor_forms::settings_action),

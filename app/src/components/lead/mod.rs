@@ -1,11 +1,13 @@
 //! The lead page's parts.
 
+mod appointment_section;
 mod chat;
 mod chat_bubble;
 mod lead_notes;
 mod reply_box;
 mod submission;
 
+pub use appointment_section::AppointmentSection;
 pub use chat::Chat;
 pub use chat_bubble::ChatBubble;
 pub use lead_notes::LeadNotes;
