@@ -198,6 +198,19 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<DemoLogin> {
             .await?;
         }
     }
+    // The demo's "agendado" leads have their meeting booked: in two days, 15:00 São Paulo
+    // (the dashboard's "Próximos agendamentos", the card, the lead page).
+    sqlx::query!(
+        "insert into appointments (consultant_id, lead_id, starts_at, place)
+         select consultant_id, id,
+                (date_trunc('day', now() at time zone 'America/Sao_Paulo') + interval '2 days 15 hours')
+                    at time zone 'America/Sao_Paulo',
+                'Escritório (Av. Paulista, 1000)'
+           from leads where consultant_id = $1 and status = 'agendado'",
+        consultant_id
+    )
+    .execute(&mut *tx)
+    .await?;
     // When each lead last wrote: the board's "não lida" mark and the reply window.
     sqlx::query!(
         "update leads l set last_inbound_at = (

@@ -196,11 +196,11 @@ async fn deliver_batch(
         };
         // A follow-up's values come from the lead now (with the labels of the live flow).
         let def = if due.automatic && due.params.is_empty() {
-            if !flows.contains_key(&due.consultant_id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = flows.entry(due.consultant_id) {
                 let def = app::server::shared_reads::live_flow(&mut *db, due.consultant_id)
                     .await?
                     .and_then(|(_, d)| serde_json::from_value(d).ok());
-                flows.insert(due.consultant_id, def);
+                slot.insert(def);
             }
             flows.get(&due.consultant_id).and_then(Option::as_ref)
         } else {

@@ -86,6 +86,9 @@ pub(super) async fn talk(app: &TestApp, lead: Uuid, lines: &[(&str, &str)], minu
 
 async fn move_lead(app: &TestApp, lead: Uuid, to: &str, reason: &str) -> reqwest::Response {
     let csrf = app.csrf_from("/leads").await;
+    // "agendado" books a time: two days ahead (tests/appointments.rs tests the booking).
+    let (date, _) =
+        app::domain::appointment::form_values(chrono::Utc::now() + chrono::Duration::days(2));
     app.post_form(
         "/api/mover-lead",
         &[
@@ -93,6 +96,8 @@ async fn move_lead(app: &TestApp, lead: Uuid, to: &str, reason: &str) -> reqwest
             ("lead", &lead.to_string()),
             ("to", to),
             ("reason", reason),
+            ("data", &date),
+            ("hora", "10:00"),
         ],
     )
     .await
@@ -742,7 +747,7 @@ async fn bulk_actions_move_by_the_rules_and_export_the_selection() {
             &[
                 ("csrf", &csrf),
                 ("filtro", "status=em_contato"),
-                ("to", "agendado"),
+                ("to", "perdido"),
                 ("acao", "mover-filtrados"),
             ],
         )
@@ -755,7 +760,8 @@ async fn bulk_actions_move_by_the_rules_and_export_the_selection() {
     );
     let html = app.get_html("/leads?vista=lista&status=em_contato").await;
     assert!(html.contains("marque a confirmação"), "{html}");
-    // Confirmed: the two in contact go to agendado, nobody else.
+    // Confirmed: the two in contact are lost, nobody else ("agendado" is not a bulk move:
+    // each appointment needs its own date, tests/appointments.rs).
     let res = app
         .post_plain_form(
             "/leads/em-massa",
@@ -763,7 +769,7 @@ async fn bulk_actions_move_by_the_rules_and_export_the_selection() {
             &[
                 ("csrf", &csrf),
                 ("filtro", "status=em_contato"),
-                ("to", "agendado"),
+                ("to", "perdido"),
                 ("acao", "mover-filtrados"),
                 ("confirmar-todos", "sim"),
             ],
@@ -774,7 +780,7 @@ async fn bulk_actions_move_by_the_rules_and_export_the_selection() {
         res.headers()["location"],
         "/leads?vista=lista&status=em_contato"
     );
-    assert_eq!(status_of(&app, b).await, "agendado");
+    assert_eq!(status_of(&app, b).await, "perdido");
     assert_eq!(status_of(&app, closed).await, "fechado");
 
     // Export of a selection; a forged token changes nothing.
@@ -812,7 +818,7 @@ async fn bulk_actions_move_by_the_rules_and_export_the_selection() {
         )
         .await;
     assert!(res.status().is_redirection());
-    assert_eq!(status_of(&app, a).await, "agendado");
+    assert_eq!(status_of(&app, a).await, "perdido");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,6 +5,7 @@
 mod account_close;
 mod accounts;
 mod ai_answers;
+mod appointments;
 mod assets;
 mod backup;
 mod bulk_undo;

@@ -53,6 +53,11 @@ async fn load(url: &str, big: Uuid, small: Uuid) {
          select c.id, 'modelo_' || k, 'utility', 'Olá {{1}}, tudo bem com você?',
                 '[{\"source\": \"first_name\", \"example\": \"Ana\"}]', 'aprovado'
            from consultants c, generate_series(1, 3) k",
+        // Every "agendado" lead has an active appointment, and every other lead an old one.
+        "insert into appointments (consultant_id, lead_id, starts_at, place, status)
+         select consultant_id, id, now() + make_interval(hours => (abs(hashtext(id::text)) % 2000)),
+                'Sala 1', case when status = 'agendado' then 'marcado' else 'encerrado' end
+           from leads",
     ];
     // Its own connection, closed at the end: the scans the load itself makes are then counted
     // (and can be waited for) before the counters are reset.
@@ -114,6 +119,17 @@ async fn exercise(app: &TestApp) {
             .find_map(|id| id.parse().ok())
             .expect("a card links to its lead")
     };
+    // An "agendado" lead (its appointment on the page, the card, the dashboard, the file).
+    let agendado: Uuid = {
+        let html = app.get_html("/leads?status=agendado").await;
+        html.match_indices("href=\"/leads/")
+            .filter_map(|(at, m)| html.get(at + m.len()..at + m.len() + 36))
+            .find_map(|id| id.parse().ok())
+            .expect("an agendado card")
+    };
+    let res = app.get(&format!("/leads/{agendado}/agendamento.ics")).await;
+    assert_eq!(res.status(), 200, "the calendar file");
+    res.bytes().await.unwrap();
     for path in [
         "/painel".to_string(),
         "/leads".into(),
@@ -125,6 +141,8 @@ async fn exercise(app: &TestApp) {
         "/leads?vista=lista&ordem=criacao".into(),
         format!("/leads/{lead}"),
         format!("/leads/{lead}/dados"),
+        format!("/leads/{lead}/dados.json"),
+        format!("/leads/{agendado}"),
         "/leads/exportar.csv?status=fechado".into(),
         "/configuracoes".into(),
         "/fluxos".into(),
@@ -164,6 +182,55 @@ async fn exercise(app: &TestApp) {
         }
     }
     let csrf = app.csrf_from(&format!("/leads/{lead}")).await;
+    let (date, _) =
+        app::domain::appointment::form_values(chrono::Utc::now() + chrono::Duration::days(2));
+    let page = format!("/leads/{agendado}");
+    for form in [
+        vec![
+            ("csrf", csrf.as_str()),
+            ("acao", "salvar"),
+            ("data", &date),
+            ("hora", "10:00"),
+            ("local", ""),
+            ("link", ""),
+        ],
+        vec![("csrf", csrf.as_str()), ("acao", "cancelar")],
+    ] {
+        let res = app
+            .post_plain_form(&format!("{page}/agendamento"), &page, &form)
+            .await;
+        assert!(
+            res.status().is_redirection(),
+            "agendamento: {}",
+            res.status()
+        );
+    }
+    // Booked with a move: an "em contato" lead to "agendado".
+    let contato: Option<Uuid> = {
+        let html = app.get_html("/leads?status=em_contato").await;
+        html.match_indices("href=\"/leads/")
+            .filter_map(|(at, m)| html.get(at + m.len()..at + m.len() + 36))
+            .find_map(|id| id.parse().ok())
+    };
+    if let Some(c) = contato {
+        let c = c.to_string();
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("lead", c.as_str()),
+            ("to", "agendado"),
+            ("reason", ""),
+            ("data", &date),
+            ("hora", "11:00"),
+            ("local", "Sala 2"),
+            ("link", ""),
+        ];
+        let res = app.post_form("/api/mover-lead", &form).await;
+        assert!(
+            res.status().is_success(),
+            "move to agendado: {}",
+            res.status()
+        );
+    }
     for (path, form) in [
         ("/api/lead-versao", vec![("id", lead.to_string())]),
         (

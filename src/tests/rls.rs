@@ -18,6 +18,7 @@ pub(super) const TENANT_TABLES: &[&str] = &[
     "lead_status_history",
     "lead_notes",
     "message_templates",
+    "appointments",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -142,9 +143,18 @@ async fn seed_tenant(pool: &PgPool, a: Uuid) -> Vec<(&'static str, Uuid)> {
     .fetch_one(pool)
     .await
     .unwrap();
+    let appointment: Uuid = sqlx::query_scalar(
+        "insert into appointments (consultant_id, lead_id, starts_at, place) values ($1, $2, now() + interval '1 day', 'Rua A') returning id",
+    )
+    .bind(a)
+    .bind(lead)
+    .fetch_one(pool)
+    .await
+    .unwrap();
     vec![
         ("lead_status_history", history),
         ("lead_notes", note),
+        ("appointments", appointment),
         ("consultants", a),
         ("leads", lead),
         ("flows", flow),
@@ -177,6 +187,7 @@ fn update_sql(table: &str) -> String {
         "consultant_photos" => "content_type = 'image/jpeg'",
         "lead_status_history" => "reason = 'invadido'",
         "lead_notes" => "body = 'invadido'",
+        "appointments" => "place = 'invadido'",
         _ => unreachable!(),
     };
     format!("update {table} set {set} where {} = $1", key_column(table))
@@ -233,6 +244,13 @@ fn insert_for_a(table: &str, rows: &[(&str, Uuid)]) -> (String, Uuid) {
         "lead_notes" => (
             format!(
                 "insert into lead_notes (consultant_id, lead_id, body) values ($1, '{}', 'x')",
+                id("leads")
+            ),
+            id("consultants"),
+        ),
+        "appointments" => (
+            format!(
+                "insert into appointments (consultant_id, lead_id, starts_at) values ($1, '{}', now())",
                 id("leads")
             ),
             id("consultants"),

@@ -1,5 +1,5 @@
-//! The lead board and list: columns with counts over the filtered set, keyset pages, and
-//! status moves.
+//! The lead board and list: columns with counts over the filtered set, keyset pages; status
+//! moves are in `api::lead_move` (re-exported here).
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -23,6 +23,8 @@ pub struct LeadCard {
     pub last_message: Option<(String, bool)>,
     /// What the deal is worth ("R$ 1.500"), when the consultant typed it.
     pub value: Option<String>,
+    /// The active appointment: "Agendado para qui., 10/12 às 14:30 · Local: …".
+    pub appointment: Option<String>,
     pub source: String,
     /// "há 3 h".
     pub activity: String,
@@ -119,6 +121,7 @@ pub async fn lead_board(query: String) -> Result<BoardData, AppError> {
         .flat_map(|c| c.cards.iter_mut())
         .collect();
     with_last_messages(&mut t, &mut cards).await?;
+    with_appointments(&mut t, &mut cards).await?;
     t.commit().await?;
     Ok(BoardData {
         filter: filter.to_query(),
@@ -151,7 +154,9 @@ pub async fn lead_column(
     let ctx = CardContext::load(&mut t).await?;
     let rows = leads::by_activity(&mut t.tx, &params, Some(after), PAGE_SIZE + 1).await?;
     let (mut cards, next) = ctx.page(rows, now, |r| r.activity_cursor());
-    with_last_messages(&mut t, &mut cards.iter_mut().collect::<Vec<_>>()).await?;
+    let mut on_screen: Vec<&mut LeadCard> = cards.iter_mut().collect();
+    with_last_messages(&mut t, &mut on_screen).await?;
+    with_appointments(&mut t, &mut on_screen).await?;
     t.commit().await?;
     Ok(BoardColumn {
         status: status.as_str().into(),
@@ -226,57 +231,8 @@ pub async fn lead_list(query: String, after: String) -> Result<ListPage, AppErro
     })
 }
 
-/// Moves a lead to another column. A refused move says why and changes nothing.
-#[server(prefix = "/api", endpoint = "mover-lead")]
-pub async fn move_lead(
-    csrf: String,
-    lead: String,
-    to: String,
-    reason: String,
-) -> Result<String, AppError> {
-    let values = vec![("lead", lead.clone()), ("to", to.clone())];
-    let result: Result<String, AppError> = async {
-        use crate::domain::LeadStatus;
-        use crate::server::leads::{self, MoveRefused};
-        use crate::server::Tenant;
+pub use super::lead_move::*;
 
-        let id = parse_lead_id(&lead)?;
-        let to = LeadStatus::parse(&to)
-            .map_err(|_| AppError::invalid("Escolha para qual etapa mover o lead."))?;
-        let reason = reason.trim();
-        crate::domain::text::printable("Motivo", reason, crate::domain::text::Lines::Many)
-            .map_err(AppError::invalid)?;
-        if reason.chars().count() > 500 {
-            return Err(AppError::invalid("O motivo pode ter até 500 caracteres."));
-        }
-        // A reason is kept for a loss, and for reopening a closed deal (which needs one).
-        let reason = (to == LeadStatus::Perdido || to == LeadStatus::EmContato)
-            .then_some(reason)
-            .filter(|r| !r.is_empty());
-        let mut t = Tenant::begin_with_csrf(&csrf).await?;
-        let from = match leads::move_status(&mut t.tx, id, to, reason).await? {
-            Ok(from) => from,
-            Err(MoveRefused::NotFound) => return Err(AppError::NotFound),
-            Err(MoveRefused::Rule(why)) => return Err(AppError::invalid(why)),
-        };
-        t.audit(
-            "lead_status_changed",
-            "lead",
-            Some(id),
-            serde_json::json!({ "de": from.as_str(), "para": to.as_str(), "motivo": reason }),
-        )
-        .await?;
-        t.commit().await?;
-        Ok(format!("Lead movido para “{}”.", to.label()))
-    }
-    .await;
-    let success = result.clone().unwrap_or_default();
-    // On the board, the page comes back at the column the card went to.
-    let anchor = crate::domain::LeadStatus::parse(&to)
-        .map(|s| format!("coluna-{}", s.as_str()))
-        .unwrap_or_default();
-    crate::server::flash::remember_at(&anchor, "mover", values, &success, result).await
-}
 /// Puts each card's newest message on it, shortened to what a card shows.
 #[cfg(feature = "ssr")]
 async fn with_last_messages(
@@ -291,6 +247,32 @@ async fn with_last_messages(
             .iter()
             .find(|(id, _, _)| id.to_string() == card.id)
             .map(|(_, text, inbound)| (preview(text, 90), *inbound));
+    }
+    Ok(())
+}
+
+/// Puts each "agendado" card's active appointment on it.
+#[cfg(feature = "ssr")]
+pub(crate) async fn with_appointments(
+    t: &mut crate::server::Tenant,
+    cards: &mut [&mut LeadCard],
+) -> Result<(), AppError> {
+    use crate::domain::appointment::describe;
+    let ids: Vec<uuid::Uuid> = cards
+        .iter()
+        .filter(|c| c.status == "agendado")
+        .filter_map(|c| c.id.parse().ok())
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let now = chrono::Utc::now();
+    let rows = crate::server::appointments::active_for(&mut t.tx, &ids).await?;
+    for card in cards.iter_mut() {
+        card.appointment = rows
+            .iter()
+            .find(|a| a.lead_id.to_string() == card.id)
+            .map(|a| describe(a.starts_at, a.place.as_deref(), a.video_url.is_some(), now));
     }
     Ok(())
 }
@@ -388,6 +370,7 @@ pub(crate) fn lead_card(
         status_label: status.label().into(),
         answers: lead_answers::key_answers(def, &answers),
         last_message: None,
+        appointment: None,
         value: r
             .deal_value_cents
             .and_then(crate::domain::deal_value::DealValue::from_cents)

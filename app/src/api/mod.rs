@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod feedback;
 pub mod flows;
 pub mod lead;
+pub mod lead_move;
 pub mod lead_tabs;
 pub mod leads;
 pub mod password;

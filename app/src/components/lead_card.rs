@@ -1,15 +1,23 @@
 //! A lead on the board: who, how to reach them, what they answered, and what needs doing.
 
+use crate::api::feedback::FormFeedback;
 use crate::api::leads::{LeadCard, MoveLead};
 use crate::components::MoveForm;
 use leptos::prelude::*;
 
 #[component]
-pub fn LeadCardView(card: LeadCard, action: ServerAction<MoveLead>, csrf: String) -> impl IntoView {
+pub fn LeadCardView(
+    card: LeadCard,
+    action: ServerAction<MoveLead>,
+    csrf: String,
+    /// The board's stored "mover" feedback: a refused move's card shows what was typed.
+    #[prop(optional_no_strip)]
+    stored: Option<FormFeedback>,
+) -> impl IntoView {
     let href = format!("/leads/{}", card.id);
     let id_for_drag = card.id.clone();
     view! {
-        <li class="lead-card" draggable="true" data-lead=card.id.clone()
+        <li class="lead-card" id=format!("card-{}", card.id) draggable="true" data-lead=card.id.clone()
             on:dragstart=move |ev| {
                 if let Some(dt) = ev.data_transfer() {
                     let _ = dt.set_data("text/plain", &id_for_drag);
@@ -17,6 +25,7 @@ pub fn LeadCardView(card: LeadCard, action: ServerAction<MoveLead>, csrf: String
             }>
             <a class="lead-card-name" href=href>{card.name.clone()}</a>
             <span class="muted small">{card.phone.clone()}</span>
+            {card.appointment.clone().map(|a| view! { <p class="appointment-line small">{a}</p> })}
             {card.last_message.clone().map(|(text, from_lead)| view! {
                 <p class="card-preview small">
                     {(!from_lead).then(|| view! { <span class="muted">"Você: "</span> })}
@@ -39,7 +48,7 @@ pub fn LeadCardView(card: LeadCard, action: ServerAction<MoveLead>, csrf: String
                 })}
             </div>
             <MoveForm action csrf lead=card.id.clone() moves=card.moves.clone()
-                reopening_closed=card.status == "fechado"/>
+                reopening_closed=card.status == "fechado" stored/>
         </li>
     }
 }

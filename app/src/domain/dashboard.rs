@@ -110,6 +110,19 @@ pub struct DashboardData {
     /// there are in all.
     pub waiting: Vec<WaitingLead>,
     pub waiting_count: i64,
+    /// The next appointments, soonest first.
+    pub upcoming: Vec<UpcomingAppointment>,
+}
+
+/// An appointment on the dashboard's "Próximos agendamentos".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpcomingAppointment {
+    pub lead_id: String,
+    pub name: String,
+    /// "qui., 10/12 às 14:30" (São Paulo).
+    pub when: String,
+    /// "Local: Rua X", "Videochamada", or empty.
+    pub where_: String,
 }
 
 /// A lead that wrote last and waits for the consultant.

@@ -2,8 +2,10 @@
 //! can rely on them. No I/O here; everything compiles for the browser too.
 
 pub mod ai;
+pub mod appointment;
 pub mod attribution;
 pub mod bio;
+pub mod calendar;
 pub mod chart;
 pub mod consent;
 pub mod cpf;

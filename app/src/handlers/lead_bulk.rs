@@ -56,6 +56,10 @@ pub async fn handle(SignedInForm { who, fields }: SignedInForm) -> Response {
                 .map_err(|_| AppError::invalid("Escolha para qual etapa mover os leads."));
             match to {
                 Err(e) => Err(e),
+                // Each appointment needs its own date and time: one lead at a time.
+                Ok(LeadStatus::Agendado) => Err(AppError::invalid(
+                    "Para agendar, mova um lead de cada vez (no card ou na página do lead) e informe a data e a hora.",
+                )),
                 Ok(to) => {
                     let selected = (action == "mover-selecionados").then_some(ids);
                     move_many(&who, to, selected, &filter).await

@@ -7,6 +7,7 @@
 
 pub mod account_close;
 pub mod account_export;
+pub mod appointment;
 pub mod deal_value;
 pub mod door;
 pub mod flow_actions;
@@ -46,6 +47,11 @@ pub fn routes() -> Router<AppState> {
         .route("/leads/{lead}/valor", post(deal_value::set))
         .route("/leads/{lead}/modelo", post(template_send::send))
         .route("/modelos/acao", post(templates::action))
+        .route("/leads/{lead}/agendamento", post(appointment::change))
+        .route(
+            "/leads/{lead}/agendamento.ics",
+            get(appointment::calendar_file),
+        )
         .route(
             "/configuracoes/duas-etapas",
             post(two_factor_forms::settings_action),

@@ -5,7 +5,7 @@
 use crate::api::dashboard::{dashboard, Compared, DashboardData, GettingStarted};
 use crate::components::chart_svg::{self as chart, BarRow};
 use crate::components::PageTitle;
-use crate::components::{error_view, Loading, PublicLinkTools, Waiting};
+use crate::components::{error_view, Loading, PublicLinkTools, Upcoming, Waiting};
 use crate::domain::chart::{count_br, day_label};
 use crate::domain::lead_filter::query_value;
 use crate::domain::period::Period;
@@ -193,6 +193,7 @@ fn Dashboard(d: DashboardData) -> impl IntoView {
         // Who is waiting for the consultant comes first: it is what a consultant opens the
         // app for between visits.
         <Waiting leads=d.waiting.clone() count=d.waiting_count/>
+        <Upcoming items=d.upcoming.clone()/>
         // The figures that matter first (on a phone, before any chart); the rest, in plain
         // words, one tap away.
         <section class="cards" aria-label="Números do período">

@@ -110,6 +110,13 @@ fn LeadData(d: Value) -> impl IntoView {
                     <li><time>{when(&n["em"])}</time>" — "{text(&n["texto"])}</li>
                 }).collect_view()}
             </ul>
+            <h2>"Agendamentos"</h2>
+            <ul>
+                {list(&d["agendamentos"]).into_iter().map(|a| view! {
+                    <li><time>{when(&a["inicio"])}</time>
+                        {format!(" — {} · local: {} · link: {}", text(&a["situacao"]), text(&a["local"]), text(&a["link_da_videochamada"]))}</li>
+                }).collect_view()}
+            </ul>
         </article>
     }
 }

@@ -9,9 +9,9 @@
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::lead::{lead_detail, lead_version, AddNote, HandBack, LeadPageData, SendReply};
 use crate::api::leads::MoveLead;
-use crate::components::lead::{Chat, LeadNotes, ReplyBox};
+use crate::components::lead::{AppointmentSection, Chat, LeadNotes, ReplyBox};
 use crate::components::PageTitle;
-use crate::components::{error_view, FormAlert, Loading, MoveForm};
+use crate::components::{error_view, remember_moves, FormAlert, Loading, MoveForm};
 use crate::domain::lead_filter::query_value;
 use crate::error::AppError;
 use crate::pages::NotFoundPage;
@@ -38,6 +38,7 @@ pub fn LeadPage() -> impl IntoView {
         noted: ServerAction::new(),
         back: ServerAction::new(),
     };
+    remember_moves(actions.moved);
     let refresh = RwSignal::new(0u32);
     let data: Resource<LeadData> = Resource::new(
         move || {
@@ -145,9 +146,10 @@ fn Lead(
             })}
             <div aria-live="polite"><FormAlert errors=move_errors success=move_success/></div>
             <MoveForm action=actions.moved csrf=mover.csrf.clone() lead=id.clone() moves=card.moves.clone() open=true
-                reopening_closed=card.status == "fechado"/>
+                reopening_closed=card.status == "fechado" stored=mover.feedback.clone()/>
             <DealValueForm id=id.clone() csrf=csrf.clone() current=detail.deal_value.clone() stored=stored_for("valor")/>
         </header>
+        <AppointmentSection detail=detail.clone() csrf=csrf.clone() stored=stored_for("agendamento")/>
         <div class="lead-layout">
             <section class="chat-section" aria-labelledby="conversa-titulo">
                 <h2 id="conversa-titulo">"Conversa"</h2>

@@ -7,7 +7,7 @@ use crate::api::leads::{
 };
 use crate::components::PageTitle;
 use crate::components::{
-    error_view, question_label, FormAlert, LeadCardView, LeadFilters, Loading,
+    error_view, question_label, remember_moves, FormAlert, LeadCardView, LeadFilters, Loading,
 };
 use crate::domain::lead_filter::{query_value, LeadFilter, SortOrder};
 use crate::domain::LeadStatus;
@@ -27,6 +27,7 @@ type LeadsData = Result<(LeadsView, FormContext), AppError>;
 pub fn LeadsPage() -> impl IntoView {
     let location = use_location();
     let moved = ServerAction::<MoveLead>::new();
+    remember_moves(moved);
     // At page level, outside the shell's Suspense (see SettingsPage): one resource, one query.
     let data: Resource<LeadsData> = Resource::new(
         move || (location.search.get(), moved.version().get()),
@@ -56,7 +57,7 @@ pub fn LeadsPage() -> impl IntoView {
                     view! {
                         <div aria-live="polite"><FormAlert errors success/></div>
                         {match view {
-                            LeadsView::Board(b) => view! { <Board data=b moved csrf/> }.into_any(),
+                            LeadsView::Board(b) => view! { <Board data=b moved csrf stored=form.feedback.clone()/> }.into_any(),
                             LeadsView::List(l) => view! { <LeadList page=l csrf/> }.into_any(),
                         }}
                     }
@@ -103,7 +104,12 @@ fn ViewHeader(total: i64, filter: String, list: bool) -> impl IntoView {
 }
 
 #[component]
-fn Board(data: BoardData, moved: ServerAction<MoveLead>, csrf: String) -> impl IntoView {
+fn Board(
+    data: BoardData,
+    moved: ServerAction<MoveLead>,
+    csrf: String,
+    stored: Option<FormFeedback>,
+) -> impl IntoView {
     let filter = LeadFilter::from_query(&data.filter);
     view! {
         <ViewHeader total=data.total filter=data.filter.clone() list=false/>
@@ -120,7 +126,7 @@ fn Board(data: BoardData, moved: ServerAction<MoveLead>, csrf: String) -> impl I
         </nav>
         <div class="board">
             {data.columns.into_iter().map(|col| view! {
-                <Column col filter=data.filter.clone() moved csrf=csrf.clone()/>
+                <Column col filter=data.filter.clone() moved csrf=csrf.clone() stored=stored.clone()/>
             }).collect_view()}
         </div>
     }
@@ -155,6 +161,7 @@ fn Column(
     filter: String,
     moved: ServerAction<MoveLead>,
     csrf: String,
+    stored: Option<FormFeedback>,
 ) -> impl IntoView {
     let extra = RwSignal::new(Vec::<LeadCard>::new());
     let next = RwSignal::new(col.next.clone());
@@ -176,6 +183,11 @@ fn Column(
                         lead,
                         to: drop_status.clone(),
                         reason: String::new(),
+                        // A drop on "Agendado" is refused (no date): the card's "Mover" asks.
+                        data: String::new(),
+                        hora: String::new(),
+                        local: String::new(),
+                        link: String::new(),
                     });
                 }
             }>
@@ -186,7 +198,9 @@ fn Column(
                 <a class="small" href=with_filter("/leads", &filter, "")>"↑ Voltar ao início da coluna"</a>
             })}
             <ul class="cards-list">
-                {col.cards.into_iter().map(|card| view! { <LeadCardView card action=moved csrf=csrf.clone()/> }).collect_view()}
+                {col.cards.into_iter().map(|card| view! {
+                    <LeadCardView card action=moved csrf=csrf.clone() stored=stored.clone()/>
+                }).collect_view()}
                 {move || extra.get().into_iter().map(|card| view! {
                     <LeadCardView card action=moved csrf=extra_csrf.clone()/>
                 }).collect_view()}
@@ -256,7 +270,9 @@ fn LeadList(page: ListPage, csrf: String) -> impl IntoView {
                     <input type="hidden" name="filtro" value=page.filter.clone()/>
                     <label for="massa-para">"Mover para"</label>
                     <select id="massa-para" name="to">
-                        {LeadStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                        // Not "Agendado": each appointment needs its own date and time (the card's "Mover").
+                        {LeadStatus::ALL.iter().filter(|s| **s != LeadStatus::Agendado)
+                            .map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                     </select>
                     <button type="submit" name="acao" value="mover-selecionados" class="button-small">"Mover selecionados"</button>
                     <span class="confirm-all">

@@ -54,7 +54,15 @@ pub async fn gather(
                    'notas', coalesce((
                        select jsonb_agg(jsonb_build_object('em', n.created_at, 'texto', n.body)
                                         order by n.created_at)
-                         from lead_notes n where n.lead_id = l.id), '[]'::jsonb)
+                         from lead_notes n where n.lead_id = l.id), '[]'::jsonb),
+                   'agendamentos', coalesce((
+                       select jsonb_agg(jsonb_build_object(
+                                  'inicio', a.starts_at, 'local', a.place,
+                                  'link_da_videochamada', a.video_url, 'situacao', a.status,
+                                  'criado_em', a.created_at, 'alterado_em', a.updated_at)
+                                  order by a.created_at)
+                         from appointments a
+                        where a.lead_id = l.id and a.consultant_id = l.consultant_id), '[]'::jsonb)
                ) as "data!"
                from leads l where l.id = $1 and l.consultant_id = $2"#,
         lead,

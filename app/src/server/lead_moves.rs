@@ -1,5 +1,6 @@
 //! Moving a lead between stages, by the rules of `LeadStatus`, with its status history; and
-//! undoing a bulk move. In the caller's tenant transaction.
+//! undoing a bulk move; a lead leaving "agendado" closes its appointment
+//! (`server::appointments`). In the caller's tenant transaction.
 
 use crate::domain::LeadStatus;
 use crate::server::db::TenantTx;
@@ -55,6 +56,11 @@ pub async fn move_status(
     )
     .execute(&mut *db)
     .await?;
+    // Leaving "agendado" closes the appointment (kept as history; see close_on_leaving). A
+    // move to "agendado" books its appointment in the caller, in this same transaction.
+    if from == LeadStatus::Agendado && to != LeadStatus::Agendado {
+        super::appointments::close_on_leaving(t, id).await?;
+    }
     Ok(Ok(from))
 }
 
@@ -89,6 +95,11 @@ pub async fn restore_status(
     )
     .execute(&mut *db)
     .await?;
+    if from == LeadStatus::Agendado {
+        super::appointments::reopen_after_undo(t, id).await?;
+    } else if to == LeadStatus::Agendado {
+        super::appointments::close_on_leaving(t, id).await?;
+    }
     Ok(true)
 }
 

@@ -13,7 +13,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     use crate::domain::lead_answers;
     use crate::domain::time::{duration_br, format_datetime};
     use crate::domain::{LeadStatus, PhoneBr};
-    use crate::server::{conversations, lead_notes, leads, messages, Tenant};
+    use crate::server::{appointments, conversations, lead_notes, leads, messages, Tenant};
 
     let id = parse_lead_id(&id).inspect_err(crate::server::auth::set_error_status)?;
     // Without JavaScript, older messages are a page of their own (`?antes=<cursor>`).
@@ -49,6 +49,12 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     } else {
         let owner = crate::server::templates::owner(&mut t.tx).await?;
         Some((crate::server::templates::list(&mut t.tx, true).await?, owner.name))
+    };
+    let agendado = lead.row.status == LeadStatus::Agendado.as_str();
+    let active = if agendado {
+        appointments::active_for(&mut t.tx, &[id]).await?.pop()
+    } else {
+        None
     };
     t.commit().await?;
 
@@ -134,13 +140,23 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         .and_then(crate::domain::deal_value::DealValue::from_cents)
         .map(|v| v.plain())
         .unwrap_or_default();
+    let mut card = lead_card(row, def.as_ref(), stale_days, now);
+    let appointment = active.map(|a| {
+        let public_url = crate::server::app_state()
+            .map(|s| s.config.public_url.clone())
+            .unwrap_or_default();
+        appointment_view(&a, &card, &public_url, now)
+    });
+    card.appointment = appointment.as_ref().map(|a| a.summary.clone());
     Ok(LeadPageData {
+        agendado,
+        appointment,
         form_token: uuid::Uuid::new_v4().to_string(),
         stored_name,
         deal_value,
         tab_title,
         corrections,
-        card: lead_card(row, def.as_ref(), stale_days, now),
+        card,
         wa_digits: Some(wa_digits).filter(|d| !d.is_empty()),
         campaign: meta
             .get("campaign")
@@ -212,6 +228,28 @@ fn template_choice(
             header.as_ref().map(|(_, v)| v.as_str()),
         ),
         header,
+    }
+}
+
+/// The page's view of the active appointment: its line, the form's values, Google's link.
+#[cfg(feature = "ssr")]
+fn appointment_view(
+    a: &crate::server::appointments::AppointmentRow,
+    card: &crate::api::leads::LeadCard,
+    public_url: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppointmentView {
+    use crate::domain::appointment::{describe, form_values};
+    use crate::domain::calendar::google_calendar_link;
+    let event = crate::server::appointments::calendar_event(a, &card.name, &card.phone, public_url);
+    let (date, time) = form_values(a.starts_at);
+    AppointmentView {
+        summary: describe(a.starts_at, a.place.as_deref(), a.video_url.is_some(), now),
+        date,
+        time,
+        place: a.place.clone().unwrap_or_default(),
+        link: a.video_url.clone().unwrap_or_default(),
+        google_href: google_calendar_link(&event),
     }
 }
 

@@ -92,6 +92,10 @@ pub struct LeadPageData {
     pub tab_title: String,
     /// The answers the consultant may correct, in the flow's order.
     pub corrections: Vec<CorrectionField>,
+    /// The lead is in "agendado": its page offers the appointment's form.
+    pub agendado: bool,
+    /// The active appointment, when there is one.
+    pub appointment: Option<AppointmentView>,
     pub window: ReplyWindow,
     /// For the poll: changes when anything shown changes.
     pub version: String,
@@ -123,4 +127,18 @@ pub struct CorrectionField {
     pub value: String,
     /// (value, label) of a multiple-choice step; empty for free text.
     pub options: Vec<(String, String)>,
+}
+
+/// The lead's active appointment as its page shows it and fills its form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppointmentView {
+    /// "Agendado para qui., 10/12 às 14:30 · Local: …".
+    pub summary: String,
+    /// The form's values, São Paulo: "2026-12-10", "14:30".
+    pub date: String,
+    pub time: String,
+    pub place: String,
+    pub link: String,
+    /// Google Agenda's "new event" page, filled in.
+    pub google_href: String,
 }

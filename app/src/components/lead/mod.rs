@@ -1,5 +1,6 @@
 //! The lead page's parts.
 
+mod appointment_section;
 mod chat;
 mod chat_bubble;
 mod lead_notes;
@@ -7,6 +8,7 @@ mod reply_box;
 mod submission;
 mod template_picker;
 
+pub use appointment_section::AppointmentSection;
 pub use chat::Chat;
 pub use chat_bubble::ChatBubble;
 pub use lead_notes::LeadNotes;

@@ -92,6 +92,7 @@ pub async fn load(
     .map(|t| t.with_timezone(&Sao_Paulo).format("%H:%M").to_string());
     let recent = recent_leads(db, id).await?;
     let (waiting, waiting_count) = waiting::waiting_leads(db, id, Utc::now()).await?;
+    let upcoming = upcoming_appointments(db, id, Utc::now()).await?;
 
     let rate = |part: i64, whole: i64| (whole > 0).then(|| part as f64 * 100.0 / whole as f64);
     let avg = |total: f64, n: i64| (n > 0).then(|| total / n as f64);
@@ -156,7 +157,39 @@ pub async fn load(
         recent,
         waiting,
         waiting_count,
+        upcoming,
     })
+}
+
+/// How many appointments the dashboard lists.
+const UPCOMING_SHOWN: i64 = 10;
+
+/// The next appointments, soonest first: from an hour ago on (one going on now is still
+/// "next"), only active ones, so neither a cancelled one nor one of a lead that left
+/// "agendado" (`appointments::close_on_leaving`).
+async fn upcoming_appointments(
+    db: &mut PgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<crate::domain::dashboard::UpcomingAppointment>, sqlx::Error> {
+    use crate::domain::appointment::describe_when;
+    let rows =
+        super::appointments::upcoming(db, id, now - chrono::Duration::hours(1), UPCOMING_SHOWN)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::domain::dashboard::UpcomingAppointment {
+            lead_id: r.lead_id.to_string(),
+            name: crate::domain::person_name::display_name(r.name, r.profile_name),
+            when: describe_when(r.starts_at, now),
+            where_: match (r.place, r.video) {
+                (Some(p), true) => format!("Local: {p} · Videochamada"),
+                (Some(p), false) => format!("Local: {p}"),
+                (None, true) => "Videochamada".into(),
+                (None, false) => String::new(),
+            },
+        })
+        .collect())
 }
 
 /// The two medians, for the period (`first` to `last`) and the one before (from
