@@ -247,7 +247,8 @@ impl GraphClient {
                     .ok_or_else(|| SendError::Unknown("resposta sem id de mensagem".into()));
             }
             // Meta's code in words (131047: the window closed…), else its own text.
-            let detail = match payload["error"]["code"].as_i64() {
+            let code = payload["error"]["code"].as_i64();
+            let detail = match code.filter(|c| app::domain::meta_error::explain(*c).is_some()) {
                 Some(code) => app::domain::meta_error::describe(
                     Some(code),
                     payload["error"]["message"].as_str().unwrap_or_default(),
