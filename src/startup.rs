@@ -179,6 +179,7 @@ impl Application {
                     jobs_pool.clone(),
                     Duration::from_secs(config.reminder_delay_secs),
                 );
+                jobs::spawn_scheduler(&mut jobs, jobs_pool.clone(), state.outbox.clone());
                 jobs::spawn_pending_sweep(&mut jobs, jobs_pool, services);
             }
         }

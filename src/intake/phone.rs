@@ -114,3 +114,28 @@ pub async fn name_from_contact(
     .rows_affected()
         > 0)
 }
+
+/// A person stopped (or resumed) marketing messages in WhatsApp: recorded on their lead, so
+/// that no marketing template goes to them (utility ones still do). Returns whether a lead
+/// matched.
+pub async fn marketing_choice(
+    sys: &mut SystemTx<'_>,
+    consultant: Uuid,
+    digits: &str,
+    stop: bool,
+) -> Result<bool, sqlx::Error> {
+    let db: &mut PgConnection = sys;
+    let canonical = app::domain::phone::whatsapp_canonical(digits);
+    Ok(sqlx::query!(
+        "update leads
+            set marketing_opt_out_at = case when $3 then coalesce(marketing_opt_out_at, now()) end
+          where consultant_id = $1 and whatsapp_number = $2",
+        consultant,
+        canonical,
+        stop
+    )
+    .execute(db)
+    .await?
+    .rows_affected()
+        > 0)
+}

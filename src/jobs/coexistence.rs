@@ -60,6 +60,12 @@ pub(super) async fn apply(
             None => outcome.phone_duplicates += 1,
         }
     }
+    for m in &events.marketing {
+        let Some(consultant) = consultant_of(db, &m.to_phone_number_id, &m.to_display_number).await? else {
+            continue;
+        };
+        phone::marketing_choice(db, consultant, &m.number, m.stop).await?;
+    }
     for c in &events.contacts {
         let Some(consultant) = consultant_of(db, &c.to_phone_number_id, &c.to_display_number).await? else {
             continue;

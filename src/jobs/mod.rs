@@ -27,6 +27,7 @@ pub use process::{process_payload, Outcome, Routing};
 pub use sender::{send_pending, settle_abandoned, Transport};
 pub use templates::submit_templates;
 pub use worker::{
-    replay, run_once, spawn_outbox_sender, spawn_pending_sweep, spawn_reminders, spawn_workers,
+    replay, run_once, spawn_outbox_sender, spawn_pending_sweep, spawn_reminders, spawn_scheduler,
+    spawn_workers,
     Services, WorkerConfig, MAX_ATTEMPTS,
 };

@@ -208,6 +208,29 @@ pub fn spawn_outbox_sender(
     });
 }
 
+/// Every minute: the scheduled sends and follow-up rules that are due (see `scheduler`),
+/// queued for the sender, which is woken when any was.
+pub fn spawn_scheduler(jobs: &mut Supervisor, pool: PgPool, outbox: app::server::outbox::Outbox) {
+    let mut stop = jobs.signal();
+    jobs.spawn("scheduler", async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.stopped() => break,
+            }
+            match super::scheduler::run(&pool, chrono::Utc::now()).await {
+                Ok(pass) if pass.queued > 0 => {
+                    tracing::info!(queued = pass.queued, created = pass.created, "scheduled messages queued");
+                    outbox.wake();
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "scheduler pass failed"),
+            }
+        }
+    });
+}
+
 /// Every minute: queues the reminders that are due (a lead silent on a question), for the
 /// sender.
 pub fn spawn_reminders(jobs: &mut Supervisor, pool: PgPool, reminder_delay: Duration) {

@@ -78,6 +78,8 @@ pub struct Value {
     pub history: Vec<coexistence::HistoryChunk>,
     #[serde(default)]
     pub state_sync: Vec<coexistence::StateSync>,
+    #[serde(default)]
+    pub user_preferences: Vec<coexistence::UserPreference>,
 }
 
 #[derive(Debug, Deserialize, Default, Clone)]
@@ -301,6 +303,8 @@ pub struct Events {
     /// Messages of the consultant's own phone: echoes and shared history.
     pub phone: Vec<PhoneMessage>,
     pub contacts: Vec<ContactSync>,
+    /// Marketing opt-outs and opt-ins (`user_preferences`).
+    pub marketing: Vec<MarketingChoice>,
     /// History messages past [`coexistence::MAX_HISTORY_MESSAGES`], left out.
     pub history_left_out: usize,
 }
@@ -383,7 +387,7 @@ impl Payload {
 mod coexistence;
 mod message;
 mod templates;
-pub use coexistence::{ContactSync, PhoneMessage};
+pub use coexistence::{ContactSync, MarketingChoice, PhoneMessage};
 pub use templates::{OtherInfo, TemplateChange, TemplateUpdate};
 use templates::template_update;
 

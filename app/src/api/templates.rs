@@ -82,6 +82,30 @@ pub struct TemplatesData {
     pub needs_connection: bool,
     /// A variable's possible origins: (form value, label), the live flow's questions too.
     pub sources: Vec<(String, String)>,
+    pub rules: Vec<RuleItem>,
+    /// Quiet hours (start, end), São Paulo time.
+    pub quiet: (i16, i16),
+}
+
+/// A follow-up rule as `/modelos` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleItem {
+    pub id: String,
+    pub stage: String,
+    pub after: String,
+    pub template: String,
+    /// The template is no longer approved: the rule sends nothing until it is.
+    pub paused: bool,
+}
+
+/// "24 horas", "3 dias".
+pub fn hours_label(hours: i32) -> String {
+    match (hours % 24, hours / 24) {
+        (0, 1) => "1 dia".into(),
+        (0, d) => format!("{d} dias"),
+        _ if hours == 1 => "1 hora".into(),
+        _ => format!("{hours} horas"),
+    }
 }
 
 pub fn status_label(status: &str) -> &'static str {
@@ -118,6 +142,8 @@ pub async fn templates_page() -> Result<TemplatesData, AppError> {
     let mut t = Tenant::begin().await?;
     let rows = templates::list(&mut t.tx, false).await?;
     let owner = templates::owner(&mut t.tx).await?;
+    let rules = crate::server::scheduled::rules(&mut t.tx).await?;
+    let quiet = crate::server::scheduled::quiet_hours(&mut t.tx).await?;
     let flow = {
         let (db, consultant) = t.tx.split();
         shared_reads::live_flow(db, consultant).await?
@@ -177,6 +203,20 @@ pub async fn templates_page() -> Result<TemplatesData, AppError> {
         sandbox: !state.config.whatsapp_signup,
         needs_connection: state.config.whatsapp_signup && !owner.connected,
         sources,
+        rules: rules
+            .into_iter()
+            .map(|r| RuleItem {
+                id: r.id.to_string(),
+                stage: crate::domain::LeadStatus::parse(&r.stage)
+                    .map(|s| s.label())
+                    .unwrap_or("—")
+                    .into(),
+                after: hours_label(r.after_hours),
+                paused: r.template_status != "aprovado",
+                template: r.template_name,
+            })
+            .collect(),
+        quiet,
     })
 }
 

@@ -3,6 +3,7 @@
 mod app_shell;
 pub mod chart_svg;
 mod field;
+mod follow_up_rules;
 mod form_alert;
 mod hydrated;
 pub mod lead;
@@ -24,6 +25,7 @@ mod waiting;
 
 pub use app_shell::AppShell;
 pub use field::{SelectField, TextField};
+pub use follow_up_rules::FollowUpRules;
 pub use form_alert::{error_view, FormAlert, FormErrors};
 pub use hydrated::hydrated;
 pub use lead_card::{question_label, LeadCardView};

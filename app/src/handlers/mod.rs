@@ -11,12 +11,14 @@ pub mod appointment;
 pub mod deal_value;
 pub mod door;
 pub mod flow_actions;
+pub mod follow_ups;
 pub mod lead_bulk;
 pub mod lead_export;
 pub mod lead_rights;
 pub mod media;
 pub mod photos;
 pub mod sessions;
+pub mod schedule;
 pub mod simulator;
 pub mod template_send;
 pub mod templates;
@@ -46,7 +48,10 @@ pub fn routes() -> Router<AppState> {
         .route("/leads/{lead}/corrigir", post(lead_rights::correct))
         .route("/leads/{lead}/valor", post(deal_value::set))
         .route("/leads/{lead}/modelo", post(template_send::send))
+        .route("/leads/{lead}/agendar", post(schedule::add))
+        .route("/leads/{lead}/agendadas/cancelar", post(schedule::cancel))
         .route("/modelos/acao", post(templates::action))
+        .route("/modelos/regras", post(follow_ups::action))
         .route("/leads/{lead}/agendamento", post(appointment::change))
         .route(
             "/leads/{lead}/agendamento.ics",

@@ -9,7 +9,7 @@
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::lead::{lead_detail, lead_version, AddNote, HandBack, LeadPageData, SendReply};
 use crate::api::leads::MoveLead;
-use crate::components::lead::{AppointmentSection, Chat, LeadNotes, ReplyBox};
+use crate::components::lead::{AppointmentSection, Chat, LeadNotes, ReplyBox, ScheduleBox};
 use crate::components::PageTitle;
 use crate::components::{error_view, remember_moves, FormAlert, Loading, MoveForm};
 use crate::domain::lead_filter::query_value;
@@ -161,6 +161,7 @@ fn Lead(
                 </div>
                 <ReplyBox detail=detail.clone() csrf=csrf.clone() replied=actions.replied back=actions.back
                     stored=stored_for("resposta") stored_back=stored_for("robo") stored_template=stored_for("modelo")/>
+                <ScheduleBox detail=detail.clone() csrf=csrf.clone() stored=stored_for("agendar")/>
             </section>
             <aside class="lead-side">
                 <section aria-labelledby="respostas-titulo">

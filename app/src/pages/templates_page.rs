@@ -7,7 +7,7 @@ use crate::api::feedback::FormFeedback;
 use crate::api::templates::{
     draft_from_form, templates_page, LibraryItem, Preview, TemplateItem, TemplatesData,
 };
-use crate::components::{error_view, textarea_text, Loading, PageTitle, TemplatePreview};
+use crate::components::{error_view, textarea_text, FollowUpRules, Loading, PageTitle, TemplatePreview};
 use crate::domain::template::{MAX_BODY, MAX_BUTTON_TEXT, MAX_FOOTER, MAX_HEADER, MAX_VARIABLES};
 use leptos::prelude::*;
 
@@ -31,6 +31,12 @@ fn Templates(page: TemplatesData) -> impl IntoView {
     let error = feedback.as_ref().and_then(|f| f.error.clone());
     let success = feedback.as_ref().and_then(|f| f.success.clone());
     let csrf = page.form.csrf.clone();
+    let approved: Vec<(String, String)> = page
+        .items
+        .iter()
+        .filter(|t| t.status == "aprovado")
+        .map(|t| (t.id.clone(), t.name.clone()))
+        .collect();
     view! {
         <p class="hint">
             "Depois de 24 horas sem mensagem do lead, o WhatsApp só deixa você escrever com um modelo aprovado pela Meta. "
@@ -68,6 +74,7 @@ fn Templates(page: TemplatesData) -> impl IntoView {
             </ul>
         </section>
         <NewTemplate csrf=csrf.clone() sources=page.sources feedback/>
+        <FollowUpRules csrf=csrf.clone() rules=page.rules approved quiet=page.quiet/>
     }
 }
 

@@ -68,6 +68,10 @@ pub fn unique_violation_field(err: &sqlx::Error) -> Option<FieldError> {
             "Este número do WhatsApp já está conectado a outra conta do Consultor. Desconecte-o \
              lá antes de conectá-lo aqui.",
         ),
+        "follow_up_rules_once" => (
+            "espera",
+            "Você já tem uma regra com essa etapa e esse tempo. Escolha outro tempo.",
+        ),
         "message_templates_name_key" => (
             "nome",
             "Você já tem um modelo com este nome. Escolha outro nome.",

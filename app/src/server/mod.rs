@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod password_attempts;
 pub mod password_hash;
 pub mod request_meta;
+pub mod scheduled;
 pub mod sessions;
 pub mod shared_reads;
 pub mod state;

@@ -42,6 +42,28 @@ pub struct Thread {
     pub messages: Vec<Message>,
 }
 
+/// Meta's `user_preferences` webhook: a person stopped (or resumed) marketing messages from
+/// this business in WhatsApp itself.
+#[derive(Debug, Deserialize, Default)]
+pub struct UserPreference {
+    #[serde(default)]
+    pub wa_id: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub value: String,
+}
+
+/// A person's marketing choice, as applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarketingChoice {
+    pub to_phone_number_id: String,
+    pub to_display_number: String,
+    pub number: String,
+    /// `true`: stop marketing messages; `false`: resume them.
+    pub stop: bool,
+}
+
 #[derive(Debug, Deserialize, Default)]
 pub struct StateSync {
     #[serde(default, rename = "type")]
@@ -151,6 +173,22 @@ pub(super) fn collect(v: &Value, out: &mut Events) {
             // Sent by the person when it comes from their number; else by the business.
             let outbound = digits(&m.from) != person;
             out.phone.push(phone(m, &person, outbound, false));
+        }
+    }
+    for p in &v.user_preferences {
+        let stop = match p.value.as_str() {
+            "stop" => true,
+            "resume" => false,
+            _ => continue,
+        };
+        let number = digits(&p.wa_id);
+        if p.category == "marketing_messages" && !number.is_empty() {
+            out.marketing.push(MarketingChoice {
+                to_phone_number_id: v.metadata.phone_number_id.clone(),
+                to_display_number: v.metadata.display_phone_number.clone(),
+                number,
+                stop,
+            });
         }
     }
     for s in &v.state_sync {

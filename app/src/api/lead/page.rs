@@ -50,6 +50,15 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         let owner = crate::server::templates::owner(&mut t.tx).await?;
         Some((crate::server::templates::list(&mut t.tx, true).await?, owner.name))
     };
+    let scheduled = crate::server::scheduled::for_lead(&mut t.tx, id).await?;
+    let approved_names: Vec<(String, String)> = match &approved {
+        Some((rows, _)) => rows.iter().map(|r| (r.id.to_string(), r.draft.name.clone())).collect(),
+        None => crate::server::templates::list(&mut t.tx, true)
+            .await?
+            .into_iter()
+            .map(|r| (r.id.to_string(), r.draft.name))
+            .collect(),
+    };
     let agendado = lead.row.status == LeadStatus::Agendado.as_str();
     let active = if agendado {
         appointments::active_for(&mut t.tx, &[id]).await?.pop()
@@ -195,7 +204,44 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         window,
         version,
         templates,
+        scheduled: scheduled.into_iter().map(scheduled_item).collect(),
+        approved: approved_names,
+        schedule_default: crate::domain::schedule::to_local_input(
+            crate::domain::schedule::day_start(now) + chrono::Duration::hours(33),
+        ),
+        window_closes: last_inbound
+            .filter(|_| window_open)
+            .map(|at| format_datetime(at + chrono::Duration::hours(WINDOW_HOURS))),
     })
+}
+
+#[cfg(feature = "ssr")]
+fn scheduled_item(s: crate::server::scheduled::ScheduledRow) -> ScheduledItem {
+    let what = match (&s.template_name, &s.body) {
+        (Some(t), _) => format!("Modelo {t}"),
+        (None, Some(b)) => format!("Texto: {}", crate::domain::text::preview(b, 80)),
+        (None, None) => "Modelo excluído".into(),
+    };
+    let what = if s.kind == "acompanhamento" {
+        format!("{what} (acompanhamento automático)")
+    } else {
+        what
+    };
+    ScheduledItem {
+        id: s.id.to_string(),
+        when: crate::domain::time::format_datetime(s.due_at),
+        what,
+        status_label: match s.status.as_str() {
+            "agendada" => "Agendada",
+            "enviada" => "Enviada",
+            "cancelada" => "Cancelada",
+            _ => "Não enviada",
+        }
+        .into(),
+        can_cancel: s.status == "agendada",
+        status: s.status,
+        outcome: s.outcome,
+    }
 }
 
 /// A template with its variables filled from the lead, and its preview with those values.

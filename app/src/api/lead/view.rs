@@ -104,6 +104,27 @@ pub struct LeadPageData {
     pub form_token: String,
     /// Outside the window: the approved templates, their variables filled from this lead.
     pub templates: Vec<TemplateChoice>,
+    /// The lead's scheduled messages (coming and past), and what a new one may use.
+    pub scheduled: Vec<ScheduledItem>,
+    /// Approved templates: (id, name), for a scheduled send outside the window.
+    pub approved: Vec<(String, String)>,
+    /// The schedule form's default time (`datetime-local`): tomorrow at 9h.
+    pub schedule_default: String,
+    /// When the window closes, if it is open ("dd/mm/aaaa hh:mm").
+    pub window_closes: Option<String>,
+}
+
+/// A scheduled message on the lead page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduledItem {
+    pub id: String,
+    pub when: String,
+    /// "Texto: …" or "Modelo retomar_conversa", and "acompanhamento automático" for a rule's.
+    pub what: String,
+    pub status: String,
+    pub status_label: String,
+    pub outcome: Option<String>,
+    pub can_cancel: bool,
 }
 
 /// An approved template offered on the lead page, ready to send.

@@ -5,6 +5,7 @@ mod chat;
 mod chat_bubble;
 mod lead_notes;
 mod reply_box;
+mod schedule_box;
 mod submission;
 mod template_picker;
 
@@ -13,4 +14,5 @@ pub use chat::Chat;
 pub use chat_bubble::ChatBubble;
 pub use lead_notes::LeadNotes;
 pub use reply_box::ReplyBox;
+pub use schedule_box::ScheduleBox;
 pub use template_picker::TemplatePicker;
