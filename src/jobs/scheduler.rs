@@ -6,8 +6,8 @@
 //!    per rule and quiet period (a unique index: a second instance's pass adds nothing). Only
 //!    periods that began within `RECENT_HOURS` past the delay count: a rule set today does not
 //!    write to leads that went quiet months ago.
-//! 2. **due**: due rows are claimed (`FOR UPDATE SKIP LOCKED`: two instances never take the
-//!    same row) and each is decided in the same transaction: queued for the sender as a
+//! 2. **due**: due rows are claimed with their leads (`FOR UPDATE SKIP LOCKED`: two instances
+//!    never take the same row, nor two rows of one lead) and each is decided in the same transaction: queued for the sender as a
 //!    message (marked `enviada` with it, so it is queued exactly once), postponed (quiet
 //!    hours; one automatic message a lead a day), or skipped with the reason in words (the
 //!    lead wrote, changed stage, opted out; the window closed on a free text…).
@@ -143,7 +143,9 @@ async fn deliver_batch(
             where s.status = 'agendada' and s.due_at <= $1
             order by s.due_at
             limit $3
-              for update of s skip locked"#,
+              -- The lead too: two instances never decide two rows of one lead at once (the
+              -- one-a-day cap holds across instances).
+              for update of s, l skip locked"#,
         now as _,
         day_start(now) as _,
         BATCH
@@ -153,6 +155,8 @@ async fn deliver_batch(
     let claimed = rows.len();
     let (mut queued, mut postponed, mut skipped) = (0, 0, 0);
     let mut flows: HashMap<Uuid, Option<FlowDefinition>> = HashMap::new();
+    // Leads given an automatic message in this pass (the claim read `sent_today` before it).
+    let mut sent_now: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
     let strings = |v: serde_json::Value| serde_json::from_value::<Vec<String>>(v).unwrap_or_default();
     for r in rows {
         let template = match (r.t_name, r.t_category, r.t_body) {
@@ -187,7 +191,7 @@ async fn deliver_batch(
             marketing_off: r.marketing_off,
             window_open: r.window_open,
             quiet: QuietHours::new(r.quiet_start, r.quiet_end),
-            sent_today: r.sent_today,
+            sent_today: r.sent_today || sent_now.contains(&r.lead_id),
             template,
             template_status: r.t_status,
             name: r.name.or(r.profile_name),
@@ -251,6 +255,9 @@ async fn deliver_batch(
                 .execute(&mut *db)
                 .await?;
                 queued += 1;
+                if due.automatic {
+                    sent_now.insert(due.lead_id);
+                }
             }
             Decision::Later(at) => {
                 sqlx::query!(

@@ -19,6 +19,7 @@ mod dashboard_waiting;
 mod delivery;
 mod escaping;
 mod flows;
+mod follow_ups;
 mod graph_api;
 mod handler_door;
 mod helpers;
