@@ -32,6 +32,7 @@
 //! | `AI_TIMEOUT_MS` | `10000` | after this the built-in responder answers instead |
 //! | `SMTP_URL` | unset | SMTP server for e-mail (password resets): `smtps://user:password@host:465`, or `smtp://user:password@host:587?tls=required` (STARTTLS); unset: messages are written to the server log |
 //! | `MAIL_FROM` | `Consultor <nao-responda@consultor.app>` | sender of those e-mails |
+//! | `WHATSAPP_PRICE_MARKETING`, `WHATSAPP_PRICE_UTILITY`, `WHATSAPP_PRICE_AUTHENTICATION`, `WHATSAPP_PRICE_SERVICE` | Meta's Brazil rate card (see `app::domain::pricing`) | the estimated price of one delivered message of that category, in reais (`0,3375`) |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | where the built CSS/JS/wasm are served from |
 //! | `LEPTOS_OUTPUT_NAME` | `consultor` | the name of the built JS/wasm bundle |
 
@@ -97,6 +98,8 @@ pub struct Config {
     /// `smtp://`, `smtps://` URL of the server e-mail goes through; `None`: the server log.
     pub smtp_url: Option<Secret>,
     pub mail_from: String,
+    /// What one message of each category costs (estimates on the lead page and dashboard).
+    pub prices: app::domain::pricing::PriceTable,
 }
 
 /// A Meta app: Embedded Signup (connecting numbers) and the Graph API (sending).
@@ -239,6 +242,24 @@ impl Config {
             },
             mail_from: get("MAIL_FROM")
                 .unwrap_or_else(|| "Consultor <nao-responda@consultor.app>".into()),
+            prices: {
+                use app::domain::pricing::{parse_brl, PriceTable};
+                let price = |name: &'static str, default: i64| match get(name) {
+                    None => Ok(default),
+                    Some(v) => parse_brl(&v).ok_or(ConfigError::Invalid {
+                        name,
+                        value: v,
+                        reason: "a price in reais, like 0,3375".into(),
+                    }),
+                };
+                let d = PriceTable::BRAZIL;
+                PriceTable {
+                    marketing: price("WHATSAPP_PRICE_MARKETING", d.marketing)?,
+                    utility: price("WHATSAPP_PRICE_UTILITY", d.utility)?,
+                    authentication: price("WHATSAPP_PRICE_AUTHENTICATION", d.authentication)?,
+                    service: price("WHATSAPP_PRICE_SERVICE", d.service)?,
+                }
+            },
         })
     }
 

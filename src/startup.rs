@@ -120,6 +120,7 @@ impl Application {
                 login_backstop_window_secs: config.login_backstop_window_secs.into(),
                 known_device_days: config.known_device_days.into(),
                 whatsapp_signup: config.meta_app().is_some(),
+                prices: config.prices,
             }),
             outbox: Outbox::default(),
             mailer: crate::mail::from_config(&config)?,

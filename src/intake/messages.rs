@@ -188,3 +188,25 @@ pub async fn apply_status(
     }
     Ok(owner)
 }
+
+/// Meta's word on how a sent message is billed (its status webhook's `pricing`), which
+/// replaces the category it was queued with.
+pub async fn apply_pricing(
+    sys: &mut SystemTx<'_>,
+    wa_message_id: &str,
+    category: &str,
+    billable: bool,
+) -> Result<(), sqlx::Error> {
+    let db: &mut PgConnection = sys;
+    sqlx::query!(
+        "update messages set billing_category = $2, billable = $3
+          where whatsapp_message_id = $1 and direction = 'outbound'
+            and (billing_category is distinct from $2 or billable is distinct from $3)",
+        wa_message_id,
+        category,
+        billable
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -101,6 +101,9 @@ pub async fn process_payload(
                 .await
                 .map_err(ProcessError::from)
         };
+        if let (Ok(_), Some((category, billable))) = (&result, &s.pricing) {
+            messages::apply_pricing(db, &s.wa_message_id, category, *billable).await?;
+        }
         match result {
             Ok(owner) => {
                 outcome.statuses += 1;

@@ -231,16 +231,25 @@ async fn deliver_batch(
                 let mut payload = serde_json::to_value(&message)
                     .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
                 payload["by"] = serde_json::json!(by);
+                // What Meta will bill it as (its status webhook may correct it): a template's
+                // category; a text inside the window is a free service reply.
+                let category = due
+                    .template
+                    .as_ref()
+                    .map(|(_, d)| d.category.as_str())
+                    .unwrap_or("service");
                 let message_id = sqlx::query_scalar!(
                     "insert into messages (consultant_id, conversation_id, direction, content,
-                                           message_type, status, payload)
-                     values ($1, $2, 'outbound', $3, $4, 'pending', $5)
+                                           message_type, status, payload, billing_category,
+                                           billable)
+                     values ($1, $2, 'outbound', $3, $4, 'pending', $5, $6::varchar, $6::varchar <> 'service')
                      returning id",
                     due.consultant_id,
                     conversation,
                     message.as_text(),
                     kind,
-                    payload
+                    payload,
+                    category
                 )
                 .fetch_one(&mut *db)
                 .await?;

@@ -11,6 +11,7 @@ mod backup;
 mod bulk_undo;
 mod coexistence;
 mod consent;
+mod costs;
 mod conversation;
 mod crash_recovery;
 mod dashboard;

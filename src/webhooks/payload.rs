@@ -256,6 +256,17 @@ pub struct Status {
     pub status: String,
     #[serde(default)]
     pub errors: Vec<StatusError>,
+    /// How Meta bills the message (per-message pricing, July 2025).
+    #[serde(default)]
+    pub pricing: Option<Pricing>,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, PartialEq)]
+pub struct Pricing {
+    #[serde(default)]
+    pub billable: Option<bool>,
+    #[serde(default)]
+    pub category: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -292,6 +303,8 @@ pub struct StatusUpdate {
     pub wa_message_id: String,
     pub status: String,
     pub error: Option<String>,
+    /// Meta's billing of the message: (category, billable).
+    pub pricing: Option<(String, bool)>,
 }
 
 /// Everything in one payload, in order.
@@ -373,10 +386,19 @@ impl Payload {
                         .unwrap_or_else(|| "erro desconhecido".into());
                     app::domain::meta_error::describe(e.code, &text)
                 });
+                const CATEGORIES: [&str; 6] = [
+                    "service", "utility", "marketing", "authentication",
+                    "authentication_international", "referral_conversion",
+                ];
+                let pricing = s.pricing.as_ref().and_then(|p| {
+                    let c = p.category.as_deref()?.to_lowercase();
+                    CATEGORIES.contains(&c.as_str()).then(|| (c, p.billable.unwrap_or(true)))
+                });
                 out.statuses.push(StatusUpdate {
                     wa_message_id: s.id.clone(),
                     status: s.status.clone(),
                     error,
+                    pricing,
                 });
             }
         }

@@ -22,7 +22,14 @@ pub async fn dashboard(period: String) -> Result<DashboardData, AppError> {
         .date_naive();
     let mut tx = db::tenant_tx(&state.pool, id).await?;
     let data =
-        crate::server::dashboard::load(&mut tx, period, today, &state.config.public_url).await?;
+        crate::server::dashboard::load(
+            &mut tx,
+            period,
+            today,
+            &state.config.public_url,
+            &state.config.prices,
+        )
+        .await?;
     tx.commit().await?;
     Ok(data)
 }

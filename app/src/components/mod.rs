@@ -2,6 +2,7 @@
 
 mod app_shell;
 pub mod chart_svg;
+mod costs;
 mod field;
 mod follow_up_rules;
 mod form_alert;
@@ -24,6 +25,7 @@ mod upcoming;
 mod waiting;
 
 pub use app_shell::AppShell;
+pub use costs::{LeadCost, MonthCostCard};
 pub use field::{SelectField, TextField};
 pub use follow_up_rules::FollowUpRules;
 pub use form_alert::{error_view, FormAlert, FormErrors};

@@ -112,6 +112,19 @@ pub struct DashboardData {
     pub waiting_count: i64,
     /// The next appointments, soonest first.
     pub upcoming: Vec<UpcomingAppointment>,
+    /// This month's WhatsApp messages and their estimated cost.
+    pub costs: MonthCosts,
+}
+
+/// The month's estimated WhatsApp cost (see `domain::pricing`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonthCosts {
+    pub summary: super::pricing::CostSummary,
+    /// The month's cost divided by the deals closed in it ("R$ 1,20"), when any closed.
+    pub per_deal: Option<String>,
+    pub closed: i64,
+    /// "Tabela da Meta para o Brasil de 2026-10-01" (or "configurada").
+    pub source: String,
 }
 
 /// An appointment on the dashboard's "Próximos agendamentos".

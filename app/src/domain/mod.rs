@@ -24,6 +24,7 @@ pub mod period;
 pub mod person_name;
 pub mod phone;
 pub mod plan;
+pub mod pricing;
 pub mod registration;
 pub mod simulator;
 pub mod schedule;

@@ -72,7 +72,7 @@ pub async fn send(Path(lead): Path<Uuid>, SignedInForm { who, fields }: SignedIn
             text,
         };
         let token = fields.get("envio").trim().parse::<Uuid>().ok();
-        if messages::queue_template(&mut tx, conversation, &message, token)
+        if messages::queue_template(&mut tx, conversation, &message, t.draft.category, token)
             .await?
             .is_some()
         {

@@ -5,7 +5,7 @@
 use crate::api::dashboard::{dashboard, Compared, DashboardData, GettingStarted};
 use crate::components::chart_svg::{self as chart, BarRow};
 use crate::components::PageTitle;
-use crate::components::{error_view, Loading, PublicLinkTools, Upcoming, Waiting};
+use crate::components::{error_view, Loading, MonthCostCard, PublicLinkTools, Upcoming, Waiting};
 use crate::domain::chart::{count_br, day_label};
 use crate::domain::lead_filter::query_value;
 use crate::domain::period::Period;
@@ -217,6 +217,7 @@ fn Dashboard(d: DashboardData) -> impl IntoView {
         </details>
         <p class="hint">{format!("Plano {}: {} de {} leads novos neste mês.", plan.plan, plan.used, plan.limit)}</p>
         // Where leads come from: kept after the first lead arrives, not only while starting.
+        <MonthCostCard costs=d.costs.clone()/>
         <section class="card" aria-label="Divulgue seu perfil">
             <PublicLinkTools link=d.public_link.clone() id="link-publico"/>
         </section>

@@ -11,7 +11,7 @@ use crate::api::lead::{lead_detail, lead_version, AddNote, HandBack, LeadPageDat
 use crate::api::leads::MoveLead;
 use crate::components::lead::{AppointmentSection, Chat, LeadNotes, ReplyBox, ScheduleBox};
 use crate::components::PageTitle;
-use crate::components::{error_view, remember_moves, FormAlert, Loading, MoveForm};
+use crate::components::{error_view, remember_moves, FormAlert, LeadCost, Loading, MoveForm};
 use crate::domain::lead_filter::query_value;
 use crate::error::AppError;
 use crate::pages::NotFoundPage;
@@ -164,6 +164,7 @@ fn Lead(
                 <ScheduleBox detail=detail.clone() csrf=csrf.clone() stored=stored_for("agendar")/>
             </section>
             <aside class="lead-side">
+                <LeadCost summary=detail.cost.clone()/>
                 <section aria-labelledby="respostas-titulo">
                     <h2 id="respostas-titulo">"Respostas do fluxo"</h2>
                     {if detail.answers.is_empty() {

@@ -148,6 +148,7 @@ pub async fn queue_template(
     t: &mut TenantTx,
     conversation: Uuid,
     message: &crate::domain::flow::Outgoing,
+    category: crate::domain::template::Category,
     form_token: Option<Uuid>,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     let (db, consultant) = t.split();
@@ -156,15 +157,16 @@ pub async fn queue_template(
     payload["by"] = serde_json::json!("consultant");
     sqlx::query_scalar!(
         "insert into messages (consultant_id, conversation_id, direction, content, message_type,
-                               status, payload, form_token)
-         values ($1, $2, 'outbound', $3, 'template', 'pending', $4, $5)
+                               status, payload, form_token, billing_category, billable)
+         values ($1, $2, 'outbound', $3, 'template', 'pending', $4, $5, $6, true)
          on conflict (consultant_id, form_token) where form_token is not null do nothing
          returning id",
         consultant,
         conversation,
         message.as_text(),
         payload,
-        form_token
+        form_token,
+        category.as_str()
     )
     .fetch_optional(db)
     .await

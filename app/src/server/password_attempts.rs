@@ -238,6 +238,7 @@ mod tests {
             login_backstop_window_secs: 86_400,
             known_device_days: 180,
             whatsapp_signup: false,
+            prices: crate::domain::pricing::PriceTable::BRAZIL,
         }
     }
 

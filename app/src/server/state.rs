@@ -25,6 +25,8 @@ pub struct AppConfig {
     pub known_device_days: i64,
     /// A Meta app is configured: consultants connect their numbers (Embedded Signup).
     pub whatsapp_signup: bool,
+    /// What messages cost, for the estimates (see `domain::pricing`).
+    pub prices: crate::domain::pricing::PriceTable,
 }
 
 /// The words of the AI answer for the flow simulator, from the provider the server is

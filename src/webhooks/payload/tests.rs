@@ -115,7 +115,8 @@ fn reads_statuses_with_errors() {
         json!({"object": "whatsapp_business_account", "entry": [{"changes": [{"value": {
         "metadata": {"display_phone_number": "1", "phone_number_id": "2"},
         "statuses": [
-            {"id": "wamid.A", "status": "read", "timestamp": "1", "recipient_id": "55"},
+            {"id": "wamid.A", "status": "read", "timestamp": "1", "recipient_id": "55",
+             "pricing": {"billable": true, "pricing_model": "PMP", "category": "MARKETING", "type": "regular"}},
             {"id": "wamid.B", "status": "failed", "errors": [{"code": 131047, "title": "Re-engagement message", "message": "More than 24 hours have passed"}]}
         ]}}]}]}),
     );
@@ -125,12 +126,14 @@ fn reads_statuses_with_errors() {
             StatusUpdate {
                 wa_message_id: "wamid.A".into(),
                 status: "read".into(),
-                error: None
+                error: None,
+                pricing: Some(("marketing".into(), true)),
             },
             StatusUpdate {
                 wa_message_id: "wamid.B".into(),
                 status: "failed".into(),
-                error: Some("131047: a janela de 24 horas fechou: para escrever a este lead agora, envie um modelo aprovado".into())
+                error: Some("131047: a janela de 24 horas fechou: para escrever a este lead agora, envie um modelo aprovado".into()),
+                pricing: None,
             },
         ]
     );

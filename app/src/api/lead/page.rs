@@ -51,6 +51,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         Some((crate::server::templates::list(&mut t.tx, true).await?, owner.name))
     };
     let scheduled = crate::server::scheduled::for_lead(&mut t.tx, id).await?;
+    let message_counts = crate::server::costs::for_lead(&mut t.tx, id).await?;
     let approved_names: Vec<(String, String)> = match &approved {
         Some((rows, _)) => rows.iter().map(|r| (r.id.to_string(), r.draft.name.clone())).collect(),
         None => crate::server::templates::list(&mut t.tx, true)
@@ -65,7 +66,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     } else {
         None
     };
-    t.commit().await?;
+    let state = t.commit().await?;
 
     let (row, meta) = (lead.row, lead.metadata);
     let answers = lead_answers::from_json(&row.respostas);
@@ -209,6 +210,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         schedule_default: crate::domain::schedule::to_local_input(
             crate::domain::schedule::day_start(now) + chrono::Duration::hours(33),
         ),
+        cost: crate::domain::pricing::summarize(&message_counts, &state.config.prices),
         window_closes: last_inbound
             .filter(|_| window_open)
             .map(|at| format_datetime(at + chrono::Duration::hours(WINDOW_HOURS))),

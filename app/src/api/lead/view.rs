@@ -112,6 +112,8 @@ pub struct LeadPageData {
     pub schedule_default: String,
     /// When the window closes, if it is open ("dd/mm/aaaa hh:mm").
     pub window_closes: Option<String>,
+    /// The lead's messages and their estimated cost.
+    pub cost: crate::domain::pricing::CostSummary,
 }
 
 /// A scheduled message on the lead page.

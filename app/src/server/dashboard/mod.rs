@@ -39,9 +39,14 @@ pub async fn load(
     period: Period,
     today: NaiveDate,
     public_url: &str,
+    prices: &crate::domain::pricing::PriceTable,
 ) -> Result<DashboardData, sqlx::Error> {
     // The live flow: its steps' reach and its first question's answers (read below).
     let flow = super::leads::current_flow(t).await?;
+    let month_start = crate::domain::schedule::day_start(
+        chrono::TimeZone::from_utc_datetime(&Utc, &today.with_day0(0).unwrap_or(today).and_hms_opt(12, 0, 0).unwrap_or_default()),
+    );
+    let month_messages = super::costs::since(t, month_start).await?;
     let (db, id) = t.split();
     let me = sqlx::query!(
         r#"select name, slug, whatsapp_number, coalesce(subscription_tier, 'free') as "tier!",
@@ -158,6 +163,29 @@ pub async fn load(
         waiting,
         waiting_count,
         upcoming,
+        costs: {
+            let closed: i64 = rows
+                .iter()
+                .filter(|r| r.day >= month_first)
+                .map(|r| r.closings)
+                .sum();
+            let summary = crate::domain::pricing::summarize(&month_messages, prices);
+            crate::domain::dashboard::MonthCosts {
+                per_deal: (closed > 0).then(|| {
+                    crate::domain::pricing::format_brl(summary.total_ten_thousandths / closed)
+                }),
+                closed,
+                source: if *prices == crate::domain::pricing::PriceTable::BRAZIL {
+                    format!(
+                        "tabela da Meta para o Brasil de {}",
+                        crate::domain::pricing::SOURCE_DATE
+                    )
+                } else {
+                    "preços configurados neste servidor".into()
+                },
+                summary,
+            }
+        },
     })
 }
 
