@@ -27,6 +27,8 @@ use uuid::Uuid;
 
 /// How long after a rule's delay a quiet period still counts.
 pub const RECENT_HOURS: i32 = 72;
+/// Follow-ups one rule adds in one pass (a rule that matches more adds the rest next pass).
+const RULE_BATCH: i64 = 5_000;
 /// Rows decided per transaction.
 const BATCH: i64 = 500;
 
@@ -61,19 +63,33 @@ pub async fn create_follow_ups(pool: &PgPool, now: DateTime<Utc>) -> Result<u64,
     Ok(sqlx::query!(
         r#"insert into scheduled_messages (consultant_id, lead_id, kind, due_at, template_id,
                                           rule_id, anchor_at)
-           select r.consultant_id, l.id, 'acompanhamento', $1::timestamptz, r.template_id, r.id,
-                  greatest(l.last_interaction_at, coalesce(l.stage_changed_at, l.created_at))
+           select r.consultant_id, q.id, 'acompanhamento', $1::timestamptz, r.template_id, r.id,
+                  q.anchor
              from follow_up_rules r
              join message_templates t on t.id = r.template_id and t.status = 'aprovado'
-             join leads l on l.consultant_id = r.consultant_id and l.status = r.stage
-                         and l.opted_out_at is null
-                         and l.last_interaction_at <= $1::timestamptz - make_interval(hours => r.after_hours)
-                         and l.last_interaction_at > $1::timestamptz - make_interval(hours => r.after_hours + $2)
-                         and coalesce(l.stage_changed_at, l.created_at)
-                             <= $1::timestamptz - make_interval(hours => r.after_hours)
+             -- Per rule, a range of idx_leads_follow_up (its consultant, its stage, the span
+             -- of quiet periods that count); LIMIT keeps it a nested loop, not a hash join
+             -- over every lead, and bounds one pass (the rest follow on the next).
+             cross join lateral (
+                 select l.id, greatest(l.last_interaction_at, coalesce(l.stage_changed_at, l.created_at)) as anchor
+                   from leads l
+                  where l.consultant_id = r.consultant_id and l.status = r.stage
+                    and l.opted_out_at is null
+                    and l.last_interaction_at <= $1::timestamptz - make_interval(hours => r.after_hours)
+                    and l.last_interaction_at > $1::timestamptz - make_interval(hours => r.after_hours + $2)
+                    and coalesce(l.stage_changed_at, l.created_at)
+                        <= $1::timestamptz - make_interval(hours => r.after_hours)
+                    and not exists (
+                        select 1 from scheduled_messages x
+                         where x.lead_id = l.id and x.rule_id = r.id
+                           and x.anchor_at = greatest(l.last_interaction_at, coalesce(l.stage_changed_at, l.created_at)))
+                  order by l.last_interaction_at
+                  limit $3
+             ) q
            on conflict (lead_id, rule_id, anchor_at) where rule_id is not null do nothing"#,
         now as _,
-        RECENT_HOURS
+        RECENT_HOURS,
+        RULE_BATCH
     )
     .execute(pool)
     .await?

@@ -53,6 +53,12 @@ async fn load(url: &str, big: Uuid, small: Uuid) {
          select c.id, 'modelo_' || k, 'utility', 'Olá {{1}}, tudo bem com você?',
                 '[{\"source\": \"first_name\", \"example\": \"Ana\"}]', 'aprovado'
            from consultants c, generate_series(1, 3) k",
+        // A follow-up rule for everyone, and a scheduled send for one lead in ten.
+        "insert into follow_up_rules (consultant_id, stage, after_hours, template_id)
+         select consultant_id, 'novo', 24, (array_agg(id))[1] from message_templates group by consultant_id",
+        "insert into scheduled_messages (consultant_id, lead_id, kind, due_at, body)
+         select consultant_id, id, 'agendada', now() + interval '1 day', 'Oi, tudo bem?'
+           from leads where abs(hashtext(id::text)) % 10 = 0",
         // Every "agendado" lead has an active appointment, and every other lead an old one.
         "insert into appointments (consultant_id, lead_id, starts_at, place, status)
          select consultant_id, id, now() + make_interval(hours => (abs(hashtext(id::text)) % 2000)),
@@ -158,6 +164,34 @@ async fn exercise(app: &TestApp) {
         .get_html(&format!("/leads/{lead}"))
         .await
         .contains("Enviar um modelo aprovado"));
+    // A send scheduled with a template, then cancelled.
+    let template: Uuid = sqlx::query_scalar(
+        "select t.id from message_templates t join leads l on l.consultant_id = t.consultant_id
+          where l.id = $1 limit 1",
+    )
+    .bind(lead)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let page = format!("/leads/{lead}");
+    let csrf = app.csrf_from(&page).await;
+    let when = app::domain::schedule::to_local_input(chrono::Utc::now() + chrono::Duration::hours(30));
+    let form = [("csrf", csrf.as_str()), ("quando", &when), ("texto", ""), ("modelo", &template.to_string())];
+    let res = app.post_plain_form(&format!("{page}/agendar"), &page, &form).await;
+    assert!(res.status().is_redirection());
+    assert!(app.get_html(&page).await.contains("agendado para"));
+    let scheduled: Uuid = sqlx::query_scalar(
+        "select id from scheduled_messages
+          where consultant_id = (select consultant_id from leads where id = $1) and lead_id = $1
+            and status = 'agendada' order by due_at desc limit 1",
+    )
+    .bind(lead)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let form = [("csrf", csrf.as_str()), ("id", &scheduled.to_string())];
+    let res = app.post_plain_form(&format!("{page}/agendadas/cancelar"), &page, &form).await;
+    assert!(res.status().is_redirection());
     // A deep "carregar mais": the cursor of the 20th card, then of the next pages.
     let mut after = String::new();
     for _ in 0..3 {
@@ -359,4 +393,34 @@ async fn consultant_facing_pages_never_scan_a_tenant_table() {
         leads_by_index > 0,
         "the pages read no lead at all: {counters:?}"
     );
+
+    // The scheduler's pass over every consultant (the scheduled sends due, the rules firing):
+    // it reads every rule with its template (the driving set: a few per consultant, read whole
+    // by a hash join), and each rule's leads by the index of that consultant's stage, never a
+    // scan of leads, conversations, messages or the scheduled sends.
+    sqlx::query("select pg_stat_reset()")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let jobs = sqlx::PgPool::connect(&url).await.unwrap();
+    let pass = consultor::jobs::scheduler::run(&jobs, chrono::Utc::now() + chrono::Duration::days(2))
+        .await
+        .unwrap();
+    assert!(pass.created > 0 && pass.queued + pass.postponed + pass.skipped > 0, "{pass:?}");
+    jobs.close().await;
+    sqlx::query("select count(*) from webhook_events where payload::text like '%controle%'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert!(seq_scans_counted(&mut conn, "webhook_events").await > 0);
+    let scanned: Vec<(String, i64)> = sqlx::query_as(
+        "select relname::text, coalesce(seq_scan, 0) from pg_stat_user_tables
+          where relname = any($1) and relname not in ('follow_up_rules', 'message_templates')
+            and coalesce(seq_scan, 0) > 0",
+    )
+    .bind(TENANT_TABLES)
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert!(scanned.is_empty(), "the scheduler scanned: {scanned:?}");
 }

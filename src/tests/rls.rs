@@ -18,6 +18,8 @@ pub(super) const TENANT_TABLES: &[&str] = &[
     "lead_status_history",
     "lead_notes",
     "message_templates",
+    "follow_up_rules",
+    "scheduled_messages",
     "appointments",
 ];
 
