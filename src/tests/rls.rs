@@ -19,6 +19,7 @@ pub(super) const TENANT_TABLES: &[&str] = &[
     "lead_notes",
     "message_templates",
     "appointments",
+    "scheduled_messages",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
