@@ -3,6 +3,7 @@
 //! `supervisor::Supervisor`.
 
 mod answers;
+mod appointment_answers;
 mod claims;
 mod coexistence;
 mod dead_claims;

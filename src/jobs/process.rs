@@ -238,6 +238,27 @@ async fn handle_message(
     let Some(inbound_id) = store_inbound(db, consultant.id, conversation.id, m).await? else {
         return Ok(MessageResult::Duplicate);
     };
+    // A tap on an appointment reminder's button is an answer to it, not to the flow.
+    if let Some(tap) = match &m.content {
+        Inbound::Reply { id, .. } => super::appointment_answers::parse(id),
+        _ => None,
+    } {
+        super::appointment_answers::apply(
+            db,
+            consultant.id,
+            &consultant.name,
+            lead.id,
+            lead.opted_out,
+            conversation.id,
+            inbound_id,
+            tap,
+        )
+        .await?;
+        return Ok(MessageResult::Handled {
+            ai_answer: false,
+            consultant: consultant.id,
+        });
+    }
 
     let definition = conversations::flow_definition(db, conversation.id).await?;
     let def =

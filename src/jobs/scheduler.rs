@@ -1,5 +1,6 @@
-//! Messages that leave later, once: the consultant's scheduled sends and the follow-up rules'
-//! messages. Each pass (every minute, and in tests on demand):
+//! Messages that leave later, once: the consultant's scheduled sends, the follow-up rules'
+//! messages and appointment reminders (booked with the appointment:
+//! `app::server::appointment_reminders`). Each pass (every minute, and in tests on demand):
 //!
 //! 1. **rules**: for each rule, the leads of its consultant in its stage that have been quiet
 //!    (no message from either side, no stage change) for its delay get a follow-up row, one
@@ -14,13 +15,15 @@
 //!
 //! Nothing here calls WhatsApp: the sender does, and never sends a message twice.
 
+mod decide;
+
 use app::domain::flow::{FlowDefinition, Outgoing};
-use app::domain::lead_answers;
 use app::domain::schedule::{day_start, QuietHours};
-use app::domain::template::{check_values, value_for, Category, LeadFacts, MAX_BODY};
 use app::server::db::SystemTx;
 use app::server::templates::draft_of;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
+use decide::{decide, Decision, Due, Reminder};
+pub use decide::ANSWER_PREFIX;
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -96,38 +99,6 @@ pub async fn create_follow_ups(pool: &PgPool, now: DateTime<Utc>) -> Result<u64,
     .rows_affected())
 }
 
-/// What becomes of one due row.
-#[derive(Debug, PartialEq)]
-enum Decision {
-    Send(Outgoing),
-    Later(DateTime<Utc>),
-    Skip(String),
-}
-
-struct Due {
-    id: Uuid,
-    consultant_id: Uuid,
-    lead_id: Uuid,
-    automatic: bool,
-    body: Option<String>,
-    params: Vec<String>,
-    header_params: Vec<String>,
-    rule_stage: Option<String>,
-    anchor_at: Option<DateTime<Utc>>,
-    anchor_now: DateTime<Utc>,
-    lead_status: String,
-    opted_out: bool,
-    marketing_off: bool,
-    window_open: bool,
-    quiet: QuietHours,
-    sent_today: bool,
-    template: Option<(String, app::domain::template::TemplateDraft)>,
-    template_status: Option<String>,
-    name: Option<String>,
-    consultant_name: String,
-    answers: serde_json::Value,
-}
-
 /// Step 2, one transaction: claims up to `BATCH` due rows and decides each.
 async fn deliver_batch(
     pool: &PgPool,
@@ -150,12 +121,15 @@ async fn deliver_batch(
                              and x.status = 'enviada' and x.sent_at >= $2::timestamptz) as "sent_today!",
                   t.name as "t_name?", t.category as "t_category?", t.status as "t_status?",
                   t.header_text, t.header_variable, t.body as "t_body?", t.footer_text,
-                  t.buttons as "t_buttons?", t.variables as "t_variables?"
+                  t.buttons as "t_buttons?", t.variables as "t_variables?",
+                  s.appointment_id, a.status as "a_status?",
+                  a.starts_at as "a_starts_at?: DateTime<Utc>"
              from scheduled_messages s
              join leads l on l.id = s.lead_id
              join consultants c on c.id = s.consultant_id
              left join follow_up_rules r on r.id = s.rule_id
              left join message_templates t on t.id = s.template_id
+             left join appointments a on a.id = s.appointment_id
             where s.status = 'agendada' and s.due_at <= $1
             order by s.due_at
             limit $3
@@ -195,7 +169,8 @@ async fn deliver_batch(
             id: r.id,
             consultant_id: r.consultant_id,
             lead_id: r.lead_id,
-            automatic: r.kind == "acompanhamento",
+            // A reminder is automatic too: the quiet hours apply to it.
+            automatic: r.kind == "acompanhamento" || r.kind == "lembrete",
             body: r.body,
             params: strings(r.params),
             header_params: strings(r.header_params),
@@ -213,6 +188,14 @@ async fn deliver_batch(
             name: r.name.or(r.profile_name),
             consultant_name: r.consultant_name,
             answers: r.respostas,
+            reminder: match (r.appointment_id, r.a_status, r.a_starts_at) {
+                (Some(appointment), Some(status), Some(starts_at)) => Some(Reminder {
+                    appointment,
+                    status,
+                    starts_at,
+                }),
+                _ => None,
+            },
         };
         // A follow-up's values come from the lead now (with the labels of the live flow).
         let def = if due.automatic && due.params.is_empty() {
@@ -241,7 +224,14 @@ async fn deliver_batch(
                     continue;
                 };
                 let (kind, by) = match &message {
-                    Outgoing::Template { .. } => ("template", if due.automatic { "follow_up" } else { "schedule" }),
+                    Outgoing::Template { .. } => (
+                        "template",
+                        match (&due.reminder, due.automatic) {
+                            (Some(_), _) => "reminder",
+                            (None, true) => "follow_up",
+                            (None, false) => "schedule",
+                        },
+                    ),
                     _ => ("text", "schedule"),
                 };
                 let mut payload = serde_json::to_value(&message)
@@ -280,7 +270,8 @@ async fn deliver_batch(
                 .execute(&mut *db)
                 .await?;
                 queued += 1;
-                if due.automatic {
+                // Only follow-ups count toward the one-a-day cap.
+                if due.automatic && due.reminder.is_none() {
                     sent_now.insert(due.lead_id);
                 }
             }
@@ -313,83 +304,6 @@ async fn skip(db: &mut PgConnection, id: Uuid, why: &str) -> Result<(), sqlx::Er
     .execute(db)
     .await?;
     Ok(())
-}
-
-/// The rules of the issue, in order: whom not to write to at all, then when not to write
-/// now, then what to send.
-fn decide(d: &Due, def: Option<&FlowDefinition>, now: DateTime<Utc>) -> Decision {
-    if d.opted_out {
-        return Decision::Skip("o lead pediu para não receber mensagens (SAIR)".into());
-    }
-    if d.automatic {
-        if d.anchor_at.is_some_and(|a| d.anchor_now > a) {
-            return Decision::Skip("o lead ou você escreveram, ou a etapa mudou, antes do envio".into());
-        }
-        if d.rule_stage.as_deref().is_some_and(|s| s != d.lead_status) {
-            return Decision::Skip("o lead mudou de etapa".into());
-        }
-        if d.quiet.contains(now) {
-            return Decision::Later(d.quiet.next_allowed(now));
-        }
-        if d.sent_today {
-            // Tomorrow, at the end of the quiet hours (or just after midnight without any).
-            let tomorrow = day_start(now) + Duration::days(1);
-            return Decision::Later(d.quiet.next_allowed(tomorrow));
-        }
-    }
-    match (&d.template, &d.body) {
-        (Some((name, draft)), _) => {
-            if d.template_status.as_deref() != Some("aprovado") {
-                return Decision::Skip(format!(
-                    "o modelo \"{name}\" não está aprovado pela Meta (pausado ou desativado)"
-                ));
-            }
-            if draft.category == Category::Marketing && d.marketing_off {
-                return Decision::Skip("o lead desativou as mensagens de marketing no WhatsApp".into());
-            }
-            let (params, header) = if d.automatic && d.params.is_empty() {
-                let answers: Vec<(String, String)> =
-                    lead_answers::labelled(def, &lead_answers::from_json(&d.answers))
-                        .into_iter()
-                        .map(|a| (a.step, a.label))
-                        .collect();
-                let facts = LeadFacts {
-                    name: d.name.as_deref(),
-                    consultant: &d.consultant_name,
-                    answers: &answers,
-                };
-                (
-                    draft.variables.iter().map(|v| value_for(v, &facts)).collect::<Vec<_>>(),
-                    draft.header_variable.iter().map(|v| value_for(v, &facts)).collect::<Vec<_>>(),
-                )
-            } else {
-                (d.params.clone(), d.header_params.clone())
-            };
-            if let Err(e) = check_values(&params).and(check_values(&header)) {
-                return Decision::Skip(format!("uma variável ficou sem valor para este lead ({e})"));
-            }
-            let body = draft.body_with(&params);
-            if body.chars().count() > MAX_BODY {
-                return Decision::Skip("o texto com as variáveis passa do limite da Meta".into());
-            }
-            let text = match draft.header_text.as_deref() {
-                Some(h) => format!("*{}*\n{body}", app::domain::template::render(h, &header)),
-                None => body,
-            };
-            Decision::Send(Outgoing::Template {
-                name: name.clone(),
-                language: "pt_BR".into(),
-                header,
-                params,
-                text,
-            })
-        }
-        (None, Some(body)) if d.window_open => Decision::Send(Outgoing::Text { body: body.clone() }),
-        (None, Some(_)) => Decision::Skip(
-            "a janela de 24 horas do WhatsApp estava fechada e a mensagem era texto livre".into(),
-        ),
-        (None, None) => Decision::Skip("o modelo escolhido foi excluído".into()),
-    }
 }
 
 #[cfg(test)]

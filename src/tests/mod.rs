@@ -5,6 +5,7 @@
 mod account_close;
 mod accounts;
 mod ai_answers;
+mod appointment_reminders;
 mod appointments;
 mod assets;
 mod backup;

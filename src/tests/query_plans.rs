@@ -59,6 +59,13 @@ async fn load(url: &str, big: Uuid, small: Uuid) {
         "insert into scheduled_messages (consultant_id, lead_id, kind, due_at, body)
          select consultant_id, id, 'agendada', now() + interval '1 day', 'Oi, tudo bem?'
            from leads where abs(hashtext(id::text)) % 10 = 0",
+        // Everyone's reminders go by WhatsApp (`appointment_reminders`), and each lead has a
+        // sent scheduled message.
+        "update message_templates set library_key = 'lembrete_agendamento' where name = 'modelo_1';
+         insert into scheduled_messages (consultant_id, lead_id, kind, due_at, body, status, sent_at)
+         select consultant_id, id, 'agendada', now() - interval '1 day', 'Oi', 'enviada',
+                now() - interval '1 day'
+           from leads",
         // Every "agendado" lead has an active appointment, and every other lead an old one.
         "insert into appointments (consultant_id, lead_id, starts_at, place, status)
          select consultant_id, id, now() + make_interval(hours => (abs(hashtext(id::text)) % 2000)),
@@ -239,6 +246,15 @@ async fn exercise(app: &TestApp) {
             res.status()
         );
     }
+    // The second reminder's hours (`/modelos`).
+    let res = app
+        .post_plain_form(
+            "/modelos/regras",
+            "/modelos",
+            &[("csrf", csrf.as_str()), ("acao", "lembrete"), ("horas", "3")],
+        )
+        .await;
+    assert!(res.status().is_redirection(), "lembrete: {}", res.status());
     // Booked with a move: an "em contato" lead to "agendado".
     let contato: Option<Uuid> = {
         let html = app.get_html("/leads?status=em_contato").await;

@@ -89,6 +89,7 @@ pub fn body(to: Recipient<'_>, message: &Outgoing) -> Value {
             language,
             header,
             params,
+            buttons,
             ..
         } => {
             let text = |values: &Vec<String>| -> Vec<Value> {
@@ -100,6 +101,14 @@ pub fn body(to: Recipient<'_>, message: &Outgoing) -> Value {
             }
             if !params.is_empty() {
                 components.push(json!({"type": "body", "parameters": text(params)}));
+            }
+            // Our payload for each quick reply, by the button's index: the tap comes back as
+            // an inbound `button` message carrying it.
+            for (i, payload) in buttons.iter().enumerate() {
+                components.push(json!({
+                    "type": "button", "sub_type": "quick_reply", "index": i.to_string(),
+                    "parameters": [{"type": "payload", "payload": payload}]
+                }));
             }
             json!({"type": "template", "template": {
                 "name": name, "language": {"code": language}, "components": components
@@ -303,5 +312,42 @@ mod tests {
         assert_eq!(img["type"], "image");
         assert_eq!(img["image"]["link"], "https://x/y.png");
         assert_eq!(img["image"]["caption"], "Comparativo");
+    }
+
+    #[test]
+    fn a_template_carries_its_values_and_button_payloads() {
+        let b = body(
+            Recipient::Number("5521999990001"),
+            &Outgoing::Template {
+                name: "lembrete_agendamento".into(),
+                language: "pt_BR".into(),
+                header: Vec::new(),
+                params: vec!["Maria".into(), "amanhã, qui. 10/12 às 14:30".into()],
+                buttons: vec!["agenda:confirmar:1".into(), "agenda:remarcar:1".into()],
+                text: "…".into(),
+            },
+        );
+        assert_eq!(b["type"], "template");
+        let t = &b["template"];
+        assert_eq!(t["name"], "lembrete_agendamento");
+        assert_eq!(t["language"]["code"], "pt_BR");
+        let c = t["components"].as_array().unwrap();
+        assert_eq!(c.len(), 3, "no header values: body and two buttons");
+        assert_eq!(c[0]["type"], "body");
+        assert_eq!(c[0]["parameters"][1]["text"], "amanhã, qui. 10/12 às 14:30");
+        for (i, what) in ["confirmar", "remarcar"].iter().enumerate() {
+            assert_eq!(
+                c[i + 1],
+                serde_json::json!({"type": "button", "sub_type": "quick_reply", "index": i.to_string(),
+                    "parameters": [{"type": "payload", "payload": format!("agenda:{what}:1")}]})
+            );
+        }
+        // A row stored before the buttons existed still reads, without button components.
+        let old: Outgoing = serde_json::from_value(serde_json::json!({
+            "kind": "template", "name": "x", "language": "pt_BR", "text": "t"
+        }))
+        .unwrap();
+        let b = body(Recipient::Number("55"), &old);
+        assert_eq!(b["template"]["components"], serde_json::json!([]));
     }
 }

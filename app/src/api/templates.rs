@@ -85,6 +85,8 @@ pub struct TemplatesData {
     pub rules: Vec<RuleItem>,
     /// Quiet hours (start, end), São Paulo time.
     pub quiet: (i16, i16),
+    /// An appointment's second reminder, hours before (the first is 24 h before).
+    pub reminder_hours: i16,
 }
 
 /// A follow-up rule as `/modelos` lists it.
@@ -144,6 +146,7 @@ pub async fn templates_page() -> Result<TemplatesData, AppError> {
     let owner = templates::owner(&mut t.tx).await?;
     let rules = crate::server::scheduled::rules(&mut t.tx).await?;
     let quiet = crate::server::scheduled::quiet_hours(&mut t.tx).await?;
+    let reminder_hours = crate::server::appointment_reminders::hours_before(&mut t.tx).await?;
     let flow = {
         let (db, consultant) = t.tx.split();
         shared_reads::live_flow(db, consultant).await?
@@ -217,6 +220,7 @@ pub async fn templates_page() -> Result<TemplatesData, AppError> {
             })
             .collect(),
         quiet,
+        reminder_hours,
     })
 }
 

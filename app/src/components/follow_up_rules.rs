@@ -11,6 +11,8 @@ pub fn FollowUpRules(
     /// Approved templates: (id, name).
     approved: Vec<(String, String)>,
     quiet: (i16, i16),
+    /// An appointment's second reminder, hours before.
+    reminder_hours: i16,
 ) -> impl IntoView {
     let hours = |selected: i16| {
         (0..24)
@@ -82,7 +84,7 @@ pub fn FollowUpRules(
                 }.into_any()
             }}
             <form method="post" action="/modelos/regras" class="quiet-form">
-                <input type="hidden" name="csrf" value=csrf/>
+                <input type="hidden" name="csrf" value=csrf.clone()/>
                 <input type="hidden" name="acao" value="silencio"/>
                 <fieldset>
                     <legend>"Horário de silêncio (horário de Brasília)"</legend>
@@ -91,6 +93,21 @@ pub fn FollowUpRules(
                         <select id="silencio-inicio" name="inicio">{hours(quiet.0)}</select>
                         <label for="silencio-fim">"às"</label>
                         <select id="silencio-fim" name="fim">{hours(quiet.1)}</select>
+                        <button type="submit" class="button-secondary button-small">"Salvar"</button>
+                    </div>
+                </fieldset>
+            </form>
+            <form method="post" action="/modelos/regras" class="quiet-form">
+                <input type="hidden" name="csrf" value=csrf/>
+                <input type="hidden" name="acao" value="lembrete"/>
+                <fieldset>
+                    <legend>"Lembretes de agendamento"</legend>
+                    <p class="hint small">"Com o modelo pronto “Lembrete de agendamento” aprovado, o lead recebe um lembrete 24 h antes do encontro e outro algumas horas antes, com os botões Confirmar e Remarcar."</p>
+                    <div class="inline-fields">
+                        <label for="lembrete-horas">"Segundo lembrete"</label>
+                        <select id="lembrete-horas" name="horas">
+                            {(1..24).map(|h| view! { <option value=h.to_string() selected=h == reminder_hours>{format!("{h} h antes")}</option> }).collect_view()}
+                        </select>
                         <button type="submit" class="button-secondary button-small">"Salvar"</button>
                     </div>
                 </fieldset>

@@ -21,11 +21,24 @@ pub fn Upcoming(items: Vec<UpcomingAppointment>) -> impl IntoView {
                                 <time class="upcoming-when">{a.when}</time>
                                 " " <a href=format!("/leads/{}", a.lead_id)><strong>{a.name}</strong></a>
                                 {(!a.where_.is_empty()).then(|| view! { <span class="muted small">{a.where_}</span> })}
+                                {a.answer.map(|l| {
+                                    let class = answer_class(&l);
+                                    view! { " " <span class=class>{l}</span> }
+                                })}
                             </li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// A request to reschedule stands out (the consultant has to act); a confirmation does not.
+pub fn answer_class(label: &str) -> &'static str {
+    if label == "Confirmado" {
+        "tag tag-confirmed"
+    } else {
+        "tag tag-reschedule"
     }
 }

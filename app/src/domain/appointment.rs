@@ -140,6 +140,31 @@ pub fn describe_when(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     format!("{weekday}, {date} às {}", local.format("%H:%M"))
 }
 
+/// The time as a reminder says it to the lead: "hoje, qui. 10/12 às 14:30", "amanhã, qui.
+/// 10/12 às 14:30", else "qui. 10/12 às 14:30" (São Paulo; the year when not this year's).
+pub fn in_words(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let day = at.with_timezone(&Sao_Paulo).date_naive();
+    let today = now.with_timezone(&Sao_Paulo).date_naive();
+    // "qui., 10/12 às 14:30" without the comma: it reads as one phrase after "hoje, ".
+    let when = describe_when(at, now).replacen(", ", " ", 1);
+    if day == today {
+        format!("hoje, {when}")
+    } else if day == today + Duration::days(1) {
+        format!("amanhã, {when}")
+    } else {
+        when
+    }
+}
+
+/// The lead's answer to a reminder (`appointments.lead_answer`), as the pages say it.
+pub fn answer_label(answer: Option<&str>) -> Option<&'static str> {
+    match answer {
+        Some("confirmado") => Some("Confirmado"),
+        Some("remarcar") => Some("Pediu para remarcar"),
+        _ => None,
+    }
+}
+
 /// The line a card and the lead page show: "Agendado para qui., 10/12 às 14:30 · Local: …
 /// · Videochamada".
 pub fn describe(at: DateTime<Utc>, place: Option<&str>, video: bool, now: DateTime<Utc>) -> String {
@@ -254,5 +279,17 @@ mod tests {
             "Agendado para sex., 01/01/2027 às 23:00"
         );
         assert_eq!(form_values(at), ("2026-12-10".into(), "14:30".into()));
+    }
+
+    #[test]
+    fn says_the_time_in_words_for_the_lead() {
+        let tomorrow = Utc.with_ymd_and_hms(2026, 12, 8, 17, 30, 0).unwrap();
+        assert_eq!(in_words(tomorrow, now()), "amanhã, ter. 08/12 às 14:30");
+        let today = Utc.with_ymd_and_hms(2026, 12, 7, 20, 0, 0).unwrap();
+        assert_eq!(in_words(today, now()), "hoje, seg. 07/12 às 17:00");
+        let later = Utc.with_ymd_and_hms(2026, 12, 10, 17, 30, 0).unwrap();
+        assert_eq!(in_words(later, now()), "qui. 10/12 às 14:30");
+        assert_eq!(answer_label(Some("remarcar")), Some("Pediu para remarcar"));
+        assert_eq!(answer_label(None), None);
     }
 }

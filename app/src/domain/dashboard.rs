@@ -136,6 +136,8 @@ pub struct UpcomingAppointment {
     pub when: String,
     /// "Local: Rua X", "Videochamada", or empty.
     pub where_: String,
+    /// The lead's answer to a reminder: "Confirmado", "Pediu para remarcar".
+    pub answer: Option<String>,
 }
 
 /// A lead that wrote last and waits for the consultant.

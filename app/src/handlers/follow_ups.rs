@@ -1,6 +1,7 @@
 //! `POST /modelos/regras`: the follow-up rules and the quiet hours, on `/modelos`. `acao`:
 //! `criar` (`etapa`, `espera` and `unidade` (horas or dias), `modelo`), `excluir` (`id`),
-//! `silencio` (`inicio`, `fim`, whole hours).
+//! `silencio` (`inicio`, `fim`, whole hours), `lembrete` (`horas`: the appointment's second
+//! reminder, 1 to 23 hours before).
 
 use super::door::SignedInForm;
 use crate::error::AppError;
@@ -72,6 +73,18 @@ pub async fn action(SignedInForm { who, fields }: SignedInForm) -> Response {
                 } else {
                     format!("Nenhuma mensagem automática sai entre {start}h e {end}h.")
                 }
+            }
+            "lembrete" => {
+                let hours = fields
+                    .get("horas")
+                    .trim()
+                    .parse::<i16>()
+                    .ok()
+                    .filter(|h| (1..=23).contains(h))
+                    .ok_or_else(|| AppError::invalid("Escolha de 1 a 23 horas antes."))?;
+                crate::server::appointment_reminders::set_hours_before(&mut tx, hours).await?;
+                // Already scheduled reminders keep their time; the next bookings use this one.
+                format!("O segundo lembrete sai {hours} h antes do encontro (o primeiro, 24 h antes). Vale para os próximos agendamentos.")
             }
             _ => return Err(AppError::invalid("Ação desconhecida. Recarregue a página.")),
         };

@@ -69,6 +69,7 @@ pub async fn send(Path(lead): Path<Uuid>, SignedInForm { who, fields }: SignedIn
             language: "pt_BR".into(),
             header,
             params: values,
+            buttons: Vec::new(),
             text,
         };
         let token = fields.get("envio").trim().parse::<Uuid>().ok();

@@ -74,7 +74,7 @@ fn Templates(page: TemplatesData) -> impl IntoView {
             </ul>
         </section>
         <NewTemplate csrf=csrf.clone() sources=page.sources feedback/>
-        <FollowUpRules csrf=csrf.clone() rules=page.rules approved quiet=page.quiet/>
+        <FollowUpRules csrf=csrf.clone() rules=page.rules approved quiet=page.quiet reminder_hours=page.reminder_hours/>
     }
 }
 

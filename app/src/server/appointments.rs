@@ -2,6 +2,7 @@
 //! move to "agendado" or changing it on the lead page, cancelling, and what happens to it when
 //! the lead leaves "agendado". Reads for the lead page, the cards, the dashboard and `.ics`.
 
+use super::appointment_reminders as reminders;
 use crate::domain::appointment::AppointmentInput;
 use crate::server::db::TenantTx;
 use chrono::{DateTime, Utc};
@@ -15,19 +16,26 @@ pub struct AppointmentRow {
     pub starts_at: DateTime<Utc>,
     pub place: Option<String>,
     pub video_url: Option<String>,
+    /// The lead's answer to a reminder: 'confirmado' or 'remarcar'.
+    pub lead_answer: Option<String>,
 }
 
 /// Books the lead's appointment, or changes the active one (one per lead: the partial
 /// unique index of 0045). The caller has checked that the lead is the consultant's and in
-/// (or moving to) "agendado".
+/// (or moving to) "agendado". Its reminders are scheduled again (`appointment_reminders`);
+/// a new time clears the lead's answer to the old one.
 pub async fn book(t: &mut TenantTx, lead: Uuid, a: &AppointmentInput) -> Result<Uuid, sqlx::Error> {
     let (db, consultant) = t.split();
-    sqlx::query_scalar!(
+    let id = sqlx::query_scalar!(
         "insert into appointments (consultant_id, lead_id, starts_at, place, video_url)
          values ($1, $2, $3, $4, $5)
          on conflict (lead_id) where status = 'marcado'
          do update set starts_at = excluded.starts_at, place = excluded.place,
-                       video_url = excluded.video_url, updated_at = now()
+                       video_url = excluded.video_url, updated_at = now(),
+                       lead_answer = case when appointments.starts_at = excluded.starts_at
+                                          then appointments.lead_answer end,
+                       answered_at = case when appointments.starts_at = excluded.starts_at
+                                          then appointments.answered_at end
          returning id",
         consultant,
         lead,
@@ -36,7 +44,9 @@ pub async fn book(t: &mut TenantTx, lead: Uuid, a: &AppointmentInput) -> Result<
         a.video_url.as_deref()
     )
     .fetch_one(db)
-    .await
+    .await?;
+    reminders::schedule(t, lead, id, a.starts_at, chrono::Utc::now()).await?;
+    Ok(id)
 }
 
 /// Cancels the lead's active appointment (kept, as 'cancelado'). False: there was none.
@@ -50,6 +60,7 @@ pub async fn cancel(t: &mut TenantTx, lead: Uuid) -> Result<bool, sqlx::Error> {
     )
     .execute(db)
     .await?;
+    reminders::cancel_pending(t, lead, "o agendamento foi cancelado").await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -67,26 +78,32 @@ pub async fn close_on_leaving(t: &mut TenantTx, lead: Uuid) -> Result<(), sqlx::
     )
     .execute(db)
     .await?;
+    reminders::cancel_pending(t, lead, "o lead saiu de “Agendado”").await?;
     Ok(())
 }
 
 /// A bulk move's undo put the lead back in "agendado": the appointment its move closed is
-/// active again (the newest closed one, when the lead has no active one).
+/// active again (the newest closed one, when the lead has no active one), with its
+/// reminders still ahead.
 pub async fn reopen_after_undo(t: &mut TenantTx, lead: Uuid) -> Result<(), sqlx::Error> {
     let (db, consultant) = t.split();
-    sqlx::query!(
+    let reopened = sqlx::query!(
         "update appointments set status = 'marcado', updated_at = now()
           where id = (select id from appointments
                        where lead_id = $1 and consultant_id = $2 and status = 'encerrado'
                        order by updated_at desc limit 1)
             and consultant_id = $2
             and not exists (select 1 from appointments
-                             where lead_id = $1 and consultant_id = $2 and status = 'marcado')",
+                             where lead_id = $1 and consultant_id = $2 and status = 'marcado')
+         returning id, starts_at as \"starts_at: DateTime<Utc>\"",
         lead,
         consultant
     )
-    .execute(db)
+    .fetch_optional(db)
     .await?;
+    if let Some(r) = reopened {
+        reminders::schedule(t, lead, r.id, r.starts_at, chrono::Utc::now()).await?;
+    }
     Ok(())
 }
 
@@ -98,7 +115,8 @@ pub async fn active_for(
     let (db, consultant) = t.split();
     sqlx::query_as!(
         AppointmentRow,
-        r#"select id, lead_id, starts_at as "starts_at: DateTime<Utc>", place, video_url
+        r#"select id, lead_id, starts_at as "starts_at: DateTime<Utc>", place, video_url,
+                  lead_answer
              from appointments
             where consultant_id = $1 and lead_id = any($2) and status = 'marcado'"#,
         consultant,
@@ -117,6 +135,7 @@ pub struct Upcoming {
     pub starts_at: DateTime<Utc>,
     pub place: Option<String>,
     pub video: bool,
+    pub lead_answer: Option<String>,
 }
 
 /// The next `limit` active appointments from `from` on, soonest first
@@ -130,7 +149,7 @@ pub async fn upcoming(
     sqlx::query_as!(
         Upcoming,
         r#"select a.lead_id, l.name, l.profile_name, a.starts_at as "starts_at: DateTime<Utc>",
-                  a.place, a.video_url is not null as "video!"
+                  a.place, a.video_url is not null as "video!", a.lead_answer
              from appointments a
              join leads l on l.id = a.lead_id and l.consultant_id = a.consultant_id
             where a.consultant_id = $1 and a.status = 'marcado' and a.starts_at >= $2
@@ -199,7 +218,7 @@ pub async fn for_calendar(
     let (db, consultant) = t.split();
     let row = sqlx::query!(
         r#"select a.id, a.lead_id, a.starts_at as "starts_at: DateTime<Utc>", a.place,
-                  a.video_url, l.name, l.profile_name, l.whatsapp_number
+                  a.video_url, a.lead_answer, l.name, l.profile_name, l.whatsapp_number
              from appointments a
              join leads l on l.id = a.lead_id and l.consultant_id = a.consultant_id
             where a.lead_id = $1 and a.consultant_id = $2 and a.status = 'marcado'"#,
@@ -215,6 +234,7 @@ pub async fn for_calendar(
             starts_at: r.starts_at,
             place: r.place,
             video_url: r.video_url,
+            lead_answer: r.lead_answer,
         },
         name: r.name,
         profile_name: r.profile_name,

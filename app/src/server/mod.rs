@@ -1,5 +1,6 @@
 //! Server-only code: database access, sessions, authentication. Compiled with `ssr` only.
 
+pub mod appointment_reminders;
 pub mod appointments;
 pub mod assets;
 pub mod audit;

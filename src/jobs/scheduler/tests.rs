@@ -1,6 +1,7 @@
 use super::*;
 use app::domain::schedule::parse_local;
-use app::domain::template::{TemplateDraft, Variable, VariableSource};
+use app::domain::template::{Button, Category, TemplateDraft, Variable, VariableSource};
+use chrono::Duration;
 
 fn sp(s: &str) -> DateTime<Utc> {
     parse_local(s).unwrap()
@@ -45,6 +46,7 @@ fn follow_up(now: DateTime<Utc>) -> Due {
         name: Some("Maria Souza".into()),
         consultant_name: "Joana".into(),
         answers: serde_json::json!({}),
+        reminder: None,
     }
 }
 
@@ -111,4 +113,56 @@ fn a_scheduled_text_needs_the_window_and_ignores_quiet_hours() {
     );
     d.window_open = false;
     assert!(matches!(decide(&d, None, night), Decision::Skip(why) if why.contains("janela")));
+}
+
+/// A reminder of the appointment at `starts_at`, with the ready template.
+fn reminder(now: DateTime<Utc>, starts_at: DateTime<Utc>) -> Due {
+    let mut d = follow_up(now);
+    d.rule_stage = None;
+    d.anchor_at = None;
+    d.lead_status = "agendado".into();
+    let (_, mut draft) = template(Category::Utility);
+    draft.name = "lembrete_agendamento".into();
+    draft.header_text = Some("Lembrete do seu horário".into());
+    draft.body = "Olá {{1}}, lembrando do nosso horário marcado para {{2}}. Você confirma?".into();
+    draft.buttons = ["Confirmar", "Remarcar"]
+        .map(|t| Button::QuickReply { text: t.into() })
+        .into();
+    draft.variables.push(Variable { source: VariableSource::Typed, example: "amanhã às 14h".into() });
+    d.template = Some(("lembrete_agendamento".into(), draft));
+    d.reminder = Some(Reminder { appointment: Uuid::nil(), status: "marcado".into(), starts_at });
+    d
+}
+
+#[test]
+fn a_reminder_says_the_time_in_words_and_carries_the_payloads() {
+    let now = sp("2026-12-09T14:30");
+    let mut d = reminder(now, sp("2026-12-10T14:30"));
+    d.sent_today = true;
+    match decide(&d, None, now) {
+        Decision::Send(Outgoing::Template { params, buttons, text, .. }) => {
+            assert_eq!(params, ["Maria", "amanhã, qui. 10/12 às 14:30"]);
+            assert_eq!(text, "*Lembrete do seu horário*\nOlá Maria, lembrando do nosso horário marcado para amanhã, qui. 10/12 às 14:30. Você confirma?");
+            let id = Uuid::nil();
+            assert_eq!(buttons, [format!("agenda:confirmar:{id}"), format!("agenda:remarcar:{id}")]);
+        }
+        other => panic!("not capped by a follow-up of the day: {other:?}"),
+    }
+}
+
+#[test]
+fn a_reminder_skips_a_changed_appointment_and_waits_out_the_night_only_before_it() {
+    let now = sp("2026-12-09T10:00");
+    let skipped = |d: Due, at: DateTime<Utc>| matches!(decide(&d, None, at), Decision::Skip(_));
+    let mut d = reminder(now, sp("2026-12-10T10:00"));
+    d.reminder.as_mut().unwrap().status = "cancelado".into();
+    assert!(skipped(d, now), "cancelled");
+    assert!(skipped(reminder(now, now - Duration::minutes(5)), now), "already started");
+    // 22h the evening before a 10h meeting: goes at 8h.
+    let night = sp("2026-12-09T22:00");
+    assert_eq!(decide(&reminder(night, sp("2026-12-10T10:00")), None, night), Decision::Later(sp("2026-12-10T08:00")));
+    // 6h for a 7h30 meeting: the quiet hours end after it.
+    let early = sp("2026-12-10T06:00");
+    assert!(matches!(decide(&reminder(early, sp("2026-12-10T07:30")), None, early),
+        Decision::Skip(why) if why.contains("silêncio")));
 }

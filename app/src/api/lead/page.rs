@@ -61,10 +61,16 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
             .collect(),
     };
     let agendado = lead.row.status == LeadStatus::Agendado.as_str();
-    let active = if agendado {
-        appointments::active_for(&mut t.tx, &[id]).await?.pop()
+    let (active, reminders) = if agendado {
+        use crate::server::appointment_reminders as r;
+        let active = appointments::active_for(&mut t.tx, &[id]).await?.pop();
+        let hours = match r::template(&mut t.tx).await? {
+            Some(_) => Some(r::hours_before(&mut t.tx).await?),
+            None => None,
+        };
+        (active, hours)
     } else {
-        None
+        (None, None)
     };
     let state = t.commit().await?;
 
@@ -161,6 +167,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     Ok(LeadPageData {
         agendado,
         appointment,
+        reminders,
         form_token: uuid::Uuid::new_v4().to_string(),
         stored_name,
         deal_value,
@@ -298,6 +305,7 @@ fn appointment_view(
         place: a.place.clone().unwrap_or_default(),
         link: a.video_url.clone().unwrap_or_default(),
         google_href: google_calendar_link(&event),
+        answer: crate::domain::appointment::answer_label(a.lead_answer.as_deref()).map(str::to_string),
     }
 }
 

@@ -96,6 +96,9 @@ pub struct LeadPageData {
     pub agendado: bool,
     /// The active appointment, when there is one.
     pub appointment: Option<AppointmentView>,
+    /// Reminders go by WhatsApp: the approved "lembrete_agendamento" template exists, and
+    /// the second one leaves this many hours before (the first 24 h before).
+    pub reminders: Option<i16>,
     pub window: ReplyWindow,
     /// For the poll: changes when anything shown changes.
     pub version: String,
@@ -164,4 +167,6 @@ pub struct AppointmentView {
     pub link: String,
     /// Google Agenda's "new event" page, filled in.
     pub google_href: String,
+    /// The lead's answer to a reminder: "Confirmado", "Pediu para remarcar".
+    pub answer: Option<String>,
 }

@@ -57,6 +57,17 @@ pub fn AppointmentSection(
         </form>
     };
     let has_appointment = current.is_some();
+    // Whether the lead gets WhatsApp reminders, or how to have them.
+    let reminders = match detail.reminders {
+        Some(h) => view! {
+            <p class="hint small">{format!("Lembretes pelo WhatsApp: 24 h e {h} h antes, com os botões Confirmar e Remarcar.")}
+                " " <a href="/modelos#acompanhamento">"Mudar"</a></p>
+        }.into_any(),
+        None => view! {
+            <p class="hint small">"Para o lead receber lembretes pelo WhatsApp, envie o modelo pronto “Lembrete de agendamento” em "
+                <a href="/modelos">"Modelos"</a>"."</p>
+        }.into_any(),
+    };
     let refused = error.is_some();
     view! {
         <section id="agendamento" class="appointment" aria-labelledby="agendamento-titulo">
@@ -66,6 +77,10 @@ pub fn AppointmentSection(
             {match current {
                 Some(a) => view! {
                     <p class="appointment-line">{a.summary}</p>
+                    {a.answer.map(|l| {
+                        let class = crate::components::upcoming::answer_class(&l);
+                        view! { <p>"Resposta do lead: " <span class=class>{l}</span></p> }
+                    })}
                     {(!a.link.is_empty()).then(|| view! {
                         <p><a href=a.link.clone() target="_blank" rel="noopener noreferrer">"Entrar na videochamada"</a></p>
                     })}
@@ -94,6 +109,7 @@ pub fn AppointmentSection(
             } else {
                 form.into_any()
             }}
+            {reminders}
         </section>
     }
     .into_any()

@@ -85,6 +85,11 @@ pub enum Outgoing {
         header: Vec<String>,
         #[serde(default)]
         params: Vec<String>,
+        /// The payload of each quick-reply button, by its index (an appointment reminder's
+        /// `agenda:confirmar:<id>`), so the lead's tap names what it answers. Empty: the
+        /// buttons keep Meta's default (their text). Rows stored before it parse as empty.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        buttons: Vec<String>,
         /// The text as the lead reads it, for the history.
         text: String,
     },

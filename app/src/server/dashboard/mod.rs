@@ -210,6 +210,8 @@ async fn upcoming_appointments(
             lead_id: r.lead_id.to_string(),
             name: crate::domain::person_name::display_name(r.name, r.profile_name),
             when: describe_when(r.starts_at, now),
+            answer: crate::domain::appointment::answer_label(r.lead_answer.as_deref())
+                .map(str::to_string),
             where_: match (r.place, r.video) {
                 (Some(p), true) => format!("Local: {p} · Videochamada"),
                 (Some(p), false) => format!("Local: {p}"),
