@@ -18,7 +18,7 @@
 //! | `WHATSAPP_APP_SECRET` | unset | app secret that signs webhook bodies; unset: every event is refused (401) |
 //! | `WEBHOOK_MAX_BODY_BYTES` | `1048576` | larger webhook bodies are refused (413) |
 //! | `SENDER_ENABLED` | `true` | send queued messages as soon as they are queued, and release a dead instance's claims within seconds (`false`: this process sends nothing on its own) |
-//! | `SCHEDULER_ENABLED` | `true` | the two once-a-minute jobs: reminders, and the sweep of what a failed pass left pending |
+//! | `SCHEDULER_ENABLED` | `true` | the once-a-minute jobs: reminders, the scheduled sends and follow-ups (`jobs::scheduler`), and the sweep of what a failed pass left pending |
 //! | `SHUTDOWN_GRACE_SECS` | `20` | on SIGTERM, how long background work in flight may take to finish before it is stopped and its claims released |
 //! | `WEBHOOK_WORKERS` | `4` | webhook queue workers in this process (0: none); they mostly wait on the database and the AI provider |
 //! | `WHATSAPP_APP_ID` | unset | Meta app id; with `WHATSAPP_APP_SECRET` and `WHATSAPP_SIGNUP_CONFIG_ID`, consultants connect their numbers through Embedded Signup and messages go through the Graph API; unset: the sandbox |

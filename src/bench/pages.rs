@@ -264,9 +264,15 @@ async fn main() {
             let page = measure(n, || get(format!("/painel?periodo={}", period.as_str()))).await;
             let dbt = measure(n, || async move {
                 let mut tx = db::tenant_tx(pool, id).await.unwrap();
-                dashboard::load(&mut tx, period, today, "http://x", &app::domain::pricing::PriceTable::BRAZIL)
-                    .await
-                    .unwrap();
+                dashboard::load(
+                    &mut tx,
+                    period,
+                    today,
+                    "http://x",
+                    &app::domain::pricing::PriceTable::BRAZIL,
+                )
+                .await
+                .unwrap();
                 tx.commit().await.unwrap();
             })
             .await;

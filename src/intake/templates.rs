@@ -12,7 +12,9 @@ fn reason_words(reason: &str) -> Option<&'static str> {
         "NONE" | "" => return None,
         "INVALID_FORMAT" => "formato inválido (variáveis, exemplos ou tamanho)",
         "PROMOTIONAL" => "conteúdo promocional numa categoria que não é marketing",
-        "TAG_CONTENT_MISMATCH" | "INCORRECT_CATEGORY" => "o texto não combina com a categoria escolhida",
+        "TAG_CONTENT_MISMATCH" | "INCORRECT_CATEGORY" => {
+            "o texto não combina com a categoria escolhida"
+        }
         "ABUSIVE_CONTENT" => "conteúdo considerado abusivo pela Meta",
         "SCAM" => "conteúdo considerado golpe pela Meta",
         "LOW_QUALITY" => "muitos leads bloquearam ou denunciaram as mensagens",
@@ -107,7 +109,9 @@ pub async fn apply(sys: &mut SystemTx<'_>, u: &TemplateUpdate) -> Result<bool, s
             };
             let note = format!(
                 "A Meta mudou a categoria{} para {}.",
-                from.as_deref().map(|f| format!(" de {}", label(f))).unwrap_or_default(),
+                from.as_deref()
+                    .map(|f| format!(" de {}", label(f)))
+                    .unwrap_or_default(),
                 label(to)
             );
             sqlx::query!(

@@ -94,9 +94,20 @@ mod tests {
     #[test]
     fn reads_only_our_payloads() {
         let id = Uuid::new_v4();
-        assert_eq!(parse(&format!("agenda:confirmar:{id}")), Some((Answer::Confirm, id)));
-        assert_eq!(parse(&format!("agenda:remarcar:{id}")), Some((Answer::Reschedule, id)));
-        for other in ["sim", "agenda:talvez:x", "agenda:confirmar:nope", "Confirmar"] {
+        assert_eq!(
+            parse(&format!("agenda:confirmar:{id}")),
+            Some((Answer::Confirm, id))
+        );
+        assert_eq!(
+            parse(&format!("agenda:remarcar:{id}")),
+            Some((Answer::Reschedule, id))
+        );
+        for other in [
+            "sim",
+            "agenda:talvez:x",
+            "agenda:confirmar:nope",
+            "Confirmar",
+        ] {
             assert_eq!(parse(other), None, "{other}");
         }
         assert!(acknowledgement(Answer::Reschedule, "Joana").contains("Joana vai falar"));

@@ -34,8 +34,12 @@ pub(super) async fn apply(
         Ok(found)
     };
     for m in &events.phone {
-        let Some(consultant) = consultant_of(db, &m.to_phone_number_id, &m.to_display_number).await? else {
-            outcome.unrouted.push(app::domain::phone::mask_phone(&m.to_display_number));
+        let Some(consultant) =
+            consultant_of(db, &m.to_phone_number_id, &m.to_display_number).await?
+        else {
+            outcome
+                .unrouted
+                .push(app::domain::phone::mask_phone(&m.to_display_number));
             continue;
         };
         let Some(lead) = phone::lead_by_number(db, consultant, &m.counterpart).await? else {
@@ -61,13 +65,17 @@ pub(super) async fn apply(
         }
     }
     for m in &events.marketing {
-        let Some(consultant) = consultant_of(db, &m.to_phone_number_id, &m.to_display_number).await? else {
+        let Some(consultant) =
+            consultant_of(db, &m.to_phone_number_id, &m.to_display_number).await?
+        else {
             continue;
         };
         phone::marketing_choice(db, consultant, &m.number, m.stop).await?;
     }
     for c in &events.contacts {
-        let Some(consultant) = consultant_of(db, &c.to_phone_number_id, &c.to_display_number).await? else {
+        let Some(consultant) =
+            consultant_of(db, &c.to_phone_number_id, &c.to_display_number).await?
+        else {
             continue;
         };
         if phone::name_from_contact(db, consultant, &c.number, &c.name).await? {

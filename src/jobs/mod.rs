@@ -13,10 +13,10 @@ mod outcome;
 mod process;
 pub mod reminders;
 mod routing;
-mod sender;
-pub mod templates;
 pub mod scheduler;
+mod sender;
 pub mod supervisor;
+pub mod templates;
 mod worker;
 
 pub use claims::{
@@ -29,6 +29,5 @@ pub use sender::{send_pending, settle_abandoned, Transport};
 pub use templates::submit_templates;
 pub use worker::{
     replay, run_once, spawn_outbox_sender, spawn_pending_sweep, spawn_reminders, spawn_scheduler,
-    spawn_workers,
-    Services, WorkerConfig, MAX_ATTEMPTS,
+    spawn_workers, Services, WorkerConfig, MAX_ATTEMPTS,
 };

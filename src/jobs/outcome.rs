@@ -70,4 +70,3 @@ impl Outcome {
         (!notes.is_empty()).then(|| notes.join(" | "))
     }
 }
-

@@ -22,8 +22,8 @@ use app::domain::schedule::{day_start, QuietHours};
 use app::server::db::SystemTx;
 use app::server::templates::draft_of;
 use chrono::{DateTime, Utc};
-use decide::{decide, Decision, Due, Reminder};
 pub use decide::ANSWER_PREFIX;
+use decide::{decide, Decision, Due, Reminder};
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -147,7 +147,8 @@ async fn deliver_batch(
     let mut flows: HashMap<Uuid, Option<FlowDefinition>> = HashMap::new();
     // Leads given an automatic message in this pass (the claim read `sent_today` before it).
     let mut sent_now: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
-    let strings = |v: serde_json::Value| serde_json::from_value::<Vec<String>>(v).unwrap_or_default();
+    let strings =
+        |v: serde_json::Value| serde_json::from_value::<Vec<String>>(v).unwrap_or_default();
     for r in rows {
         let template = match (r.t_name, r.t_category, r.t_body) {
             (Some(name), Some(category), Some(body)) => Some((
@@ -199,7 +200,8 @@ async fn deliver_batch(
         };
         // A follow-up's values come from the lead now (with the labels of the live flow).
         let def = if due.automatic && due.params.is_empty() {
-            if let std::collections::hash_map::Entry::Vacant(slot) = flows.entry(due.consultant_id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = flows.entry(due.consultant_id)
+            {
                 let def = app::server::shared_reads::live_flow(&mut *db, due.consultant_id)
                     .await?
                     .and_then(|(_, d)| serde_json::from_value(d).ok());
@@ -234,8 +236,8 @@ async fn deliver_batch(
                     ),
                     _ => ("text", "schedule"),
                 };
-                let mut payload = serde_json::to_value(&message)
-                    .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+                let mut payload =
+                    serde_json::to_value(&message).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
                 payload["by"] = serde_json::json!(by);
                 // What Meta will bill it as (its status webhook may correct it): a template's
                 // category; a text inside the window is a free service reply.

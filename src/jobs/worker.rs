@@ -221,7 +221,11 @@ pub fn spawn_scheduler(jobs: &mut Supervisor, pool: PgPool, outbox: app::server:
             }
             match super::scheduler::run(&pool, chrono::Utc::now()).await {
                 Ok(pass) if pass.queued > 0 => {
-                    tracing::info!(queued = pass.queued, created = pass.created, "scheduled messages queued");
+                    tracing::info!(
+                        queued = pass.queued,
+                        created = pass.created,
+                        "scheduled messages queued"
+                    );
                     outbox.wake();
                 }
                 Ok(_) => {}

@@ -32,7 +32,13 @@ async fn app_with_graph() -> (TestApp, FakeGraph) {
     .await;
     let me = signed_in(&app, "ana@exemplo.com").await;
     super::helpers::connect_number(&app.pool, me, "1065").await;
-    form(&app, "/modelos/regras", "/modelos", &[("acao", "silencio"), ("inicio", "0"), ("fim", "0")]).await;
+    form(
+        &app,
+        "/modelos/regras",
+        "/modelos",
+        &[("acao", "silencio"), ("inicio", "0"), ("fim", "0")],
+    )
+    .await;
     (app, g)
 }
 
@@ -49,7 +55,13 @@ async fn form(app: &TestApp, path: &str, page: &str, fields: &[(&str, &str)]) ->
 /// The ready reminder template, sent to Meta and approved (the review webhook is tested in
 /// `templates`).
 async fn approve_reminder_template(app: &TestApp) {
-    form(app, "/modelos/acao", "/modelos", &[("acao", "biblioteca"), ("modelo", "lembrete_agendamento")]).await;
+    form(
+        app,
+        "/modelos/acao",
+        "/modelos",
+        &[("acao", "biblioteca"), ("modelo", "lembrete_agendamento")],
+    )
+    .await;
     sqlx::query("update message_templates set status = 'aprovado' where library_key = 'lembrete_agendamento'")
         .execute(&app.pool)
         .await
@@ -58,15 +70,30 @@ async fn approve_reminder_template(app: &TestApp) {
 
 /// Maria writes, and is moved to "agendado" for the day after tomorrow at 14:30.
 async fn booked(app: &TestApp) -> (Uuid, DateTime<Utc>) {
-    send(app, lead(LEAD).named("Maria Souza").text("wamid.in.1", "Oi")).await;
-    let id: Uuid = sqlx::query_scalar("select id from leads").fetch_one(&app.pool).await.unwrap();
+    send(
+        app,
+        lead(LEAD).named("Maria Souza").text("wamid.in.1", "Oi"),
+    )
+    .await;
+    let id: Uuid = sqlx::query_scalar("select id from leads")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let (date, _) = form_values(Utc::now() + Duration::days(2));
     let csrf = app.csrf_from("/leads").await;
     let res = app
         .post_form(
             "/api/mover-lead",
-            &[("csrf", &csrf), ("lead", &id.to_string()), ("to", "agendado"), ("reason", ""),
-              ("data", &date), ("hora", "14:30"), ("local", ""), ("link", "")],
+            &[
+                ("csrf", &csrf),
+                ("lead", &id.to_string()),
+                ("to", "agendado"),
+                ("reason", ""),
+                ("data", &date),
+                ("hora", "14:30"),
+                ("local", ""),
+                ("link", ""),
+            ],
         )
         .await;
     assert!(res.status().is_success(), "{}", res.text().await.unwrap());
@@ -91,9 +118,10 @@ async fn reminders(app: &TestApp) -> Vec<(String, DateTime<Utc>, Option<String>)
 
 /// The lead taps a reminder's button (Meta's `button` message).
 fn tap(wamid: &str, payload: &str, title: &str) -> Value {
-    lead(LEAD)
-        .named("Maria Souza")
-        .message(wamid, json!({"type": "button", "button": {"payload": payload, "text": title}}))
+    lead(LEAD).named("Maria Souza").message(
+        wamid,
+        json!({"type": "button", "button": {"payload": payload, "text": title}}),
+    )
 }
 
 async fn answer(app: &TestApp, lead: Uuid) -> (Option<String>, Option<DateTime<Utc>>) {
@@ -112,12 +140,21 @@ async fn a_booking_schedules_reminders_that_leave_with_the_time_and_the_buttons(
     assert!(reminders(&app).await.is_empty());
     let page = format!("/leads/{lead_id}");
     let html = app.get_html(&page).await;
-    assert!(html.contains("o modelo pronto “Lembrete de agendamento” em"), "{html}");
+    assert!(
+        html.contains("o modelo pronto “Lembrete de agendamento” em"),
+        "{html}"
+    );
 
     // With it, changing the appointment schedules two: 24 h and 2 h before.
     approve_reminder_template(&app).await;
     let (date, _) = form_values(Utc::now() + Duration::days(2));
-    form(&app, &format!("{page}/agendamento"), &page, &[("acao", "salvar"), ("data", &date), ("hora", "14:30")]).await;
+    form(
+        &app,
+        &format!("{page}/agendamento"),
+        &page,
+        &[("acao", "salvar"), ("data", &date), ("hora", "14:30")],
+    )
+    .await;
     let starts_at: DateTime<Utc> = sqlx::query_scalar("select starts_at from appointments")
         .fetch_one(&app.pool)
         .await
@@ -126,17 +163,25 @@ async fn a_booking_schedules_reminders_that_leave_with_the_time_and_the_buttons(
     let due: Vec<_> = rows.iter().map(|r| (r.0.as_str(), r.1)).collect();
     assert_eq!(
         due,
-        [("agendada", starts_at - Duration::hours(24)), ("agendada", starts_at - Duration::hours(2))]
+        [
+            ("agendada", starts_at - Duration::hours(24)),
+            ("agendada", starts_at - Duration::hours(2))
+        ]
     );
     let html = app.get_html(&page).await;
-    assert!(html.contains("Lembretes pelo WhatsApp: 24 h e 2 h antes"), "{html}");
+    assert!(
+        html.contains("Lembretes pelo WhatsApp: 24 h e 2 h antes"),
+        "{html}"
+    );
 
     // The first one's time comes: it leaves with the template, the time in words, the payloads.
     let at = starts_at - Duration::hours(24) + Duration::minutes(1);
     let pass = scheduler::run(&app.pool, at).await.unwrap();
     assert_eq!(pass.queued, 1);
     let before = g.sent();
-    consultor::jobs::send_pending(&app.pool, &g.services().transport).await.unwrap();
+    consultor::jobs::send_pending(&app.pool, &g.services().transport)
+        .await
+        .unwrap();
     let bodies = g.wait_for_sent(before + 1).await;
     let sent = &bodies[before];
     assert_eq!(sent["template"]["name"], "lembrete_agendamento");
@@ -148,16 +193,24 @@ async fn a_booking_schedules_reminders_that_leave_with_the_time_and_the_buttons(
         components[0]["parameters"],
         json!([{"type": "text", "text": "Maria"}, {"type": "text", "text": when}])
     );
-    let id: Uuid = sqlx::query_scalar("select id from appointments").fetch_one(&app.pool).await.unwrap();
+    let id: Uuid = sqlx::query_scalar("select id from appointments")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     for (i, what) in ["confirmar", "remarcar"].iter().enumerate() {
         assert_eq!(components[i + 1]["sub_type"], "quick_reply");
         assert_eq!(components[i + 1]["index"], i.to_string());
-        assert_eq!(components[i + 1]["parameters"][0]["payload"], format!("agenda:{what}:{id}"));
+        assert_eq!(
+            components[i + 1]["parameters"][0]["payload"],
+            format!("agenda:{what}:{id}")
+        );
     }
     let history = app.get_html(&page).await;
     assert!(history.contains(&format!("lembrando do nosso horário marcado para {when}")));
     // The second one leaves at its own time.
-    let second = scheduler::run(&app.pool, starts_at - Duration::hours(2)).await.unwrap();
+    let second = scheduler::run(&app.pool, starts_at - Duration::hours(2))
+        .await
+        .unwrap();
     assert_eq!(second.queued, 1);
 }
 
@@ -166,29 +219,72 @@ async fn the_leads_answers_are_recorded_once_and_shown() {
     let (app, g) = app_with_graph().await;
     approve_reminder_template(&app).await;
     let (lead_id, _) = booked(&app).await;
-    let id: Uuid = sqlx::query_scalar("select id from appointments").fetch_one(&app.pool).await.unwrap();
+    let id: Uuid = sqlx::query_scalar("select id from appointments")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let page = format!("/leads/{lead_id}");
 
     // Confirmar: recorded, acknowledged, shown; not fed to the flow.
-    let flow_state: Value = sqlx::query_scalar("select state from conversations").fetch_one(&app.pool).await.unwrap();
-    send(&app, tap("wamid.tap.1", &format!("agenda:confirmar:{id}"), "Confirmar")).await;
+    let flow_state: Value = sqlx::query_scalar("select state from conversations")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    send(
+        &app,
+        tap(
+            "wamid.tap.1",
+            &format!("agenda:confirmar:{id}"),
+            "Confirmar",
+        ),
+    )
+    .await;
     let (confirmed, at) = answer(&app, lead_id).await;
     assert_eq!(confirmed.as_deref(), Some("confirmado"));
-    g.wait_for_text("Obrigado! Seu horário está confirmado.", std::time::Duration::from_secs(10)).await;
-    let after: Value = sqlx::query_scalar("select state from conversations").fetch_one(&app.pool).await.unwrap();
+    g.wait_for_text(
+        "Obrigado! Seu horário está confirmado.",
+        std::time::Duration::from_secs(10),
+    )
+    .await;
+    let after: Value = sqlx::query_scalar("select state from conversations")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(after, flow_state, "the flow did not see the tap");
     assert!(app.get_html(&page).await.contains("Confirmado"));
     // Redelivered: nothing changes, nothing more is said.
-    let replies = app.count("select count(*) from messages where direction = 'outbound'").await;
-    send(&app, tap("wamid.tap.1", &format!("agenda:confirmar:{id}"), "Confirmar")).await;
+    let replies = app
+        .count("select count(*) from messages where direction = 'outbound'")
+        .await;
+    send(
+        &app,
+        tap(
+            "wamid.tap.1",
+            &format!("agenda:confirmar:{id}"),
+            "Confirmar",
+        ),
+    )
+    .await;
     assert_eq!(answer(&app, lead_id).await, (confirmed, at));
-    assert_eq!(app.count("select count(*) from messages where direction = 'outbound'").await, replies);
+    assert_eq!(
+        app.count("select count(*) from messages where direction = 'outbound'")
+            .await,
+        replies
+    );
 
     // Remarcar: the lead is unread again, and the lead page and the dashboard say it.
     app.get_html(&page).await;
-    send(&app, tap("wamid.tap.2", &format!("agenda:remarcar:{id}"), "Remarcar")).await;
+    send(
+        &app,
+        tap("wamid.tap.2", &format!("agenda:remarcar:{id}"), "Remarcar"),
+    )
+    .await;
     assert_eq!(answer(&app, lead_id).await.0.as_deref(), Some("remarcar"));
-    g.wait_for_text("Certo! Ana Souza vai falar com você para combinar um novo horário.", std::time::Duration::from_secs(10)).await;
+    g.wait_for_text(
+        "Certo! Ana Souza vai falar com você para combinar um novo horário.",
+        std::time::Duration::from_secs(10),
+    )
+    .await;
     let board = app.get_html("/leads").await;
     assert!(board.contains("não lida"), "{board}");
     let dashboard = app.get_html("/painel").await;
@@ -198,7 +294,15 @@ async fn the_leads_answers_are_recorded_once_and_shown() {
 
     // Another lead's appointment, or a made-up one: nothing recorded.
     let other = Uuid::new_v4();
-    send(&app, tap("wamid.tap.3", &format!("agenda:confirmar:{other}"), "Confirmar")).await;
+    send(
+        &app,
+        tap(
+            "wamid.tap.3",
+            &format!("agenda:confirmar:{other}"),
+            "Confirmar",
+        ),
+    )
+    .await;
     assert_eq!(answer(&app, lead_id).await.0.as_deref(), Some("remarcar"));
 }
 
@@ -209,18 +313,49 @@ async fn cancelling_the_appointment_cancels_its_reminders() {
     let (lead_id, starts_at) = booked(&app).await;
     assert_eq!(reminders(&app).await.len(), 2);
     let page = format!("/leads/{lead_id}");
-    let html = form(&app, &format!("{page}/agendamento"), &page, &[("acao", "cancelar")]).await;
+    let html = form(
+        &app,
+        &format!("{page}/agendamento"),
+        &page,
+        &[("acao", "cancelar")],
+    )
+    .await;
     assert!(html.contains("Agendamento cancelado"), "{html}");
     let rows = reminders(&app).await;
     assert!(rows.iter().all(|r| r.0 == "cancelada"), "{rows:?}");
-    let pass = scheduler::run(&app.pool, starts_at - Duration::hours(1)).await.unwrap();
+    let pass = scheduler::run(&app.pool, starts_at - Duration::hours(1))
+        .await
+        .unwrap();
     assert_eq!(pass.queued, 0, "nothing leaves");
 
     // The second reminder's hours are the consultant's.
-    let html = form(&app, "/modelos/regras", "/modelos", &[("acao", "lembrete"), ("horas", "5")]).await;
+    let html = form(
+        &app,
+        "/modelos/regras",
+        "/modelos",
+        &[("acao", "lembrete"), ("horas", "5")],
+    )
+    .await;
     assert!(html.contains("O segundo lembrete sai 5 h antes"), "{html}");
     let (date, _) = form_values(Utc::now() + Duration::days(2));
-    form(&app, &format!("{page}/agendamento"), &page, &[("acao", "salvar"), ("data", &date), ("hora", "14:30")]).await;
-    let due: Vec<DateTime<Utc>> = reminders(&app).await.into_iter().filter(|r| r.0 == "agendada").map(|r| r.1).collect();
-    assert_eq!(due, [starts_at - Duration::hours(24), starts_at - Duration::hours(5)]);
+    form(
+        &app,
+        &format!("{page}/agendamento"),
+        &page,
+        &[("acao", "salvar"), ("data", &date), ("hora", "14:30")],
+    )
+    .await;
+    let due: Vec<DateTime<Utc>> = reminders(&app)
+        .await
+        .into_iter()
+        .filter(|r| r.0 == "agendada")
+        .map(|r| r.1)
+        .collect();
+    assert_eq!(
+        due,
+        [
+            starts_at - Duration::hours(24),
+            starts_at - Duration::hours(5)
+        ]
+    );
 }

@@ -7,8 +7,7 @@
 
 use super::helpers::{sign_in_inserted, TestApp};
 use super::support::whatsapp::{
-    app_with_workers, post, send, settle, text, CONSULTANT_NUMBER, LEAD,
-    PHONE_NUMBER_ID,
+    app_with_workers, post, send, settle, text, CONSULTANT_NUMBER, LEAD, PHONE_NUMBER_ID,
 };
 use serde_json::{json, Value};
 
@@ -22,22 +21,32 @@ fn change(field: &str, value: Value) -> Value {
 }
 
 fn echo(wamid: &str, to: &str, body: &str) -> Value {
-    change("smb_message_echoes", json!({"message_echoes": [{
+    change(
+        "smb_message_echoes",
+        json!({"message_echoes": [{
         "from": CONSULTANT_NUMBER, "to": to, "id": wamid, "timestamp": "1700000100",
-        "type": "text", "text": {"body": body}}]}))
+        "type": "text", "text": {"body": body}}]}),
+    )
 }
 
 fn history(threads: Value) -> Value {
-    change("history", json!({"history": [{
-        "metadata": {"phase": 0, "chunk_order": 1, "progress": 100}, "threads": threads}]}))
+    change(
+        "history",
+        json!({"history": [{
+        "metadata": {"phase": 0, "chunk_order": 1, "progress": 100}, "threads": threads}]}),
+    )
 }
 
 async fn outbound(app: &TestApp) -> i64 {
-    app.count("select count(*) from messages where direction = 'outbound'").await
+    app.count("select count(*) from messages where direction = 'outbound'")
+        .await
 }
 
 async fn lead_id(app: &TestApp) -> uuid::Uuid {
-    sqlx::query_scalar("select id from leads").fetch_one(&app.pool).await.unwrap()
+    sqlx::query_scalar("select id from leads")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -48,7 +57,11 @@ async fn a_message_sent_from_the_phone_is_stored_once_and_takes_the_lead_over() 
     let bot = outbound(&app).await;
     assert!(bot > 0, "the bot answered the first message");
 
-    let payload = echo("wamid.echo.1", LEAD, "Oi Maria, aqui é a Joana, pelo celular!");
+    let payload = echo(
+        "wamid.echo.1",
+        LEAD,
+        "Oi Maria, aqui é a Joana, pelo celular!",
+    );
     send(&app, payload.clone()).await;
     // Meta delivers it again: nothing new.
     send(&app, payload).await;
@@ -65,7 +78,9 @@ async fn a_message_sent_from_the_phone_is_stored_once_and_takes_the_lead_over() 
         .await
         .unwrap();
     assert!(handed, "writing from the phone takes the conversation over");
-    let html = app.get_html(&format!("/leads/{}", lead_id(&app).await)).await;
+    let html = app
+        .get_html(&format!("/leads/{}", lead_id(&app).await))
+        .await;
     assert!(html.contains("Oi Maria, aqui é a Joana, pelo celular!"));
     assert!(html.contains("Você, pelo celular"));
     assert!(html.contains("enviada pelo celular"));
@@ -73,7 +88,11 @@ async fn a_message_sent_from_the_phone_is_stored_once_and_takes_the_lead_over() 
 
     // The lead answers: the bot stays quiet, the consultant answers from the phone.
     send(&app, text("wamid.2", "Oi Joana!")).await;
-    assert_eq!(outbound(&app).await, bot + 1, "the bot answered a lead taken over from the phone");
+    assert_eq!(
+        outbound(&app).await,
+        bot + 1,
+        "the bot answered a lead taken over from the phone"
+    );
 
     // An echo to someone who is not a lead (family, a supplier) stores nothing.
     send(&app, echo("wamid.echo.2", "5511988887777", "Chego às 19h")).await;
@@ -88,7 +107,10 @@ async fn shared_history_fills_a_leads_past_once_without_new_leads_or_a_reopened_
     send(&app, text("wamid.1", "Oi")).await;
     let before = app.count("select count(*) from messages").await;
     let last_inbound: Option<chrono::DateTime<chrono::Utc>> =
-        sqlx::query_scalar("select last_inbound_at from leads").fetch_one(&app.pool).await.unwrap();
+        sqlx::query_scalar("select last_inbound_at from leads")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let threads = json!([
         {"id": LEAD, "messages": [
             {"from": LEAD, "id": "wamid.old.1", "timestamp": "1690000000", "type": "text",
@@ -105,30 +127,50 @@ async fn shared_history_fills_a_leads_past_once_without_new_leads_or_a_reopened_
     ]);
     send(&app, history(threads.clone())).await;
     send(&app, history(threads)).await;
-    assert_eq!(app.count("select count(*) from messages").await, before + 2, "two new, once");
-    assert_eq!(app.count("select count(*) from leads").await, 1, "no lead from history");
+    assert_eq!(
+        app.count("select count(*) from messages").await,
+        before + 2,
+        "two new, once"
+    );
+    assert_eq!(
+        app.count("select count(*) from leads").await,
+        1,
+        "no lead from history"
+    );
     let (direction, by, status): (String, Option<String>, String) = sqlx::query_as(
         "select direction, payload->>'by', status from messages where whatsapp_message_id = 'wamid.old.2'",
     )
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert_eq!((direction.as_str(), by.as_deref(), status.as_str()), ("outbound", Some("phone"), "read"));
-    let at: chrono::DateTime<chrono::Utc> =
-        sqlx::query_scalar("select created_at from messages where whatsapp_message_id = 'wamid.old.1'")
+    assert_eq!(
+        (direction.as_str(), by.as_deref(), status.as_str()),
+        ("outbound", Some("phone"), "read")
+    );
+    let at: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
+        "select created_at from messages where whatsapp_message_id = 'wamid.old.1'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(at.timestamp(), 1690000000, "kept at its own time");
+    let after: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("select last_inbound_at from leads")
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    assert_eq!(at.timestamp(), 1690000000, "kept at its own time");
-    let after: Option<chrono::DateTime<chrono::Utc>> =
-        sqlx::query_scalar("select last_inbound_at from leads").fetch_one(&app.pool).await.unwrap();
-    assert_eq!(after, last_inbound, "history does not move the reply window");
+    assert_eq!(
+        after, last_inbound,
+        "history does not move the reply window"
+    );
     let handed: bool = sqlx::query_scalar("select handed_off_at is not null from conversations")
         .fetch_one(&app.pool)
         .await
         .unwrap();
     assert!(!handed, "the past does not take the conversation over");
-    let html = app.get_html(&format!("/leads/{}", lead_id(&app).await)).await;
+    let html = app
+        .get_html(&format!("/leads/{}", lead_id(&app).await))
+        .await;
     assert!(html.contains("Bom dia, queria saber do plano"));
 }
 
@@ -139,19 +181,27 @@ async fn a_history_delivery_is_bounded() {
     send(&app, text("wamid.1", "Oi")).await;
     let before = app.count("select count(*) from messages").await;
     let messages: Vec<Value> = (0..2_050)
-        .map(|n| json!({"from": LEAD, "id": format!("wamid.h.{n}"), "timestamp": "1690000000",
-                        "type": "text", "text": {"body": format!("mensagem {n}")}}))
+        .map(|n| {
+            json!({"from": LEAD, "id": format!("wamid.h.{n}"), "timestamp": "1690000000",
+                        "type": "text", "text": {"body": format!("mensagem {n}")}})
+        })
         .collect();
-    assert_eq!(post(&app, &history(json!([{"id": LEAD, "messages": messages}]))).await, 200);
+    assert_eq!(
+        post(&app, &history(json!([{"id": LEAD, "messages": messages}]))).await,
+        200
+    );
     settle(&app).await;
     let stored = app.count("select count(*) from messages").await - before;
     assert_eq!(stored, 2_000);
-    let note: Option<String> =
-        sqlx::query_scalar("select processing_error from webhook_events where payload::text like '%wamid.h.0%'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    assert!(note.unwrap_or_default().contains("50 mensagens além do limite"));
+    let note: Option<String> = sqlx::query_scalar(
+        "select processing_error from webhook_events where payload::text like '%wamid.h.0%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(note
+        .unwrap_or_default()
+        .contains("50 mensagens além do limite"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -160,17 +210,26 @@ async fn a_contact_saved_on_the_phone_names_a_lead_without_a_name() {
     sign_in_inserted(&app, "joana@exemplo.com").await;
     send(&app, text("wamid.1", "Oi")).await;
     let sync = |number: &str, name: &str, action: &str| {
-        change("smb_app_state_sync", json!({"state_sync": [{"type": "contact", "action": action,
+        change(
+            "smb_app_state_sync",
+            json!({"state_sync": [{"type": "contact", "action": action,
             "contact": {"full_name": name, "first_name": name, "phone_number": number},
-            "metadata": {"timestamp": "1700000000"}}]}))
+            "metadata": {"timestamp": "1700000000"}}]}),
+        )
     };
     send(&app, sync(LEAD, "Maria da Silva", "add")).await;
-    let name: Option<String> = sqlx::query_scalar("select name from leads").fetch_one(&app.pool).await.unwrap();
+    let name: Option<String> = sqlx::query_scalar("select name from leads")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(name.as_deref(), Some("Maria da Silva"));
     // A name the lead has is never replaced; unknown numbers create nobody.
     send(&app, sync(LEAD, "Maria Vizinha", "edit")).await;
     send(&app, sync("5511955554444", "Fornecedor", "add")).await;
-    let name: Option<String> = sqlx::query_scalar("select name from leads").fetch_one(&app.pool).await.unwrap();
+    let name: Option<String> = sqlx::query_scalar("select name from leads")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(name.as_deref(), Some("Maria da Silva"));
     assert_eq!(app.count("select count(*) from leads").await, 1);
     let (processed, _) = only_event_outcome_last(&app).await;
@@ -178,8 +237,10 @@ async fn a_contact_saved_on_the_phone_names_a_lead_without_a_name() {
 }
 
 async fn only_event_outcome_last(app: &TestApp) -> (bool, Option<String>) {
-    sqlx::query_as("select processed, processing_error from webhook_events order by received_at desc limit 1")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    sqlx::query_as(
+        "select processed, processing_error from webhook_events order by received_at desc limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
 }

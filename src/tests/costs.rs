@@ -14,30 +14,54 @@ async fn template_sent_to_a_quiet_lead(app: &TestApp) -> Uuid {
     app.post_plain_form(
         "/modelos/acao",
         "/modelos",
-        &[("csrf", &csrf), ("acao", "biblioteca"), ("modelo", "retomar_conversa")],
+        &[
+            ("csrf", &csrf),
+            ("acao", "biblioteca"),
+            ("modelo", "retomar_conversa"),
+        ],
     )
     .await;
     send(app, text("wamid.1", "Oi")).await;
-    sqlx::query("update messages set created_at = now() - interval '25 hours' where direction = 'inbound'")
-        .execute(&app.pool)
+    sqlx::query(
+        "update messages set created_at = now() - interval '25 hours' where direction = 'inbound'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let lead: Uuid = sqlx::query_scalar("select id from leads")
+        .fetch_one(&app.pool)
         .await
         .unwrap();
-    let lead: Uuid = sqlx::query_scalar("select id from leads").fetch_one(&app.pool).await.unwrap();
-    let template: Uuid =
-        sqlx::query_scalar("select id from message_templates").fetch_one(&app.pool).await.unwrap();
+    let template: Uuid = sqlx::query_scalar("select id from message_templates")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let page = format!("/leads/{lead}");
     let csrf = app.csrf_from(&page).await;
     let res = app
         .post_plain_form(
             &format!("{page}/modelo"),
             &page,
-            &[("csrf", &csrf), ("modelo", &template.to_string()), ("v1", "Maria"), ("v2", "Joana")],
+            &[
+                ("csrf", &csrf),
+                ("modelo", &template.to_string()),
+                ("v1", "Maria"),
+                ("v2", "Joana"),
+            ],
         )
         .await;
     assert_eq!(res.status(), 303);
-    super::support::wait_until("the template sent", std::time::Duration::from_secs(10), || async {
-        app.count("select count(*) from messages where message_type = 'template' and status = 'sent'").await == 1
-    })
+    super::support::wait_until(
+        "the template sent",
+        std::time::Duration::from_secs(10),
+        || async {
+            app.count(
+                "select count(*) from messages where message_type = 'template' and status = 'sent'",
+            )
+            .await
+                == 1
+        },
+    )
     .await;
     lead
 }
@@ -49,8 +73,14 @@ async fn a_leads_and_the_months_messages_are_priced_by_category() {
     let html = app.get_html(&format!("/leads/{lead}")).await;
     assert!(html.contains("Custo das mensagens (estimativa)"), "{html}");
     assert!(html.contains("Marketing: 1 mensagem"));
-    assert!(html.contains("R$ 0,34"), "one marketing template at R$ 0,3375");
-    assert!(html.contains("Respostas na janela"), "the bot's replies are counted, free");
+    assert!(
+        html.contains("R$ 0,34"),
+        "one marketing template at R$ 0,3375"
+    );
+    assert!(
+        html.contains("Respostas na janela"),
+        "the bot's replies are counted, free"
+    );
     let dashboard = app.get_html("/painel").await;
     assert!(dashboard.contains("WhatsApp neste mês (estimativa)"));
     assert!(dashboard.contains("R$ 0,34"));
@@ -59,10 +89,12 @@ async fn a_leads_and_the_months_messages_are_priced_by_category() {
     assert!(dashboard.contains("tabela da Meta para o Brasil de 2026-10-01"));
 
     // Meta says how it billed it: a utility template delivered inside the window, free.
-    let wamid: String = sqlx::query_scalar("select whatsapp_message_id from messages where message_type = 'template'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let wamid: String = sqlx::query_scalar(
+        "select whatsapp_message_id from messages where message_type = 'template'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     let status = json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{
         "field": "messages", "value": {"messaging_product": "whatsapp",
         "metadata": {"display_phone_number": CONSULTANT_NUMBER, "phone_number_id": PHONE_NUMBER_ID},
@@ -70,7 +102,10 @@ async fn a_leads_and_the_months_messages_are_priced_by_category() {
                       "pricing": {"billable": false, "pricing_model": "PMP", "category": "utility", "type": "free_customer_service"}}]}}]}]});
     send(&app, status).await;
     let html = app.get_html(&format!("/leads/{lead}")).await;
-    assert!(html.contains("Utilidade (grátis na janela): 1 mensagem"), "{html}");
+    assert!(
+        html.contains("Utilidade (grátis na janela): 1 mensagem"),
+        "{html}"
+    );
     assert!(html.contains("R$ 0,00"));
     assert!(!html.contains("R$ 0,34"));
 }
@@ -78,7 +113,9 @@ async fn a_leads_and_the_months_messages_are_priced_by_category() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_price_table_is_overridden_by_configuration() {
     let app = TestApp::spawn_with(|c| {
-        c.whatsapp_app_secret = Some(consultor::config::Secret::new(super::support::whatsapp::SECRET));
+        c.whatsapp_app_secret = Some(consultor::config::Secret::new(
+            super::support::whatsapp::SECRET,
+        ));
         c.webhook_workers = 1;
         c.prices.marketing = 5_000;
     })
@@ -87,7 +124,10 @@ async fn the_price_table_is_overridden_by_configuration() {
     let lead = template_sent_to_a_quiet_lead(&app).await;
     let html = app.get_html(&format!("/leads/{lead}")).await;
     assert!(html.contains("R$ 0,50"), "{html}");
-    assert!(app.get_html("/painel").await.contains("preços configurados neste servidor"));
+    assert!(app
+        .get_html("/painel")
+        .await
+        .contains("preços configurados neste servidor"));
 }
 
 #[test]
@@ -99,7 +139,10 @@ fn prices_are_read_from_the_environment_in_reais() {
     })
     .unwrap();
     assert_eq!(config.prices.marketing, 4_000);
-    assert_eq!(config.prices.utility, app::domain::pricing::PriceTable::BRAZIL.utility);
+    assert_eq!(
+        config.prices.utility,
+        app::domain::pricing::PriceTable::BRAZIL.utility
+    );
     let bad = consultor::config::Config::from_lookup(|k| match k {
         "DATABASE_URL" => Some("postgres://x".into()),
         "WHATSAPP_PRICE_UTILITY" => Some("grátis".into()),

@@ -36,7 +36,13 @@ async fn post(app: &TestApp, path: &str, referer: &str, fields: &[(&str, &str)])
 
 /// An approved ready template (in the sandbox, at once); returns its id.
 async fn approved(app: &TestApp, key: &str) -> String {
-    post(app, "/modelos/acao", "/modelos", &[("acao", "biblioteca"), ("modelo", key)]).await;
+    post(
+        app,
+        "/modelos/acao",
+        "/modelos",
+        &[("acao", "biblioteca"), ("modelo", key)],
+    )
+    .await;
     let id: Uuid = sqlx::query_scalar("select id from message_templates where library_key = $1")
         .bind(key)
         .fetch_one(&app.pool)
@@ -46,17 +52,33 @@ async fn approved(app: &TestApp, key: &str) -> String {
 }
 
 async fn rule(app: &TestApp, stage: &str, hours: &str, template: &str) -> String {
-    post(app, "/modelos/regras", "/modelos", &[
-        ("acao", "criar"), ("etapa", stage), ("espera", hours), ("unidade", "horas"), ("modelo", template),
-    ])
+    post(
+        app,
+        "/modelos/regras",
+        "/modelos",
+        &[
+            ("acao", "criar"),
+            ("etapa", stage),
+            ("espera", hours),
+            ("unidade", "horas"),
+            ("modelo", template),
+        ],
+    )
     .await
 }
 
 /// Quiet hours that never apply, or that cover `now`.
 async fn quiet(app: &TestApp, start: u32, end: u32) {
-    post(app, "/modelos/regras", "/modelos", &[
-        ("acao", "silencio"), ("inicio", &start.to_string()), ("fim", &end.to_string()),
-    ])
+    post(
+        app,
+        "/modelos/regras",
+        "/modelos",
+        &[
+            ("acao", "silencio"),
+            ("inicio", &start.to_string()),
+            ("fim", &end.to_string()),
+        ],
+    )
     .await;
 }
 
@@ -77,7 +99,10 @@ async fn quiet_lead(app: &TestApp, hours: i64) -> Uuid {
         .execute(&app.pool)
         .await
         .unwrap();
-    sqlx::query_scalar("select id from leads").fetch_one(&app.pool).await.unwrap()
+    sqlx::query_scalar("select id from leads")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
 }
 
 async fn follow_ups(app: &TestApp) -> Vec<(String, Option<String>)> {
@@ -88,7 +113,8 @@ async fn follow_ups(app: &TestApp) -> Vec<(String, Option<String>)> {
 }
 
 async fn queued_templates(app: &TestApp) -> i64 {
-    app.count("select count(*) from messages where message_type = 'template'").await
+    app.count("select count(*) from messages where message_type = 'template'")
+        .await
 }
 
 fn sp_hour(now: DateTime<Utc>) -> u32 {
@@ -104,9 +130,16 @@ async fn a_rule_fires_once_even_with_two_schedulers() {
     assert!(html.contains("Regra criada"), "{html}");
     quiet_lead(&app, 25).await;
     let now = Utc::now();
-    let (a, b) = tokio::join!(scheduler::run(&app.pool, now), scheduler::run(&app.pool, now));
+    let (a, b) = tokio::join!(
+        scheduler::run(&app.pool, now),
+        scheduler::run(&app.pool, now)
+    );
     let (a, b) = (a.unwrap(), b.unwrap());
-    assert_eq!(a.created + b.created, 1, "one follow-up for the quiet period");
+    assert_eq!(
+        a.created + b.created,
+        1,
+        "one follow-up for the quiet period"
+    );
     assert_eq!(a.queued + b.queued, 1, "queued once");
     assert_eq!(queued_templates(&app).await, 1);
     let (content, by): (String, String) = sqlx::query_as(
@@ -118,7 +151,9 @@ async fn a_rule_fires_once_even_with_two_schedulers() {
     assert!(content.starts_with("Olá Maria, aqui é Joana."), "{content}");
     assert_eq!(by, "follow_up");
     // Later passes add nothing for the same quiet period.
-    let again = scheduler::run(&app.pool, now + Duration::hours(3)).await.unwrap();
+    let again = scheduler::run(&app.pool, now + Duration::hours(3))
+        .await
+        .unwrap();
     assert_eq!((again.created, again.queued), (0, 0));
     assert_eq!(queued_templates(&app).await, 1);
 }
@@ -131,7 +166,9 @@ async fn a_rule_stops_when_the_lead_answers_opts_out_or_turns_marketing_off() {
     rule(&app, "novo", "24", &template).await;
     quiet_lead(&app, 25).await;
     // Due, then the lead writes before it leaves: skipped, with the reason.
-    scheduler::create_follow_ups(&app.pool, Utc::now()).await.unwrap();
+    scheduler::create_follow_ups(&app.pool, Utc::now())
+        .await
+        .unwrap();
     send(&app, text("wamid.2", "Oi de novo")).await;
     scheduler::run(&app.pool, Utc::now()).await.unwrap();
     assert_eq!(queued_templates(&app).await, 0);
@@ -162,7 +199,15 @@ async fn a_rule_stops_when_the_lead_answers_opts_out_or_turns_marketing_off() {
     scheduler::run(&app.pool, Utc::now()).await.unwrap();
     assert_eq!(queued_templates(&app).await, 0);
     let rows = follow_ups(&app).await;
-    assert!(rows.last().unwrap().1.as_deref().unwrap().contains("marketing"), "{rows:?}");
+    assert!(
+        rows.last()
+            .unwrap()
+            .1
+            .as_deref()
+            .unwrap()
+            .contains("marketing"),
+        "{rows:?}"
+    );
 
     // SAIR: nothing is created for the lead any more.
     send(&app, text("wamid.3", "SAIR")).await;
@@ -185,7 +230,11 @@ async fn quiet_hours_wait_and_one_automatic_message_a_day() {
     rule(&app, "novo", "25", &template).await;
     quiet_lead(&app, 26).await;
     let pass = scheduler::run(&app.pool, now).await.unwrap();
-    assert_eq!((pass.created, pass.queued, pass.postponed), (2, 0, 2), "quiet hours: both wait");
+    assert_eq!(
+        (pass.created, pass.queued, pass.postponed),
+        (2, 0, 2),
+        "quiet hours: both wait"
+    );
     let next: DateTime<Utc> = sqlx::query_scalar("select min(due_at) from scheduled_messages")
         .fetch_one(&app.pool)
         .await
@@ -222,52 +271,107 @@ async fn a_scheduled_message_leaves_at_its_time_unless_cancelled() {
     let local = |at: DateTime<Utc>| app::domain::schedule::to_local_input(at);
     let soon = Utc::now() + Duration::minutes(10);
     // Inside the window (it closes in 23 hours): free text.
-    let html = post(&app, &format!("{page}/agendar"), &page, &[
-        ("quando", &local(soon)), ("texto", "Oi Maria, conseguiu ver a proposta?"), ("modelo", ""),
-    ])
+    let html = post(
+        &app,
+        &format!("{page}/agendar"),
+        &page,
+        &[
+            ("quando", &local(soon)),
+            ("texto", "Oi Maria, conseguiu ver a proposta?"),
+            ("modelo", ""),
+        ],
+    )
     .await;
     assert!(html.contains("Mensagem agendada para"), "{html}");
     assert!(html.contains("Oi Maria, conseguiu ver a proposta?"));
     // Past the window: free text is refused in words, and what was typed stays.
-    let html = post(&app, &format!("{page}/agendar"), &page, &[
-        ("quando", &local(Utc::now() + Duration::hours(30))), ("texto", "Texto tarde demais"), ("modelo", ""),
-    ])
+    let html = post(
+        &app,
+        &format!("{page}/agendar"),
+        &page,
+        &[
+            ("quando", &local(Utc::now() + Duration::hours(30))),
+            ("texto", "Texto tarde demais"),
+            ("modelo", ""),
+        ],
+    )
     .await;
     assert!(html.contains("já terá fechado"), "{html}");
     assert!(html.contains("Texto tarde demais"));
     // A time already past.
-    let html = post(&app, &format!("{page}/agendar"), &page, &[
-        ("quando", &local(Utc::now() - Duration::hours(1))), ("texto", "x"), ("modelo", ""),
-    ])
+    let html = post(
+        &app,
+        &format!("{page}/agendar"),
+        &page,
+        &[
+            ("quando", &local(Utc::now() - Duration::hours(1))),
+            ("texto", "x"),
+            ("modelo", ""),
+        ],
+    )
     .await;
     assert!(html.contains("Esse horário já passou"));
     // Past the window with a template: accepted.
     let template = approved(&app, "retomar_conversa").await;
-    let html = post(&app, &format!("{page}/agendar"), &page, &[
-        ("quando", &local(Utc::now() + Duration::hours(30))), ("texto", ""), ("modelo", &template),
-    ])
+    let html = post(
+        &app,
+        &format!("{page}/agendar"),
+        &page,
+        &[
+            ("quando", &local(Utc::now() + Duration::hours(30))),
+            ("texto", ""),
+            ("modelo", &template),
+        ],
+    )
     .await;
-    assert!(html.contains("Modelo \"retomar_conversa\" agendado"), "{html}");
+    assert!(
+        html.contains("Modelo \"retomar_conversa\" agendado"),
+        "{html}"
+    );
 
     // Nothing leaves before its time.
     scheduler::run(&app.pool, Utc::now()).await.unwrap();
-    assert_eq!(app.count("select count(*) from scheduled_messages where status = 'agendada'").await, 2);
+    assert_eq!(
+        app.count("select count(*) from scheduled_messages where status = 'agendada'")
+            .await,
+        2
+    );
     // The text one goes at its time, once.
-    let pass = scheduler::run(&app.pool, soon + Duration::minutes(1)).await.unwrap();
+    let pass = scheduler::run(&app.pool, soon + Duration::minutes(1))
+        .await
+        .unwrap();
     assert_eq!(pass.queued, 1);
     assert_eq!(
-        app.count("select count(*) from messages where content = 'Oi Maria, conseguiu ver a proposta?'").await,
+        app.count(
+            "select count(*) from messages where content = 'Oi Maria, conseguiu ver a proposta?'"
+        )
+        .await,
         1
     );
     // The template one is cancelled, and never leaves.
-    let id: Uuid = sqlx::query_scalar("select id from scheduled_messages where status = 'agendada'")
-        .fetch_one(&app.pool)
+    let id: Uuid =
+        sqlx::query_scalar("select id from scheduled_messages where status = 'agendada'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let html = post(
+        &app,
+        &format!("{page}/agendadas/cancelar"),
+        &page,
+        &[("id", &id.to_string())],
+    )
+    .await;
+    assert!(html.contains("Envio cancelado"), "{html}");
+    let html = post(
+        &app,
+        &format!("{page}/agendadas/cancelar"),
+        &page,
+        &[("id", &id.to_string())],
+    )
+    .await;
+    assert!(html.contains("já saiu (ou já tinha sido cancelada)"));
+    scheduler::run(&app.pool, Utc::now() + Duration::hours(31))
         .await
         .unwrap();
-    let html = post(&app, &format!("{page}/agendadas/cancelar"), &page, &[("id", &id.to_string())]).await;
-    assert!(html.contains("Envio cancelado"), "{html}");
-    let html = post(&app, &format!("{page}/agendadas/cancelar"), &page, &[("id", &id.to_string())]).await;
-    assert!(html.contains("já saiu (ou já tinha sido cancelada)"));
-    scheduler::run(&app.pool, Utc::now() + Duration::hours(31)).await.unwrap();
     assert_eq!(queued_templates(&app).await, 0);
 }

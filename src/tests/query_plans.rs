@@ -182,9 +182,17 @@ async fn exercise(app: &TestApp) {
     .unwrap();
     let page = format!("/leads/{lead}");
     let csrf = app.csrf_from(&page).await;
-    let when = app::domain::schedule::to_local_input(chrono::Utc::now() + chrono::Duration::hours(30));
-    let form = [("csrf", csrf.as_str()), ("quando", &when), ("texto", ""), ("modelo", &template.to_string())];
-    let res = app.post_plain_form(&format!("{page}/agendar"), &page, &form).await;
+    let when =
+        app::domain::schedule::to_local_input(chrono::Utc::now() + chrono::Duration::hours(30));
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("quando", &when),
+        ("texto", ""),
+        ("modelo", &template.to_string()),
+    ];
+    let res = app
+        .post_plain_form(&format!("{page}/agendar"), &page, &form)
+        .await;
     assert!(res.status().is_redirection());
     assert!(app.get_html(&page).await.contains("agendado para"));
     let scheduled: Uuid = sqlx::query_scalar(
@@ -197,7 +205,9 @@ async fn exercise(app: &TestApp) {
     .await
     .unwrap();
     let form = [("csrf", csrf.as_str()), ("id", &scheduled.to_string())];
-    let res = app.post_plain_form(&format!("{page}/agendadas/cancelar"), &page, &form).await;
+    let res = app
+        .post_plain_form(&format!("{page}/agendadas/cancelar"), &page, &form)
+        .await;
     assert!(res.status().is_redirection());
     // A deep "carregar mais": the cursor of the 20th card, then of the next pages.
     let mut after = String::new();
@@ -251,7 +261,11 @@ async fn exercise(app: &TestApp) {
         .post_plain_form(
             "/modelos/regras",
             "/modelos",
-            &[("csrf", csrf.as_str()), ("acao", "lembrete"), ("horas", "3")],
+            &[
+                ("csrf", csrf.as_str()),
+                ("acao", "lembrete"),
+                ("horas", "3"),
+            ],
         )
         .await;
     assert!(res.status().is_redirection(), "lembrete: {}", res.status());
@@ -419,10 +433,14 @@ async fn consultant_facing_pages_never_scan_a_tenant_table() {
         .await
         .unwrap();
     let jobs = sqlx::PgPool::connect(&url).await.unwrap();
-    let pass = consultor::jobs::scheduler::run(&jobs, chrono::Utc::now() + chrono::Duration::days(2))
-        .await
-        .unwrap();
-    assert!(pass.created > 0 && pass.queued + pass.postponed + pass.skipped > 0, "{pass:?}");
+    let pass =
+        consultor::jobs::scheduler::run(&jobs, chrono::Utc::now() + chrono::Duration::days(2))
+            .await
+            .unwrap();
+    assert!(
+        pass.created > 0 && pass.queued + pass.postponed + pass.skipped > 0,
+        "{pass:?}"
+    );
     jobs.close().await;
     sqlx::query("select count(*) from webhook_events where payload::text like '%controle%'")
         .fetch_one(&mut conn)

@@ -97,11 +97,10 @@ async fn meta(
                                   "verified_name": "Joana Seguros", "platform_type": "NOT_APPLICABLE"}]}),
             ),
         ),
-        ("POST", "/v21.0/1065/register" | "/v21.0/77/subscribed_apps" | "/v21.0/1065/smb_app_data")
-            if business =>
-        {
-            (StatusCode::OK, Json(json!({"success": true})))
-        }
+        (
+            "POST",
+            "/v21.0/1065/register" | "/v21.0/77/subscribed_apps" | "/v21.0/1065/smb_app_data",
+        ) if business => (StatusCode::OK, Json(json!({"success": true}))),
         ("POST", "/v21.0/1065/messages") if business => (
             StatusCode::OK,
             Json(json!({"messages": [{"id": format!("wamid.OUT.{n}")}]})),
@@ -491,7 +490,8 @@ async fn without_a_meta_app_connecting_explains_the_sandbox() {
 }
 
 #[tokio::test]
-async fn keeping_the_business_app_on_the_phone_skips_the_pin_and_asks_meta_for_the_phones_history() {
+async fn keeping_the_business_app_on_the_phone_skips_the_pin_and_asks_meta_for_the_phones_history()
+{
     let (app, _pedro, _url, seen) = app().await;
     let html = app.get_html("/configuracoes").await;
     assert!(html.contains("Manter o app WhatsApp Business no celular"));
@@ -511,10 +511,16 @@ async fn keeping_the_business_app_on_the_phone_skips_the_pin_and_asks_meta_for_t
         .find(|(k, _)| k == "extras")
         .unwrap()
         .1;
-    assert!(extras.contains("whatsapp_business_app_onboarding"), "{extras}");
+    assert!(
+        extras.contains("whatsapp_business_app_onboarding"),
+        "{extras}"
+    );
     let state = state_of(&dialog);
     let html = come_back(&app, &format!("code=bom&state={state}")).await;
-    assert!(html.contains("Continue usando o app WhatsApp Business no celular"), "{html}");
+    assert!(
+        html.contains("Continue usando o app WhatsApp Business no celular"),
+        "{html}"
+    );
     assert!(html.contains("Este número continua no app WhatsApp Business do seu celular"));
     let seen = seen.lock().unwrap().clone();
     assert!(

@@ -387,12 +387,18 @@ impl Payload {
                     app::domain::meta_error::describe(e.code, &text)
                 });
                 const CATEGORIES: [&str; 6] = [
-                    "service", "utility", "marketing", "authentication",
-                    "authentication_international", "referral_conversion",
+                    "service",
+                    "utility",
+                    "marketing",
+                    "authentication",
+                    "authentication_international",
+                    "referral_conversion",
                 ];
                 let pricing = s.pricing.as_ref().and_then(|p| {
                     let c = p.category.as_deref()?.to_lowercase();
-                    CATEGORIES.contains(&c.as_str()).then(|| (c, p.billable.unwrap_or(true)))
+                    CATEGORIES
+                        .contains(&c.as_str())
+                        .then(|| (c, p.billable.unwrap_or(true)))
                 });
                 out.statuses.push(StatusUpdate {
                     wa_message_id: s.id.clone(),
@@ -410,8 +416,8 @@ mod coexistence;
 mod message;
 mod templates;
 pub use coexistence::{ContactSync, MarketingChoice, PhoneMessage};
-pub use templates::{OtherInfo, TemplateChange, TemplateUpdate};
 use templates::template_update;
+pub use templates::{OtherInfo, TemplateChange, TemplateUpdate};
 
 #[cfg(test)]
 mod tests;

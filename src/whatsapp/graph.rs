@@ -93,7 +93,10 @@ pub fn body(to: Recipient<'_>, message: &Outgoing) -> Value {
             ..
         } => {
             let text = |values: &Vec<String>| -> Vec<Value> {
-                values.iter().map(|v| json!({"type": "text", "text": v})).collect()
+                values
+                    .iter()
+                    .map(|v| json!({"type": "text", "text": v}))
+                    .collect()
             };
             let mut components = Vec::new();
             if !header.is_empty() {

@@ -160,7 +160,11 @@ impl MetaApp {
             for sync in ["smb_app_state_sync", "history"] {
                 let body = serde_json::json!({"messaging_product": "whatsapp", "sync_type": sync});
                 if let Err(e) = self
-                    .post(&format!("{}/smb_app_data", number.id.as_str()), &token, &body)
+                    .post(
+                        &format!("{}/smb_app_data", number.id.as_str()),
+                        &token,
+                        &body,
+                    )
                     .await
                 {
                     tracing::warn!(error = %e, sync, "coexistence sync request refused");

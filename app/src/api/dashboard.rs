@@ -21,15 +21,14 @@ pub async fn dashboard(period: String) -> Result<DashboardData, AppError> {
         .with_timezone(&chrono_tz::America::Sao_Paulo)
         .date_naive();
     let mut tx = db::tenant_tx(&state.pool, id).await?;
-    let data =
-        crate::server::dashboard::load(
-            &mut tx,
-            period,
-            today,
-            &state.config.public_url,
-            &state.config.prices,
-        )
-        .await?;
+    let data = crate::server::dashboard::load(
+        &mut tx,
+        period,
+        today,
+        &state.config.public_url,
+        &state.config.prices,
+    )
+    .await?;
     tx.commit().await?;
     Ok(data)
 }

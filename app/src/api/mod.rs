@@ -13,6 +13,6 @@ pub mod password;
 pub mod password_reset;
 pub mod profile;
 pub mod sessions;
-pub mod templates;
 pub mod settings;
+pub mod templates;
 pub mod two_factor;

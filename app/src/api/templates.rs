@@ -227,8 +227,18 @@ pub async fn templates_page() -> Result<TemplatesData, AppError> {
 /// The names of the creation form's fields, so a refused or previewed form comes back whole.
 pub fn form_fields() -> Vec<String> {
     let mut names: Vec<String> = [
-        "nome", "categoria", "cabecalho", "cabecalho_fonte", "cabecalho_exemplo", "corpo",
-        "rodape", "resposta1", "resposta2", "resposta3", "link_texto", "link_url",
+        "nome",
+        "categoria",
+        "cabecalho",
+        "cabecalho_fonte",
+        "cabecalho_exemplo",
+        "corpo",
+        "rodape",
+        "resposta1",
+        "resposta2",
+        "resposta3",
+        "link_texto",
+        "link_url",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -243,7 +253,9 @@ pub fn form_fields() -> Vec<String> {
 /// Reads the creation form into a draft; a field that cannot be read (an unknown category or
 /// origin) is a problem of its own, beside the draft's.
 pub fn draft_from_form(get: &dyn Fn(&str) -> String) -> (TemplateDraft, Vec<String>) {
-    use crate::domain::template::{normalize_name, placeholders, Category, Variable, VariableSource};
+    use crate::domain::template::{
+        normalize_name, placeholders, Category, Variable, VariableSource,
+    };
     let mut problems = Vec::new();
     let text = |name: &str| {
         let v = get(name);
@@ -260,11 +272,15 @@ pub fn draft_from_form(get: &dyn Fn(&str) -> String) -> (TemplateDraft, Vec<Stri
     count.dedup();
     let variables = (1..=count.len().min(crate::domain::template::MAX_VARIABLES))
         .map(|n| {
-            let source = VariableSource::parse(&get(&format!("var{n}_fonte"))).unwrap_or_else(|| {
-                problems.push(format!("Escolha de onde vem a variável {{{{{n}}}}}."));
-                VariableSource::Typed
-            });
-            Variable { source, example: get(&format!("var{n}_exemplo")).trim().to_string() }
+            let source =
+                VariableSource::parse(&get(&format!("var{n}_fonte"))).unwrap_or_else(|| {
+                    problems.push(format!("Escolha de onde vem a variável {{{{{n}}}}}."));
+                    VariableSource::Typed
+                });
+            Variable {
+                source,
+                example: get(&format!("var{n}_exemplo")).trim().to_string(),
+            }
         })
         .collect();
     let header_text = text("cabecalho");
@@ -275,7 +291,10 @@ pub fn draft_from_form(get: &dyn Fn(&str) -> String) -> (TemplateDraft, Vec<Stri
             source: VariableSource::parse(&get("cabecalho_fonte")).unwrap_or(VariableSource::Typed),
             example: get("cabecalho_exemplo").trim().to_string(),
         });
-    if header_variable.as_ref().is_some_and(|v| v.example.is_empty()) {
+    if header_variable
+        .as_ref()
+        .is_some_and(|v| v.example.is_empty())
+    {
         problems.push("Dê um exemplo para a variável do cabeçalho.".into());
     }
     let mut buttons: Vec<Button> = ["resposta1", "resposta2", "resposta3"]

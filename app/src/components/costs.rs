@@ -47,11 +47,13 @@ pub fn MonthCostCard(costs: MonthCosts) -> impl IntoView {
 
 #[component]
 pub fn LeadCost(summary: CostSummary) -> impl IntoView {
-    (!summary.lines.is_empty()).then(|| view! {
-        <section class="costs" aria-labelledby="custo-lead-titulo">
-            <h2 id="custo-lead-titulo">"Custo das mensagens (estimativa)"</h2>
-            <p class="cost-total"><strong>{summary.total.clone()}</strong></p>
-            <Lines summary/>
-        </section>
+    (!summary.lines.is_empty()).then(|| {
+        view! {
+            <section class="costs" aria-labelledby="custo-lead-titulo">
+                <h2 id="custo-lead-titulo">"Custo das mensagens (estimativa)"</h2>
+                <p class="cost-total"><strong>{summary.total.clone()}</strong></p>
+                <Lines summary/>
+            </section>
+        }
     })
 }

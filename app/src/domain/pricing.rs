@@ -48,12 +48,20 @@ impl PriceTable {
 
 /// "0,3375" or "0.3375" → 3375 (reais to ten-thousandths); `None` for anything else.
 pub fn parse_brl(text: &str) -> Option<i64> {
-    let t = text.trim().trim_start_matches("R$").trim().replace(',', ".");
+    let t = text
+        .trim()
+        .trim_start_matches("R$")
+        .trim()
+        .replace(',', ".");
     let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
     if whole.is_empty() && frac.is_empty() || frac.len() > 4 {
         return None;
     }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let frac: i64 = format!("{frac:0<4}").parse().ok()?;
     (0..1_000).contains(&whole).then_some(whole * 10_000 + frac)
 }
@@ -95,7 +103,11 @@ mod tests {
     fn prices_and_money() {
         let t = PriceTable::BRAZIL;
         assert_eq!(t.price("marketing", true), 3_375);
-        assert_eq!(t.price("utility", false), 0, "a utility template inside the window is free");
+        assert_eq!(
+            t.price("utility", false),
+            0,
+            "a utility template inside the window is free"
+        );
         assert_eq!(t.price("service", true), 0);
         assert_eq!(format_brl(3_375), "R$ 0,34");
         assert_eq!(format_brl(12_345_678), "R$ 1.234,57");
@@ -133,7 +145,11 @@ pub fn summarize(counts: &[(String, bool, i64)], table: &PriceTable) -> CostSumm
     let (mut free, mut paid, mut total) = (0, 0, 0);
     for (category, billable, n) in counts {
         let cost = table.price(category, *billable) * n;
-        if cost > 0 { paid += n } else { free += n }
+        if cost > 0 {
+            paid += n
+        } else {
+            free += n
+        }
         total += cost;
         let label = if cost == 0 && category != "service" {
             format!("{} (grátis na janela)", category_label(category))
@@ -180,6 +196,9 @@ mod summary_tests {
         assert_eq!(s.lines[0], ("Marketing".into(), 2, "R$ 0,68".into()));
         assert_eq!((s.free, s.paid), (13, 3));
         assert_eq!(s.paid_share().as_deref(), Some("19%"));
-        assert!(s.lines.iter().any(|l| l.0 == "Utilidade (grátis na janela)" && l.1 == 3));
+        assert!(s
+            .lines
+            .iter()
+            .any(|l| l.0 == "Utilidade (grátis na janela)" && l.1 == 3));
     }
 }

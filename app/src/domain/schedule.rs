@@ -80,7 +80,9 @@ pub fn parse_local(value: &str) -> Option<DateTime<Utc>> {
 
 /// `at` as a `datetime-local` value, São Paulo time.
 pub fn to_local_input(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Sao_Paulo).format("%Y-%m-%dT%H:%M").to_string()
+    at.with_timezone(&Sao_Paulo)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -99,13 +101,25 @@ mod tests {
         assert!(q.contains(sp("2026-12-08T07:59")));
         assert!(!q.contains(sp("2026-12-08T08:00")));
         assert!(!q.contains(sp("2026-12-07T20:59")));
-        assert_eq!(q.next_allowed(sp("2026-12-07T22:10")), sp("2026-12-08T08:00"));
-        assert_eq!(q.next_allowed(sp("2026-12-08T02:00")), sp("2026-12-08T08:00"));
-        assert_eq!(q.next_allowed(sp("2026-12-08T10:00")), sp("2026-12-08T10:00"));
+        assert_eq!(
+            q.next_allowed(sp("2026-12-07T22:10")),
+            sp("2026-12-08T08:00")
+        );
+        assert_eq!(
+            q.next_allowed(sp("2026-12-08T02:00")),
+            sp("2026-12-08T08:00")
+        );
+        assert_eq!(
+            q.next_allowed(sp("2026-12-08T10:00")),
+            sp("2026-12-08T10:00")
+        );
         assert!(!QuietHours::new(8, 8).contains(sp("2026-12-08T03:00")));
         let day = QuietHours::new(12, 14);
         assert!(day.contains(sp("2026-12-08T13:00")));
-        assert_eq!(day.next_allowed(sp("2026-12-08T13:00")), sp("2026-12-08T14:00"));
+        assert_eq!(
+            day.next_allowed(sp("2026-12-08T13:00")),
+            sp("2026-12-08T14:00")
+        );
     }
 
     #[test]

@@ -163,9 +163,9 @@ pub fn placeholders(text: &str) -> Result<Vec<usize>, String> {
             return Err("há um \"{{\" sem o \"}}\" que o fecha".into());
         };
         let inside = after[..end].trim();
-        let n: usize = inside
-            .parse()
-            .map_err(|_| format!("\"{{{{{inside}}}}}\" não é uma variável: use {{{{1}}}}, {{{{2}}}}…"))?;
+        let n: usize = inside.parse().map_err(|_| {
+            format!("\"{{{{{inside}}}}}\" não é uma variável: use {{{{1}}}}, {{{{2}}}}…")
+        })?;
         out.push(n);
         rest = &after[end + 2..];
     }
@@ -182,7 +182,12 @@ pub fn render(text: &str, values: &[String]) -> String {
         match after.find("}}") {
             Some(end) => {
                 let inside = &after[..end];
-                match inside.trim().parse::<usize>().ok().and_then(|n| values.get(n.wrapping_sub(1))) {
+                match inside
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| values.get(n.wrapping_sub(1)))
+                {
                     Some(v) => out.push_str(v),
                     None => {
                         out.push_str("{{");
@@ -220,7 +225,10 @@ impl TemplateDraft {
         if self.name.is_empty() {
             p.push("Dê um nome ao modelo (letras minúsculas, números e _).".into());
         } else if chars(&self.name) > MAX_NAME
-            || !self.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            || !self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         {
             p.push("O nome pode ter só letras minúsculas sem acento, números e _.".into());
         }
@@ -228,7 +236,9 @@ impl TemplateDraft {
         if body.is_empty() {
             p.push("Escreva o texto da mensagem.".into());
         } else if chars(body) > MAX_BODY {
-            p.push(format!("O texto pode ter até {MAX_BODY} caracteres (limite da Meta)."));
+            p.push(format!(
+                "O texto pode ter até {MAX_BODY} caracteres (limite da Meta)."
+            ));
         }
         if bad_chars(body, true) {
             p.push("O texto tem caracteres de controle: apague-os.".into());
@@ -254,7 +264,8 @@ impl TemplateDraft {
                 // Meta refuses a template "with too many variables for its length" without a
                 // figure; about two fixed words a variable (plus one) is what passes review.
                 let fixed = render(body, &vec![String::new(); distinct.len()]);
-                if !distinct.is_empty() && fixed.split_whitespace().count() < 2 * distinct.len() + 1 {
+                if !distinct.is_empty() && fixed.split_whitespace().count() < 2 * distinct.len() + 1
+                {
                     p.push("O texto tem variáveis demais para o seu tamanho (regra da Meta): escreva mais palavras fixas.".into());
                 }
             }
@@ -262,9 +273,15 @@ impl TemplateDraft {
         for (i, v) in self.variables.iter().enumerate() {
             let ex = v.example.trim();
             if ex.is_empty() {
-                p.push(format!("Dê um exemplo para a variável {{{{{}}}}} (a Meta pede um para analisar).", i + 1));
+                p.push(format!(
+                    "Dê um exemplo para a variável {{{{{}}}}} (a Meta pede um para analisar).",
+                    i + 1
+                ));
             } else if chars(ex) > MAX_VALUE || bad_chars(ex, false) {
-                p.push(format!("O exemplo da variável {{{{{}}}}} deve ser um texto curto, numa linha só.", i + 1));
+                p.push(format!(
+                    "O exemplo da variável {{{{{}}}}} deve ser um texto curto, numa linha só.",
+                    i + 1
+                ));
             }
         }
         if let Some(h) = &self.header_text {
@@ -293,10 +310,16 @@ impl TemplateDraft {
                 p.push("O rodapé deve ser um texto fixo, numa linha só.".into());
             }
         }
-        let quick = self.buttons.iter().filter(|b| matches!(b, Button::QuickReply { .. })).count();
+        let quick = self
+            .buttons
+            .iter()
+            .filter(|b| matches!(b, Button::QuickReply { .. }))
+            .count();
         let links = self.buttons.len() - quick;
         if quick > MAX_QUICK_REPLIES || links > 1 {
-            p.push(format!("Use até {MAX_QUICK_REPLIES} botões de resposta e um botão de link."));
+            p.push(format!(
+                "Use até {MAX_QUICK_REPLIES} botões de resposta e um botão de link."
+            ));
         }
         for b in &self.buttons {
             let (text, url) = match b {
@@ -304,10 +327,15 @@ impl TemplateDraft {
                 Button::Url { text, url } => (text, Some(url)),
             };
             if text.trim().is_empty() || chars(text) > MAX_BUTTON_TEXT || bad_chars(text, false) {
-                p.push(format!("O texto de cada botão deve ter de 1 a {MAX_BUTTON_TEXT} caracteres."));
+                p.push(format!(
+                    "O texto de cada botão deve ter de 1 a {MAX_BUTTON_TEXT} caracteres."
+                ));
             }
             if let Some(url) = url {
-                if !url.starts_with("https://") || chars(url) > MAX_URL || url.contains(char::is_whitespace) {
+                if !url.starts_with("https://")
+                    || chars(url) > MAX_URL
+                    || url.contains(char::is_whitespace)
+                {
                     p.push("O link do botão deve começar com https:// e não ter espaços.".into());
                 }
             }
@@ -374,7 +402,9 @@ pub fn check_values(values: &[String]) -> Result<(), String> {
             ));
         }
         if chars(v) > MAX_VALUE {
-            return Err(format!("A variável {{{{{n}}}}} pode ter até {MAX_VALUE} caracteres."));
+            return Err(format!(
+                "A variável {{{{{n}}}}} pode ter até {MAX_VALUE} caracteres."
+            ));
         }
     }
     Ok(())

@@ -14,11 +14,17 @@ pub struct Ready {
 }
 
 fn var(source: VariableSource, example: &str) -> Variable {
-    Variable { source, example: example.into() }
+    Variable {
+        source,
+        example: example.into(),
+    }
 }
 
 fn quick(texts: &[&str]) -> Vec<Button> {
-    texts.iter().map(|t| Button::QuickReply { text: (*t).into() }).collect()
+    texts
+        .iter()
+        .map(|t| Button::QuickReply { text: (*t).into() })
+        .collect()
 }
 
 const ALL: &[Vertical] = &[
@@ -33,7 +39,8 @@ pub const LIBRARY: &[Ready] = &[
         key: "retomar_conversa",
         title: "Retomar a conversa",
         verticals: ALL,
-        draft: || TemplateDraft {
+        draft: || {
+            TemplateDraft {
             name: "retomar_conversa".into(),
             category: Category::Marketing,
             header_text: None,
@@ -42,6 +49,7 @@ pub const LIBRARY: &[Ready] = &[
             footer_text: Some("Responda SAIR para não receber mais".into()),
             buttons: quick(&["Quero continuar", "Agora não"]),
             variables: vec![var(VariableSource::FirstName, "Maria"), var(VariableSource::Consultant, "Joana")],
+        }
         },
     },
     Ready {
@@ -56,14 +64,18 @@ pub const LIBRARY: &[Ready] = &[
             body: "Olá {{1}}, lembrando do nosso horário marcado para {{2}}. Você confirma?".into(),
             footer_text: None,
             buttons: quick(&["Confirmar", "Remarcar"]),
-            variables: vec![var(VariableSource::FirstName, "Maria"), var(VariableSource::Typed, "amanhã às 14h")],
+            variables: vec![
+                var(VariableSource::FirstName, "Maria"),
+                var(VariableSource::Typed, "amanhã às 14h"),
+            ],
         },
     },
     Ready {
         key: "cotacao_pronta",
         title: "Cotação pronta",
         verticals: &[Vertical::HealthPlans, Vertical::Insurance],
-        draft: || TemplateDraft {
+        draft: || {
+            TemplateDraft {
             name: "cotacao_pronta".into(),
             category: Category::Utility,
             header_text: None,
@@ -72,13 +84,15 @@ pub const LIBRARY: &[Ready] = &[
             footer_text: None,
             buttons: quick(&["Pode enviar", "Prefiro ligação"]),
             variables: vec![var(VariableSource::FirstName, "Maria")],
+        }
         },
     },
     Ready {
         key: "novos_imoveis",
         title: "Novos imóveis no seu perfil",
         verticals: &[Vertical::RealEstate],
-        draft: || TemplateDraft {
+        draft: || {
+            TemplateDraft {
             name: "novos_imoveis".into(),
             category: Category::Marketing,
             header_text: None,
@@ -87,13 +101,15 @@ pub const LIBRARY: &[Ready] = &[
             footer_text: Some("Responda SAIR para não receber mais".into()),
             buttons: quick(&["Quero ver", "Agora não"]),
             variables: vec![var(VariableSource::FirstName, "Maria")],
+        }
         },
     },
     Ready {
         key: "test_drive",
         title: "Convite para test drive",
         verticals: &[Vertical::Automotive],
-        draft: || TemplateDraft {
+        draft: || {
+            TemplateDraft {
             name: "convite_test_drive".into(),
             category: Category::Marketing,
             header_text: None,
@@ -102,13 +118,16 @@ pub const LIBRARY: &[Ready] = &[
             footer_text: Some("Responda SAIR para não receber mais".into()),
             buttons: quick(&["Quero marcar", "Agora não"]),
             variables: vec![var(VariableSource::FirstName, "Maria")],
+        }
         },
     },
 ];
 
 /// The ready templates for an area.
 pub fn for_vertical(v: Option<Vertical>) -> impl Iterator<Item = &'static Ready> {
-    LIBRARY.iter().filter(move |r| v.is_none_or(|v| r.verticals.contains(&v)))
+    LIBRARY
+        .iter()
+        .filter(move |r| v.is_none_or(|v| r.verticals.contains(&v)))
 }
 
 pub fn find(key: &str) -> Option<&'static Ready> {

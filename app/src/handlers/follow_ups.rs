@@ -93,5 +93,12 @@ pub async fn action(SignedInForm { who, fields }: SignedInForm) -> Response {
     }
     .await;
     let values = vec![("acao".to_string(), format!("regra-{acao}"))];
-    flash::redirect_with(&who.session, "modelos", values, result, "/modelos#acompanhamento").await
+    flash::redirect_with(
+        &who.session,
+        "modelos",
+        values,
+        result,
+        "/modelos#acompanhamento",
+    )
+    .await
 }

@@ -21,7 +21,11 @@ use uuid::Uuid;
 const MAX_DAYS_AHEAD: i64 = 60;
 
 pub async fn add(Path(lead): Path<Uuid>, SignedInForm { who, fields }: SignedInForm) -> Response {
-    let (quando, texto, modelo) = (fields.get("quando"), fields.get("texto"), fields.get("modelo"));
+    let (quando, texto, modelo) = (
+        fields.get("quando"),
+        fields.get("texto"),
+        fields.get("modelo"),
+    );
     let result: Result<String, AppError> = async {
         let now = Utc::now();
         let due = parse_local(&quando)
@@ -131,10 +135,20 @@ pub async fn add(Path(lead): Path<Uuid>, SignedInForm { who, fields }: SignedInF
         ("texto".to_string(), texto.clone()),
         ("modelo".to_string(), modelo.clone()),
     ];
-    flash::redirect_with(&who.session, "lead", values, result, &format!("/leads/{lead}#agendar")).await
+    flash::redirect_with(
+        &who.session,
+        "lead",
+        values,
+        result,
+        &format!("/leads/{lead}#agendar"),
+    )
+    .await
 }
 
-pub async fn cancel(Path(lead): Path<Uuid>, SignedInForm { who, fields }: SignedInForm) -> Response {
+pub async fn cancel(
+    Path(lead): Path<Uuid>,
+    SignedInForm { who, fields }: SignedInForm,
+) -> Response {
     let result: Result<String, AppError> = async {
         let id: Uuid = fields.get("id").parse().map_err(|_| AppError::NotFound)?;
         let mut tx = who.tenant().await?;
@@ -148,5 +162,12 @@ pub async fn cancel(Path(lead): Path<Uuid>, SignedInForm { who, fields }: Signed
     }
     .await;
     let values = vec![("origem".to_string(), "agendar".to_string())];
-    flash::redirect_with(&who.session, "lead", values, result, &format!("/leads/{lead}#agendar")).await
+    flash::redirect_with(
+        &who.session,
+        "lead",
+        values,
+        result,
+        &format!("/leads/{lead}#agendar"),
+    )
+    .await
 }

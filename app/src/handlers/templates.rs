@@ -94,6 +94,10 @@ pub async fn action(SignedInForm { who, fields }: SignedInForm) -> Response {
             (n, v)
         }));
     }
-    let to = if from_form { "/modelos#novo-modelo" } else { "/modelos" };
+    let to = if from_form {
+        "/modelos#novo-modelo"
+    } else {
+        "/modelos"
+    };
     flash::redirect_with(&who.session, "modelos", values, result, to).await
 }

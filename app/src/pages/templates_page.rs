@@ -7,7 +7,9 @@ use crate::api::feedback::FormFeedback;
 use crate::api::templates::{
     draft_from_form, templates_page, LibraryItem, Preview, TemplateItem, TemplatesData,
 };
-use crate::components::{error_view, textarea_text, FollowUpRules, Loading, PageTitle, TemplatePreview};
+use crate::components::{
+    error_view, textarea_text, FollowUpRules, Loading, PageTitle, TemplatePreview,
+};
 use crate::domain::template::{MAX_BODY, MAX_BUTTON_TEXT, MAX_FOOTER, MAX_HEADER, MAX_VARIABLES};
 use leptos::prelude::*;
 
@@ -137,13 +139,22 @@ fn Ready(l: LibraryItem, csrf: String) -> impl IntoView {
 /// The creation form. What a refused or previewed post typed comes back in it, with the
 /// preview of that text.
 #[component]
-fn NewTemplate(csrf: String, sources: Vec<(String, String)>, feedback: Option<FormFeedback>) -> impl IntoView {
-    let typed = feedback
-        .clone()
-        .filter(|f| matches!(f.value("acao").as_deref(), Some("previa" | "criar")) && f.values.len() > 1);
+fn NewTemplate(
+    csrf: String,
+    sources: Vec<(String, String)>,
+    feedback: Option<FormFeedback>,
+) -> impl IntoView {
+    let typed = feedback.clone().filter(|f| {
+        matches!(f.value("acao").as_deref(), Some("previa" | "criar")) && f.values.len() > 1
+    });
     let val = {
         let typed = typed.clone();
-        move |name: &str| typed.as_ref().and_then(|f| f.value(name)).unwrap_or_default()
+        move |name: &str| {
+            typed
+                .as_ref()
+                .and_then(|f| f.value(name))
+                .unwrap_or_default()
+        }
     };
     let preview = typed.as_ref().map(|f| {
         let (draft, _) = draft_from_form(&|n| f.value(n).unwrap_or_default());

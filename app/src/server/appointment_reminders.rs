@@ -123,7 +123,10 @@ mod tests {
             due_times(at, 2, long_before),
             [at - Duration::hours(24), at - Duration::hours(2)]
         );
-        assert_eq!(due_times(at, 2, at - Duration::hours(5)), [at - Duration::hours(2)]);
+        assert_eq!(
+            due_times(at, 2, at - Duration::hours(5)),
+            [at - Duration::hours(2)]
+        );
         assert!(due_times(at, 2, at - Duration::hours(1)).is_empty());
     }
 }

@@ -30,7 +30,10 @@ pub async fn for_lead(t: &mut TenantTx, lead: Uuid) -> Result<Counts, sqlx::Erro
     )
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.category, r.billable, r.n)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.category, r.billable, r.n))
+        .collect())
 }
 
 /// The consultant's messages since `from` (the month's start).
@@ -53,5 +56,8 @@ pub async fn since(t: &mut TenantTx, from: DateTime<Utc>) -> Result<Counts, sqlx
     )
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.category, r.billable, r.n)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.category, r.billable, r.n))
+        .collect())
 }

@@ -56,9 +56,12 @@ pub async fn add(
     let (db, consultant) = t.split();
     let (body, template, params, header) = match content {
         Content::Text(b) => (Some(b), None, serde_json::json!([]), serde_json::json!([])),
-        Content::Template { id, params, header } => {
-            (None, Some(id), serde_json::json!(params), serde_json::json!(header))
-        }
+        Content::Template { id, params, header } => (
+            None,
+            Some(id),
+            serde_json::json!(params),
+            serde_json::json!(header),
+        ),
     };
     sqlx::query_scalar!(
         "insert into scheduled_messages (consultant_id, lead_id, kind, due_at, body, template_id,

@@ -130,9 +130,8 @@ pub async fn create(
     sandbox: bool,
 ) -> Result<Uuid, sqlx::Error> {
     let (db, consultant) = t.split();
-    let json = |v: serde_json::Result<serde_json::Value>| {
-        v.map_err(|e| sqlx::Error::Encode(Box::new(e)))
-    };
+    let json =
+        |v: serde_json::Result<serde_json::Value>| v.map_err(|e| sqlx::Error::Encode(Box::new(e)));
     let (status, reason) = if sandbox {
         ("aprovado", Some(SANDBOX_APPROVAL))
     } else {

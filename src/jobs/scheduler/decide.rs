@@ -71,7 +71,6 @@ pub(super) struct Reminder {
     pub(super) starts_at: DateTime<Utc>,
 }
 
-
 /// The rules of the issue, in order: whom not to write to at all, then when not to write
 /// now, then what to send.
 pub(super) fn decide(d: &Due, def: Option<&FlowDefinition>, now: DateTime<Utc>) -> Decision {
@@ -88,7 +87,9 @@ pub(super) fn decide(d: &Due, def: Option<&FlowDefinition>, now: DateTime<Utc>) 
     }
     if d.automatic {
         if d.anchor_at.is_some_and(|a| d.anchor_now > a) {
-            return Decision::Skip("o lead ou você escreveram, ou a etapa mudou, antes do envio".into());
+            return Decision::Skip(
+                "o lead ou você escreveram, ou a etapa mudou, antes do envio".into(),
+            );
         }
         if d.rule_stage.as_deref().is_some_and(|s| s != d.lead_status) {
             return Decision::Skip("o lead mudou de etapa".into());
@@ -120,7 +121,9 @@ pub(super) fn decide(d: &Due, def: Option<&FlowDefinition>, now: DateTime<Utc>) 
                 ));
             }
             if draft.category == Category::Marketing && d.marketing_off {
-                return Decision::Skip("o lead desativou as mensagens de marketing no WhatsApp".into());
+                return Decision::Skip(
+                    "o lead desativou as mensagens de marketing no WhatsApp".into(),
+                );
             }
             let (params, header) = if d.automatic && d.params.is_empty() {
                 let answers: Vec<(String, String)> =
@@ -146,7 +149,9 @@ pub(super) fn decide(d: &Due, def: Option<&FlowDefinition>, now: DateTime<Utc>) 
                 (d.params.clone(), d.header_params.clone())
             };
             if let Err(e) = check_values(&params).and(check_values(&header)) {
-                return Decision::Skip(format!("uma variável ficou sem valor para este lead ({e})"));
+                return Decision::Skip(format!(
+                    "uma variável ficou sem valor para este lead ({e})"
+                ));
             }
             let body = draft.body_with(&params);
             if body.chars().count() > MAX_BODY {
@@ -161,11 +166,17 @@ pub(super) fn decide(d: &Due, def: Option<&FlowDefinition>, now: DateTime<Utc>) 
                 language: "pt_BR".into(),
                 header,
                 params,
-                buttons: d.reminder.as_ref().map(|r| payloads(&draft.buttons, r.appointment)).unwrap_or_default(),
+                buttons: d
+                    .reminder
+                    .as_ref()
+                    .map(|r| payloads(&draft.buttons, r.appointment))
+                    .unwrap_or_default(),
                 text,
             })
         }
-        (None, Some(body)) if d.window_open => Decision::Send(Outgoing::Text { body: body.clone() }),
+        (None, Some(body)) if d.window_open => {
+            Decision::Send(Outgoing::Text { body: body.clone() })
+        }
         (None, Some(_)) => Decision::Skip(
             "a janela de 24 horas do WhatsApp estava fechada e a mensagem era texto livre".into(),
         ),

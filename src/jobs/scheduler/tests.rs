@@ -18,7 +18,10 @@ fn template(category: Category) -> (String, TemplateDraft) {
             body: "Olá {{1}}, podemos retomar?".into(),
             footer_text: None,
             buttons: Vec::new(),
-            variables: vec![Variable { source: VariableSource::FirstName, example: "Ana".into() }],
+            variables: vec![Variable {
+                source: VariableSource::FirstName,
+                example: "Ana".into(),
+            }],
         },
     )
 }
@@ -90,10 +93,17 @@ fn a_follow_up_stops_or_waits_as_the_rules_say() {
     assert!(skipped(d), "a paused template");
 
     let night = sp("2026-12-08T22:30");
-    assert_eq!(decide(&follow_up(night), None, night), Decision::Later(sp("2026-12-09T08:00")));
+    assert_eq!(
+        decide(&follow_up(night), None, night),
+        Decision::Later(sp("2026-12-09T08:00"))
+    );
     let mut d = follow_up(now);
     d.sent_today = true;
-    assert_eq!(decide(&d, None, now), Decision::Later(sp("2026-12-09T08:00")), "one a day");
+    assert_eq!(
+        decide(&d, None, now),
+        Decision::Later(sp("2026-12-09T08:00")),
+        "one a day"
+    );
 }
 
 #[test]
@@ -108,7 +118,9 @@ fn a_scheduled_text_needs_the_window_and_ignores_quiet_hours() {
     d.window_open = true;
     assert_eq!(
         decide(&d, None, night),
-        Decision::Send(Outgoing::Text { body: "Oi, tudo certo para amanhã?".into() }),
+        Decision::Send(Outgoing::Text {
+            body: "Oi, tudo certo para amanhã?".into()
+        }),
         "the consultant chose the time"
     );
     d.window_open = false;
@@ -128,9 +140,16 @@ fn reminder(now: DateTime<Utc>, starts_at: DateTime<Utc>) -> Due {
     draft.buttons = ["Confirmar", "Remarcar"]
         .map(|t| Button::QuickReply { text: t.into() })
         .into();
-    draft.variables.push(Variable { source: VariableSource::Typed, example: "amanhã às 14h".into() });
+    draft.variables.push(Variable {
+        source: VariableSource::Typed,
+        example: "amanhã às 14h".into(),
+    });
     d.template = Some(("lembrete_agendamento".into(), draft));
-    d.reminder = Some(Reminder { appointment: Uuid::nil(), status: "marcado".into(), starts_at });
+    d.reminder = Some(Reminder {
+        appointment: Uuid::nil(),
+        status: "marcado".into(),
+        starts_at,
+    });
     d
 }
 
@@ -140,11 +159,22 @@ fn a_reminder_says_the_time_in_words_and_carries_the_payloads() {
     let mut d = reminder(now, sp("2026-12-10T14:30"));
     d.sent_today = true;
     match decide(&d, None, now) {
-        Decision::Send(Outgoing::Template { params, buttons, text, .. }) => {
+        Decision::Send(Outgoing::Template {
+            params,
+            buttons,
+            text,
+            ..
+        }) => {
             assert_eq!(params, ["Maria", "amanhã, qui. 10/12 às 14:30"]);
             assert_eq!(text, "*Lembrete do seu horário*\nOlá Maria, lembrando do nosso horário marcado para amanhã, qui. 10/12 às 14:30. Você confirma?");
             let id = Uuid::nil();
-            assert_eq!(buttons, [format!("agenda:confirmar:{id}"), format!("agenda:remarcar:{id}")]);
+            assert_eq!(
+                buttons,
+                [
+                    format!("agenda:confirmar:{id}"),
+                    format!("agenda:remarcar:{id}")
+                ]
+            );
         }
         other => panic!("not capped by a follow-up of the day: {other:?}"),
     }
@@ -157,12 +187,20 @@ fn a_reminder_skips_a_changed_appointment_and_waits_out_the_night_only_before_it
     let mut d = reminder(now, sp("2026-12-10T10:00"));
     d.reminder.as_mut().unwrap().status = "cancelado".into();
     assert!(skipped(d, now), "cancelled");
-    assert!(skipped(reminder(now, now - Duration::minutes(5)), now), "already started");
+    assert!(
+        skipped(reminder(now, now - Duration::minutes(5)), now),
+        "already started"
+    );
     // 22h the evening before a 10h meeting: goes at 8h.
     let night = sp("2026-12-09T22:00");
-    assert_eq!(decide(&reminder(night, sp("2026-12-10T10:00")), None, night), Decision::Later(sp("2026-12-10T08:00")));
+    assert_eq!(
+        decide(&reminder(night, sp("2026-12-10T10:00")), None, night),
+        Decision::Later(sp("2026-12-10T08:00"))
+    );
     // 6h for a 7h30 meeting: the quiet hours end after it.
     let early = sp("2026-12-10T06:00");
-    assert!(matches!(decide(&reminder(early, sp("2026-12-10T07:30")), None, early),
-        Decision::Skip(why) if why.contains("silêncio")));
+    assert!(
+        matches!(decide(&reminder(early, sp("2026-12-10T07:30")), None, early),
+        Decision::Skip(why) if why.contains("silêncio"))
+    );
 }

@@ -10,8 +10,8 @@
 //! Read tolerantly, like the rest of the payload, and bounded: a text is cut to
 //! `MAX_TEXT` characters and one delivery keeps at most `MAX_HISTORY_MESSAGES` of history.
 
-use crate::webhooks::clean::cap_chars;
 use super::{Content, Events, Message, Value};
+use crate::webhooks::clean::cap_chars;
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Deserialize;
 

@@ -1,7 +1,7 @@
 //! One message's content as the flow engine reads it, and its file, if any.
 
-use crate::webhooks::clean::cap_chars;
 use super::{Content, Media, Message, MAX_ID, MAX_LABEL};
+use crate::webhooks::clean::cap_chars;
 
 fn describe(kind: &str) -> &'static str {
     match kind {
@@ -77,4 +77,3 @@ impl Message {
         }
     }
 }
-

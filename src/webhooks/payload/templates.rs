@@ -2,8 +2,8 @@
 //! `template_category_update`, `message_template_quality_update`): the entry names the
 //! business account, the value the template by Meta's id (and its name and language).
 
-use crate::webhooks::clean::cap_chars;
 use super::Change;
+use crate::webhooks::clean::cap_chars;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, Default, Clone, PartialEq)]
@@ -32,10 +32,12 @@ pub enum TemplateChange {
         reason: Option<String>,
         info: Option<OtherInfo>,
     },
-    Category { from: Option<String>, to: String },
+    Category {
+        from: Option<String>,
+        to: String,
+    },
     Quality(String),
 }
-
 
 /// A template's review, category or quality change, when `change` is one.
 pub(super) fn template_update(waba_id: &str, change: &Change) -> Option<TemplateUpdate> {
@@ -68,4 +70,3 @@ pub(super) fn template_update(waba_id: &str, change: &Change) -> Option<Template
         change,
     })
 }
-

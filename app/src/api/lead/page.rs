@@ -42,18 +42,25 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     let stale_days = leads::stale_after_days(&mut t.tx).await?;
     let tabs_by_name = leads::tabs_by_name(&mut t.tx).await?;
     let opted_out_at = leads::opted_out_at(&mut t.tx, id).await?;
-    let window_open = last_inbound.is_some_and(|at| now - at < chrono::Duration::hours(WINDOW_HOURS));
+    let window_open =
+        last_inbound.is_some_and(|at| now - at < chrono::Duration::hours(WINDOW_HOURS));
     // Outside the window only a template reaches the lead: the approved ones are offered.
     let approved = if window_open {
         None
     } else {
         let owner = crate::server::templates::owner(&mut t.tx).await?;
-        Some((crate::server::templates::list(&mut t.tx, true).await?, owner.name))
+        Some((
+            crate::server::templates::list(&mut t.tx, true).await?,
+            owner.name,
+        ))
     };
     let scheduled = crate::server::scheduled::for_lead(&mut t.tx, id).await?;
     let message_counts = crate::server::costs::for_lead(&mut t.tx, id).await?;
     let approved_names: Vec<(String, String)> = match &approved {
-        Some((rows, _)) => rows.iter().map(|r| (r.id.to_string(), r.draft.name.clone())).collect(),
+        Some((rows, _)) => rows
+            .iter()
+            .map(|r| (r.id.to_string(), r.draft.name.clone()))
+            .collect(),
         None => crate::server::templates::list(&mut t.tx, true)
             .await?
             .into_iter()
@@ -260,7 +267,12 @@ fn template_choice(
     facts: &crate::domain::template::LeadFacts<'_>,
 ) -> TemplateChoice {
     use crate::domain::template::value_for;
-    let values: Vec<String> = r.draft.variables.iter().map(|v| value_for(v, facts)).collect();
+    let values: Vec<String> = r
+        .draft
+        .variables
+        .iter()
+        .map(|v| value_for(v, facts))
+        .collect();
     let header = r
         .draft
         .header_variable
@@ -305,7 +317,8 @@ fn appointment_view(
         place: a.place.clone().unwrap_or_default(),
         link: a.video_url.clone().unwrap_or_default(),
         google_href: google_calendar_link(&event),
-        answer: crate::domain::appointment::answer_label(a.lead_answer.as_deref()).map(str::to_string),
+        answer: crate::domain::appointment::answer_label(a.lead_answer.as_deref())
+            .map(str::to_string),
     }
 }
 

@@ -8,7 +8,11 @@ use crate::components::textarea_text;
 use leptos::prelude::*;
 
 #[component]
-pub fn ScheduleBox(detail: LeadPageData, csrf: String, stored: Option<FormFeedback>) -> impl IntoView {
+pub fn ScheduleBox(
+    detail: LeadPageData,
+    csrf: String,
+    stored: Option<FormFeedback>,
+) -> impl IntoView {
     let id = detail.card.id.clone();
     let error = stored.as_ref().and_then(|f| f.error.clone());
     let success = stored.as_ref().and_then(|f| f.success.clone());

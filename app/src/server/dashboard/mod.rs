@@ -43,9 +43,14 @@ pub async fn load(
 ) -> Result<DashboardData, sqlx::Error> {
     // The live flow: its steps' reach and its first question's answers (read below).
     let flow = super::leads::current_flow(t).await?;
-    let month_start = crate::domain::schedule::day_start(
-        chrono::TimeZone::from_utc_datetime(&Utc, &today.with_day0(0).unwrap_or(today).and_hms_opt(12, 0, 0).unwrap_or_default()),
-    );
+    let month_start = crate::domain::schedule::day_start(chrono::TimeZone::from_utc_datetime(
+        &Utc,
+        &today
+            .with_day0(0)
+            .unwrap_or(today)
+            .and_hms_opt(12, 0, 0)
+            .unwrap_or_default(),
+    ));
     let month_messages = super::costs::since(t, month_start).await?;
     let (db, id) = t.split();
     let me = sqlx::query!(
