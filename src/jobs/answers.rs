@@ -7,15 +7,21 @@
 //! taken over as soon as its process's liveness lock is gone (see `claims::hold_liveness`),
 //! or when its claim's lease ends.
 
+use super::Transport;
 use crate::ai::AiProvider;
+use crate::config::Secret;
 use app::domain::ai::AnswerContext;
 use app::domain::flow::Outgoing;
 use sqlx::PgPool;
 
 /// Writes every queued answer no other worker is writing; returns how many it wrote.
-pub async fn write_pending(pool: &PgPool, ai: &AiProvider) -> Result<usize, sqlx::Error> {
+pub async fn write_pending(
+    pool: &PgPool,
+    ai: &AiProvider,
+    transport: &Transport,
+) -> Result<usize, sqlx::Error> {
     let mut written = 0;
-    while write_one(pool, ai).await? {
+    while write_one(pool, ai, transport).await? {
         written += 1;
     }
     Ok(written)
@@ -25,7 +31,11 @@ pub async fn write_pending(pool: &PgPool, ai: &AiProvider) -> Result<usize, sqlx
 /// worker's claim is never taken over.
 const CLAIM_LEASE_SECS: f64 = 120.0;
 
-async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> {
+async fn write_one(
+    pool: &PgPool,
+    ai: &AiProvider,
+    transport: &Transport,
+) -> Result<bool, sqlx::Error> {
     super::claims::hold_liveness(pool).await?;
     let claimed = sqlx::query!(
         r#"update messages m
@@ -44,7 +54,13 @@ async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> 
                      limit 1
                      for update skip locked)
               and cv.id = m.conversation_id
-        returning m.id, m.conversation_id, cv.lead_id, m.ai_context as "ai_context!""#,
+        returning m.id, m.conversation_id, cv.lead_id, m.ai_context as "ai_context!",
+                  (select i.whatsapp_message_id from messages i where i.id = m.reply_to)
+                      as "inbound_wamid?",
+                  (select w.phone_number_id from whatsapp_connections w
+                    where w.consultant_id = m.consultant_id) as "phone_number_id?",
+                  (select w.access_token from whatsapp_connections w
+                    where w.consultant_id = m.consultant_id) as "access_token?""#,
         CLAIM_LEASE_SECS,
         super::claims::holder_key()
     )
@@ -54,6 +70,21 @@ async fn write_one(pool: &PgPool, ai: &AiProvider) -> Result<bool, sqlx::Error> 
         return Ok(false);
     };
     let id = answer.id;
+    // The lead sees their message read and "digitando…" while the answer is written: one
+    // best-effort call, no transaction open, never retried (a lost one only hides the dots).
+    if let (Transport::Graph(client), Some(wamid), Some(pnid), Some(token)) = (
+        transport,
+        answer.inbound_wamid.as_deref(),
+        answer.phone_number_id.as_deref(),
+        answer.access_token,
+    ) {
+        if let Err(e) = client
+            .mark_read(pnid, &Secret::new(token), wamid, true)
+            .await
+        {
+            tracing::debug!(error = %e, "read receipt and typing indicator not shown");
+        }
+    }
     let composed = match serde_json::from_value::<AnswerContext>(answer.ai_context) {
         Ok(ctx) => crate::ai::compose(pool, ai, &ctx).await?,
         Err(e) => {

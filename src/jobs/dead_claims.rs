@@ -30,7 +30,9 @@ pub fn spawn_dead_claim_watcher(jobs: &mut Supervisor, pool: PgPool, services: s
                 .await
                 .unwrap_or(false);
             if orphan_answers {
-                if let Err(e) = answers::write_pending(&pool, &services.ai).await {
+                if let Err(e) =
+                    answers::write_pending(&pool, &services.ai, &services.transport).await
+                {
                     tracing::warn!(error = %e, "writing answers after a dead worker failed");
                 }
             }

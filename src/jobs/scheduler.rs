@@ -32,6 +32,8 @@ use uuid::Uuid;
 pub const RECENT_HOURS: i32 = 72;
 /// Follow-ups one rule adds in one pass (a rule that matches more adds the rest next pass).
 const RULE_BATCH: i64 = 5_000;
+/// Rules read per statement of the rule pass.
+const RULES_AT_ONCE: i64 = 50;
 /// Rows decided per transaction.
 const BATCH: i64 = 500;
 
@@ -62,41 +64,64 @@ pub async fn run(pool: &PgPool, now: DateTime<Utc>) -> Result<Pass, sqlx::Error>
 
 /// Step 1: a follow-up row for each lead quiet past a rule's delay (and no longer than
 /// `RECENT_HOURS` past it), with an approved template. Returns how many were added.
+///
+/// The rules are taken `RULES_AT_ONCE` at a time, each group in a statement of its own: one
+/// statement over every rule at 1,000,000 leads (100,000 rows) ran for minutes, where groups
+/// of a few thousand rows take milliseconds each.
 pub async fn create_follow_ups(pool: &PgPool, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query!(
-        r#"insert into scheduled_messages (consultant_id, lead_id, kind, due_at, template_id,
-                                          rule_id, anchor_at)
-           select r.consultant_id, q.id, 'acompanhamento', $1::timestamptz, r.template_id, r.id,
-                  q.anchor
-             from follow_up_rules r
-             join message_templates t on t.id = r.template_id and t.status = 'aprovado'
-             -- Per rule, a range of idx_leads_follow_up (its consultant, its stage, the span
-             -- of quiet periods that count); LIMIT keeps it a nested loop, not a hash join
-             -- over every lead, and bounds one pass (the rest follow on the next).
-             cross join lateral (
-                 select l.id, greatest(l.last_interaction_at, coalesce(l.stage_changed_at, l.created_at)) as anchor
-                   from leads l
-                  where l.consultant_id = r.consultant_id and l.status = r.stage
-                    and l.opted_out_at is null
-                    and l.last_interaction_at <= $1::timestamptz - make_interval(hours => r.after_hours)
-                    and l.last_interaction_at > $1::timestamptz - make_interval(hours => r.after_hours + $2)
-                    and coalesce(l.stage_changed_at, l.created_at)
-                        <= $1::timestamptz - make_interval(hours => r.after_hours)
-                    and not exists (
-                        select 1 from scheduled_messages x
-                         where x.lead_id = l.id and x.rule_id = r.id
-                           and x.anchor_at = greatest(l.last_interaction_at, coalesce(l.stage_changed_at, l.created_at)))
-                  order by l.last_interaction_at
-                  limit $3
-             ) q
-           on conflict (lead_id, rule_id, anchor_at) where rule_id is not null do nothing"#,
-        now as _,
-        RECENT_HOURS,
-        RULE_BATCH
-    )
-    .execute(pool)
-    .await?
-    .rows_affected())
+    let mut created = 0;
+    let mut after = Uuid::nil();
+    loop {
+        let rules: Vec<Uuid> = sqlx::query_scalar!(
+            "select id from follow_up_rules where id > $1 order by id limit $2",
+            after,
+            RULES_AT_ONCE
+        )
+        .fetch_all(pool)
+        .await?;
+        let Some(last) = rules.last().copied() else {
+            return Ok(created);
+        };
+        after = last;
+        created += sqlx::query!(
+            r#"insert into scheduled_messages (consultant_id, lead_id, kind, due_at, template_id,
+                                              rule_id, anchor_at)
+               select r.consultant_id, q.id, 'acompanhamento', $1::timestamptz, r.template_id, r.id,
+                      q.anchor
+                 from follow_up_rules r
+                 join message_templates t on t.id = r.template_id and t.status = 'aprovado'
+                 -- Per rule, a range of idx_leads_follow_up (its consultant, its stage, the
+                 -- span of quiet periods that count); LIMIT keeps it a nested loop, not a hash
+                 -- join over every lead, and bounds one pass (the rest follow on the next).
+                 cross join lateral (
+                     select l.id,
+                            greatest(l.last_interaction_at, coalesce(l.stage_changed_at, l.created_at)) as anchor
+                       from leads l
+                      where l.consultant_id = r.consultant_id and l.status = r.stage
+                        and l.opted_out_at is null
+                        and l.last_interaction_at <= $1::timestamptz - make_interval(hours => r.after_hours)
+                        and l.last_interaction_at > $1::timestamptz - make_interval(hours => r.after_hours + $2)
+                        and coalesce(l.stage_changed_at, l.created_at)
+                            <= $1::timestamptz - make_interval(hours => r.after_hours)
+                        and not exists (
+                            select 1 from scheduled_messages x
+                             where x.lead_id = l.id and x.rule_id = r.id
+                               and x.anchor_at = greatest(l.last_interaction_at,
+                                                          coalesce(l.stage_changed_at, l.created_at)))
+                      order by l.last_interaction_at
+                      limit $3
+                 ) q
+                where r.id = any($4)
+               on conflict (lead_id, rule_id, anchor_at) where rule_id is not null do nothing"#,
+            now as _,
+            RECENT_HOURS,
+            RULE_BATCH,
+            &rules
+        )
+        .execute(pool)
+        .await?
+        .rows_affected();
+    }
 }
 
 /// Step 2, one transaction: claims up to `BATCH` due rows and decides each.

@@ -140,7 +140,7 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
     tx.commit().await?;
     // Answers left behind by a crash or an error are picked up by the pending sweep.
     if ai_answers > 0 {
-        super::answers::write_pending(pool, &services.ai).await?;
+        super::answers::write_pending(pool, &services.ai, &services.transport).await?;
     }
     // A statuses-only event queued nothing (what others queued, they send).
     if queued {
@@ -175,7 +175,7 @@ async fn mark_processed(
 /// Writes the queued AI answers (outside any event's transaction), sends what is ready, and
 /// downloads the files leads sent.
 async fn deliver(pool: &PgPool, services: &Services) -> Result<usize, sqlx::Error> {
-    super::answers::write_pending(pool, &services.ai).await?;
+    super::answers::write_pending(pool, &services.ai, &services.transport).await?;
     let sent = send_pending(pool, &services.transport).await?;
     super::media::fetch_pending(pool, &services.transport).await?;
     Ok(sent)

@@ -390,3 +390,35 @@ async fn the_simulator_answers_with_the_configured_provider_behind_the_gate() {
     assert!(!html.contains("preço garantido!"), "{html}");
     assert_eq!(app.count("select count(*) from ai_responses").await, 0);
 }
+
+/// With WhatsApp connected, the lead's last message is marked read with "digitando…" while
+/// the answer is written (Meta's read receipt and typing indicator), and that call is not a
+/// message: the answer is still sent once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lead_sees_read_and_typing_while_the_answer_is_written() {
+    let g = super::support::fake_graph::FakeGraph::start().await;
+    let url = g.url();
+    let app = TestApp::spawn_with(move |c| {
+        c.whatsapp_app_secret = Some(Secret::new(SECRET));
+        c.whatsapp_app_id = Some("123".into());
+        c.whatsapp_signup_config_id = Some("cfg".into());
+        c.whatsapp_graph_url = url;
+    })
+    .await;
+    let joana = insert_consultant(&app.pool, "joana@exemplo.com", "Joana").await;
+    super::helpers::connect_number(&app.pool, joana, "1065").await;
+    qualify(&app, "5521999990001").await;
+    settle(&app).await;
+    let reads = g.reads();
+    let last = reads
+        .iter()
+        .find(|r| r["message_id"] == "wamid.5521999990001.5")
+        .unwrap_or_else(|| panic!("no read receipt for the last message: {reads:?}"));
+    assert_eq!(last["typing_indicator"]["type"], "text");
+    assert_eq!(reads.len(), 1, "only where an answer is written");
+    let answers = app
+        .count("select count(*) from messages where ai_response_id is not null")
+        .await;
+    assert_eq!(answers, 1);
+    assert!(g.texts().iter().filter(|t| !t.is_empty()).count() >= 1);
+}

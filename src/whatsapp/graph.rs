@@ -228,6 +228,41 @@ impl GraphClient {
         }
     }
 
+    /// Marks a lead's message read (the blue ticks) and, with `typing`, shows "digitando…"
+    /// until the answer is sent or 25 seconds pass: `POST /{phone_number_id}/messages` with
+    /// `status: read` (Meta's read receipt and typing indicator). One call, not retried.
+    pub async fn mark_read(
+        &self,
+        phone_number_id: &str,
+        token: &Secret,
+        wa_message_id: &str,
+        typing: bool,
+    ) -> Result<(), String> {
+        let url = format!(
+            "{}/{}/messages",
+            self.base_url.trim_end_matches('/'),
+            phone_number_id
+        );
+        let mut body =
+            json!({"messaging_product": "whatsapp", "status": "read", "message_id": wa_message_id});
+        if typing {
+            body["typing_indicator"] = json!({"type": "text"});
+        }
+        let res = self
+            .client
+            .post(&url)
+            .bearer_auth(token.expose())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if res.status().is_success() {
+            Ok(())
+        } else {
+            Err(res.status().to_string())
+        }
+    }
+
     /// Sends one request body; returns the WhatsApp message id.
     pub async fn send(
         &self,

@@ -50,6 +50,8 @@ struct Inner {
     requests: Mutex<Vec<Request>>,
     /// Template submissions: (business account id, body).
     templates: Mutex<Vec<(String, Value)>>,
+    /// Read receipts (with or without the typing indicator): their bodies. Not messages.
+    reads: Mutex<Vec<Value>>,
     hang_on: Mutex<Vec<String>>,
     pause: Mutex<Option<Pause>>,
 }
@@ -87,6 +89,11 @@ impl FakeGraph {
     /// Answers the next call with this status and Meta error code (131047, 131049…).
     pub fn refuse_next(&self, status: u16, code: i64) {
         self.inner.script.lock().unwrap().push_back((status, code));
+    }
+
+    /// The read receipts so far (bodies), in order.
+    pub fn reads(&self) -> Vec<Value> {
+        self.inner.reads.lock().unwrap().clone()
     }
 
     /// The template submissions so far: (business account id, body).
@@ -168,6 +175,11 @@ async fn messages(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> (StatusCode, Json<Value>) {
+    // A read receipt (and typing indicator) goes to the same address but is not a message.
+    if body["status"] == "read" {
+        g.reads.lock().unwrap().push(body);
+        return (StatusCode::OK, Json(json!({"success": true})));
+    }
     let request = Request {
         phone_number_id,
         authorization: headers
