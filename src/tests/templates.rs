@@ -451,3 +451,73 @@ async fn another_consultant_neither_sees_nor_sends_my_templates() {
         0
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_who_never_wrote_gets_a_template_and_the_bot_stays_quiet_after() {
+    let app = app_with_workers(1).await;
+    sign_in_inserted(&app, "joana@exemplo.com").await;
+    act(
+        &app,
+        &[("acao", "biblioteca"), ("modelo", "retomar_conversa")],
+    )
+    .await;
+    // Left a number on the public page: no conversation yet.
+    let lead: Uuid = sqlx::query_scalar(
+        "insert into leads (consultant_id, whatsapp_number, whatsapp_id, name, metadata)
+         select id, '+5521999990001', '5521999990001', 'Pedro Lima', '{\"source\": \"pagina\"}'
+           from consultants returning id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let html = app.get_html(&format!("/leads/{lead}")).await;
+    assert!(
+        html.contains("só um modelo aprovado pela Meta chega a ele"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"Pedro\""),
+        "the first name is filled in"
+    );
+    let template: Uuid = sqlx::query_scalar("select id from message_templates")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let html = send_template(
+        &app,
+        lead,
+        &template.to_string(),
+        &[("v1", "Pedro"), ("v2", "Joana")],
+    )
+    .await;
+    assert!(
+        html.contains("Modelo \"retomar_conversa\" enviado."),
+        "{html}"
+    );
+    super::support::wait_until("the template sent", Duration::from_secs(10), || async {
+        app.count(
+            "select count(*) from messages where message_type = 'template' and status = 'sent'",
+        )
+        .await
+            == 1
+    })
+    .await;
+    let handed: bool = sqlx::query_scalar("select handed_off_at is not null from conversations")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(handed, "the consultant started it");
+    // Pedro answers: stored in that conversation, and the bot does not start its flow.
+    send(&app, lead_writes("wamid.p.1", "Oi, pode falar")).await;
+    assert_eq!(app.count("select count(*) from conversations").await, 1);
+    assert_eq!(
+        app.count("select count(*) from messages where direction = 'outbound'")
+            .await,
+        1,
+        "only the template: the bot stays quiet"
+    );
+}
+
+fn lead_writes(wamid: &str, body: &str) -> Value {
+    lead("5521999990001").named("Pedro").text(wamid, body)
+}

@@ -50,10 +50,14 @@ pub async fn send(Path(lead): Path<Uuid>, SignedInForm { who, fields }: SignedIn
                 "Com as variáveis preenchidas, o texto passa de {MAX_BODY} caracteres (limite da Meta): encurte-as."
             )));
         }
-        let Some((conversation, _, _)) = conversations::latest_for_update(&mut tx, lead).await? else {
-            return Err(AppError::invalid(
-                "Este lead ainda não tem conversa pelo WhatsApp: ele precisa escrever primeiro.",
-            ));
+        // A lead who never wrote (a number left on the public page) gets a conversation now.
+        let conversation = match conversations::latest_for_update(&mut tx, lead).await? {
+            Some((c, _, _)) => c,
+            None => conversations::open_for_outreach(&mut tx, lead)
+                .await?
+                .ok_or_else(|| {
+                    AppError::invalid("Ative um fluxo em Fluxos antes de escrever a este lead.")
+                })?,
         };
         let header_line = t
             .draft

@@ -96,3 +96,33 @@ pub async fn latest_for_update(
 ) -> Result<Option<(Uuid, Uuid, ConversationState)>, sqlx::Error> {
     super::shared_reads::latest_conversation_for_update(t, lead).await
 }
+
+/// A conversation for a lead who never wrote on WhatsApp (one who left a number on the public
+/// page), opened by the consultant's template: on the consultant's live flow, already taken
+/// over (the consultant started it; the bot stays quiet when the lead answers). Returns the
+/// lead's open conversation, this one or one that appeared meanwhile; `None` without a flow.
+pub async fn open_for_outreach(t: &mut TenantTx, lead: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    let Some((flow, _)) = super::leads::current_flow(t).await? else {
+        return Ok(None);
+    };
+    // The whole state, as the engine reads it (a partial one would read as a fresh start).
+    let state = serde_json::to_value(ConversationState {
+        handed_off: true,
+        ..ConversationState::default()
+    })
+    .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let (db, consultant) = t.split();
+    sqlx::query!(
+        r#"insert into conversations (consultant_id, lead_id, flow_id, flow_version, state,
+                                      handed_off_at)
+           values ($1, $2, $3, (select version from flows where id = $3), $4, now())
+           on conflict (lead_id) where is_completed = false do nothing"#,
+        consultant,
+        lead,
+        flow,
+        state
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(latest_for_update(t, lead).await?.map(|(id, _, _)| id))
+}

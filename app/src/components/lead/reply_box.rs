@@ -43,7 +43,7 @@ pub fn ReplyBox(
         ),
         ReplyWindow::Closed { since: None } => (
             false,
-            "O lead ainda não escreveu pelo WhatsApp: a resposta fica disponível depois da primeira mensagem dele.".to_string(),
+            "O lead ainda não escreveu pelo WhatsApp: até ele escrever, só um modelo aprovado pela Meta chega a ele.".to_string(),
         ),
     };
     let lead = detail.card.id.clone();
