@@ -53,6 +53,9 @@ struct Claimed {
     whatsapp_user_id: Option<String>,
     /// The consultant's connected number and the business token Meta gave for it.
     connection: Option<(String, Secret)>,
+    /// The bot's first reply to a lead's message: that message's WhatsApp id, marked read
+    /// (the lead's blue ticks) just before the reply goes.
+    answers: Option<String>,
 }
 
 /// What became of one send.
@@ -195,7 +198,10 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<Vec<Claimed>, sqlx::
         r#"select m.id, m.conversation_id, m.content, m.payload, m.ai_context is not null as "held!",
                   coalesce(l.whatsapp_id, l.whatsapp_number) as whatsapp_number,
                   l.whatsapp_user_id, w.phone_number_id as "phone_number_id?",
-                  w.access_token as "access_token?"
+                  w.access_token as "access_token?",
+                  case when m.reply_seq = 0 then
+                      (select i.whatsapp_message_id from messages i where i.id = m.reply_to)
+                  end as "answers?"
              from send_claims x
              join messages m on m.conversation_id = x.conversation_id
              join conversations cv on cv.id = m.conversation_id
@@ -226,6 +232,7 @@ async fn claim(db: &mut PgConnection, pass: Uuid) -> Result<Vec<Claimed>, sqlx::
             whatsapp_number: q.whatsapp_number,
             whatsapp_user_id: q.whatsapp_user_id,
             connection: q.phone_number_id.zip(q.access_token.map(Secret::new)),
+            answers: q.answers,
         });
     }
     if ready.is_empty() {
@@ -280,6 +287,13 @@ async fn send_one(transport: &Transport, m: &Claimed) -> Outcome {
             return Outcome::Failed("o lead não tem número nem usuário do WhatsApp".into())
         }
     };
+    // The bot took the lead's message: it shows as read. Best effort, never retried, and not
+    // a message (a failure here sends the reply all the same).
+    if let Some(wamid) = &m.answers {
+        if let Err(e) = client.mark_read(pnid, token, wamid, false).await {
+            tracing::debug!(error = %e, "read receipt not shown");
+        }
+    }
     match client.send(pnid, token, &graph_body(to, &message)).await {
         Ok(wa_id) => Outcome::Sent(wa_id),
         Err(e) => {

@@ -410,12 +410,26 @@ async fn the_lead_sees_read_and_typing_while_the_answer_is_written() {
     qualify(&app, "5521999990001").await;
     settle(&app).await;
     let reads = g.reads();
-    let last = reads
+    let typing: Vec<&Value> = reads
         .iter()
-        .find(|r| r["message_id"] == "wamid.5521999990001.5")
-        .unwrap_or_else(|| panic!("no read receipt for the last message: {reads:?}"));
-    assert_eq!(last["typing_indicator"]["type"], "text");
-    assert_eq!(reads.len(), 1, "only where an answer is written");
+        .filter(|r| r["typing_indicator"]["type"] == "text")
+        .collect();
+    assert_eq!(
+        typing.len(),
+        1,
+        "typing only where an answer is written: {reads:?}"
+    );
+    assert_eq!(typing[0]["message_id"], "wamid.5521999990001.5");
+    // Every message the bot took shows as read, once (the first reply to it marks it).
+    for i in 0..6 {
+        let id = format!("wamid.5521999990001.{i}");
+        assert!(
+            reads
+                .iter()
+                .any(|r| r["message_id"] == id.as_str() && r["typing_indicator"].is_null()),
+            "{id} not marked read: {reads:?}"
+        );
+    }
     let answers = app
         .count("select count(*) from messages where ai_response_id is not null")
         .await;
