@@ -87,6 +87,27 @@ async fn a_leads_and_the_months_messages_are_priced_by_category() {
     assert!(dashboard.contains("das mensagens foram pagas"));
     assert!(dashboard.contains("Nenhum negócio fechado neste mês ainda."));
     assert!(dashboard.contains("tabela da Meta para o Brasil de 2026-10-01"));
+    // The deal closes (novo → em contato → fechado): the month's cost per closed deal.
+    let csrf = app.csrf_from("/leads").await;
+    for to in ["em_contato", "fechado"] {
+        let res = app
+            .post_form(
+                "/api/mover-lead",
+                &[
+                    ("csrf", &csrf),
+                    ("lead", &lead.to_string()),
+                    ("to", to),
+                    ("reason", ""),
+                ],
+            )
+            .await;
+        assert!(res.status().is_success(), "{to}: {}", res.status());
+    }
+    let dashboard = app.get_html("/painel").await;
+    assert!(
+        dashboard.contains("R$ 0,34 por negócio fechado (1 neste mês)."),
+        "{dashboard}"
+    );
 
     // Meta says how it billed it: a utility template delivered inside the window, free.
     let wamid: String = sqlx::query_scalar(
