@@ -4,7 +4,7 @@
 //! the reply window (those messages did not come through the API); a saved contact's name
 //! names a lead that has none. All of it only for people who are leads already.
 
-use super::process::{Outcome, ProcessError};
+use super::outcome::Outcome;
 use super::routing::{route, Route, Routing};
 use crate::intake::{conversations, phone};
 use crate::webhooks::payload::Events;
@@ -17,7 +17,7 @@ pub(super) async fn apply(
     events: &Events,
     routing: Routing,
     outcome: &mut Outcome,
-) -> Result<(), ProcessError> {
+) -> Result<(), sqlx::Error> {
     outcome.history_left_out += events.history_left_out;
     // One route per business number, however many messages a history chunk holds.
     let mut consultants: HashMap<(String, String), Option<Uuid>> = HashMap::new();
