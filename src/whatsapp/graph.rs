@@ -126,6 +126,28 @@ pub fn body(to: Recipient<'_>, message: &Outgoing) -> Value {
 }
 
 impl GraphClient {
+    fn url(&self, path: &str) -> String {
+        format!("{}/{path}", self.base_url.trim_end_matches('/'))
+    }
+
+    /// One JSON call with the business token: Meta's status and answer (null when not JSON).
+    async fn post(
+        &self,
+        path: &str,
+        token: &Secret,
+        body: &Value,
+    ) -> Result<(reqwest::StatusCode, Value), reqwest::Error> {
+        let res = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token.expose())
+            .json(body)
+            .send()
+            .await?;
+        let status = res.status();
+        Ok((status, res.json().await.unwrap_or(Value::Null)))
+    }
+
     /// Downloads a file a lead sent: `GET {base}/{media_id}` gives a short-lived URL (and
     /// the size), which is then fetched with the same token. Refuses, before or while
     /// reading, a file over `max` bytes. Returns the bytes and Meta's MIME type.
@@ -135,7 +157,7 @@ impl GraphClient {
         token: &Secret,
         max: usize,
     ) -> Result<(Vec<u8>, Option<String>), String> {
-        let url = format!("{}/{}", self.base_url.trim_end_matches('/'), media_id);
+        let url = self.url(media_id);
         let res = self
             .client
             .get(&url)
@@ -191,21 +213,10 @@ impl GraphClient {
         token: &Secret,
         body: &Value,
     ) -> Result<(String, String), SendError> {
-        let url = format!(
-            "{}/{}/message_templates",
-            self.base_url.trim_end_matches('/'),
-            waba_id
-        );
-        let res = self
-            .client
-            .post(&url)
-            .bearer_auth(token.expose())
-            .json(body)
-            .send()
+        let (status, payload) = self
+            .post(&format!("{waba_id}/message_templates"), token, body)
             .await
             .map_err(|e| SendError::Unknown(format!("sem resposta da API do WhatsApp: {e}")))?;
-        let status = res.status();
-        let payload: Value = res.json().await.unwrap_or(Value::Null);
         if status.is_success() {
             let id = payload["id"]
                 .as_str()
@@ -238,28 +249,19 @@ impl GraphClient {
         wa_message_id: &str,
         typing: bool,
     ) -> Result<(), String> {
-        let url = format!(
-            "{}/{}/messages",
-            self.base_url.trim_end_matches('/'),
-            phone_number_id
-        );
         let mut body =
             json!({"messaging_product": "whatsapp", "status": "read", "message_id": wa_message_id});
         if typing {
             body["typing_indicator"] = json!({"type": "text"});
         }
-        let res = self
-            .client
-            .post(&url)
-            .bearer_auth(token.expose())
-            .json(&body)
-            .send()
+        let (status, _) = self
+            .post(&format!("{phone_number_id}/messages"), token, &body)
             .await
             .map_err(|e| e.to_string())?;
-        if res.status().is_success() {
+        if status.is_success() {
             Ok(())
         } else {
-            Err(res.status().to_string())
+            Err(status.to_string())
         }
     }
 
@@ -270,23 +272,13 @@ impl GraphClient {
         token: &Secret,
         body: &Value,
     ) -> Result<String, SendError> {
-        let url = format!(
-            "{}/{}/messages",
-            self.base_url.trim_end_matches('/'),
-            phone_number_id
-        );
+        let path = format!("{phone_number_id}/messages");
         let mut attempt = 0;
         loop {
-            let res = self
-                .client
-                .post(&url)
-                .bearer_auth(token.expose())
-                .json(body)
-                .send()
+            let (status, payload) = self
+                .post(&path, token, body)
                 .await
                 .map_err(|e| SendError::Unknown(format!("sem resposta da API do WhatsApp: {e}")))?;
-            let status = res.status();
-            let payload: Value = res.json().await.unwrap_or(Value::Null);
             if status.is_success() {
                 return payload["messages"][0]["id"]
                     .as_str()
