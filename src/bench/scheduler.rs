@@ -12,10 +12,13 @@
 //!
 //! Each time is printed beside the baseline as a ratio. Run with `make bench-scheduler`.
 
+#[path = "scratch_db.rs"]
+mod scratch_db;
+
 use chrono::Utc;
 use consultor::jobs::scheduler;
-use sqlx::postgres::PgPoolOptions;
-use sqlx::{Connection, Executor, PgConnection, PgPool};
+
+use sqlx::PgPool;
 use std::time::Instant;
 
 fn env_num(name: &str, default: i64) -> i64 {
@@ -23,27 +26,6 @@ fn env_num(name: &str, default: i64) -> i64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-async fn fresh_database(admin_url: &str) -> (PgPool, String) {
-    let name = format!("consultor_bench_scheduler_{}", std::process::id());
-    let mut admin = PgConnection::connect(admin_url).await.expect("connect");
-    admin
-        .execute(format!("drop database if exists \"{name}\" with (force)").as_str())
-        .await
-        .expect("drop");
-    admin
-        .execute(format!("create database \"{name}\"").as_str())
-        .await
-        .expect("create");
-    let url = format!("{}/{name}", admin_url.rsplit_once('/').expect("url").0);
-    let pool = PgPoolOptions::new()
-        .max_connections(4)
-        .connect(&url)
-        .await
-        .expect("connect");
-    consultor::startup::migrate(&pool).await.expect("migrate");
-    (pool, name)
 }
 
 /// Every consultant with a template, a rule and their leads; one lead in `leads / due` quiet
@@ -125,7 +107,7 @@ async fn main() {
     let consultants = env_num("BENCH_CONSULTANTS", 2_000);
     let leads = env_num("BENCH_LEADS", 1_000_000);
     let due = env_num("BENCH_DUE", 100_000);
-    let (pool, name) = fresh_database(&admin).await;
+    let (pool, name) = scratch_db::create(&admin, "scheduler", 4).await;
     let started = Instant::now();
     load(&pool, consultants, leads, due).await;
     println!(
@@ -181,8 +163,5 @@ async fn main() {
             .unwrap();
     assert_eq!(queued, found, "one message per follow-up");
     pool.close().await;
-    let mut conn = PgConnection::connect(&admin).await.expect("connect");
-    conn.execute(format!("drop database if exists \"{name}\" with (force)").as_str())
-        .await
-        .expect("drop");
+    scratch_db::drop(&admin, &name).await;
 }

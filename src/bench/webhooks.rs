@@ -9,11 +9,13 @@
 //! Each rate is printed beside the baseline as a ratio. Run with `make bench`
 //! (`BENCH_EVENTS`, `BENCH_CONCURRENCY` override the sizes).
 
+#[path = "scratch_db.rs"]
+mod scratch_db;
+
 use consultor::config::{Config, Secret};
-use consultor::startup::{self, Application};
+use consultor::startup::Application;
 use consultor::webhooks::signature;
-use sqlx::postgres::PgPoolOptions;
-use sqlx::{Connection, Executor, PgConnection, PgPool};
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
@@ -51,27 +53,6 @@ fn payload(i: usize) -> String {
     .to_string()
 }
 
-async fn fresh_database(admin_url: &str) -> (PgPool, String) {
-    let name = format!("consultor_bench_{}", std::process::id());
-    let mut admin = PgConnection::connect(admin_url).await.expect("connect");
-    admin
-        .execute(format!("drop database if exists \"{name}\" with (force)").as_str())
-        .await
-        .expect("drop");
-    admin
-        .execute(format!("create database \"{name}\"").as_str())
-        .await
-        .expect("create");
-    let url = format!("{}/{name}", admin_url.rsplit_once('/').expect("url").0);
-    let pool = PgPoolOptions::new()
-        .max_connections(20)
-        .connect(&url)
-        .await
-        .expect("connect bench db");
-    startup::migrate(&pool).await.expect("migrate");
-    (pool, name)
-}
-
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[idx]
@@ -85,7 +66,7 @@ async fn main() {
     let events = env_num("BENCH_EVENTS", 2000);
     let concurrency = env_num("BENCH_CONCURRENCY", 16);
     std::env::set_var("LEPTOS_OUTPUT_NAME", "consultor");
-    let (pool, db_name) = fresh_database(&admin).await;
+    let (pool, db_name) = scratch_db::create(&admin, "webhooks", 20).await;
     for k in 0..CONSULTANTS {
         sqlx::query(
             "insert into consultants
@@ -235,8 +216,5 @@ async fn main() {
         e2e_rate / baseline_rate
     );
     pool.close().await;
-    let mut admin = PgConnection::connect(&admin).await.unwrap();
-    let _ = admin
-        .execute(format!("drop database if exists \"{db_name}\" with (force)").as_str())
-        .await;
+    scratch_db::drop(&admin, &db_name).await;
 }

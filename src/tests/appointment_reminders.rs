@@ -6,12 +6,10 @@
 //! cancels its reminders. Without the template, the lead page says how to get them.
 
 use super::helpers::TestApp;
-use super::leads::signed_in;
 use super::support::fake_graph::FakeGraph;
-use super::support::whatsapp::{lead, send, LEAD, SECRET};
+use super::support::whatsapp::{lead, send, LEAD};
 use app::domain::appointment::form_values;
 use chrono::{DateTime, Duration, Utc};
-use consultor::config::Secret;
 use consultor::jobs::scheduler;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -19,19 +17,8 @@ use uuid::Uuid;
 /// A server sending through a fake Graph API, its scheduler run only by the tests, and Ana's
 /// connected account (no quiet hours, so the times of day do not matter).
 async fn app_with_graph() -> (TestApp, FakeGraph) {
-    let g = FakeGraph::start().await;
-    let url = g.url();
-    let app = TestApp::spawn_with(|c| {
-        c.whatsapp_app_secret = Some(Secret::new(SECRET));
-        c.whatsapp_app_id = Some("123".into());
-        c.whatsapp_signup_config_id = Some("cfg".into());
-        c.whatsapp_graph_url = url;
-        c.webhook_workers = 1;
-        c.scheduler_enabled = false;
-    })
-    .await;
-    let me = signed_in(&app, "ana@exemplo.com").await;
-    super::helpers::connect_number(&app.pool, me, "1065").await;
+    let (app, g, _) =
+        super::lead_replies::app_with_graph_and(|c| c.scheduler_enabled = false).await;
     form(
         &app,
         "/modelos/regras",

@@ -13,6 +13,14 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 async fn app_with_graph() -> (TestApp, FakeGraph, Uuid) {
+    app_with_graph_and(|_| {}).await
+}
+
+/// A server with a Meta app whose Graph API is a fake on loopback, one webhook worker, and
+/// Ana signed up with her number connected; `tweak` changes the rest of its configuration.
+pub(super) async fn app_with_graph_and(
+    tweak: impl FnOnce(&mut consultor::config::Config),
+) -> (TestApp, FakeGraph, Uuid) {
     let g = FakeGraph::start().await;
     let url = g.url();
     let app = TestApp::spawn_with(|c| {
@@ -21,6 +29,7 @@ async fn app_with_graph() -> (TestApp, FakeGraph, Uuid) {
         c.whatsapp_signup_config_id = Some("cfg".into());
         c.whatsapp_graph_url = url;
         c.webhook_workers = 1;
+        tweak(c);
     })
     .await;
     let me = signed_in(&app, "ana@exemplo.com").await;

@@ -9,25 +9,13 @@ use super::helpers::TestApp;
 use super::leads::signed_in;
 use super::support::fake_graph::FakeGraph;
 use super::support::wait_until;
-use super::support::whatsapp::{app_with_workers, lead, send, SECRET};
-use consultor::config::Secret;
+use super::support::whatsapp::{app_with_workers, lead, send};
 use serde_json::{json, Value};
 use std::time::Duration;
 use uuid::Uuid;
 
 async fn app_with_graph() -> (TestApp, FakeGraph) {
-    let g = FakeGraph::start().await;
-    let url = g.url();
-    let app = TestApp::spawn_with(|c| {
-        c.whatsapp_app_secret = Some(Secret::new(SECRET));
-        c.whatsapp_app_id = Some("123".into());
-        c.whatsapp_signup_config_id = Some("cfg".into());
-        c.whatsapp_graph_url = url;
-        c.webhook_workers = 1;
-    })
-    .await;
-    let me = signed_in(&app, "ana@exemplo.com").await;
-    super::helpers::connect_number(&app.pool, me, "1065").await;
+    let (app, g, _) = super::lead_replies::app_with_graph_and(|_| {}).await;
     (app, g)
 }
 
