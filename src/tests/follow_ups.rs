@@ -375,3 +375,60 @@ async fn a_scheduled_message_leaves_at_its_time_unless_cancelled() {
         .unwrap();
     assert_eq!(queued_templates(&app).await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_schedule_form_keeps_hostile_text_as_text_and_counts_a_double_tap_once() {
+    let app = app().await;
+    let lead = quiet_lead(&app, 1).await;
+    let page = format!("/leads/{lead}");
+    let when = app::domain::schedule::to_local_input(Utc::now() + Duration::minutes(30));
+    let post_once = |texto: String, token: &'static str| {
+        let (app, page, when) = (&app, page.clone(), when.clone());
+        async move {
+            let csrf = app.csrf_from(&page).await;
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("quando", when.as_str()),
+                ("texto", texto.as_str()),
+                ("modelo", ""),
+                ("envio", token),
+            ];
+            let res = app
+                .post_plain_form(&format!("{page}/agendar"), &page, &form)
+                .await;
+            assert_eq!(res.status(), 303);
+            app.get_html(&page).await
+        }
+    };
+    // A NUL and an over-long text are refused in words; what was typed comes back, escaped.
+    let html = post_once(
+        format!("oi\u{0}{}", "</textarea><script>"),
+        "11111111-1111-1111-1111-111111111111",
+    )
+    .await;
+    assert!(html.contains("Mensagem:"), "{html}");
+    assert!(!html.contains("</textarea><script>"));
+    let html = post_once("x".repeat(4097), "22222222-2222-2222-2222-222222222222").await;
+    assert!(html.contains("até 4096 caracteres"), "{html}");
+    assert_eq!(
+        app.count("select count(*) from scheduled_messages").await,
+        0
+    );
+    // Hostile text is kept as text, escaped in the list and the title of the page.
+    let hostile = "</title><script>alert(1)</script></textarea><script>x</script>";
+    let token = "33333333-3333-3333-3333-333333333333";
+    let (a, b) = tokio::join!(
+        post_once(hostile.into(), token),
+        post_once(hostile.into(), token)
+    );
+    for html in [a, b] {
+        assert!(!html.contains("<script>alert(1)"));
+        assert!(!html.contains("</textarea><script>"));
+        assert!(!html.contains("</title><script>"));
+    }
+    assert_eq!(
+        app.count("select count(*) from scheduled_messages").await,
+        1,
+        "the same form twice schedules once"
+    );
+}
