@@ -507,3 +507,52 @@ async fn a_deactivated_account_gets_no_tenant_transaction() {
         "an unknown id too"
     );
 }
+
+/// The board counts and lists in separate statements: in a snapshot transaction a lead that
+/// arrives between them shows in neither, so a column never says "1" above two cards. It is
+/// also read-only, so a page read through it cannot write by mistake.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_transaction_sees_one_moment_and_writes_nothing() {
+    let pool = fresh_db().await;
+    let a = insert_consultant(&pool, "a@exemplo.com", "Ana").await;
+    let new_lead = |number: &'static str| {
+        sqlx::query("insert into leads (consultant_id, whatsapp_number) values ($1, $2)")
+            .bind(a)
+            .bind(number)
+    };
+    new_lead("+5511900000001").execute(&pool).await.unwrap();
+    let count = "select count(*) from leads";
+
+    let mut snap = app::server::db::TenantTx::begin_snapshot(&pool, a)
+        .await
+        .unwrap();
+    let before: i64 = sqlx::query_scalar(count)
+        .fetch_one(&mut *snap)
+        .await
+        .unwrap();
+    new_lead("+5511900000002").execute(&pool).await.unwrap();
+    let after: i64 = sqlx::query_scalar(count)
+        .fetch_one(&mut *snap)
+        .await
+        .unwrap();
+    assert_eq!(
+        (before, after),
+        (1, 1),
+        "one moment for the whole transaction"
+    );
+    let write = new_lead("+5511900000003")
+        .execute(&mut *snap)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        write.as_database_error().and_then(|e| e.code()).as_deref(),
+        Some("25006"),
+        "read only: {write}"
+    );
+    drop(snap);
+
+    // The ordinary tenant transaction sees each statement's own moment (and the new lead).
+    let mut tx = tenant_tx(&pool, a).await.unwrap();
+    let now: i64 = sqlx::query_scalar(count).fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(now, 2);
+}

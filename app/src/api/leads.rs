@@ -82,7 +82,8 @@ pub async fn lead_board(query: String) -> Result<BoardData, AppError> {
     let filter = LeadFilter::from_query(&query);
     let now = chrono::Utc::now();
     let params = FilterParams::new(&filter, now);
-    let mut t = Tenant::begin().await?;
+    // One snapshot: the counts and the cards must agree.
+    let mut t = Tenant::begin_snapshot().await?;
     let ctx = CardContext::load(&mut t).await?;
     let counts = leads::counts(&mut t.tx, &params).await?;
     let totals = leads::value_totals(&mut t.tx, &params).await?;
@@ -199,7 +200,8 @@ pub async fn lead_list(query: String, after: String) -> Result<ListPage, AppErro
         };
     let now = chrono::Utc::now();
     let params = FilterParams::new(&filter, now);
-    let mut t = Tenant::begin().await?;
+    // One snapshot: the counts and the cards must agree.
+    let mut t = Tenant::begin_snapshot().await?;
     let ctx = CardContext::load(&mut t).await?;
     let total = leads::counts(&mut t.tx, &params)
         .await?

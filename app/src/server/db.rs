@@ -35,7 +35,25 @@ impl TenantTx {
     /// would switch to after five runs of a prepared statement, cannot drop the branches that
     /// do not apply nor pick the index that does.
     pub async fn begin(pool: &PgPool, consultant: Uuid) -> Result<Self, sqlx::Error> {
+        let tx = pool.begin().await?;
+        Self::enter(tx, consultant).await
+    }
+
+    /// As [`TenantTx::begin`], read-only, with every statement seeing the database as it was
+    /// at the first one (`repeatable read`). For a page that counts and lists in separate
+    /// statements: under the default `read committed` a lead arriving between the count and
+    /// the cards showed two cards under a column that said "1".
+    pub async fn begin_snapshot(pool: &PgPool, consultant: Uuid) -> Result<Self, sqlx::Error> {
         let mut tx = pool.begin().await?;
+        // Must come before the first query of the transaction (`enter`'s select).
+        // (Unchecked: a SET has neither parameters nor columns for the macro to check.)
+        sqlx::query("set transaction isolation level repeatable read, read only")
+            .execute(&mut *tx)
+            .await?;
+        Self::enter(tx, consultant).await
+    }
+
+    async fn enter(mut tx: Tx, consultant: Uuid) -> Result<Self, sqlx::Error> {
         sqlx::query!(
             r#"select auth.enter($2) as "active",
                       set_config('role', 'consultor_app', true) as "role",

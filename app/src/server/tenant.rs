@@ -30,6 +30,15 @@ impl Tenant {
         Ok(Self { id, state, tx })
     }
 
+    /// As [`Tenant::begin`], read-only on one snapshot ([`db::TenantTx::begin_snapshot`]):
+    /// for pages whose counts must agree with the rows they list.
+    pub async fn begin_snapshot() -> Result<Self, AppError> {
+        let id = auth::require_consultant().await?;
+        let state = app_state()?;
+        let tx = db::TenantTx::begin_snapshot(&state.pool, id).await?;
+        Ok(Self { id, state, tx })
+    }
+
     /// As [`Tenant::begin`], after checking the form's CSRF token.
     pub async fn begin_with_csrf(csrf: &str) -> Result<Self, AppError> {
         let id = auth::require_consultant().await?;
