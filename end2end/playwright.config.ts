@@ -65,6 +65,8 @@ export default defineConfig({
         LOGIN_MAX_FAILURES_PER_IP: '100',
         // Webhooks are signed with this in tests/whatsapp.spec.ts.
         WHATSAPP_APP_SECRET: 'segredo-e2e',
+        // Notifications on phones (Settings › Notificações): a key made for the tests only.
+        WEB_PUSH_PRIVATE_KEY: 'qNSnLS07gIz85Asy0aOYNNfOa1yd3qV9Kol3et9QVB0',
         // Password-reset e-mail goes to the test mail server.
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       },

@@ -15,7 +15,9 @@ const REVALIDATE: &str = "no-cache";
 
 /// Files served from the site root: the bundle's folder and the public files.
 fn is_site_file(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/favicon.svg"
+    path.starts_with("/pkg/")
+        || path.starts_with("/icons/")
+        || matches!(path, "/favicon.svg" | "/push.js")
 }
 
 /// `name.<16 hex digits>.ext`, as the release build names what it hashed.

@@ -1,21 +1,33 @@
-//! `consultor [serve | migrate | seed-demo | seed-load | webhooks replay | backup | restore]`.
+//! `consultor [serve | migrate | seed-demo | seed-load | webhooks replay | backup | restore |
+//! push-keys]`.
 
 use crate::config::Config;
 use crate::{load, seed, startup};
 
-const USAGE: &str = "uso: consultor [serve | migrate | seed-demo | seed-load | webhooks replay [ID] | backup --to ARQUIVO | restore --from ARQUIVO]\n\
+const USAGE: &str = "uso: consultor [serve | migrate | seed-demo | seed-load | webhooks replay [ID] | backup --to ARQUIVO | restore --from ARQUIVO | push-keys]\n\
   serve                   inicia o servidor (padrão)\n\
   migrate                 aplica as migrações do banco\n\
   seed-demo               cria a conta de demonstração com leads e conversas\n\
   seed-load               enche o banco com volume realista (LOAD_CONSULTANTS, LOAD_LEADS, LOAD_BIG)\n\
   webhooks replay [ID]    reprocessa os eventos que falharam (todos, ou só o ID)\n\
   backup --to ARQUIVO     cópia consistente do banco inteiro (formato custom do pg_dump)\n\
-  restore --from ARQUIVO  restaura uma cópia num banco vazio (DATABASE_URL)";
+  restore --from ARQUIVO  restaura uma cópia num banco vazio (DATABASE_URL)\n\
+  push-keys               cria as chaves das notificações no celular (WEB_PUSH_PRIVATE_KEY)";
 
 pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
     let command = args.first().map(String::as_str).unwrap_or("serve");
     if matches!(command, "-h" | "--help" | "help") {
         println!("{USAGE}");
+        return Ok(());
+    }
+    if command == "push-keys" {
+        // Needs no database nor configuration: a new identity for the push services.
+        let vapid = crate::push::crypto::Vapid::generate();
+        println!("WEB_PUSH_PRIVATE_KEY={}", vapid.private_base64url());
+        println!(
+            "# chave pública (a página de Configurações a entrega ao navegador): {}",
+            vapid.public_base64url()
+        );
         return Ok(());
     }
     let config = Config::from_env()?;

@@ -121,6 +121,7 @@ impl Application {
                 known_device_days: config.known_device_days.into(),
                 whatsapp_signup: config.meta_app().is_some(),
                 prices: config.prices,
+                push_public_key: config.web_push.as_ref().map(|k| k.vapid.public_base64url()),
             }),
             outbox: Outbox::default(),
             mailer: crate::mail::from_config(&config)?,
@@ -181,6 +182,15 @@ impl Application {
                     Duration::from_secs(config.reminder_delay_secs),
                 );
                 jobs::spawn_scheduler(&mut jobs, jobs_pool.clone(), state.outbox.clone());
+                jobs::rescoring::spawn(&mut jobs, jobs_pool.clone());
+                jobs::summaries::spawn(&mut jobs, jobs_pool.clone(), services.ai.clone());
+                if let Some(keys) = &config.web_push {
+                    crate::push::spawn(
+                        &mut jobs,
+                        jobs_pool.clone(),
+                        crate::push::WebPush::new(keys),
+                    );
+                }
                 jobs::spawn_pending_sweep(&mut jobs, jobs_pool, services);
             }
         }
@@ -188,6 +198,7 @@ impl Application {
         let shell_options = state.leptos_options.clone();
         let router = Router::new()
             .route("/healthz", get(healthz))
+            .merge(crate::web_app::routes())
             .merge(app::handlers::routes())
             .merge(crate::whatsapp::connect::routes(ConnectState {
                 app: state.clone(),

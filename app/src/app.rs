@@ -27,6 +27,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0f766e"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // Installable on a phone's home screen (src/web_app.rs).
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href=stylesheet_href(&options)/>
                 <AutoReload options=options.clone()/>
                 {hydration(options)}

@@ -187,7 +187,9 @@ pub async fn record_answer(
     sqlx::query!(
         "update leads
             set respostas = coalesce(respostas, '{}') || jsonb_build_object($2::text, $3::text),
-                name = case when $2 = 'nome' then left($3, 100) else name end
+                name = case when $2 = 'nome' then left($3, 100) else name end,
+                -- A summary already written is written again from the new answers.
+                summary_due_at = case when summary is not null then now() else summary_due_at end
           where id = $1",
         lead,
         step,
@@ -242,4 +244,16 @@ pub async fn live_flow(
     consultant: Uuid,
 ) -> Result<Option<(Uuid, serde_json::Value)>, sqlx::Error> {
     app::server::shared_reads::live_flow(sys, consultant).await
+}
+
+/// The lead finished the flow: the summaries job writes its summary.
+pub async fn request_summary(sys: &mut SystemTx<'_>, lead: Uuid) -> Result<(), sqlx::Error> {
+    let db: &mut PgConnection = sys;
+    sqlx::query!(
+        "update leads set summary_due_at = now() where id = $1",
+        lead
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }

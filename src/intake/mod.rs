@@ -8,4 +8,6 @@ pub mod conversations;
 pub mod leads;
 pub mod messages;
 pub mod phone;
+pub mod push;
+pub mod scores;
 pub mod templates;

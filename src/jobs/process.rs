@@ -238,6 +238,15 @@ async fn handle_message(
     let Some(inbound_id) = store_inbound(db, consultant.id, conversation.id, m).await? else {
         return Ok(MessageResult::Duplicate);
     };
+    // The consultant took this conversation over: their phone hears the answer.
+    if conversation.state.handed_off {
+        let what = match &m.content {
+            Inbound::Text(text) => text.as_str(),
+            Inbound::Reply { title, .. } => title.as_str(),
+            Inbound::Unsupported { description } => description.as_str(),
+        };
+        crate::intake::push::lead_replied(db, consultant.id, lead.id, inbound_id, what).await?;
+    }
     // A tap on an appointment reminder's button is an answer to it, not to the flow.
     if let Some(tap) = match &m.content {
         Inbound::Reply { id, .. } => super::appointment_answers::parse(id),
@@ -254,6 +263,7 @@ async fn handle_message(
             tap,
         )
         .await?;
+        crate::intake::scores::rescore(db, &[lead.id], Utc::now()).await?;
         return Ok(MessageResult::Handled {
             ai_answer: false,
             consultant: consultant.id,
@@ -308,11 +318,20 @@ async fn handle_message(
             Effect::Answered { step, value } => {
                 leads::record_answer(db, lead.id, step, value).await?
             }
-            Effect::Completed { .. } => conversations::mark_completed(db, conversation.id).await?,
+            Effect::Completed { .. } => {
+                conversations::mark_completed(db, conversation.id).await?;
+                leads::request_summary(db, lead.id).await?;
+            }
             Effect::HandOff { .. } => conversations::mark_handed_off(db, conversation.id).await?,
         }
     }
     conversations::save_state(db, conversation.id, &decision.step.state).await?;
+    // The temperature follows every message: its answers, the flow's end, the recency.
+    let rescored = crate::intake::scores::rescore(db, &[lead.id], Utc::now()).await?;
+    if rescored.became_hot.contains(&lead.id) {
+        crate::intake::push::hot_lead(db, consultant.id, lead.id, Some(&def), info.vertical)
+            .await?;
+    }
     messages::queue_bot_replies(
         db,
         consultant.id,

@@ -13,13 +13,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 #[derive(Clone)]
-struct FakeAi {
-    hits: Arc<AtomicUsize>,
+pub(super) struct FakeAi {
+    pub(super) hits: Arc<AtomicUsize>,
     /// How long each answer takes, and how many are being answered right now.
-    delay: Arc<Mutex<Duration>>,
+    pub(super) delay: Arc<Mutex<Duration>>,
     in_flight: Arc<AtomicUsize>,
-    reply: Arc<Mutex<(u16, String)>>,
-    last_request: Arc<Mutex<Option<Value>>>,
+    pub(super) reply: Arc<Mutex<(u16, String)>>,
+    pub(super) last_request: Arc<Mutex<Option<Value>>>,
 }
 
 async fn completions(
@@ -43,7 +43,8 @@ async fn completions(
     )
 }
 
-async fn fake_ai(status: u16, text: &str) -> (String, FakeAi) {
+/// An OpenAI-compatible provider on loopback answering `text` with `status`; its URL.
+pub(super) async fn fake_ai(status: u16, text: &str) -> (String, FakeAi) {
     let ai = FakeAi {
         hits: Arc::default(),
         delay: Arc::default(),
@@ -80,7 +81,7 @@ fn t(from: &str, id: &str, body: &str) -> Value {
 }
 
 /// Runs the health-plan template to the end for one lead.
-async fn qualify(app: &TestApp, from: &str) {
+pub(super) async fn qualify(app: &TestApp, from: &str) {
     for (i, body) in ["Oi", "Maria Souza", "2", "2", "1", "Campinas"]
         .iter()
         .enumerate()

@@ -29,13 +29,15 @@ async fn load(url: &str, big: Uuid, small: Uuid) {
         "create temporary table sizes (consultant_id uuid, n int)",
         "insert into sizes select id, 20 from consultants where email like '%@carga.test'",
         "insert into leads (consultant_id, whatsapp_number, name, status, respostas, metadata,
-                            last_interaction_at, created_at, last_inbound_at)
+                            last_interaction_at, created_at, last_inbound_at,
+                            score, scored_at, score_due_at)
          select s.consultant_id, '+55219' || lpad(g::text, 8, '0'), 'Lead ' || g,
                 (array['novo','em_contato','agendado','fechado','perdido'])[1 + g % 5],
                 jsonb_build_object('perfil', (array['individual','familia','empresa'])[1 + g % 3]),
                 case when g % 4 = 0 then '{\"source\": \"perfil\"}'::jsonb else '{}'::jsonb end,
                 now() - make_interval(mins => g * 7), now() - make_interval(mins => g * 7 + 5),
-                now() - make_interval(mins => g * 7)
+                now() - make_interval(mins => g * 7),
+                (g % 12) - 4, now(), null
            from sizes s, generate_series(1, s.n) g",
         "insert into conversations (lead_id, consultant_id, flow_id, state, is_completed, last_inbound_at)
          select l.id, l.consultant_id, f.id, '{}', true, l.last_inbound_at
@@ -66,6 +68,13 @@ async fn load(url: &str, big: Uuid, small: Uuid) {
          select consultant_id, id, 'agendada', now() - interval '1 day', 'Oi', 'enviada',
                 now() - interval '1 day'
            from leads",
+        // Every consultant's phone receives notifications, with a few sent.
+        "insert into push_subscriptions (consultant_id, endpoint, p256dh, auth, device)
+         select id, 'https://push.exemplo/' || id, repeat('B', 87), repeat('a', 22), 'Chrome no Android'
+           from consultants;
+         insert into push_messages (consultant_id, subscription_id, kind, dedupe_key, title, body, url, status)
+         select s.consultant_id, s.id, 'lead_quente', 'lead_quente:' || k, 'Lead quente', 'x', '/leads', 'enviada'
+           from push_subscriptions s, generate_series(1, 3) k",
         // Every "agendado" lead has an active appointment, and every other lead an old one.
         "insert into appointments (consultant_id, lead_id, starts_at, place, status)
          select consultant_id, id, now() + make_interval(hours => (abs(hashtext(id::text)) % 2000)),
@@ -152,6 +161,9 @@ async fn exercise(app: &TestApp) {
         "/leads?q=98765".into(),
         "/leads?vista=lista".into(),
         "/leads?vista=lista&ordem=criacao".into(),
+        "/leads?ordem=temperatura".into(),
+        "/leads?temperatura=quente".into(),
+        "/leads?vista=lista&ordem=temperatura&temperatura=morno".into(),
         format!("/leads/{lead}"),
         format!("/leads/{lead}/dados"),
         format!("/leads/{lead}/dados.json"),

@@ -21,6 +21,8 @@ pub(super) const TENANT_TABLES: &[&str] = &[
     "follow_up_rules",
     "scheduled_messages",
     "appointments",
+    "push_subscriptions",
+    "push_messages",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,7 +155,25 @@ async fn seed_tenant(pool: &PgPool, a: Uuid) -> Vec<(&'static str, Uuid)> {
     .fetch_one(pool)
     .await
     .unwrap();
+    let device: Uuid = sqlx::query_scalar(
+        "insert into push_subscriptions (consultant_id, endpoint, p256dh, auth)
+         values ($1, 'https://push.exemplo/' || $1, repeat('B', 87), repeat('a', 22)) returning id",
+    )
+    .bind(a)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into push_messages (consultant_id, subscription_id, kind, dedupe_key, title, body, url)
+         values ($1, $2, 'lead_quente', 'lead_quente:a', 'Lead quente: Lead A', 'x', '/leads')",
+    )
+    .bind(a)
+    .bind(device)
+    .execute(pool)
+    .await
+    .unwrap();
     vec![
+        ("push_subscriptions", device),
         ("lead_status_history", history),
         ("lead_notes", note),
         ("appointments", appointment),
@@ -190,6 +210,7 @@ fn update_sql(table: &str) -> String {
         "lead_status_history" => "reason = 'invadido'",
         "lead_notes" => "body = 'invadido'",
         "appointments" => "place = 'invadido'",
+        "push_subscriptions" => "device = 'invadido'",
         _ => unreachable!(),
     };
     format!("update {table} set {set} where {} = $1", key_column(table))
@@ -255,6 +276,13 @@ fn insert_for_a(table: &str, rows: &[(&str, Uuid)]) -> (String, Uuid) {
                 "insert into appointments (consultant_id, lead_id, starts_at) values ($1, '{}', now())",
                 id("leads")
             ),
+            id("consultants"),
+        ),
+        // B subscribes a device for A (so that A's notifications would reach B's browser).
+        "push_subscriptions" => (
+            "insert into push_subscriptions (consultant_id, endpoint, p256dh, auth)
+             values ($1, 'https://push.exemplo/b', repeat('B', 87), repeat('a', 22))"
+                .into(),
             id("consultants"),
         ),
         _ => unreachable!(),

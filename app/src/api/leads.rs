@@ -37,6 +37,8 @@ pub struct LeadCard {
     pub stale: bool,
     /// The lead wrote SAIR (or the like): no message should go to them unasked.
     pub opted_out: bool,
+    /// Quente, morno or frio: (code, label); `None` until the lead is first scored.
+    pub temperature: Option<(String, String)>,
     /// Where the card may move: (status, label).
     pub moves: Vec<(String, String)>,
 }
@@ -73,7 +75,6 @@ pub struct BoardData {
 /// The board: every column's first page and count, for the filter in `query`.
 #[server(prefix = "/api", endpoint = "leads-quadro")]
 pub async fn lead_board(query: String) -> Result<BoardData, AppError> {
-    use crate::domain::cursor::Cursor;
     use crate::domain::lead_filter::{query_value, LeadFilter};
     use crate::domain::LeadStatus;
     use crate::server::leads::{self, FilterParams};
@@ -90,15 +91,17 @@ pub async fn lead_board(query: String) -> Result<BoardData, AppError> {
     let mut columns = Vec::new();
     for status in LeadStatus::ALL {
         let shown = filter.status.is_none_or(|s| s == status);
-        // Without JavaScript, "carregar mais" links here with `depois_<status>=<cursor>`.
+        // Without JavaScript, "carregar mais" links here with `depois_<status>=<cursor>` (one
+        // of another order, from an old link, is ignored).
         let after = query_value(&query, &format!("depois_{}", status.as_str()))
-            .and_then(|c| Cursor::parse(&c));
-        let rows = if shown {
-            leads::by_activity(&mut t.tx, &params.with_status(status), after, PAGE_SIZE + 1).await?
+            .filter(|c| cursor_fits(filter.order, c));
+        let (cards, next) = if shown {
+            let column = params.with_status(status);
+            ctx.ordered(&mut t, &column, filter.order, after.as_deref(), now)
+                .await?
         } else {
-            Vec::new()
+            (Vec::new(), None)
         };
-        let (cards, next) = ctx.page(rows, now, |r| r.activity_cursor());
         columns.push(BoardColumn {
             status: status.as_str().into(),
             label: status.label().into(),
@@ -140,21 +143,20 @@ pub async fn lead_column(
     status: String,
     after: String,
 ) -> Result<BoardColumn, AppError> {
-    use crate::domain::cursor::Cursor;
     use crate::domain::lead_filter::LeadFilter;
     use crate::domain::LeadStatus;
-    use crate::server::leads::{self, FilterParams};
+    use crate::server::leads::FilterParams;
     use crate::server::Tenant;
 
     let status = LeadStatus::parse(&status).map_err(AppError::invalid)?;
-    let after = Cursor::parse(&after)
-        .ok_or_else(|| AppError::invalid("Posição da lista inválida. Recarregue a página."))?;
     let now = chrono::Utc::now();
-    let params = FilterParams::new(&LeadFilter::from_query(&query), now).with_status(status);
+    let filter = LeadFilter::from_query(&query);
+    let params = FilterParams::new(&filter, now).with_status(status);
     let mut t = Tenant::begin().await?;
     let ctx = CardContext::load(&mut t).await?;
-    let rows = leads::by_activity(&mut t.tx, &params, Some(after), PAGE_SIZE + 1).await?;
-    let (mut cards, next) = ctx.page(rows, now, |r| r.activity_cursor());
+    let (mut cards, next) = ctx
+        .ordered(&mut t, &params, filter.order, Some(&after), now)
+        .await?;
     let mut on_screen: Vec<&mut LeadCard> = cards.iter_mut().collect();
     with_last_messages(&mut t, &mut on_screen).await?;
     with_appointments(&mut t, &mut on_screen).await?;
@@ -184,20 +186,11 @@ pub struct ListPage {
 /// The list view: one table, ordered by activity or creation, keyset pages.
 #[server(prefix = "/api", endpoint = "leads-lista")]
 pub async fn lead_list(query: String, after: String) -> Result<ListPage, AppError> {
-    use crate::domain::cursor::Cursor;
-    use crate::domain::lead_filter::{LeadFilter, SortOrder};
+    use crate::domain::lead_filter::LeadFilter;
     use crate::server::leads::{self, FilterParams};
     use crate::server::Tenant;
 
     let filter = LeadFilter::from_query(&query);
-    let after =
-        if after.is_empty() {
-            None
-        } else {
-            Some(Cursor::parse(&after).ok_or_else(|| {
-                AppError::invalid("Posição da lista inválida. Recarregue a página.")
-            })?)
-        };
     let now = chrono::Utc::now();
     let params = FilterParams::new(&filter, now);
     // One snapshot: the counts and the cards must agree.
@@ -208,16 +201,10 @@ pub async fn lead_list(query: String, after: String) -> Result<ListPage, AppErro
         .iter()
         .map(|(_, n)| n)
         .sum();
-    let (rows, next) = match filter.order {
-        SortOrder::Activity => {
-            let rows = leads::by_activity(&mut t.tx, &params, after, PAGE_SIZE + 1).await?;
-            ctx.page(rows, now, |r| r.activity_cursor())
-        }
-        SortOrder::Created => {
-            let rows = leads::by_creation(&mut t.tx, &params, after, PAGE_SIZE + 1).await?;
-            ctx.page(rows, now, |r| r.created_cursor())
-        }
-    };
+    let after = (!after.is_empty()).then_some(after.as_str());
+    let (rows, next) = ctx
+        .ordered(&mut t, &params, filter.order, after, now)
+        .await?;
     t.commit().await?;
     let session = crate::server::auth::session().await?;
     let undo = crate::server::bulk_undo::last(&session)
@@ -286,6 +273,17 @@ pub(crate) fn parse_lead_id(s: &str) -> Result<uuid::Uuid, AppError> {
     uuid::Uuid::parse_str(s.trim()).map_err(|_| AppError::NotFound)
 }
 
+/// Whether `cursor` is a position in a list of `order`.
+#[cfg(feature = "ssr")]
+fn cursor_fits(order: crate::domain::lead_filter::SortOrder, cursor: &str) -> bool {
+    use crate::domain::cursor::{Cursor, ScoreCursor};
+    use crate::domain::lead_filter::SortOrder;
+    match order {
+        SortOrder::Temperature => ScoreCursor::parse(cursor).is_some(),
+        SortOrder::Activity | SortOrder::Created => Cursor::parse(cursor).is_some(),
+    }
+}
+
 /// What turning rows into cards needs: the flow (answer labels) and the "parado" setting.
 #[cfg(feature = "ssr")]
 struct CardContext {
@@ -312,14 +310,52 @@ impl CardContext {
         &self,
         mut rows: Vec<crate::server::leads::LeadRow>,
         now: chrono::DateTime<chrono::Utc>,
-        cursor: impl Fn(&crate::server::leads::LeadRow) -> crate::domain::cursor::Cursor,
+        cursor: impl Fn(&crate::server::leads::LeadRow) -> String,
     ) -> (Vec<LeadCard>, Option<String>) {
         let more = rows.len() as i64 > PAGE_SIZE;
         rows.truncate(PAGE_SIZE as usize);
-        let next = more
-            .then(|| rows.last().map(|r| cursor(r).encode()))
-            .flatten();
+        let next = more.then(|| rows.last().map(&cursor)).flatten();
         (rows.into_iter().map(|r| self.card(r, now)).collect(), next)
+    }
+
+    /// One page of the leads matching `params` in `order`, after the cursor `after` (of that
+    /// order), and the next page's cursor.
+    async fn ordered(
+        &self,
+        t: &mut crate::server::Tenant,
+        params: &crate::server::leads::FilterParams,
+        order: crate::domain::lead_filter::SortOrder,
+        after: Option<&str>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(Vec<LeadCard>, Option<String>), AppError> {
+        use crate::domain::cursor::{Cursor, ScoreCursor};
+        use crate::domain::lead_filter::SortOrder;
+        use crate::server::leads;
+        let bad = || AppError::invalid("Posição da lista inválida. Recarregue a página.");
+        let n = PAGE_SIZE + 1;
+        Ok(match order {
+            SortOrder::Activity => {
+                let after = after
+                    .map(|a| Cursor::parse(a).ok_or_else(bad))
+                    .transpose()?;
+                let rows = leads::by_activity(&mut t.tx, params, after, n).await?;
+                self.page(rows, now, |r| r.activity_cursor().encode())
+            }
+            SortOrder::Created => {
+                let after = after
+                    .map(|a| Cursor::parse(a).ok_or_else(bad))
+                    .transpose()?;
+                let rows = leads::by_creation(&mut t.tx, params, after, n).await?;
+                self.page(rows, now, |r| r.created_cursor().encode())
+            }
+            SortOrder::Temperature => {
+                let after = after
+                    .map(|a| ScoreCursor::parse(a).ok_or_else(bad))
+                    .transpose()?;
+                let rows = leads::by_score(&mut t.tx, params, after, n).await?;
+                self.page(rows, now, |r| r.score_cursor().encode())
+            }
+        })
     }
 
     fn card(
@@ -383,6 +419,10 @@ pub(crate) fn lead_card(
         created_at: format_datetime(r.created_at),
         unread: r.unread,
         opted_out: r.opted_out,
+        temperature: r.scored.then(|| {
+            let t = crate::domain::temperature::Temperature::of_score(r.score);
+            (t.as_str().to_string(), t.label().to_string())
+        }),
         stale: matches!(
             status,
             LeadStatus::Novo | LeadStatus::EmContato | LeadStatus::Agendado

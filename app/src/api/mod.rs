@@ -9,6 +9,7 @@ pub mod lead;
 pub mod lead_move;
 pub mod lead_tabs;
 pub mod leads;
+pub mod notifications;
 pub mod password;
 pub mod password_reset;
 pub mod profile;

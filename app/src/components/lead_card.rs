@@ -38,6 +38,9 @@ pub fn LeadCardView(
                 }).collect_view()}</ul>
             })}
             <div class="lead-card-meta">
+                {card.temperature.clone().map(|(code, label)| view! {
+                    <span class=format!("tag tag-{code}") title="Temperatura do lead">{label}</span>
+                })}
                 {card.value.clone().map(|v| view! { <span class="tag tag-value" title="Valor do negócio">{v}</span> })}
                 <span class="small">{card.source.clone()}</span>
                 <time class="small muted" title=card.activity_at.clone()>{card.activity.clone()}</time>

@@ -2,8 +2,9 @@
 //! can be bookmarked and shared) and works without JavaScript.
 
 use crate::api::leads::AnswerFilterOption;
-use crate::domain::lead_filter::{LeadFilter, Source};
+use crate::domain::lead_filter::{LeadFilter, SortOrder, Source};
 use crate::domain::period::Period;
+use crate::domain::temperature::Temperature;
 use crate::domain::LeadStatus;
 use leptos::prelude::*;
 
@@ -16,6 +17,8 @@ pub fn LeadFilters(
     let status = filter.status.map(|s| s.as_str()).unwrap_or("");
     let period = filter.period.map(|p| p.as_str()).unwrap_or("");
     let source = filter.source.map(|s| s.as_str()).unwrap_or("");
+    let temperature = filter.temperature.map(|t| t.as_str()).unwrap_or("");
+    let order = filter.order;
     let chosen = |step: &str| {
         filter
             .answers
@@ -29,6 +32,8 @@ pub fn LeadFilters(
         filter.status.is_some(),
         filter.period.is_some(),
         filter.source.is_some(),
+        filter.temperature.is_some(),
+        filter.order != SortOrder::Activity,
     ]
     .iter()
     .filter(|b| **b)
@@ -78,6 +83,23 @@ pub fn LeadFilters(
                     <option value="" selected=source.is_empty()>"Todas"</option>
                     {Source::ALL.iter().map(|s| view! {
                         <option value=s.as_str() selected=source == s.as_str()>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filtro-temperatura">"Temperatura"</label>
+                <select id="filtro-temperatura" name="temperatura">
+                    <option value="" selected=temperature.is_empty()>"Todas"</option>
+                    {Temperature::ALL.iter().map(|t| view! {
+                        <option value=t.as_str() selected=temperature == t.as_str()>{t.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filtro-ordem">"Ordem"</label>
+                <select id="filtro-ordem" name="ordem">
+                    {SortOrder::ALL.iter().map(|o| view! {
+                        <option value=o.as_str() selected=order == *o>{o.label()}</option>
                     }).collect_view()}
                 </select>
             </div>

@@ -23,6 +23,38 @@ impl Cursor {
     }
 }
 
+/// A position in a list ordered by (score desc, activity desc, id desc), the "mais quentes
+/// primeiro" order: `score~micros.uuid`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoreCursor {
+    pub score: i16,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub id: uuid::Uuid,
+}
+
+impl ScoreCursor {
+    pub fn encode(&self) -> String {
+        format!(
+            "{}~{}",
+            self.score,
+            Cursor {
+                at: self.at,
+                id: self.id
+            }
+            .encode()
+        )
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        let (score, rest) = s.split_once('~')?;
+        let c = Cursor::parse(rest)?;
+        Some(ScoreCursor {
+            score: score.parse().ok()?,
+            at: c.at,
+            id: c.id,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +68,13 @@ mod tests {
         assert_eq!(Cursor::parse(&c.encode()), Some(c));
         assert_eq!(Cursor::parse("abc"), None);
         assert_eq!(Cursor::parse("1.not-a-uuid"), None);
+        let s = ScoreCursor {
+            score: -3,
+            at: c.at,
+            id: c.id,
+        };
+        assert_eq!(ScoreCursor::parse(&s.encode()), Some(s));
+        assert_eq!(ScoreCursor::parse(&c.encode()), None);
+        assert_eq!(ScoreCursor::parse("x~1.abc"), None);
     }
 }

@@ -7,6 +7,7 @@
 
 use super::percent::{decode, encode};
 use super::period::Period;
+use super::temperature::Temperature;
 use super::LeadStatus;
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +66,7 @@ impl Source {
     }
 }
 
-/// The order of the list view (the board always shows the most recent activity first).
+/// The order of the list and of the board's columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum SortOrder {
     /// Most recent activity first.
@@ -73,14 +74,38 @@ pub enum SortOrder {
     Activity,
     /// Newest leads first.
     Created,
+    /// The hottest first (highest score), then the most recent activity.
+    Temperature,
 }
 
 impl SortOrder {
+    pub const ALL: [SortOrder; 3] = [
+        SortOrder::Activity,
+        SortOrder::Temperature,
+        SortOrder::Created,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SortOrder::Activity => "atividade",
             SortOrder::Created => "criacao",
+            SortOrder::Temperature => "temperatura",
         }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortOrder::Activity => "Atividade mais recente",
+            SortOrder::Created => "Mais novos primeiro",
+            SortOrder::Temperature => "Mais quentes primeiro",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .unwrap_or_default()
     }
 }
 
@@ -91,6 +116,7 @@ pub struct LeadFilter {
     pub status: Option<LeadStatus>,
     pub period: Option<Period>,
     pub source: Option<Source>,
+    pub temperature: Option<Temperature>,
     /// Answer filters: (step id, stored value), e.g. ("perfil", "familia").
     pub answers: Vec<(String, String)>,
     pub order: SortOrder,
@@ -124,13 +150,8 @@ impl LeadFilter {
                 "status" => f.status = LeadStatus::parse(v).ok(),
                 "periodo" => f.period = Period::parse(v),
                 "origem" => f.source = Source::parse(v),
-                "ordem" => {
-                    f.order = if v == "criacao" {
-                        SortOrder::Created
-                    } else {
-                        SortOrder::Activity
-                    }
-                }
+                "ordem" => f.order = SortOrder::parse(v),
+                "temperatura" => f.temperature = Temperature::parse(v),
                 _ => {
                     if let Some(key) = k.strip_prefix("r_") {
                         if is_answer_key(key)
@@ -169,6 +190,9 @@ impl LeadFilter {
         if let Some(s) = self.source {
             parts.push(format!("origem={}", s.as_str()));
         }
+        if let Some(t) = self.temperature {
+            parts.push(format!("temperatura={}", t.as_str()));
+        }
         for (k, v) in &self.answers {
             parts.push(format!("r_{}={}", encode(k), encode(v)));
         }
@@ -183,6 +207,7 @@ impl LeadFilter {
             && self.status.is_none()
             && self.period.is_none()
             && self.source.is_none()
+            && self.temperature.is_none()
             && self.answers.is_empty()
     }
 
@@ -274,11 +299,18 @@ mod tests {
         assert_eq!(f.answers, vec![("perfil".into(), "familia".into())]);
         assert_eq!(f.order, SortOrder::Created);
         assert_eq!(LeadFilter::from_query(&f.to_query()), f);
+        let hot = LeadFilter::from_query("temperatura=quente&ordem=temperatura");
+        assert_eq!(hot.temperature, Some(Temperature::Quente));
+        assert_eq!(hot.order, SortOrder::Temperature);
+        assert_eq!(hot.to_query(), "temperatura=quente&ordem=temperatura");
+        assert!(!hot.is_empty());
     }
 
     #[test]
     fn ignores_what_it_does_not_know() {
-        let f = LeadFilter::from_query("status=ganho&periodo=1&origem=x&r_=a&r_a%20b=c&zzz=1&%ZZ");
+        let f = LeadFilter::from_query(
+            "status=ganho&periodo=1&origem=x&temperatura=fervendo&r_=a&r_a%20b=c&zzz=1&%ZZ",
+        );
         assert!(f.is_empty());
         assert_eq!(f.to_query(), "");
     }

@@ -30,6 +30,7 @@ pub mod registration;
 pub mod schedule;
 pub mod simulator;
 pub mod slug;
+pub mod temperature;
 pub mod template;
 pub mod template_library;
 pub mod text;

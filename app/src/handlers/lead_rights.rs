@@ -153,7 +153,11 @@ pub async fn correct(
             return Ok("Nada mudou.".to_string());
         }
         sqlx::query!(
-            "update leads set name = coalesce($3, name), respostas = respostas || $4
+            // New answers: the temperature is scored again, and a summary written again.
+            "update leads set name = coalesce($3, name), respostas = respostas || $4,
+                              score_due_at = now(),
+                              summary_due_at = case when summary is not null then now()
+                                                    else summary_due_at end
               where id = $1 and consultant_id = $2",
             lead,
             consultant,

@@ -16,6 +16,7 @@ pub mod lead_bulk;
 pub mod lead_export;
 pub mod lead_rights;
 pub mod media;
+pub mod notifications;
 pub mod photos;
 pub mod schedule;
 pub mod sessions;
@@ -62,6 +63,8 @@ pub fn routes() -> Router<AppState> {
             post(two_factor_forms::settings_action),
         )
         .route("/configuracoes/sessoes", post(sessions::action))
+        .route("/configuracoes/notificacoes", post(notifications::action))
+        .route("/notificacoes/aparelhos", post(notifications::subscribe))
         .route(
             "/entrar/verificar-codigo",
             post(two_factor_forms::second_step),

@@ -13,6 +13,7 @@ use crate::components::lead::{AppointmentSection, Chat, LeadNotes, ReplyBox, Sch
 use crate::components::PageTitle;
 use crate::components::{error_view, remember_moves, FormAlert, LeadCost, Loading, MoveForm};
 use crate::domain::lead_filter::query_value;
+use crate::domain::temperature::{COLD_UP_TO, HOT_FROM};
 use crate::error::AppError;
 use crate::pages::NotFoundPage;
 use leptos::prelude::*;
@@ -134,15 +135,33 @@ fn Lead(
                 {detail.campaign.clone().map(|c| view! { " · Campanha: " {c} })}
                 {card.stale.then(|| view! { " " <span class="tag tag-stale">"parado"</span> })}
             </p>
+            {detail.temperature.clone().map(|t| view! {
+                <details class="temperature-why">
+                    <summary>
+                        <span class=format!("tag tag-{}", t.code)>{t.label.clone()}</span>
+                        {format!(" {} · por quê?", points_text(t.points))}
+                    </summary>
+                    <ul>
+                        {t.reasons.iter().map(|(what, points)| view! {
+                            <li>{format!("{what} ")}<strong>{points.clone()}</strong></li>
+                        }).collect_view()}
+                    </ul>
+                    <p class="hint">
+                        {format!("Quente a partir de {} pontos; frio com {} ou menos. ", HOT_FROM, COLD_UP_TO)}
+                        "Os pontos de cada resposta se ajustam no editor do fluxo ("<a href="/fluxos">"Fluxos"</a>")."
+                    </p>
+                </details>
+            })}
             <p class="muted small">
                 "Criado em " {card.created_at.clone()} " · Última atividade " {card.activity_at.clone()}
                 " (" {card.activity.clone()} ")"
             </p>
-            // The answers in one line at the top: who this is, before the conversation.
-            {(!detail.answers.is_empty()).then(|| view! {
-                <p class="answers-summary">
-                    {detail.answers.iter().map(|(_, a)| a.clone()).collect::<Vec<_>>().join(" · ")}
-                </p>
+            // Who this is, in a sentence at the top, before the conversation.
+            {detail.summary.clone().map(|s| view! {
+                <div class="lead-summary">
+                    <p class="answers-summary">{s.text}</p>
+                    <p class="muted small">{s.note}</p>
+                </div>
             })}
             <div aria-live="polite"><FormAlert errors=move_errors success=move_success/></div>
             <MoveForm action=actions.moved csrf=mover.csrf.clone() lead=id.clone() moves=card.moves.clone() open=true
@@ -308,5 +327,14 @@ fn Correction(detail: LeadPageData, csrf: String, stored: Option<FormFeedback>) 
                 </form>
             </details>
         </section>
+    }
+}
+
+/// "5 pontos", "1 ponto", "-2 pontos".
+fn points_text(points: i16) -> String {
+    if points.abs() == 1 {
+        format!("{points} ponto")
+    } else {
+        format!("{points} pontos")
     }
 }

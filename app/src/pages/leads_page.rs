@@ -240,6 +240,7 @@ fn LeadList(page: ListPage, csrf: String) -> impl IntoView {
     };
     let by_activity = sort_link(SortOrder::Activity);
     let by_creation = sort_link(SortOrder::Created);
+    let by_temperature = sort_link(SortOrder::Temperature);
     let sorted = filter.order;
     let next_href = page
         .next
@@ -293,6 +294,8 @@ fn LeadList(page: ListPage, csrf: String) -> impl IntoView {
                             <th scope="col">"Nome"</th>
                             <th scope="col">"WhatsApp"</th>
                             <th scope="col">"Etapa"</th>
+                            <th scope="col" aria-sort=(sorted == SortOrder::Temperature).then_some("descending")>
+                                <a href=by_temperature>"Temperatura"</a></th>
                             <th scope="col">"Respostas"</th>
                             <th scope="col">"Origem"</th>
                             <th scope="col" aria-sort=(sorted == SortOrder::Activity).then_some("descending")>
@@ -310,6 +313,9 @@ fn LeadList(page: ListPage, csrf: String) -> impl IntoView {
                                         {r.stale.then(|| view! { " " <span class="tag tag-stale">"parado"</span> })}</td>
                                     <td class="nowrap">{r.phone}</td>
                                     <td><span class=format!("badge badge-{}", r.status)>{r.status_label}</span></td>
+                                    <td>{r.temperature.map(|(code, label)| view! {
+                                        <span class=format!("tag tag-{code}")>{label}</span>
+                                    })}</td>
                                     <td>{r.answers.iter().map(|(q, a)| format!("{} {a}", question_label(q))).collect::<Vec<_>>().join("; ")}</td>
                                     <td>{r.source}</td>
                                     <td class="nowrap" title=r.activity_at>{r.activity}</td>

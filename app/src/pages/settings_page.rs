@@ -1,13 +1,14 @@
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::lead_tabs::lead_tabs_by_name;
+use crate::api::notifications::{notification_settings, NotificationPrefs};
 use crate::api::password::{ChangePassword, CHANGED};
 use crate::api::sessions::{open_sessions, OpenSession};
 use crate::api::settings::{get_settings, Settings, UpdateSettings};
 use crate::api::two_factor::{two_factor_state, TwoFactorView};
 use crate::components::PageTitle;
 use crate::components::{
-    error_view, textarea_text, FormAlert, LeadTabsSection, Loading, PublicLinkTools, SelectField,
-    SessionsSection, SlugField, TextField, TwoFactorSection,
+    error_view, textarea_text, FormAlert, LeadTabsSection, Loading, NotificationsSection,
+    PublicLinkTools, SelectField, SessionsSection, SlugField, TextField, TwoFactorSection,
 };
 use crate::domain::{bio, Vertical};
 use crate::error::AppError;
@@ -28,6 +29,8 @@ struct SettingsForms {
     sessions_form: FormContext,
     lead_tabs_by_name: bool,
     lead_tabs_form: FormContext,
+    notifications: NotificationPrefs,
+    notifications_form: FormContext,
     close: FormContext,
 }
 
@@ -53,6 +56,8 @@ pub fn SettingsPage() -> impl IntoView {
                 sessions_form: form_state("sessoes".into()).await?,
                 lead_tabs_by_name: lead_tabs_by_name().await?,
                 lead_tabs_form: form_state("abas".into()).await?,
+                notifications: notification_settings().await?,
+                notifications_form: form_state("notificacoes".into()).await?,
                 close: form_state("encerrar".into()).await?,
             })
         },
@@ -77,6 +82,7 @@ fn SettingsContent(data: Resource<SettingsData>) -> impl IntoView {
                         <PasswordForm st=f.password/>
                         <TwoFactorSection state=f.two_factor st=f.two_factor_form/>
                         <LeadTabsSection by_name=f.lead_tabs_by_name st=f.lead_tabs_form/>
+                        <NotificationsSection settings=f.notifications st=f.notifications_form/>
                         <SessionsSection sessions=f.sessions st=f.sessions_form/>
                         <CloseAccount st=f.close/>
                     }.into_any())

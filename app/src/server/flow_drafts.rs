@@ -170,7 +170,8 @@ async fn publish_draft(
     id: Uuid,
 ) -> Result<String, AppError> {
     let row = sqlx::query!(
-        r#"select draft, definition, coalesce(version, 1) as "version!"
+        r#"select draft, definition, coalesce(version, 1) as "version!",
+                  coalesce(is_active, false) as "is_active!"
              from flows where id = $1 for update"#,
         id
     )
@@ -208,8 +209,11 @@ async fn publish_draft(
         draft,
         next
     )
-    .execute(db)
+    .execute(&mut *db)
     .await?;
+    if row.is_active {
+        super::flows::rules_changed(db, consultant).await?;
+    }
     Ok(format!(
         "Versão {next} publicada: as novas conversas já usam este fluxo."
     ))

@@ -156,9 +156,22 @@ pub async fn make_live(t: &mut TenantTx, id: Uuid) -> Result<String, AppError> {
     )
     .execute(&mut *db)
     .await?;
+    rules_changed(db, consultant).await?;
     Ok(format!(
         "“{name}” está ativo: as novas conversas usam este fluxo."
     ))
+}
+
+/// The live flow's points changed (another flow live, or a new version of it): the
+/// rescoring job scores every lead of the consultant again, within a minute.
+pub async fn rules_changed(db: &mut PgConnection, consultant: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update leads set score_due_at = now() where consultant_id = $1",
+        consultant
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// No own flow live: the vertical's template runs again.
@@ -168,8 +181,9 @@ pub async fn use_template(t: &mut TenantTx) -> Result<String, AppError> {
         "update flows set is_active = false where created_by = $1 and is_active and not is_template",
         consultant
     )
-    .execute(db)
+    .execute(&mut *db)
     .await?;
+    rules_changed(db, consultant).await?;
     Ok("O modelo da sua área voltou a ser o fluxo ativo.".into())
 }
 

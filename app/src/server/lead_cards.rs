@@ -25,13 +25,16 @@ pub async fn value_totals(
                    or ($5 = 'anuncio' and metadata->>'source' in ('ad', 'post'))
                    or ($5 = 'direto' and metadata->>'source' is null))
               and ($6::jsonb = '{}'::jsonb or respostas @> $6)
+              and ($7::smallint is null or (scored_at is not null and score between $7 and $8))
             group by status"#,
         consultant,
         f.status,
         f.pattern,
         f.since as _,
         f.source,
-        f.answers
+        f.answers,
+        f.score_min,
+        f.score_max
     )
     .fetch_all(db)
     .await?;

@@ -17,7 +17,10 @@ pub async fn gather(
                        'id', l.id, 'nome', l.name, 'nome_no_whatsapp', l.profile_name,
                        'whatsapp', l.whatsapp_number, 'usuario_whatsapp', l.whatsapp_user_id,
                        'etapa', l.status, 'respostas', l.respostas, 'origem', l.metadata,
-                       'criado_em', l.created_at, 'ultima_atividade', l.last_interaction_at),
+                       'criado_em', l.created_at, 'ultima_atividade', l.last_interaction_at,
+                       'pontos_de_temperatura', case when l.scored_at is not null then l.score end,
+                       'resumo', l.summary, 'resumo_escrito_por',
+                       case l.summary_source when 'ia' then 'IA' when 'respostas' then 'respostas' end),
                    'consentimento', jsonb_build_object(
                        'aviso_de_privacidade_enviado_em', l.privacy_notice_at,
                        'aviso_lido_em', l.privacy_ack_at,

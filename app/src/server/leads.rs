@@ -4,7 +4,7 @@
 //! each also names the consultant, so the planner starts from the indexes that begin with
 //! `consultant_id`). What the intake writes of leads is in `consultor::intake`.
 
-use crate::domain::cursor::Cursor;
+use crate::domain::cursor::{Cursor, ScoreCursor};
 use crate::domain::lead_filter::{contains_pattern, LeadFilter, Search};
 use crate::domain::LeadStatus;
 use crate::server::db::TenantTx;
@@ -21,6 +21,9 @@ pub struct FilterParams {
     pub source: Option<String>,
     /// `respostas @>` this object (`{}`: no answer filter).
     pub answers: serde_json::Value,
+    /// A temperature as its inclusive score range (leads never scored are in none).
+    pub score_min: Option<i16>,
+    pub score_max: Option<i16>,
 }
 
 impl FilterParams {
@@ -35,6 +38,8 @@ impl FilterParams {
             since: f.period.map(|p| p.since(now)),
             source: f.source.map(|s| s.as_str().to_string()),
             answers: f.answers_json(),
+            score_min: f.temperature.map(|t| t.score_range().0),
+            score_max: f.temperature.map(|t| t.score_range().1),
         }
     }
 
@@ -69,6 +74,9 @@ pub struct LeadRow {
     pub opted_out: bool,
     /// What the deal is worth, as the consultant typed it (centavos).
     pub deal_value_cents: Option<i64>,
+    /// The temperature's points (`domain::temperature`), meaningful once `scored`.
+    pub score: i16,
+    pub scored: bool,
 }
 
 impl LeadRow {
@@ -82,6 +90,14 @@ impl LeadRow {
     pub fn created_cursor(&self) -> Cursor {
         Cursor {
             at: self.created_at,
+            id: self.id,
+        }
+    }
+    /// The keyset position of this row in a list ordered by temperature.
+    pub fn score_cursor(&self) -> ScoreCursor {
+        ScoreCursor {
+            score: self.score,
+            at: self.last_interaction_at,
             id: self.id,
         }
     }
@@ -108,7 +124,7 @@ pub async fn by_activity(
                   created_at as "created_at: DateTime<Utc>",
                   coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
                   opted_out_at is not null as "opted_out!",
-                  deal_value_cents
+                  deal_value_cents, score, scored_at is not null as "scored!"
              from leads
             where consultant_id = $1
               and ($2::text is null or status = $2)
@@ -120,6 +136,7 @@ pub async fn by_activity(
                    or ($5 = 'anuncio' and metadata->>'source' in ('ad', 'post'))
                    or ($5 = 'direto' and metadata->>'source' is null))
               and ($6::jsonb = '{}'::jsonb or respostas @> $6)
+              and ($10::smallint is null or (scored_at is not null and score between $10 and $11))
               and ($7::timestamptz is null or (last_interaction_at, id) < ($7, $8::uuid))
             order by last_interaction_at desc, id desc
             limit $9"#,
@@ -131,7 +148,9 @@ pub async fn by_activity(
         f.answers,
         after.map(|c| c.at) as _,
         after.map(|c| c.id),
-        limit
+        limit,
+        f.score_min,
+        f.score_max
     )
     .fetch_all(db)
     .await
@@ -153,7 +172,7 @@ pub async fn by_creation(
                   created_at as "created_at: DateTime<Utc>",
                   coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
                   opted_out_at is not null as "opted_out!",
-                  deal_value_cents
+                  deal_value_cents, score, scored_at is not null as "scored!"
              from leads
             where consultant_id = $1
               and ($2::text is null or status = $2)
@@ -165,6 +184,7 @@ pub async fn by_creation(
                    or ($5 = 'anuncio' and metadata->>'source' in ('ad', 'post'))
                    or ($5 = 'direto' and metadata->>'source' is null))
               and ($6::jsonb = '{}'::jsonb or respostas @> $6)
+              and ($10::smallint is null or (scored_at is not null and score between $10 and $11))
               and ($7::timestamptz is null or (created_at, id) < ($7, $8::uuid))
             order by created_at desc, id desc
             limit $9"#,
@@ -176,7 +196,60 @@ pub async fn by_creation(
         f.answers,
         after.map(|c| c.at) as _,
         after.map(|c| c.id),
-        limit
+        limit,
+        f.score_min,
+        f.score_max
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// As [`by_activity`], the hottest first ("mais quentes primeiro"), then the most recent
+/// activity (`idx_leads_board_score`, `idx_leads_consultant_score`).
+pub async fn by_score(
+    t: &mut TenantTx,
+    f: &FilterParams,
+    after: Option<ScoreCursor>,
+    limit: i64,
+) -> Result<Vec<LeadRow>, sqlx::Error> {
+    let (db, consultant) = t.split();
+    sqlx::query_as!(
+        LeadRow,
+        r#"select id, name, profile_name, whatsapp_number, status, respostas,
+                  metadata->>'source' as source,
+                  last_interaction_at as "last_interaction_at: DateTime<Utc>",
+                  created_at as "created_at: DateTime<Utc>",
+                  coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
+                  opted_out_at is not null as "opted_out!",
+                  deal_value_cents, score, scored_at is not null as "scored!"
+             from leads
+            where consultant_id = $1
+              and ($2::text is null or status = $2)
+              and ($3::text is null
+                   or search_text(name, profile_name, whatsapp_number) like search_pattern($3))
+              and ($4::timestamptz is null or created_at >= $4)
+              and ($5::text is null
+                   or ($5 = 'pagina' and metadata->>'source' = 'perfil')
+                   or ($5 = 'anuncio' and metadata->>'source' in ('ad', 'post'))
+                   or ($5 = 'direto' and metadata->>'source' is null))
+              and ($6::jsonb = '{}'::jsonb or respostas @> $6)
+              and ($10::smallint is null or (scored_at is not null and score between $10 and $11))
+              and ($12::smallint is null
+                   or (score, last_interaction_at, id) < ($12, $7::timestamptz, $8::uuid))
+            order by score desc, last_interaction_at desc, id desc
+            limit $9"#,
+        consultant,
+        f.status,
+        f.pattern,
+        f.since as _,
+        f.source,
+        f.answers,
+        after.map(|c| c.at) as _,
+        after.map(|c| c.id),
+        limit,
+        f.score_min,
+        f.score_max,
+        after.map(|c| c.score)
     )
     .fetch_all(db)
     .await
@@ -193,7 +266,7 @@ pub async fn by_ids(t: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<LeadRow>, sqlx
                   created_at as "created_at: DateTime<Utc>",
                   coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
                   opted_out_at is not null as "opted_out!",
-                  deal_value_cents
+                  deal_value_cents, score, scored_at is not null as "scored!"
              from leads
             where consultant_id = $1 and id = any($2)
             order by created_at desc, id desc"#,
@@ -220,13 +293,16 @@ pub async fn counts(t: &mut TenantTx, f: &FilterParams) -> Result<Vec<(String, i
                    or ($5 = 'anuncio' and metadata->>'source' in ('ad', 'post'))
                    or ($5 = 'direto' and metadata->>'source' is null))
               and ($6::jsonb = '{}'::jsonb or respostas @> $6)
+              and ($7::smallint is null or (scored_at is not null and score between $7 and $8))
             group by status"#,
         consultant,
         f.status,
         f.pattern,
         f.since as _,
         f.source,
-        f.answers
+        f.answers,
+        f.score_min,
+        f.score_max
     )
     .fetch_all(db)
     .await?;
@@ -295,7 +371,7 @@ pub async fn find(t: &mut TenantTx, id: Uuid) -> Result<Option<LeadWithMetadata>
                   created_at as "created_at: DateTime<Utc>",
                   coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
                   opted_out_at is not null as "opted_out!",
-                  deal_value_cents
+                  deal_value_cents, score, scored_at is not null as "scored!"
              from leads where id = $1 and consultant_id = $2"#,
         id,
         consultant
@@ -317,6 +393,8 @@ pub async fn find(t: &mut TenantTx, id: Uuid) -> Result<Option<LeadWithMetadata>
             unread: r.unread,
             opted_out: r.opted_out,
             deal_value_cents: r.deal_value_cents,
+            score: r.score,
+            scored: r.scored,
         },
     }))
 }
@@ -364,4 +442,66 @@ pub async fn opted_out_at(
     .fetch_optional(db)
     .await
     .map(Option::flatten)
+}
+
+/// What the lead's temperature is made of, as the lead page explains it.
+pub struct ScoreFacts {
+    pub last_inbound_at: Option<DateTime<Utc>>,
+    pub completed: bool,
+    pub scored: bool,
+}
+
+pub async fn score_facts(t: &mut TenantTx, lead: Uuid) -> Result<Option<ScoreFacts>, sqlx::Error> {
+    let (db, consultant) = t.split();
+    sqlx::query_as!(
+        ScoreFacts,
+        r#"select l.last_inbound_at as "last_inbound_at: DateTime<Utc>",
+                  exists (select 1 from conversations c
+                           where c.lead_id = l.id and c.consultant_id = $2
+                             and c.is_completed) as "completed!",
+                  l.scored_at is not null as "scored!"
+             from leads l where l.id = $1 and l.consultant_id = $2"#,
+        lead,
+        consultant
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The lead's stored summary, and the consultant's line of business (for writing one).
+pub struct StoredSummary {
+    pub text: Option<String>,
+    pub source: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+    pub vertical: String,
+}
+
+pub async fn summary(t: &mut TenantTx, lead: Uuid) -> Result<Option<StoredSummary>, sqlx::Error> {
+    let (db, consultant) = t.split();
+    sqlx::query_as!(
+        StoredSummary,
+        r#"select l.summary as text, l.summary_source as source,
+                  l.summary_at as "at: DateTime<Utc>", c.vertical
+             from leads l join consultants c on c.id = l.consultant_id
+            where l.id = $1 and l.consultant_id = $2"#,
+        lead,
+        consultant
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The consultant opened a lead with answers and no summary: the summaries job writes one.
+pub async fn request_summary_if_missing(t: &mut TenantTx, lead: Uuid) -> Result<(), sqlx::Error> {
+    let (db, consultant) = t.split();
+    sqlx::query!(
+        "update leads set summary_due_at = now()
+          where id = $1 and consultant_id = $2 and summary is null and summary_due_at is null
+            and respostas <> '{}'::jsonb",
+        lead,
+        consultant
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }

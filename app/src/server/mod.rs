@@ -27,6 +27,7 @@ pub mod messages;
 pub mod outbox;
 pub mod password_attempts;
 pub mod password_hash;
+pub mod push_devices;
 pub mod request_meta;
 pub mod scheduled;
 pub mod sessions;

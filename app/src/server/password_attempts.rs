@@ -239,6 +239,7 @@ mod tests {
             known_device_days: 180,
             whatsapp_signup: false,
             prices: crate::domain::pricing::PriceTable::BRAZIL,
+            push_public_key: None,
         }
     }
 

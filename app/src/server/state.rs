@@ -27,6 +27,8 @@ pub struct AppConfig {
     pub whatsapp_signup: bool,
     /// What messages cost, for the estimates (see `domain::pricing`).
     pub prices: crate::domain::pricing::PriceTable,
+    /// The Web Push public key browsers subscribe with (`None`: no notifications on phones).
+    pub push_public_key: Option<String>,
 }
 
 /// The words of the AI answer for the flow simulator, from the provider the server is

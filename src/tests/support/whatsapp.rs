@@ -32,9 +32,24 @@ pub fn sandbox() -> Services {
 /// A server that knows the app secret, with `workers` webhook workers, and Joana's account
 /// (`insert_consultant`, number `CONSULTANT_NUMBER`).
 pub async fn app_with_workers(workers: usize) -> TestApp {
+    app_with_workers_and(workers, |_| {}).await
+}
+
+/// The timed jobs off (rescoring, summaries, the scheduler), for tests that run them on
+/// demand.
+pub fn without_jobs(c: &mut consultor::config::Config) {
+    c.scheduler_enabled = false;
+}
+
+/// As [`app_with_workers`], with more of the configuration changed by `tweak`.
+pub async fn app_with_workers_and(
+    workers: usize,
+    tweak: impl FnOnce(&mut consultor::config::Config),
+) -> TestApp {
     let app = TestApp::spawn_with(|c| {
         c.whatsapp_app_secret = Some(Secret::new(SECRET));
         c.webhook_workers = workers;
+        tweak(c);
     })
     .await;
     insert_consultant(&app.pool, "joana@exemplo.com", "Joana").await;

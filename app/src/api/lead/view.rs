@@ -62,9 +62,31 @@ pub enum ReplyWindow {
     Closed { since: Option<String> },
 }
 
+/// The lead's summary at the top of its page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryView {
+    pub text: String,
+    /// Who wrote it and when ("Escrito pela IA a partir das respostas, em 07/12/2026 09:30").
+    pub note: String,
+}
+
+/// The lead's temperature on its page, with why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemperatureView {
+    pub code: String,
+    pub label: String,
+    pub points: i16,
+    /// (what, "+2"), in the order they count.
+    pub reasons: Vec<(String, String)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeadPageData {
     pub card: LeadCard,
+    /// `None` until the lead is first scored.
+    pub temperature: Option<TemperatureView>,
+    /// Who this lead is, in one sentence; `None` before any answer.
+    pub summary: Option<SummaryView>,
     /// `wa.me` link digits.
     pub wa_digits: Option<String>,
     pub campaign: Option<String>,

@@ -2,7 +2,8 @@
 
 use super::model::{label_limit, Count, Model};
 use super::next_select::NextSelect;
-use crate::domain::flow::{EditOp, WhatsAppLimits as L};
+use crate::domain::flow::{Choice, EditOp, WhatsAppLimits as L};
+use crate::domain::temperature::{COLD_UP_TO, HOT_FROM};
 use leptos::prelude::*;
 
 /// A choice step's options: label, stored value, description (lists only), and where each
@@ -25,6 +26,10 @@ pub(super) fn OptionsEditor(
         <fieldset class="step-options">
             <legend>"Opções"</legend>
             <p class="hint">{how}</p>
+            <p class="hint">{format!(
+                "Pontos de {} a +{} por opção: somam na temperatura do lead (quente a partir de {}, frio com {} ou menos).",
+                Choice::MIN_POINTS, Choice::MAX_POINTS, HOT_FROM, COLD_UP_TO
+            )}</p>
             <input type="hidden" name=format!("e{i}.opcoes") value=options.to_string()/>
             <ol>
                 {opts.into_iter().enumerate().map(|(j, o)| {
@@ -58,6 +63,18 @@ pub(super) fn OptionsEditor(
                                                 v.trim().to_string()
                                             };
                                         });
+                                    }/>
+                            </div>
+                            <div class="field field-points">
+                                <label for=fid("pontos")>"Pontos na temperatura"</label>
+                                <input id=fid("pontos") name=key("pontos") type="number" min="-5" max="5" step="1"
+                                    inputmode="numeric" value=o.pontos.to_string()
+                                    on:input=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        // What does not parse is left to the validator's message
+                                        // on saving (the number field refuses letters anyway).
+                                        let points = v.trim().trim_start_matches('+').parse::<i16>().unwrap_or(0);
+                                        model.edit(|d| d.etapas[i].opcoes[j].pontos = points);
                                     }/>
                             </div>
                             {is_list.then(|| {

@@ -5,6 +5,7 @@
 mod compliance;
 mod prompt;
 mod responder;
+pub mod summary;
 mod wording;
 
 pub use compliance::{check, disclaimer, safe_answer, ComplianceFlag};

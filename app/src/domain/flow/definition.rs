@@ -55,6 +55,19 @@ pub struct Choice {
     /// Branching: overrides the step's `proxima` when this option is chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxima: Option<String>,
+    /// What choosing this option adds to the lead's temperature (`domain::temperature`),
+    /// from [`Choice::MIN_POINTS`] to [`Choice::MAX_POINTS`]; 0 (the default) adds nothing.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pontos: i16,
+}
+
+fn is_zero(n: &i16) -> bool {
+    *n == 0
+}
+
+impl Choice {
+    pub const MIN_POINTS: i16 = -5;
+    pub const MAX_POINTS: i16 = 5;
 }
 
 impl StepKind {

@@ -120,6 +120,7 @@ impl EditOp {
                     rotulo: String::new(),
                     valor: String::new(),
                     descricao: None,
+                    pontos: 0,
                     proxima: None,
                 });
                 Some(i)

@@ -71,11 +71,28 @@ pub fn from_form(fields: &[(String, String)]) -> Result<FlowDefinition, String> 
                     "" => value_from_label(&rotulo),
                     typed => typed.to_string(),
                 };
+                let pontos = match o("pontos").trim().replace('+', "").as_str() {
+                    "" => 0,
+                    typed => typed
+                        .parse::<i16>()
+                        .ok()
+                        .filter(|p| (Choice::MIN_POINTS..=Choice::MAX_POINTS).contains(p))
+                        .ok_or_else(|| {
+                            format!(
+                                "Etapa {}, opção {}: os pontos são um número inteiro de {} a +{}.",
+                                i + 1,
+                                j + 1,
+                                Choice::MIN_POINTS,
+                                Choice::MAX_POINTS
+                            )
+                        })?,
+                };
                 opcoes.push(Choice {
                     rotulo,
                     valor,
                     descricao: optional(o("descricao")),
                     proxima: optional(o("proxima")),
+                    pontos,
                 });
             }
         }
@@ -147,6 +164,7 @@ pub fn form_fields(def: &FlowDefinition) -> Vec<(String, String)> {
                 format!("e{i}.o{j}.proxima"),
                 c.proxima.as_deref().unwrap_or(""),
             );
+            push(format!("e{i}.o{j}.pontos"), &c.pontos.to_string());
         }
     }
     out
@@ -217,5 +235,27 @@ mod tests {
         let mut f = form_fields(&def());
         set(&mut f, "e1.tipo", "qualquer");
         assert!(from_form(&f).unwrap_err().contains("Etapa 2"));
+        for bad in ["6", "-6", "dois", "1.5"] {
+            let mut f = form_fields(&def());
+            set(&mut f, "e1.o0.pontos", bad);
+            assert_eq!(
+                from_form(&f).unwrap_err(),
+                "Etapa 2, opção 1: os pontos são um número inteiro de -5 a +5.",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn option_points_are_read_signed_or_blank() {
+        for (typed, points) in [("+2", 2), ("-3", -3), ("", 0), (" 5 ", 5)] {
+            let mut f = form_fields(&def());
+            set(&mut f, "e1.o1.pontos", typed);
+            assert_eq!(
+                from_form(&f).unwrap().etapas[1].opcoes[1].pontos,
+                points,
+                "{typed}"
+            );
+        }
     }
 }

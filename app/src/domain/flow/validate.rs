@@ -1,7 +1,7 @@
 //! Refuses flow definitions that would misbehave with a lead, with messages (in Portuguese,
 //! for the flow editor) that name the step.
 
-use super::definition::{FlowDefinition, StepKind};
+use super::definition::{Choice, FlowDefinition, StepKind};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -120,6 +120,17 @@ pub fn validate(def: &FlowDefinition) -> Result<(), Vec<FlowIssue>> {
                         issues.push(FlowIssue::at(
                             id,
                             "há uma opção sem rótulo ou sem valor.".into(),
+                        ));
+                    }
+                    if !(Choice::MIN_POINTS..=Choice::MAX_POINTS).contains(&c.pontos) {
+                        issues.push(FlowIssue::at(
+                            id,
+                            format!(
+                                "os pontos da opção \"{}\" vão de {} a +{}.",
+                                c.rotulo,
+                                Choice::MIN_POINTS,
+                                Choice::MAX_POINTS
+                            ),
                         ));
                     }
                     if !valores.insert(c.valor.as_str()) {
