@@ -184,6 +184,11 @@ impl Application {
                 jobs::spawn_scheduler(&mut jobs, jobs_pool.clone(), state.outbox.clone());
                 jobs::rescoring::spawn(&mut jobs, jobs_pool.clone());
                 jobs::summaries::spawn(&mut jobs, jobs_pool.clone(), services.ai.clone());
+                jobs::conversions::spawn(
+                    &mut jobs,
+                    jobs_pool.clone(),
+                    jobs::conversions::ConversionsApi::new(&config.whatsapp_graph_url),
+                );
                 if let Some(keys) = &config.web_push {
                     crate::push::spawn(
                         &mut jobs,

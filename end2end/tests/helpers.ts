@@ -91,8 +91,9 @@ export async function consultant(page: Page, testInfo: TestInfo, tag: string) {
 }
 
 let counter = 0;
-/** A lead writes to the consultant's number (a signed webhook, as Meta sends it). */
-export async function leadWrites(page: Page, to: string, from: string, name: string, body: string) {
+/** A lead writes to the consultant's number (a signed webhook, as Meta sends it); with
+ * `referral`, the message comes from a click-to-WhatsApp ad (Meta's referral object). */
+export async function leadWrites(page: Page, to: string, from: string, name: string, body: string, referral?: object) {
   counter += 1;
   const payload = JSON.stringify({
     object: 'whatsapp_business_account',
@@ -100,7 +101,7 @@ export async function leadWrites(page: Page, to: string, from: string, name: str
       messaging_product: 'whatsapp',
       metadata: { display_phone_number: to, phone_number_id: '000' },
       contacts: [{ profile: { name }, wa_id: from }],
-      messages: [{ from, id: `wamid.leads.${Date.now()}.${counter}.${Math.random()}`, timestamp: '1700000000', type: 'text', text: { body } }],
+      messages: [{ from, id: `wamid.leads.${Date.now()}.${counter}.${Math.random()}`, timestamp: '1700000000', type: 'text', text: { body }, ...(referral ? { referral } : {}) }],
     } }] }],
   });
   const signature = 'sha256=' + createHmac('sha256', SECRET).update(payload).digest('hex');

@@ -48,7 +48,7 @@ test('the app installs and Settings turns notifications on, lists the devices an
 
   // Only hot leads, then the device removed.
   await section.getByLabel('um lead responde uma conversa que você assumiu').uncheck();
-  await section.getByRole('button', { name: 'Salvar preferências' }).click();
+  await section.getByRole('button', { name: 'Guardar preferências de aviso' }).click();
   await expect(page.getByText('Preferências de notificação salvas.')).toBeVisible();
   await expect(page.getByLabel('um lead responde uma conversa que você assumiu')).not.toBeChecked();
   await expect(page.getByLabel('um lead fica quente')).toBeChecked();

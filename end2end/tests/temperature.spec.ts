@@ -44,6 +44,26 @@ test('a card shows the lead temperature, the filter and the order follow it, the
   expect(await sidewaysOverflow(page, testInfo)).toBeLessThanOrEqual(0);
 });
 
+test('a lead from an ad names the ad on its card, and the dashboard counts leads per ad', async ({ page }, testInfo) => {
+  const number = await consultant(page, testInfo, 'anuncio');
+  await page.setViewportSize({ width: 375, height: 740 });
+  await leadWrites(page, number, leadNumber(), 'Caio Anúncio', 'Oi, vi o anúncio', {
+    source_type: 'ad', source_id: '120210', headline: 'Plano família 30% off',
+    source_url: 'https://www.instagram.com/p/abc', ctwa_clid: 'ARAkLk-e2e',
+  });
+  await boardShows(page, testInfo, ['Caio Anúncio']);
+  await expect(card(page, 'Caio Anúncio')).toContainText('Anúncio no Instagram: Plano família 30% off');
+  await expect(card(page, 'Caio Anúncio').locator('.tag-morno')).toHaveText('Morno');
+
+  await page.goto('/painel');
+  await ready(page, testInfo);
+  const ads = page.locator('figure', { has: page.getByRole('heading', { name: 'Anúncios e campanhas' }) });
+  await ads.locator('summary', { hasText: 'Ver tabela' }).click();
+  const row = ads.getByRole('row', { name: /Anúncio no Instagram: Plano família 30% off/ });
+  await expect(row).toContainText('1');
+  expect(await sidewaysOverflow(page, testInfo)).toBeLessThanOrEqual(0);
+});
+
 test('an option points are set in the flow editor and kept', async ({ page }, testInfo) => {
   await consultant(page, testInfo, 'pontos');
   const editorUrl = await openOwnCopy(page, testInfo);

@@ -6,6 +6,7 @@ mod answers;
 mod appointment_answers;
 mod claims;
 mod coexistence;
+pub mod conversions;
 mod dead_claims;
 pub mod media;
 pub mod metrics;

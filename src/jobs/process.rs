@@ -321,6 +321,8 @@ async fn handle_message(
             Effect::Completed { .. } => {
                 conversations::mark_completed(db, conversation.id).await?;
                 leads::request_summary(db, lead.id).await?;
+                app::server::conversions::queue(db, consultant.id, lead.id, "fluxo_concluido")
+                    .await?;
             }
             Effect::HandOff { .. } => conversations::mark_handed_off(db, conversation.id).await?,
         }

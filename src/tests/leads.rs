@@ -84,7 +84,12 @@ pub(super) async fn talk(app: &TestApp, lead: Uuid, lines: &[(&str, &str)], minu
     .unwrap();
 }
 
-async fn move_lead(app: &TestApp, lead: Uuid, to: &str, reason: &str) -> reqwest::Response {
+pub(super) async fn move_lead(
+    app: &TestApp,
+    lead: Uuid,
+    to: &str,
+    reason: &str,
+) -> reqwest::Response {
     let csrf = app.csrf_from("/leads").await;
     // "agendado" books a time: two days ahead (tests/appointments.rs tests the booking).
     let (date, _) =

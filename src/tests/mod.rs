@@ -13,6 +13,7 @@ mod bulk_undo;
 mod coexistence;
 mod consent;
 mod conversation;
+mod conversions;
 mod costs;
 mod crash_recovery;
 mod dashboard;

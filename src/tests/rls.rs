@@ -23,6 +23,7 @@ pub(super) const TENANT_TABLES: &[&str] = &[
     "appointments",
     "push_subscriptions",
     "push_messages",
+    "conversion_events",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -169,6 +170,15 @@ async fn seed_tenant(pool: &PgPool, a: Uuid) -> Vec<(&'static str, Uuid)> {
     )
     .bind(a)
     .bind(device)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into conversion_events (consultant_id, lead_id, trigger, event_name, ctwa_clid)
+         values ($1, $2, 'fechado', 'Purchase', 'clid-a')",
+    )
+    .bind(a)
+    .bind(lead)
     .execute(pool)
     .await
     .unwrap();

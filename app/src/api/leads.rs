@@ -413,7 +413,10 @@ pub(crate) fn lead_card(
             .deal_value_cents
             .and_then(crate::domain::deal_value::DealValue::from_cents)
             .map(|v| v.short()),
-        source: Source::describe(r.source.as_deref()),
+        source: match Source::of_metadata(r.source.as_deref()) {
+            Source::Ad => Source::describe_ad(r.campaign.as_deref(), r.source_url.as_deref()),
+            _ => Source::describe(r.source.as_deref()),
+        },
         activity: since(r.last_interaction_at, now),
         activity_at: format_datetime(r.last_interaction_at),
         created_at: format_datetime(r.created_at),

@@ -2,6 +2,7 @@
 
 mod app_shell;
 pub mod chart_svg;
+mod conversions_section;
 mod costs;
 mod field;
 mod follow_up_rules;
@@ -26,6 +27,7 @@ mod upcoming;
 mod waiting;
 
 pub use app_shell::AppShell;
+pub use conversions_section::ConversionsSection;
 pub use costs::{LeadCost, MonthCostCard};
 pub use field::{SelectField, TextField};
 pub use follow_up_rules::FollowUpRules;
@@ -38,7 +40,7 @@ pub use loading::Loading;
 pub use move_form::{remember_moves, MoveForm};
 pub use notifications_section::NotificationsSection;
 pub use public_link::PublicLinkTools;
-pub use raw_text::{escape_text, idle_hydration_script, textarea_text, PageTitle};
+pub use raw_text::{escape_text, idle_hydration_script, site_script, textarea_text, PageTitle};
 pub use redirect_to::RedirectTo;
 pub use sessions_section::SessionsSection;
 pub use slug_field::SlugField;

@@ -47,10 +47,10 @@ pub fn NotificationsSection(settings: NotificationPrefs, st: FormContext) -> imp
                     "No celular, adicione o Consultor à tela de início (menu do navegador › “Adicionar à tela de início”); no iPhone, as notificações só funcionam assim."
                 </p>
                 <div id="push-aparelho" data-chave=key data-csrf=csrf.clone()>
-                    <p id="push-estado" class="hint" role="status">"Para ativar neste aparelho, o navegador precisa de JavaScript."</p>
+                    <p id="push-estado" class="hint" aria-live="polite">"Para ativar neste aparelho, o navegador precisa de JavaScript."</p>
                     <button type="button" id="ativar-notificacoes" hidden>"Ativar notificações neste aparelho"</button>
                 </div>
-                <script src="/push.js" defer></script>
+                {super::site_script("/push.js")}
                 <form method="post" action="/configuracoes/notificacoes" class="notification-kinds">
                     <input type="hidden" name="csrf" value=csrf.clone()/>
                     <input type="hidden" name="acao" value="tipos"/>
@@ -60,7 +60,7 @@ pub fn NotificationsSection(settings: NotificationPrefs, st: FormContext) -> imp
                         <label><input type="checkbox" name="lead_respondeu" value="1" checked=settings.lead_replied/>" um lead responde uma conversa que você assumiu"</label>
                         <label><input type="checkbox" name="agendamento" value="1" checked=settings.appointment/>" falta 1 hora para um agendamento"</label>
                     </fieldset>
-                    <button type="submit">"Salvar preferências"</button>
+                    <button type="submit">"Guardar preferências de aviso"</button>
                 </form>
                 <h3>"Aparelhos que recebem"</h3>
                 {if has_devices {

@@ -49,6 +49,12 @@ pub fn idle_hydration_script(js: &str, wasm: &str) -> AnyView {
     }
 }
 
+/// A script file of the site's own (`/push.js`), run after the page is parsed: nothing is
+/// written inside the element, and the path is a constant of the code.
+pub fn site_script(src: &'static str) -> AnyView {
+    view! { <script src=src defer></script> }.into_any()
+}
+
 /// The document title. On the server it is escaped before leptos_meta writes it; in the
 /// browser the text goes to `document.title`, which takes plain text, so it stays as it is.
 #[component]

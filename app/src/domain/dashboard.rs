@@ -114,6 +114,30 @@ pub struct DashboardData {
     pub upcoming: Vec<UpcomingAppointment>,
     /// This month's WhatsApp messages and their estimated cost.
     pub costs: MonthCosts,
+    /// The period's leads per ad (click-to-WhatsApp) and per campaign code (`[ref:código]`),
+    /// the most leads first.
+    pub ads: Vec<AdRow>,
+}
+
+/// One ad or campaign code and how far its leads of the period went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdRow {
+    /// "Anúncio no Instagram: Plano família 30% off", or "Código: instagram".
+    pub label: String,
+    pub leads: i64,
+    /// Finished the bot's questions.
+    pub completed: i64,
+    pub hot: i64,
+    /// Reached "agendado" (or closed after).
+    pub scheduled: i64,
+    pub closed: i64,
+}
+
+impl AdRow {
+    /// Closed of the leads, in percent.
+    pub fn conversion(&self) -> Option<f64> {
+        (self.leads > 0).then(|| self.closed as f64 * 100.0 / self.leads as f64)
+    }
 }
 
 /// The month's estimated WhatsApp cost (see `domain::pricing`).

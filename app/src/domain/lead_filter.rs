@@ -56,6 +56,22 @@ impl Source {
         }
     }
 
+    /// An ad as a card and the dashboard name it: where it ran (from its link: Instagram or
+    /// Facebook) and its headline, "Anúncio no Instagram: Plano família 30% off".
+    pub fn describe_ad(headline: Option<&str>, url: Option<&str>) -> String {
+        let place = match url.map(str::to_lowercase) {
+            Some(u) if u.contains("instagram") => "Anúncio no Instagram",
+            Some(u) if u.contains("facebook") || u.contains("fb.me") || u.contains("fb.com") => {
+                "Anúncio no Facebook"
+            }
+            _ => "Anúncio",
+        };
+        match headline.map(str::trim).filter(|h| !h.is_empty()) {
+            Some(h) => format!("{place}: {}", crate::domain::text::preview(h, 60)),
+            None => place.to_string(),
+        }
+    }
+
     /// From `leads.metadata->>'source'` (what the webhook recorded).
     pub fn of_metadata(source: Option<&str>) -> Self {
         match source {
@@ -304,6 +320,19 @@ mod tests {
         assert_eq!(hot.order, SortOrder::Temperature);
         assert_eq!(hot.to_query(), "temperatura=quente&ordem=temperatura");
         assert!(!hot.is_empty());
+    }
+
+    #[test]
+    fn ads_are_named_by_where_they_ran_and_their_headline() {
+        assert_eq!(
+            Source::describe_ad(Some("Plano família"), Some("https://www.instagram.com/p/x")),
+            "Anúncio no Instagram: Plano família"
+        );
+        assert_eq!(
+            Source::describe_ad(Some(" "), Some("https://fb.me/abc")),
+            "Anúncio no Facebook"
+        );
+        assert_eq!(Source::describe_ad(None, None), "Anúncio");
     }
 
     #[test]

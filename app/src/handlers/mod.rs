@@ -8,6 +8,7 @@
 pub mod account_close;
 pub mod account_export;
 pub mod appointment;
+pub mod conversions;
 pub mod deal_value;
 pub mod door;
 pub mod flow_actions;
@@ -64,6 +65,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/configuracoes/sessoes", post(sessions::action))
         .route("/configuracoes/notificacoes", post(notifications::action))
+        .route(
+            "/configuracoes/conversoes",
+            post(conversions::save_settings),
+        )
         .route("/notificacoes/aparelhos", post(notifications::subscribe))
         .route(
             "/entrar/verificar-codigo",

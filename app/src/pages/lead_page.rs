@@ -132,7 +132,8 @@ fn Lead(
             <p>
                 <span class=format!("badge badge-{}", card.status)>{card.status_label.clone()}</span>
                 " · Origem: " {card.source.clone()}
-                {detail.campaign.clone().map(|c| view! { " · Campanha: " {c} })}
+                // The card's source already names an ad's headline.
+                {detail.campaign.clone().filter(|c| !card.source.contains(c.as_str())).map(|c| view! { " · Campanha: " {c} })}
                 {card.stale.then(|| view! { " " <span class="tag tag-stale">"parado"</span> })}
             </p>
             {detail.temperature.clone().map(|t| view! {
@@ -199,6 +200,14 @@ fn Lead(
                         <dl class="answers-list">
                             {detail.metadata.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
                         </dl>
+                    })}
+                    {(!detail.conversions.is_empty()).then(|| view! {
+                        <h3>"Conversões do anúncio (Meta)"</h3>
+                        <ul class="conversion-events">
+                            {detail.conversions.iter().map(|(event, state)| view! {
+                                <li>{format!("{event}: {state}")}</li>
+                            }).collect_view()}
+                        </ul>
                     })}
                 </section>
                 <LeadNotes detail=detail.clone() csrf=csrf.clone() noted=actions.noted stored=stored_for("nota")/>

@@ -1,3 +1,4 @@
+use crate::api::conversions::{conversion_settings, ConversionPrefs};
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::lead_tabs::lead_tabs_by_name;
 use crate::api::notifications::{notification_settings, NotificationPrefs};
@@ -7,8 +8,9 @@ use crate::api::settings::{get_settings, Settings, UpdateSettings};
 use crate::api::two_factor::{two_factor_state, TwoFactorView};
 use crate::components::PageTitle;
 use crate::components::{
-    error_view, textarea_text, FormAlert, LeadTabsSection, Loading, NotificationsSection,
-    PublicLinkTools, SelectField, SessionsSection, SlugField, TextField, TwoFactorSection,
+    error_view, textarea_text, ConversionsSection, FormAlert, LeadTabsSection, Loading,
+    NotificationsSection, PublicLinkTools, SelectField, SessionsSection, SlugField, TextField,
+    TwoFactorSection,
 };
 use crate::domain::{bio, Vertical};
 use crate::error::AppError;
@@ -31,6 +33,8 @@ struct SettingsForms {
     lead_tabs_form: FormContext,
     notifications: NotificationPrefs,
     notifications_form: FormContext,
+    conversions: ConversionPrefs,
+    conversions_form: FormContext,
     close: FormContext,
 }
 
@@ -58,6 +62,8 @@ pub fn SettingsPage() -> impl IntoView {
                 lead_tabs_form: form_state("abas".into()).await?,
                 notifications: notification_settings().await?,
                 notifications_form: form_state("notificacoes".into()).await?,
+                conversions: conversion_settings().await?,
+                conversions_form: form_state("conversoes".into()).await?,
                 close: form_state("encerrar".into()).await?,
             })
         },
@@ -83,6 +89,7 @@ fn SettingsContent(data: Resource<SettingsData>) -> impl IntoView {
                         <TwoFactorSection state=f.two_factor st=f.two_factor_form/>
                         <LeadTabsSection by_name=f.lead_tabs_by_name st=f.lead_tabs_form/>
                         <NotificationsSection settings=f.notifications st=f.notifications_form/>
+                        <ConversionsSection prefs=f.conversions st=f.conversions_form/>
                         <SessionsSection sessions=f.sessions st=f.sessions_form/>
                         <CloseAccount st=f.close/>
                     }.into_any())

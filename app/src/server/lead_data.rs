@@ -43,6 +43,12 @@ pub async fn gather(
                                       reply_seq, true from messages_archive) m
                          join conversations c on c.id = m.conversation_id
                         where c.lead_id = l.id), '[]'::jsonb),
+                   'eventos_enviados_a_meta', coalesce((
+                       select jsonb_agg(jsonb_build_object(
+                                  'evento', e.event_name, 'situacao', e.status,
+                                  'enviado_em', e.sent_at, 'conteudo_enviado', e.sent_payload)
+                                  order by e.created_at)
+                         from conversion_events e where e.lead_id = l.id), '[]'::jsonb),
                    'respostas_da_ia', coalesce((
                        select jsonb_agg(jsonb_build_object(
                                   'em', a.created_at, 'texto', a.response, 'modelo', a.model,

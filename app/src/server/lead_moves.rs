@@ -56,6 +56,14 @@ pub async fn move_status(
     )
     .execute(&mut *db)
     .await?;
+    // A lead from an ad that reaches a stage the consultant maps: its event for Meta, queued
+    // with the move (the conversions job sends it).
+    if matches!(
+        to,
+        LeadStatus::EmContato | LeadStatus::Agendado | LeadStatus::Fechado
+    ) {
+        super::conversions::queue(db, consultant, id, to.as_str()).await?;
+    }
     // Leaving "agendado" closes the appointment (kept as history; see close_on_leaving). A
     // move to "agendado" books its appointment in the caller, in this same transaction.
     if from == LeadStatus::Agendado && to != LeadStatus::Agendado {

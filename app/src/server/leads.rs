@@ -67,6 +67,9 @@ pub struct LeadRow {
     pub status: String,
     pub respostas: serde_json::Value,
     pub source: Option<String>,
+    /// A click-to-WhatsApp ad's headline and link (where it ran).
+    pub campaign: Option<String>,
+    pub source_url: Option<String>,
     pub last_interaction_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub unread: bool,
@@ -119,7 +122,8 @@ pub async fn by_activity(
     sqlx::query_as!(
         LeadRow,
         r#"select id, name, profile_name, whatsapp_number, status, respostas,
-                  metadata->>'source' as source,
+                  metadata->>'source' as source, metadata->>'campaign' as campaign,
+                  metadata->>'source_url' as source_url,
                   last_interaction_at as "last_interaction_at: DateTime<Utc>",
                   created_at as "created_at: DateTime<Utc>",
                   coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
@@ -167,7 +171,8 @@ pub async fn by_creation(
     sqlx::query_as!(
         LeadRow,
         r#"select id, name, profile_name, whatsapp_number, status, respostas,
-                  metadata->>'source' as source,
+                  metadata->>'source' as source, metadata->>'campaign' as campaign,
+                  metadata->>'source_url' as source_url,
                   last_interaction_at as "last_interaction_at: DateTime<Utc>",
                   created_at as "created_at: DateTime<Utc>",
                   coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
@@ -216,7 +221,8 @@ pub async fn by_score(
     sqlx::query_as!(
         LeadRow,
         r#"select id, name, profile_name, whatsapp_number, status, respostas,
-                  metadata->>'source' as source,
+                  metadata->>'source' as source, metadata->>'campaign' as campaign,
+                  metadata->>'source_url' as source_url,
                   last_interaction_at as "last_interaction_at: DateTime<Utc>",
                   created_at as "created_at: DateTime<Utc>",
                   coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
@@ -261,7 +267,8 @@ pub async fn by_ids(t: &mut TenantTx, ids: &[Uuid]) -> Result<Vec<LeadRow>, sqlx
     sqlx::query_as!(
         LeadRow,
         r#"select id, name, profile_name, whatsapp_number, status, respostas,
-                  metadata->>'source' as source,
+                  metadata->>'source' as source, metadata->>'campaign' as campaign,
+                  metadata->>'source_url' as source_url,
                   last_interaction_at as "last_interaction_at: DateTime<Utc>",
                   created_at as "created_at: DateTime<Utc>",
                   coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
@@ -366,7 +373,8 @@ pub async fn find(t: &mut TenantTx, id: Uuid) -> Result<Option<LeadWithMetadata>
     let (db, consultant) = t.split();
     let found = sqlx::query!(
         r#"select id, name, profile_name, whatsapp_number, status, respostas, metadata,
-                  metadata->>'source' as source,
+                  metadata->>'source' as source, metadata->>'campaign' as campaign,
+                  metadata->>'source_url' as source_url,
                   last_interaction_at as "last_interaction_at: DateTime<Utc>",
                   created_at as "created_at: DateTime<Utc>",
                   coalesce(last_inbound_at > coalesce(seen_at, '-infinity'), false) as "unread!",
@@ -388,6 +396,8 @@ pub async fn find(t: &mut TenantTx, id: Uuid) -> Result<Option<LeadWithMetadata>
             status: r.status,
             respostas: r.respostas,
             source: r.source,
+            campaign: r.campaign,
+            source_url: r.source_url,
             last_interaction_at: r.last_interaction_at,
             created_at: r.created_at,
             unread: r.unread,

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bulk_undo;
 pub mod content_policy;
 pub mod conversations;
+pub mod conversions;
 pub mod costs;
 pub mod csrf;
 pub mod dashboard;

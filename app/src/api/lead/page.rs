@@ -50,6 +50,22 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     let score_facts = leads::score_facts(&mut t.tx, id).await?;
     leads::request_summary_if_missing(&mut t.tx, id).await?;
     let stored_summary = leads::summary(&mut t.tx, id).await?;
+    let conversions = crate::server::conversions::for_lead(&mut t.tx, id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let state = match (e.status.as_str(), e.sent_at) {
+                ("enviado", Some(at)) => format!("enviado à Meta em {}", format_datetime(at)),
+                ("pendente", _) => "na fila para a Meta".to_string(),
+                ("cancelado", _) => "não enviado: o lead pediu para sair".to_string(),
+                _ => format!(
+                    "falhou: {}",
+                    e.last_error.unwrap_or_else(|| "erro desconhecido".into())
+                ),
+            };
+            (e.event_name, state)
+        })
+        .collect();
     let window_open =
         last_inbound.is_some_and(|at| now - at < chrono::Duration::hours(WINDOW_HOURS));
     // Outside the window only a template reaches the lead: the approved ones are offered.
@@ -208,6 +224,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     Ok(LeadPageData {
         temperature,
         summary,
+        conversions,
         agendado,
         appointment,
         reminders,

@@ -87,6 +87,8 @@ pub struct LeadPageData {
     pub temperature: Option<TemperatureView>,
     /// Who this lead is, in one sentence; `None` before any answer.
     pub summary: Option<SummaryView>,
+    /// The events sent (or queued) to Meta for the ad it came from: (event, state in words).
+    pub conversions: Vec<(String, String)>,
     /// `wa.me` link digits.
     pub wa_digits: Option<String>,
     pub campaign: Option<String>,

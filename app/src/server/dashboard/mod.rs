@@ -16,6 +16,7 @@ use chrono_tz::America::Sao_Paulo;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+mod ads;
 mod days;
 mod flow;
 mod waiting;
@@ -103,6 +104,13 @@ pub async fn load(
     let recent = recent_leads(db, id).await?;
     let (waiting, waiting_count) = waiting::waiting_leads(db, id, Utc::now()).await?;
     let upcoming = upcoming_appointments(db, id, Utc::now()).await?;
+    let ads = ads::ad_rows(
+        db,
+        id,
+        day_start(first),
+        day_start(last.succ_opt().unwrap_or(last)),
+    )
+    .await?;
 
     let rate = |part: i64, whole: i64| (whole > 0).then(|| part as f64 * 100.0 / whole as f64);
     let avg = |total: f64, n: i64| (n > 0).then(|| total / n as f64);
@@ -168,6 +176,7 @@ pub async fn load(
         waiting,
         waiting_count,
         upcoming,
+        ads,
         costs: {
             let closed: i64 = rows
                 .iter()
