@@ -99,7 +99,8 @@ pub async fn seed_load(pool: &PgPool, sizes: Sizes) -> anyhow::Result<bool> {
         .await?;
         sqlx::query!(
             r#"insert into leads (consultant_id, whatsapp_number, name, profile_name, status, respostas, metadata,
-                                  created_at, last_interaction_at, last_inbound_at, seen_at)
+                                  created_at, last_interaction_at, last_inbound_at, seen_at,
+                                  score, scored_at, score_due_at)
                select c.id,
                       '+552199' || lpad(g::text, 7, '0'),
                       (array['Ana','Bruno','Carla','Davi','Elisa','Fábio','Gabriela','Heitor','Íris','João'])[1 + g % 10]
@@ -117,7 +118,9 @@ pub async fn seed_load(pool: &PgPool, sizes: Sizes) -> anyhow::Result<bool> {
                                  else '{}'::jsonb end,
                       t.created, least(now(), t.created + make_interval(hours => (g % 240)::int)),
                       least(now(), t.created + make_interval(hours => (g % 240)::int)),
-                      case when g % 3 = 0 then null else now() end
+                      case when g % 3 = 0 then null else now() end,
+                      -- Scored already (the rescoring job would, at start): from -4 to 7.
+                      ((g * 13) % 12) - 4, now(), null
                  from consultants c
                  cross join lateral generate_series(1,
                      case c.slug when 'carga-1' then $2::bigint when 'carga-2' then 10 else $3::bigint end) g

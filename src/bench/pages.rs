@@ -289,6 +289,8 @@ async fn main() {
                 "/leads?status=novo&r_perfil=familia",
                 "status=novo&r_perfil=familia",
             ),
+            ("/leads?ordem=temperatura", "ordem=temperatura"),
+            ("/leads?temperatura=quente", "temperatura=quente"),
         ] {
             let path = if query.is_empty() {
                 "/leads".to_string()
@@ -296,8 +298,9 @@ async fn main() {
                 format!("/leads?{query}")
             };
             let page = measure(n, || get(path.clone())).await;
-            let params =
-                leads::FilterParams::new(&LeadFilter::from_query(query), chrono::Utc::now());
+            let filter = LeadFilter::from_query(query);
+            let by_score = filter.order == app::domain::lead_filter::SortOrder::Temperature;
+            let params = leads::FilterParams::new(&filter, chrono::Utc::now());
             let dbt = measure(n, || {
                 let params = params.clone();
                 async move {
@@ -307,9 +310,14 @@ async fn main() {
                     leads::counts(&mut tx, &params).await.unwrap();
                     for s in app::domain::LeadStatus::ALL {
                         if params.status.as_deref().is_none_or(|x| x == s.as_str()) {
-                            leads::by_activity(&mut tx, &params.with_status(s), None, 21)
-                                .await
-                                .unwrap();
+                            let column = params.with_status(s);
+                            if by_score {
+                                leads::by_score(&mut tx, &column, None, 21).await.unwrap();
+                            } else {
+                                leads::by_activity(&mut tx, &column, None, 21)
+                                    .await
+                                    .unwrap();
+                            }
                         }
                     }
                     tx.commit().await.unwrap();

@@ -296,7 +296,11 @@ async fn the_figures_match_a_hand_computed_dataset() {
     // (Six with the leads per ad: the dataset has one.)
     assert_eq!(html.matches("<svg class=\"chart\"").count(), 6, "{html}");
     assert_eq!(html.matches("Ver tabela").count(), 6);
-    assert!(html.replace("<!>", "").contains("<td>Anúncio</td><td>1</td>"), "{html}");
+    assert!(
+        html.replace("<!>", "")
+            .contains("<td>Anúncio</td><td>1</td>"),
+        "{html}"
+    );
     assert!(html.contains("Atualizado às"));
     // The charts name the steps by their question, placeholders left out (#17: "{{nome}}").
     assert!(!html.contains("{{"), "a raw placeholder in a chart: {html}");

@@ -75,6 +75,10 @@ async fn load(url: &str, big: Uuid, small: Uuid) {
          insert into push_messages (consultant_id, subscription_id, kind, dedupe_key, title, body, url, status)
          select s.consultant_id, s.id, 'lead_quente', 'lead_quente:' || k, 'Lead quente', 'x', '/leads', 'enviada'
            from push_subscriptions s, generate_series(1, 3) k",
+        // One lead in five came from an ad and told Meta it closed.
+        "insert into conversion_events (consultant_id, lead_id, trigger, event_name, ctwa_clid, status)
+         select consultant_id, id, 'fechado', 'Purchase', 'clid-' || id, 'enviado'
+           from leads where abs(hashtext(id::text)) % 5 = 0",
         // Every "agendado" lead has an active appointment, and every other lead an old one.
         "insert into appointments (consultant_id, lead_id, starts_at, place, status)
          select consultant_id, id, now() + make_interval(hours => (abs(hashtext(id::text)) % 2000)),

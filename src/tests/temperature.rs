@@ -54,6 +54,8 @@ async fn a_family_lead_who_finishes_the_flow_is_hot_on_the_board_and_the_page_sa
         board.contains(r#"class="tag tag-quente">Quente</span>"#),
         "{board}"
     );
+    // The navigation counts the lead that wrote and was not opened yet.
+    assert!(board.contains("(1 não lido)"), "{board}");
     assert!(app
         .get_html("/leads?temperatura=quente")
         .await
@@ -74,6 +76,8 @@ async fn a_family_lead_who_finishes_the_flow_is_hot_on_the_board_and_the_page_sa
     ] {
         assert!(page.contains(why), "{why} in {page}");
     }
+    // Opened: nothing unread any more.
+    assert!(!app.get_html("/painel").await.contains("não lido"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

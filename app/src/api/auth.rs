@@ -10,7 +10,13 @@ pub struct SignedInConsultant {
     pub id: Uuid,
     pub name: String,
     pub slug: String,
+    /// Leads that wrote after the consultant last opened them (counted up to
+    /// [`UNREAD_CAP`]): the navigation's badge.
+    pub unread: i64,
 }
+
+/// Past this the badge says "99+".
+pub const UNREAD_CAP: i64 = 100;
 
 /// The signed-in consultant, or `None`.
 #[server(prefix = "/api", endpoint = "sessao")]
@@ -23,8 +29,15 @@ pub async fn current_consultant() -> Result<Option<SignedInConsultant>, AppError
     let mut tx = db::tenant_tx(&state.pool, id).await?;
     let row = sqlx::query_as!(
         SignedInConsultant,
-        "select id, name, slug from consultants where id = $1 and is_active",
-        id
+        r#"select id, name, slug,
+                  (select count(*) from (
+                       select 1 from leads
+                        where consultant_id = $1
+                          and last_inbound_at > coalesce(seen_at, '-infinity'::timestamptz)
+                        limit $2) u) as "unread!"
+             from consultants where id = $1 and is_active"#,
+        id,
+        UNREAD_CAP
     )
     .fetch_optional(&mut *tx)
     .await?;

@@ -12,8 +12,11 @@ use leptos_router::components::{Outlet, A};
 
 #[component]
 pub fn AppShell() -> impl IntoView {
+    // Read again on each move to another page: the count of unread leads follows the leads
+    // the consultant opens (the header stays on screen meanwhile: a Transition).
+    let path = leptos_router::hooks::use_location().pathname;
     let data = Resource::new(
-        || (),
+        move || path.get(),
         |_| async {
             let me = current_consultant().await?;
             // The logout form's token, and the page-wide notice if one was left.
@@ -38,7 +41,7 @@ pub fn AppShell() -> impl IntoView {
                                 // the thumb's reach, with the shorter of each pair of labels.
                                 <nav aria-label="Principal" class="main-nav">
                                     <A href="/painel">"Painel"</A>
-                                    <A href="/leads">"Leads"</A>
+                                    <A href="/leads">"Leads"{unread_badge(me.unread)}</A>
                                     <A href="/fluxos">"Fluxos"</A>
                                     <A href="/modelos">"Modelos"</A>
                                     <A href="/configuracoes">
@@ -82,4 +85,22 @@ pub fn AppShell() -> impl IntoView {
             <Outlet/>
         </main>
     }
+}
+
+/// The count of unread leads beside "Leads" ("99+" past the cap); its words for a screen
+/// reader ("3 não lidos").
+fn unread_badge(unread: i64) -> Option<impl IntoView> {
+    use crate::api::auth::UNREAD_CAP;
+    (unread > 0).then(|| {
+        let shown = if unread >= UNREAD_CAP {
+            format!("{}+", UNREAD_CAP - 1)
+        } else {
+            unread.to_string()
+        };
+        let words = format!("{shown} não lido{}", if unread == 1 { "" } else { "s" });
+        view! {
+            " " <span class="badge nav-badge" aria-hidden="true">{shown}</span>
+            <span class="visually-hidden">{format!("({words})")}</span>
+        }
+    })
 }
