@@ -111,17 +111,38 @@ async fn a_lead_from_an_ad_tells_meta_once_per_mapped_stage() {
     let lead = qualify_from(&app, "5521999990001", Some("ARAkLkA8rmlFeiCktEJQ")).await;
     assert_eq!(pass(&app, &api).await.sent, 1);
 
-    // Closed, with the deal's value typed on its page: a Purchase worth it.
-    sqlx::query("update leads set deal_value_cents = 150000 where id = $1")
-        .bind(lead)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    // Closed, with the deal's value typed in the move form: a Purchase worth it. A value
+    // that is not one is refused in words, and the lead stays where it was.
     sign_in_inserted(&app, "joana@exemplo.com").await;
-    for to in ["em_contato", "fechado"] {
-        let res = move_lead(&app, lead, to, "").await;
-        assert!(res.status().is_success(), "{to}: {}", res.status());
-    }
+    assert!(move_lead(&app, lead, "em_contato", "")
+        .await
+        .status()
+        .is_success());
+    let close = |valor: &'static str| {
+        let app = &app;
+        async move {
+            let csrf = app.csrf_from("/leads").await;
+            app.post_form(
+                "/api/mover-lead",
+                &[
+                    ("csrf", &csrf),
+                    ("lead", &lead.to_string()),
+                    ("to", "fechado"),
+                    ("reason", ""),
+                    ("valor", valor),
+                ],
+            )
+            .await
+        }
+    };
+    let refused = close("mil reais").await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        app.count("select count(*) from leads where status = 'fechado'")
+            .await,
+        0
+    );
+    assert!(close("1.500,00").await.status().is_success());
     assert_eq!(pass(&app, &api).await.sent, 1);
     // Reopened and closed again: no second Purchase.
     for (to, why) in [("em_contato", "Quer rever o plano"), ("fechado", "")] {

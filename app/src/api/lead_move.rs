@@ -22,6 +22,7 @@ pub async fn move_lead(
     #[server(default)] hora: String,
     #[server(default)] local: String,
     #[server(default)] link: String,
+    #[server(default)] valor: String,
 ) -> Result<String, AppError> {
     let values = vec![
         ("lead", lead.clone()),
@@ -31,6 +32,7 @@ pub async fn move_lead(
         ("hora", hora.clone()),
         ("local", local.clone()),
         ("link", link.clone()),
+        ("valor", valor.clone()),
     ];
     let result: Result<String, AppError> = async {
         use crate::api::leads::parse_lead_id;
@@ -57,6 +59,13 @@ pub async fn move_lead(
         } else {
             None
         };
+        // Closing may say what the deal is worth (what a Purchase tells Meta, and the column's
+        // sum); a blank field leaves the value as it was.
+        let value = match (to, crate::domain::deal_value::DealValue::parse(&valor)) {
+            (LeadStatus::Fechado, Ok(v)) => v,
+            (LeadStatus::Fechado, Err(why)) => return Err(AppError::invalid(why)),
+            _ => None,
+        };
         // A reason is kept for a loss, and for reopening a closed deal (which needs one).
         let reason = (to == LeadStatus::Perdido || to == LeadStatus::EmContato)
             .then_some(reason)
@@ -70,6 +79,9 @@ pub async fn move_lead(
         if let Some(a) = &appointment {
             appointments::book(&mut t.tx, id, a).await?;
         }
+        if let Some(v) = value {
+            leads::set_deal_value(&mut t.tx, id, Some(v.cents())).await?;
+        }
         t.audit(
             "lead_status_changed",
             "lead",
@@ -79,6 +91,7 @@ pub async fn move_lead(
                 "para": to.as_str(),
                 "motivo": reason,
                 "agendado_para": appointment.as_ref().map(|a| a.starts_at),
+                "valor_centavos": value.map(|v| v.cents()),
             }),
         )
         .await?;

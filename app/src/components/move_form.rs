@@ -43,6 +43,7 @@ fn typed_again(
                 ("hora".into(), m.hora),
                 ("local".into(), m.local),
                 ("link".into(), m.link),
+                ("valor".into(), m.valor),
             ]
         });
     from_js.or_else(|| {
@@ -80,8 +81,8 @@ pub fn MoveForm(
             .and_then(|v| v.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
             .unwrap_or_default()
     };
-    let [to, reason, date, time, place, link] =
-        ["to", "reason", "data", "hora", "local", "link"].map(value);
+    let [to, reason, date, time, place, link, deal] =
+        ["to", "reason", "data", "hora", "local", "link", "valor"].map(value);
     let came_back = typed.is_some();
     let chosen_at_first = Some(to)
         .filter(|to| moves.iter().any(|(v, _)| v == to))
@@ -116,6 +117,17 @@ pub fn MoveForm(
             </span>
         }
     });
+    // What the deal is worth, asked while "Fechado" is chosen (style/main.css, `:has`).
+    let closing = moves.iter().any(|(v, _)| v == "fechado").then(|| {
+        let value_id = format!("valor-{lead}");
+        view! {
+            <span class="move-value">
+                <label for=value_id.clone()>"Valor do negócio (opcional)"</label>
+                <input id=value_id type="text" name="valor" inputmode="decimal" maxlength="20"
+                    value=deal placeholder="1.500,00" autocomplete="off"/>
+            </span>
+        }
+    });
     let form = view! {
         <ActionForm action=action attr:class="move-form">
             <input type="hidden" name="csrf" value=csrf/>
@@ -134,6 +146,7 @@ pub fn MoveForm(
                 <input id=reason_id type="text" name="reason" maxlength="500" required=reopening value=reason/>
             </span>
             {appointment}
+            {closing}
             <button type="submit" class="button-small" disabled=move || action.pending().get()>"Mover"</button>
         </ActionForm>
     };

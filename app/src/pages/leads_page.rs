@@ -188,6 +188,7 @@ fn Column(
                         hora: String::new(),
                         local: String::new(),
                         link: String::new(),
+                        valor: String::new(),
                     });
                 }
             }>
