@@ -110,6 +110,9 @@ fn Chart(
     rows: Vec<Vec<String>>,
     #[prop(optional)] note: Option<String>,
 ) -> impl IntoView {
+    // A table wider than a phone (the ads' seven columns) scrolls inside its box, which a
+    // keyboard can reach, instead of widening the page.
+    let table_label = format!("Tabela: {title}");
     view! {
         <figure class="chart-box">
             <figcaption><h2>{title}</h2></figcaption>
@@ -117,6 +120,7 @@ fn Chart(
             <div class="chart-svg" inner_html=svg></div>
             <details>
                 <summary>"Ver tabela"</summary>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=table_label>
                 <table class="chart-table">
                     <thead><tr>{headers.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
                     <tbody>
@@ -125,6 +129,7 @@ fn Chart(
                         }).collect_view()}
                     </tbody>
                 </table>
+                </div>
             </details>
         </figure>
     }
