@@ -35,6 +35,8 @@ impl Kind {
 
 pub struct Notice {
     pub kind: Kind,
+    /// The lead it is about: nothing is queued while the consultant has its page open.
+    pub lead: Option<Uuid>,
     /// Once per device for this key.
     pub dedupe_key: String,
     pub title: String,
@@ -43,8 +45,8 @@ pub struct Notice {
     pub url: String,
 }
 
-/// Queues `notice` for each of the consultant's devices, if they want its kind. Returns how
-/// many rows were added.
+/// Queues `notice` for each of the consultant's devices, if they want its kind and do not
+/// have its lead's page open right now. Returns how many rows were added.
 pub async fn queue(
     sys: &mut SystemTx<'_>,
     consultant: Uuid,
@@ -59,13 +61,15 @@ pub async fn queue(
             and case $2 when 'lead_quente' then c.push_hot_lead
                         when 'lead_respondeu' then c.push_lead_replied
                         else c.push_appointment end
+            and not exists (select 1 from leads l where l.id = $7 and l.viewed_until > now())
          on conflict (subscription_id, dedupe_key) do nothing",
         consultant,
         notice.kind.code(),
         notice.dedupe_key,
         notice.title,
         notice.body,
-        notice.url
+        notice.url,
+        notice.lead
     )
     .execute(db)
     .await?;
@@ -96,6 +100,7 @@ pub async fn hot_lead(
     ));
     let notice = Notice {
         kind: Kind::HotLead,
+        lead: Some(lead),
         dedupe_key: format!("lead_quente:{lead}"),
         title: format!("Lead quente: {name}"),
         body: summary
@@ -124,6 +129,7 @@ pub async fn lead_replied(
     let name = display_name(row.name, row.profile_name);
     let notice = Notice {
         kind: Kind::LeadReplied,
+        lead: Some(lead),
         dedupe_key: format!("lead_respondeu:{message}"),
         title: format!("{name} respondeu"),
         body: app::domain::text::preview(what, 120),

@@ -191,6 +191,21 @@ async fn a_kind_turned_off_sends_nothing_and_a_reply_to_a_taken_conversation_doe
         .execute(&app.pool)
         .await
         .unwrap();
+    // With the lead's page open on the consultant's screen, the phone stays quiet.
+    sqlx::query("update leads set viewed_until = now() + interval '1 minute'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    send(
+        &app,
+        lead("5521999990001").text("wamid.vendo", "Estou aqui"),
+    )
+    .await;
+    assert_eq!(pass(&app, &push).await, Pass::default(), "the page is open");
+    sqlx::query("update leads set viewed_until = null")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     send(
         &app,
         lead("5521999990001").text("wamid.resposta", "Pode ser amanhã às 10h?"),

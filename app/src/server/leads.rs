@@ -515,3 +515,20 @@ pub async fn request_summary_if_missing(t: &mut TenantTx, lead: Uuid) -> Result<
     .await?;
     Ok(())
 }
+
+/// The lead's page is open (its render, and its poll every 4 seconds): no notification for
+/// this lead reaches the consultant's phone meanwhile. Written only when it would move the
+/// mark by 10 seconds or more (one write every few polls, not every one).
+pub async fn mark_viewing(t: &mut TenantTx, lead: Uuid) -> Result<(), sqlx::Error> {
+    let (db, consultant) = t.split();
+    sqlx::query!(
+        "update leads set viewed_until = now() + interval '20 seconds'
+          where id = $1 and consultant_id = $2
+            and (viewed_until is null or viewed_until < now() + interval '10 seconds')",
+        lead,
+        consultant
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

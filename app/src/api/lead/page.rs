@@ -26,6 +26,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         return Err(e);
     };
     leads::mark_seen(&mut t.tx, id).await?;
+    leads::mark_viewing(&mut t.tx, id).await?;
     let conversation = conversations::current(&mut t.tx, id).await?;
     let def: Option<FlowDefinition> = match &conversation {
         Some(c) => serde_json::from_value(c.definition.clone()).ok(),
@@ -402,6 +403,7 @@ pub async fn lead_version(id: String) -> Result<String, AppError> {
     use crate::server::{messages, Tenant};
     let id = parse_lead_id(&id)?;
     let mut t = Tenant::begin().await?;
+    crate::server::leads::mark_viewing(&mut t.tx, id).await?;
     let v = messages::fingerprint(&mut t.tx, id).await?;
     t.commit().await?;
     Ok(v)
