@@ -83,7 +83,7 @@ pub async fn run(
                     pass.sent += 1;
                 }
                 Outcome::Retry(why) if e.attempts < MAX_ATTEMPTS => {
-                    let delay = 60.0 * f64::from(1 << (e.attempts - 1).clamp(0, 10));
+                    let delay = super::doubling_delay_secs(60.0, e.attempts);
                     sqlx::query!(
                         "update conversion_events
                             set next_attempt_at = $2::timestamptz + make_interval(secs => $3),

@@ -8,6 +8,7 @@ mod claims;
 mod coexistence;
 pub mod conversions;
 mod dead_claims;
+mod inbound_content;
 pub mod media;
 pub mod metrics;
 mod outcome;
@@ -34,3 +35,10 @@ pub use worker::{
     replay, run_once, spawn_outbox_sender, spawn_pending_sweep, spawn_reminders, spawn_scheduler,
     spawn_workers, Services, WorkerConfig, MAX_ATTEMPTS,
 };
+
+/// The wait before trying again something sent to an outside service (a push, an event for
+/// Meta): `first` seconds after the first failed attempt, doubling after each (at most 1,024
+/// times `first`).
+pub fn doubling_delay_secs(first: f64, attempts: i32) -> f64 {
+    first * f64::from(1 << (attempts - 1).clamp(0, 10))
+}

@@ -4,6 +4,7 @@
 //! `app::domain::turn::decide`. Runs inside the worker's savepoint on the privileged path:
 //! this is system work, not one consultant's request.
 
+use super::inbound_content::{attribution, stored_content};
 pub use super::routing::Routing;
 use super::routing::{route, Route};
 use crate::intake::{conversations, leads, messages};
@@ -193,26 +194,6 @@ fn wa_id(raw: &str) -> String {
     raw.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// Lead metadata from a click-to-WhatsApp ad or from the public page's prefilled message.
-fn attribution(m: &InboundMessage) -> serde_json::Value {
-    if let Some(r) = &m.referral {
-        return serde_json::json!({
-            "source": r.source_type.clone().unwrap_or_else(|| "ad".into()),
-            "campaign": r.headline,
-            "ad_id": r.source_id,
-            "source_url": r.source_url,
-            "ctwa_clid": r.ctwa_clid,
-        });
-    }
-    match &m.content {
-        Inbound::Text(t) => match app::domain::attribution::source_in(t) {
-            Some(code) => serde_json::json!({ "source": code }),
-            None => serde_json::json!({}),
-        },
-        _ => serde_json::json!({}),
-    }
-}
-
 async fn handle_message(
     db: &mut SystemTx<'_>,
     m: &InboundMessage,
@@ -240,12 +221,8 @@ async fn handle_message(
     };
     // The consultant took this conversation over: their phone hears the answer.
     if conversation.state.handed_off {
-        let what = match &m.content {
-            Inbound::Text(text) => text.as_str(),
-            Inbound::Reply { title, .. } => title.as_str(),
-            Inbound::Unsupported { description } => description.as_str(),
-        };
-        crate::intake::push::lead_replied(db, consultant.id, lead.id, inbound_id, what).await?;
+        let (what, _) = stored_content(m);
+        crate::intake::push::lead_replied(db, consultant.id, lead.id, inbound_id, &what).await?;
     }
     // A tap on an appointment reminder's button is an answer to it, not to the flow.
     if let Some(tap) = match &m.content {
@@ -419,17 +396,7 @@ async fn store_inbound(
     conversation: Uuid,
     m: &InboundMessage,
 ) -> Result<Option<Uuid>, ProcessError> {
-    let (content, message_type) = match &m.content {
-        Inbound::Text(t) => (t.clone(), "text"),
-        Inbound::Reply { title, .. } => (title.clone(), "button"),
-        Inbound::Unsupported { description } => {
-            match m.media.as_ref().and_then(|x| x.caption.as_ref()) {
-                // "[imagem] legenda": the caption is what the lead wrote with the file.
-                Some(caption) => (format!("{description} {caption}"), "text"),
-                None => (description.clone(), "text"),
-            }
-        }
-    };
+    let (content, message_type) = stored_content(m);
     let Some(inbound_id) = messages::insert_inbound_once(
         db,
         consultant,

@@ -99,7 +99,7 @@ pub async fn run(pool: &PgPool, push: &WebPush, now: DateTime<Utc>) -> Result<Pa
                 }
                 Outcome::Retry(why) if row.attempts < MAX_ATTEMPTS => {
                     // 30 s, 1 min, 2 min, 4 min…
-                    let delay = 30.0 * f64::from(1 << (row.attempts - 1).clamp(0, 10));
+                    let delay = crate::jobs::doubling_delay_secs(30.0, row.attempts);
                     sqlx::query!(
                         "update push_messages
                             set next_attempt_at = $2::timestamptz + make_interval(secs => $3),
