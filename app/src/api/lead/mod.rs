@@ -2,6 +2,8 @@
 //! over from the bot and handing back, notes, and the page's light poll.
 
 mod actions;
+#[cfg(feature = "ssr")]
+mod insights;
 mod page;
 #[cfg(feature = "ssr")]
 mod timeline;

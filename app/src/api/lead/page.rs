@@ -28,11 +28,15 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     leads::mark_seen(&mut t.tx, id).await?;
     leads::mark_viewing(&mut t.tx, id).await?;
     let conversation = conversations::current(&mut t.tx, id).await?;
+    // The live flow scores the temperature (whatever version this lead's conversation ran, as
+    // the intake and the rescoring job score it), and labels the answers of a lead without a
+    // conversation.
+    let live_def: Option<FlowDefinition> = leads::current_flow(&mut t.tx)
+        .await?
+        .and_then(|(_, d)| serde_json::from_value(d).ok());
     let def: Option<FlowDefinition> = match &conversation {
         Some(c) => serde_json::from_value(c.definition.clone()).ok(),
-        None => leads::current_flow(&mut t.tx)
-            .await?
-            .and_then(|(_, d)| serde_json::from_value(d).ok()),
+        None => live_def.clone(),
     };
     let last_inbound = conversations::last_inbound_at(&mut t.tx, id).await?;
     let rows = messages::page(&mut t.tx, id, before, MESSAGE_PAGE + 1).await?;
@@ -43,29 +47,13 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     let stale_days = leads::stale_after_days(&mut t.tx).await?;
     let tabs_by_name = leads::tabs_by_name(&mut t.tx).await?;
     let opted_out_at = leads::opted_out_at(&mut t.tx, id).await?;
-    // The temperature is scored with the live flow's points (whatever version this lead's
-    // conversation ran), as the intake and the rescoring job score it.
-    let live_def: Option<FlowDefinition> = leads::current_flow(&mut t.tx)
-        .await?
-        .and_then(|(_, d)| serde_json::from_value(d).ok());
     let score_facts = leads::score_facts(&mut t.tx, id).await?;
     leads::request_summary_if_missing(&mut t.tx, id).await?;
     let stored_summary = leads::summary(&mut t.tx, id).await?;
     let conversions = crate::server::conversions::for_lead(&mut t.tx, id)
         .await?
         .into_iter()
-        .map(|e| {
-            let state = match (e.status.as_str(), e.sent_at) {
-                ("enviado", Some(at)) => format!("enviado à Meta em {}", format_datetime(at)),
-                ("pendente", _) => "na fila para a Meta".to_string(),
-                ("cancelado", _) => "não enviado: o lead pediu para sair".to_string(),
-                _ => format!(
-                    "falhou: {}",
-                    e.last_error.unwrap_or_else(|| "erro desconhecido".into())
-                ),
-            };
-            (e.event_name, state)
-        })
+        .map(super::insights::conversion_state)
         .collect();
     let window_open =
         last_inbound.is_some_and(|at| now - at < chrono::Duration::hours(WINDOW_HOURS));
@@ -189,27 +177,10 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         .map(|v| v.plain())
         .unwrap_or_default();
     let temperature = score_facts.filter(|f| f.scored).map(|f| {
-        use crate::domain::temperature::{score, Facts};
-        let s = score(&Facts {
-            def: live_def.as_ref(),
-            answers: &answers,
-            completed: f.completed,
-            last_inbound_at: f.last_inbound_at,
-            opted_out: row.opted_out,
-            now,
-        });
-        TemperatureView {
-            code: s.temperature.as_str().into(),
-            label: s.temperature.label().into(),
-            points: s.points,
-            reasons: s
-                .reasons
-                .into_iter()
-                .map(|r| (r.label, format!("{:+}", r.points)))
-                .collect(),
-        }
+        super::insights::temperature_view(&f, live_def.as_ref(), &answers, row.opted_out, now)
     });
-    let summary = stored_summary.and_then(|s| summary_view(s, live_def.as_ref(), &answers));
+    let summary =
+        stored_summary.and_then(|s| super::insights::summary_view(s, live_def.as_ref(), &answers));
     let mut card = lead_card(row, def.as_ref(), stale_days, now);
     // What time did since the last scoring shows here at once.
     card.temperature = temperature
@@ -434,36 +405,4 @@ pub async fn lead_data(id: String) -> Result<serde_json::Value, AppError> {
     .await?;
     t.commit().await?;
     Ok(data)
-}
-
-/// The summary the page shows: the stored one, else the built-in one written now from the
-/// answers (the summaries job stores a summary moments later); `None` without answers.
-#[cfg(feature = "ssr")]
-fn summary_view(
-    stored: crate::server::leads::StoredSummary,
-    def: Option<&crate::domain::flow::FlowDefinition>,
-    answers: &std::collections::BTreeMap<String, String>,
-) -> Option<SummaryView> {
-    use crate::domain::ai::summary::{builtin_summary, SummaryInput};
-    use crate::domain::time::format_datetime;
-    match (stored.text, stored.at) {
-        (Some(text), Some(at)) => Some(SummaryView {
-            text,
-            note: match stored.source.as_deref() {
-                Some("ia") => format!(
-                    "Escrito pela IA a partir das respostas, em {}",
-                    format_datetime(at)
-                ),
-                _ => format!("Montado a partir das respostas, em {}", format_datetime(at)),
-            },
-        }),
-        _ => {
-            let vertical = crate::domain::Vertical::parse(&stored.vertical).ok()?;
-            let text = builtin_summary(&SummaryInput::new(vertical, def, answers));
-            (!text.is_empty()).then(|| SummaryView {
-                text,
-                note: "Montado agora a partir das respostas".into(),
-            })
-        }
-    }
 }
