@@ -105,25 +105,7 @@ pub struct Config {
     pub web_push: Option<WebPushKeys>,
 }
 
-/// The VAPID private key (base64url of the raw P-256 scalar) and the contact the push
-/// services may write to.
-#[derive(Clone)]
-pub struct WebPushKeys {
-    pub vapid: std::sync::Arc<crate::push::crypto::Vapid>,
-    pub subject: String,
-}
-
-impl std::fmt::Debug for WebPushKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Never the private key.
-        write!(
-            f,
-            "WebPushKeys {{ public: {}, subject: {} }}",
-            self.vapid.public_base64url(),
-            self.subject
-        )
-    }
-}
+pub use crate::push::keys::WebPushKeys;
 
 /// A Meta app: Embedded Signup (connecting numbers) and the Graph API (sending).
 #[derive(Debug, Clone)]
@@ -283,32 +265,10 @@ impl Config {
                     service: price("WHATSAPP_PRICE_SERVICE", d.service)?,
                 }
             },
-            web_push: match get("WEB_PUSH_PRIVATE_KEY") {
-                None => None,
-                Some(key) => {
-                    let vapid =
-                        crate::push::crypto::Vapid::from_private_base64url(&key).map_err(|e| {
-                            ConfigError::Invalid {
-                                name: "WEB_PUSH_PRIVATE_KEY",
-                                value: "(oculto)".into(),
-                                reason: format!("{e}; make one with `consultor push-keys`"),
-                            }
-                        })?;
-                    let subject = get("WEB_PUSH_SUBJECT")
-                        .unwrap_or_else(|| "mailto:suporte@consultor.app".into());
-                    if !(subject.starts_with("mailto:") || subject.starts_with("https:")) {
-                        return Err(ConfigError::Invalid {
-                            name: "WEB_PUSH_SUBJECT",
-                            value: subject,
-                            reason: "a mailto: or https: address".into(),
-                        });
-                    }
-                    Some(WebPushKeys {
-                        vapid: std::sync::Arc::new(vapid),
-                        subject,
-                    })
-                }
-            },
+            web_push: WebPushKeys::from_values(
+                get("WEB_PUSH_PRIVATE_KEY"),
+                get("WEB_PUSH_SUBJECT"),
+            )?,
         })
     }
 

@@ -55,6 +55,12 @@ impl FilterParams {
 // What a card shows beyond the row, and moving between stages, in files of their own.
 pub use super::lead_cards::{last_messages, set_deal_value, value_totals};
 pub use super::lead_moves::{history, move_status, restore_status, HistoryRow, MoveRefused};
+// The consultant's settings for the leads pages.
+pub use super::lead_settings::{set_tabs_by_name, stale_after_days, tabs_by_name};
+// What the lead page says of a lead beyond its row (temperature, summary, being viewed).
+pub use super::lead_insights::{
+    mark_viewing, request_summary_if_missing, score_facts, summary, ScoreFacts, StoredSummary,
+};
 
 /// One lead as the board and the list show it.
 #[derive(Debug)]
@@ -325,43 +331,6 @@ pub async fn current_flow(
     super::shared_reads::live_flow(db, consultant).await
 }
 
-/// Whether the consultant's lead pages name their tab by the lead's first name (otherwise by
-/// the final digits of its number).
-pub async fn tabs_by_name(t: &mut TenantTx) -> Result<bool, sqlx::Error> {
-    let (db, consultant) = t.split();
-    sqlx::query_scalar!(
-        r#"select lead_tab_title = 'nome' as "by_name!" from consultants where id = $1"#,
-        consultant
-    )
-    .fetch_optional(db)
-    .await
-    .map(|found| found.unwrap_or(false))
-}
-
-pub async fn set_tabs_by_name(t: &mut TenantTx, by_name: bool) -> Result<(), sqlx::Error> {
-    let (db, consultant) = t.split();
-    sqlx::query!(
-        "update consultants set lead_tab_title = case when $2 then 'nome' else 'numero' end where id = $1",
-        consultant,
-        by_name
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// Days without activity after which a card is marked "parado".
-pub async fn stale_after_days(t: &mut TenantTx) -> Result<i16, sqlx::Error> {
-    let (db, consultant) = t.split();
-    sqlx::query_scalar!(
-        "select stale_after_days from consultants where id = $1",
-        consultant
-    )
-    .fetch_optional(db)
-    .await
-    .map(|d| d.unwrap_or(3))
-}
-
 /// One lead as its page shows it: the row the board shows, and its metadata.
 #[derive(Debug)]
 pub struct LeadWithMetadata {
@@ -452,83 +421,4 @@ pub async fn opted_out_at(
     .fetch_optional(db)
     .await
     .map(Option::flatten)
-}
-
-/// What the lead's temperature is made of, as the lead page explains it.
-pub struct ScoreFacts {
-    pub last_inbound_at: Option<DateTime<Utc>>,
-    pub completed: bool,
-    pub scored: bool,
-}
-
-pub async fn score_facts(t: &mut TenantTx, lead: Uuid) -> Result<Option<ScoreFacts>, sqlx::Error> {
-    let (db, consultant) = t.split();
-    sqlx::query_as!(
-        ScoreFacts,
-        r#"select l.last_inbound_at as "last_inbound_at: DateTime<Utc>",
-                  exists (select 1 from conversations c
-                           where c.lead_id = l.id and c.consultant_id = $2
-                             and c.is_completed) as "completed!",
-                  l.scored_at is not null as "scored!"
-             from leads l where l.id = $1 and l.consultant_id = $2"#,
-        lead,
-        consultant
-    )
-    .fetch_optional(db)
-    .await
-}
-
-/// The lead's stored summary, and the consultant's line of business (for writing one).
-pub struct StoredSummary {
-    pub text: Option<String>,
-    pub source: Option<String>,
-    pub at: Option<DateTime<Utc>>,
-    pub vertical: String,
-}
-
-pub async fn summary(t: &mut TenantTx, lead: Uuid) -> Result<Option<StoredSummary>, sqlx::Error> {
-    let (db, consultant) = t.split();
-    sqlx::query_as!(
-        StoredSummary,
-        r#"select l.summary as text, l.summary_source as source,
-                  l.summary_at as "at: DateTime<Utc>", c.vertical
-             from leads l join consultants c on c.id = l.consultant_id
-            where l.id = $1 and l.consultant_id = $2"#,
-        lead,
-        consultant
-    )
-    .fetch_optional(db)
-    .await
-}
-
-/// The consultant opened a lead with answers and no summary: the summaries job writes one.
-pub async fn request_summary_if_missing(t: &mut TenantTx, lead: Uuid) -> Result<(), sqlx::Error> {
-    let (db, consultant) = t.split();
-    sqlx::query!(
-        "update leads set summary_due_at = now()
-          where id = $1 and consultant_id = $2 and summary is null and summary_due_at is null
-            and respostas <> '{}'::jsonb",
-        lead,
-        consultant
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// The lead's page is open (its render, and its poll every 4 seconds): no notification for
-/// this lead reaches the consultant's phone meanwhile. Written only when it would move the
-/// mark by 10 seconds or more (one write every few polls, not every one).
-pub async fn mark_viewing(t: &mut TenantTx, lead: Uuid) -> Result<(), sqlx::Error> {
-    let (db, consultant) = t.split();
-    sqlx::query!(
-        "update leads set viewed_until = now() + interval '20 seconds'
-          where id = $1 and consultant_id = $2
-            and (viewed_until is null or viewed_until < now() + interval '10 seconds')",
-        lead,
-        consultant
-    )
-    .execute(db)
-    .await?;
-    Ok(())
 }
