@@ -58,7 +58,15 @@ fn assert_policy(page: &str, csp: &str, html: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_people_type_is_text_on_every_page() {
-    let app = TestApp::spawn().await;
+    // Notifications configured: Settings lists the devices (one named below).
+    let app = TestApp::spawn_with(|c| {
+        c.web_push = consultor::config::WebPushKeys::from_values(
+            Some(consultor::push::crypto::Vapid::generate().private_base64url()),
+            None,
+        )
+        .unwrap();
+    })
+    .await;
     let res = app
         .signup(IN_TITLE, "ana@exemplo.com", "uma senha bem longa 123")
         .await;
@@ -162,6 +170,39 @@ async fn what_people_type_is_text_on_every_page() {
     .execute(&app.pool)
     .await
     .unwrap();
+    // From an ad whose headline is outside text; a summary (the AI's words); Meta's refusal of
+    // its event; a device named from its browser.
+    sqlx::query(
+        "update leads set metadata = jsonb_build_object('source', 'ad', 'campaign', $2::text),
+                          summary = $3, summary_source = 'ia', summary_at = now(),
+                          score = 5, scored_at = now()
+          where id = $1",
+    )
+    .bind(lead)
+    .bind(payload(20))
+    .bind(payload(21))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into conversion_events (consultant_id, lead_id, trigger, event_name, ctwa_clid, status, last_error)
+         values ($1, $2, 'fechado', 'Purchase', 'x', 'falhou', $3)",
+    )
+    .bind(me.0)
+    .bind(lead)
+    .bind(payload(22))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into push_subscriptions (consultant_id, endpoint, p256dh, auth, device)
+         values ($1, 'https://push.exemplo/x', repeat('B', 87), repeat('a', 22), $2)",
+    )
+    .bind(me.0)
+    .bind(payload(23))
+    .execute(&app.pool)
+    .await
+    .unwrap();
     sqlx::query("insert into lead_notes (consultant_id, lead_id, body) values ($1, $2, $3)")
         .bind(me.0)
         .bind(lead)
@@ -192,14 +233,14 @@ async fn what_people_type_is_text_on_every_page() {
     }
     // Each payload shows up as text where it belongs.
     let lead_page = app.get_html(&format!("/leads/{lead}")).await;
-    for n in [10, 12, 13, 14] {
+    for n in [10, 12, 13, 14, 20, 21, 22] {
         assert!(
             lead_page.contains(&format!("&lt;script&gt;alert({n})&lt;/script&gt;")),
             "payload {n} on the lead page"
         );
     }
     let dashboard = app.get_html("/painel").await;
-    for n in [17, 18, 19] {
+    for n in [17, 18, 19, 20] {
         assert!(
             dashboard.contains(&format!("&lt;script&gt;alert({n})&lt;/script&gt;")),
             "flow text {n} on the dashboard"
@@ -207,7 +248,7 @@ async fn what_people_type_is_text_on_every_page() {
     }
     // The text area gives back exactly what was saved.
     let settings = app.get_html("/configuracoes").await;
-    for n in [15, 16] {
+    for n in [15, 16, 23] {
         assert!(
             settings.contains(&format!("&lt;script&gt;alert({n})&lt;/script&gt;")),
             "Meta's text {n} on the settings page"

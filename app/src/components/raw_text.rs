@@ -50,9 +50,11 @@ pub fn idle_hydration_script(js: &str, wasm: &str) -> AnyView {
 }
 
 /// A script file of the site's own (`/push.js`), run after the page is parsed: nothing is
-/// written inside the element, and the path is a constant of the code.
+/// written inside the element, the path is a constant of the code, and it carries the page's
+/// nonce like every script the server writes.
 pub fn site_script(src: &'static str) -> AnyView {
-    view! { <script src=src defer></script> }.into_any()
+    let nonce = leptos::nonce::use_nonce();
+    view! { <script nonce=nonce src=src defer></script> }.into_any()
 }
 
 /// The document title. On the server it is escaped before leptos_meta writes it; in the
