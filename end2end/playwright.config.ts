@@ -7,6 +7,8 @@ const baseURL = `http://127.0.0.1:${port}`;
 // The test mail server (support/mail-sink.mjs): SMTP for the app, HTTP for the tests.
 const smtpPort = String(Number(port) + 25);
 const mailSink = `http://127.0.0.1:${Number(port) + 26}`;
+// The stand-ins for Meta's media endpoints and a speech-to-text API (support/fake-speech.mjs).
+const fakeSpeech = `http://127.0.0.1:${Number(port) + 27}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -48,6 +50,13 @@ export default defineConfig({
       env: { SMTP_PORT: smtpPort, HTTP_PORT: String(Number(port) + 26) },
     },
     {
+      command: 'node support/fake-speech.mjs',
+      url: `${fakeSpeech}/healthz`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      env: { HTTP_PORT: String(Number(port) + 27) },
+    },
+    {
       command: './target/debug/consultor serve',
       cwd: '..',
       url: `${baseURL}/healthz`,
@@ -69,6 +78,9 @@ export default defineConfig({
         WEB_PUSH_PRIVATE_KEY: 'qNSnLS07gIz85Asy0aOYNNfOa1yd3qV9Kol3et9QVB0',
         // Password-reset e-mail goes to the test mail server.
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        // Voice notes: the sandbox downloads them from, and hears them with, the stand-ins.
+        SANDBOX_MEDIA_URL: `${fakeSpeech}/media`,
+        TRANSCRIPTION_BASE_URL: fakeSpeech,
       },
     },
   ],

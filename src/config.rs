@@ -30,6 +30,11 @@
 //! | `AI_API_KEY` | unset | bearer token for that API |
 //! | `AI_MODEL` | `llama-3.1-8b-instant` | model name sent to that API |
 //! | `AI_TIMEOUT_MS` | `10000` | after this the built-in responder answers instead |
+//! | `TRANSCRIPTION_BASE_URL` | unset | OpenAI-compatible speech-to-text API base, whose `/audio/transcriptions` hears voice notes (e.g. `https://api.groq.com/openai/v1`); unset: voice notes are kept but not transcribed, and the bot asks the lead to write |
+//! | `TRANSCRIPTION_API_KEY` | unset | bearer token for that API |
+//! | `TRANSCRIPTION_MODEL` | `whisper-large-v3-turbo` | model name sent to that API (`whisper-1` on OpenAI) |
+//! | `TRANSCRIPTION_TIMEOUT_MS` | `30000` | after this the voice note counts as not heard |
+//! | `SANDBOX_MEDIA_URL` | unset | in the sandbox only: a Graph-API-like server the files of simulated leads are downloaded from (`GET {url}/{media_id}`, then the `url` it gives); unset: the sandbox downloads no file |
 //! | `SMTP_URL` | unset | SMTP server for e-mail (password resets): `smtps://user:password@host:465`, or `smtp://user:password@host:587?tls=required` (STARTTLS); unset: messages are written to the server log |
 //! | `MAIL_FROM` | `Consultor <nao-responda@consultor.app>` | sender of those e-mails |
 //! | `WHATSAPP_PRICE_MARKETING`, `WHATSAPP_PRICE_UTILITY`, `WHATSAPP_PRICE_AUTHENTICATION`, `WHATSAPP_PRICE_SERVICE` | Meta's Brazil rate card (see `app::domain::pricing`) | the estimated price of one delivered message of that category, in reais (`0,3375`) |
@@ -95,6 +100,11 @@ pub struct Config {
     pub ai_api_key: Option<Secret>,
     pub ai_model: String,
     pub ai_timeout_ms: u64,
+    pub transcription_base_url: Option<String>,
+    pub transcription_api_key: Option<Secret>,
+    pub transcription_model: String,
+    pub transcription_timeout_ms: u64,
+    pub sandbox_media_url: Option<String>,
     /// `smtp://`, `smtps://` URL of the server e-mail goes through; `None`: the server log.
     pub smtp_url: Option<Secret>,
     pub mail_from: String,
@@ -235,6 +245,12 @@ impl Config {
             ai_api_key: get("AI_API_KEY").map(Secret),
             ai_model: get("AI_MODEL").unwrap_or_else(|| "llama-3.1-8b-instant".into()),
             ai_timeout_ms: num("AI_TIMEOUT_MS", "10000")?,
+            transcription_base_url: get("TRANSCRIPTION_BASE_URL"),
+            transcription_api_key: get("TRANSCRIPTION_API_KEY").map(Secret),
+            transcription_model: get("TRANSCRIPTION_MODEL")
+                .unwrap_or_else(|| "whisper-large-v3-turbo".into()),
+            transcription_timeout_ms: num("TRANSCRIPTION_TIMEOUT_MS", "30000")?,
+            sandbox_media_url: get("SANDBOX_MEDIA_URL"),
             smtp_url: match get("SMTP_URL") {
                 Some(url) if !(url.starts_with("smtp://") || url.starts_with("smtps://")) => {
                     return Err(ConfigError::Invalid {

@@ -14,6 +14,7 @@ pub mod push;
 pub mod same_origin;
 pub mod security_headers;
 pub mod seed;
+pub mod speech;
 pub mod startup;
 pub mod telemetry;
 pub mod web_app;

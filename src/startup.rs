@@ -341,7 +341,22 @@ pub fn services(config: &Config, public_url: &str) -> jobs::Services {
         public_url: Some(public_url.to_string()),
         transport: transport(config),
         ai: crate::ai::AiProvider::from_config(config),
+        transcriber: crate::speech::Transcriber::from_config(config),
+        sandbox_media: sandbox_media(config),
     }
+}
+
+/// In the sandbox, a server standing in for Meta's media endpoints (a fake in the tests).
+fn sandbox_media(config: &Config) -> Option<crate::whatsapp::GraphClient> {
+    let url = config.sandbox_media_url.as_deref()?;
+    config
+        .meta_app()
+        .is_none()
+        .then(|| crate::whatsapp::GraphClient {
+            base_url: url.trim_end_matches('/').to_string(),
+            client: http_client(),
+            retry_delays: Vec::new(),
+        })
 }
 
 /// The Graph API when a Meta app is configured (each consultant's connection brings its

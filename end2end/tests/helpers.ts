@@ -112,6 +112,29 @@ export async function leadWrites(page: Page, to: string, from: string, name: str
   expect(res.status()).toBe(200);
 }
 
+/** A lead sends a voice note saying `words` (the test stand-ins hear exactly them; "FALHA":
+ * the transcription fails). */
+export async function leadSpeaks(page: Page, to: string, from: string, name: string, words: string) {
+  counter += 1;
+  const id = `voz-${Buffer.from(words, 'utf8').toString('base64url')}`;
+  const payload = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: 'WABA', changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: to, phone_number_id: '000' },
+      contacts: [{ profile: { name }, wa_id: from }],
+      messages: [{ from, id: `wamid.voz.${Date.now()}.${counter}.${Math.random()}`, timestamp: '1700000000', type: 'audio',
+        audio: { id, mime_type: 'audio/ogg; codecs=opus', voice: true } }],
+    } }] }],
+  });
+  const signature = 'sha256=' + createHmac('sha256', SECRET).update(payload).digest('hex');
+  const res = await page.request.post('/webhooks/whatsapp', {
+    data: payload,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+  });
+  expect(res.status()).toBe(200);
+}
+
 /** Opens the board until every name is on it (the worker processes webhooks a moment later). */
 export async function boardShows(page: Page, testInfo: TestInfo, names: string[]) {
   await expect(async () => {

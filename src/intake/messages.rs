@@ -45,7 +45,7 @@ pub struct InboundMedia<'a> {
 }
 
 /// Keeps a file's details with its message (the file itself is fetched later, outside the
-/// event's transaction: `jobs::media`).
+/// event's transaction: `jobs::media`). An audio is to be transcribed (`jobs::voice`).
 pub async fn record_media(
     sys: &mut SystemTx<'_>,
     consultant: Uuid,
@@ -54,8 +54,9 @@ pub async fn record_media(
 ) -> Result<(), sqlx::Error> {
     let db: &mut PgConnection = sys;
     sqlx::query!(
-        "insert into message_media (message_id, consultant_id, media_id, kind, mime_type, caption, filename)
-         values ($1, $2, $3, $4, $5, $6, $7)
+        "insert into message_media (message_id, consultant_id, media_id, kind, mime_type, caption,
+                                    filename, transcript_status)
+         values ($1, $2, $3, $4, $5, $6, $7, case when $4::varchar = 'audio' then 'pendente' end)
          on conflict (message_id) do nothing",
         message,
         consultant,

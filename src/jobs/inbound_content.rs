@@ -8,8 +8,9 @@ use app::domain::flow::Inbound;
 /// and its type.
 pub(super) fn stored_content(m: &InboundMessage) -> (String, &'static str) {
     match &m.content {
-        Inbound::Text(t) => (t.clone(), "text"),
+        Inbound::Text(t) | Inbound::Spoken(t) => (t.clone(), "text"),
         Inbound::Reply { title, .. } => (title.clone(), "button"),
+        Inbound::Unheard => ("[áudio]".into(), "text"),
         Inbound::Unsupported { description } => {
             match m.media.as_ref().and_then(|x| x.caption.as_ref()) {
                 // "[imagem] legenda": the caption is what the lead wrote with the file.

@@ -1,9 +1,12 @@
 //! Downloads the files leads send (images, audio, documents...) while Meta still has them
 //! (7 days), and keeps them, up to a size limit, for the lead page. Each file is claimed by a
 //! leased timestamp, downloaded with no transaction open, and stored (or its failure noted)
-//! in a statement of its own. In the sandbox there is nothing to download from.
+//! in a statement of its own. In the sandbox there is nothing to download from, unless a
+//! stand-in for Meta's media endpoints is configured (`SANDBOX_MEDIA_URL`).
 
 use super::sender::Transport;
+use super::Services;
+use crate::config::Secret;
 use sqlx::PgPool;
 
 /// Largest file kept (WhatsApp's own limit for documents is 100 MB; the lead page is not a
@@ -13,10 +16,18 @@ pub const MAX_MEDIA_BYTES: usize = 16 * 1024 * 1024;
 /// Longer than a download of the largest file takes.
 const CLAIM_LEASE_SECS: f64 = 300.0;
 
+/// Whether files leads send are downloaded at all (not in a plain sandbox).
+pub fn downloads(services: &Services) -> bool {
+    matches!(services.transport, Transport::Graph(_)) || services.sandbox_media.is_some()
+}
+
 /// Downloads every file waiting; returns how many it handled.
-pub async fn fetch_pending(pool: &PgPool, transport: &Transport) -> Result<usize, sqlx::Error> {
-    let Transport::Graph(client) = transport else {
-        return Ok(0);
+pub async fn fetch_pending(pool: &PgPool, services: &Services) -> Result<usize, sqlx::Error> {
+    // The sandbox's stand-in takes no token: its leads have no connection.
+    let (client, sandbox) = match (&services.transport, &services.sandbox_media) {
+        (Transport::Graph(client), _) => (client, false),
+        (Transport::Sandbox, Some(client)) => (client, true),
+        (Transport::Sandbox, None) => return Ok(0),
     };
     let mut handled = 0;
     loop {
@@ -45,9 +56,14 @@ pub async fn fetch_pending(pool: &PgPool, transport: &Transport) -> Result<usize
         let Some(file) = claimed else {
             return Ok(handled);
         };
-        let downloaded = match file.access_token {
+        let token = if sandbox {
+            Some("sandbox".to_string())
+        } else {
+            file.access_token
+        };
+        let downloaded = match token {
             Some(token) => {
-                let token = crate::config::Secret::new(token);
+                let token = Secret::new(token);
                 client
                     .download_media(&file.media_id, &token, MAX_MEDIA_BYTES)
                     .await

@@ -4,6 +4,7 @@
 
 mod answers;
 mod appointment_answers;
+mod bot_turn;
 mod claims;
 mod coexistence;
 pub mod conversions;
@@ -12,6 +13,7 @@ mod inbound_content;
 pub mod media;
 pub mod metrics;
 mod outcome;
+pub mod pending_turns;
 mod process;
 pub mod reminders;
 pub mod rescoring;
@@ -21,6 +23,7 @@ mod sender;
 pub mod summaries;
 pub mod supervisor;
 pub mod templates;
+pub mod voice;
 mod worker;
 
 pub use claims::{

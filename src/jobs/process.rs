@@ -4,15 +4,14 @@
 //! `app::domain::turn::decide`. Runs inside the worker's savepoint on the privileged path:
 //! this is system work, not one consultant's request.
 
+use super::bot_turn::LockedConversation;
 use super::inbound_content::{attribution, stored_content};
 pub use super::routing::Routing;
 use super::routing::{route, Route};
 use crate::intake::{conversations, leads, messages};
 use crate::webhooks::payload::{InboundMessage, Payload};
-use app::domain::flow::{self, Effect, Inbound};
+use app::domain::flow::Inbound;
 use app::domain::phone::mask_phone;
-use app::domain::turn::{self, ConsultantInfo, TurnInput};
-use app::domain::Vertical;
 use app::server::db::SystemTx;
 use chrono::Utc;
 use uuid::Uuid;
@@ -44,7 +43,7 @@ impl ProcessError {
     /// deadlock), unless the database refused the data itself (SQLSTATE class 22: a value
     /// too long for its column, say), which the same message will always be; the rest never
     /// will.
-    fn is_permanent(&self) -> bool {
+    pub(super) fn is_permanent(&self) -> bool {
         match self {
             ProcessError::Database(e) => e
                 .as_database_error()
@@ -247,81 +246,44 @@ async fn handle_message(
         });
     }
 
-    let definition = conversations::flow_definition(db, conversation.id).await?;
-    let def =
-        flow::parse_and_validate(&definition).map_err(|issues| ProcessError::InvalidFlow {
-            flow: conversation.flow_id,
-            reason: issues
-                .into_iter()
-                .map(|i| i.message)
-                .collect::<Vec<_>>()
-                .join("; "),
-        })?;
-    let info = ConsultantInfo {
-        vertical: Vertical::parse(&consultant.vertical)
-            .map_err(|_| ProcessError::UnknownVertical(consultant.vertical.clone()))?,
-        name: consultant.name.clone(),
-        bio: consultant.bio.clone(),
-    };
-    let privacy_url = public_url.map(|base| {
-        format!(
-            "{}/c/{}/privacidade",
-            base.trim_end_matches('/'),
-            consultant.slug
+    // A voice note waits to be heard, and whatever the lead writes meanwhile waits behind
+    // it, so that answers are taken in the order they were given (a new conversation starts
+    // the flow whatever the first message is).
+    let audio = m.media.as_ref().is_some_and(|x| x.kind == "audio");
+    if !conversation.is_new && (audio || super::pending_turns::waiting(db, conversation.id).await?)
+    {
+        super::pending_turns::defer(
+            db,
+            consultant.id,
+            conversation.id,
+            inbound_id,
+            &m.content,
+            audio,
         )
-    });
-    let decision = turn::decide(TurnInput {
-        def: &def,
-        state: conversation.state,
-        inbound: &m.content,
-        is_new: conversation.is_new,
-        over_limit,
-        consultant: &info,
-        profile_name: m.profile_name.as_deref(),
-        now: Utc::now(),
-        opted_out: lead.opted_out,
-        privacy_url: privacy_url.as_deref(),
-    });
-    leads::record_consent(
-        db,
-        lead.id,
-        decision.consent,
-        decision.privacy_notice,
-        lead.awaiting_ack && !conversation.is_new,
-    )
-    .await?;
-    for effect in &decision.step.effects {
-        match effect {
-            Effect::Answered { step, value } => {
-                leads::record_answer(db, lead.id, step, value).await?
-            }
-            Effect::Completed { .. } => {
-                conversations::mark_completed(db, conversation.id).await?;
-                leads::request_summary(db, lead.id).await?;
-                app::server::conversions::queue(db, consultant.id, lead.id, "fluxo_concluido")
-                    .await?;
-            }
-            Effect::HandOff { .. } => conversations::mark_handed_off(db, conversation.id).await?,
-        }
+        .await?;
+        return Ok(MessageResult::Handled {
+            ai_answer: false,
+            consultant: consultant.id,
+        });
     }
-    conversations::save_state(db, conversation.id, &decision.step.state).await?;
-    // The temperature follows every message: its answers, the flow's end, the recency.
-    let rescored = crate::intake::scores::rescore(db, &[lead.id], Utc::now()).await?;
-    if rescored.became_hot.contains(&lead.id) {
-        crate::intake::push::hot_lead(db, consultant.id, lead.id, Some(&def), info.vertical)
-            .await?;
-    }
-    messages::queue_bot_replies(
+    let ai_answer = super::bot_turn::take(
         db,
-        consultant.id,
-        conversation.id,
-        inbound_id,
-        &decision.step.messages,
-        decision.ai_answer.as_ref(),
+        super::bot_turn::Turn {
+            consultant: &consultant,
+            lead: lead.id,
+            opted_out: lead.opted_out,
+            awaiting_ack: lead.awaiting_ack,
+            conversation,
+            inbound_id,
+            inbound: &m.content,
+            profile_name: m.profile_name.as_deref(),
+            over_limit,
+        },
+        public_url,
     )
     .await?;
     Ok(MessageResult::Handled {
-        ai_answer: decision.ai_answer.is_some(),
+        ai_answer,
         consultant: consultant.id,
     })
 }
@@ -349,15 +311,6 @@ async fn lead_of(
         attribution(m),
     )
     .await?)
-}
-
-/// The lead's conversation, locked so that one lead's messages are handled one at a time.
-struct LockedConversation {
-    id: Uuid,
-    flow_id: Uuid,
-    state: flow::ConversationState,
-    /// Opened by this message.
-    is_new: bool,
 }
 
 /// The lead's current conversation, or a new one on the consultant's live flow.

@@ -26,6 +26,10 @@ pub struct Services {
     /// Where users reach the site: the privacy notice of a first reply links the
     /// consultant's privacy page there (`None`: no notice; tests of other things).
     pub public_url: Option<String>,
+    /// Hears voice notes (`None`: not configured; the bot asks the lead to write).
+    pub transcriber: Option<crate::speech::Transcriber>,
+    /// In the sandbox, where the files of simulated leads come from (`SANDBOX_MEDIA_URL`).
+    pub sandbox_media: Option<crate::whatsapp::GraphClient>,
 }
 
 #[derive(Clone)]
@@ -145,7 +149,7 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
     // A statuses-only event queued nothing (what others queued, they send).
     if queued {
         send_pending(pool, &services.transport).await?;
-        super::media::fetch_pending(pool, &services.transport).await?;
+        hear_voice_notes(pool, services).await?;
     }
     Ok(true)
 }
@@ -172,12 +176,27 @@ async fn mark_processed(
     Ok(())
 }
 
+/// Downloads the files leads sent, transcribes the voice notes among them, and takes the
+/// bot's turns that waited for them (then writes and sends what those queued).
+async fn hear_voice_notes(pool: &PgPool, services: &Services) -> Result<(), sqlx::Error> {
+    super::media::fetch_pending(pool, services).await?;
+    super::voice::transcribe_pending(pool, services).await?;
+    let taken = super::pending_turns::take_ready(pool, services).await?;
+    if taken.turns > 0 {
+        if taken.ai_answers > 0 {
+            super::answers::write_pending(pool, &services.ai, &services.transport).await?;
+        }
+        send_pending(pool, &services.transport).await?;
+    }
+    Ok(())
+}
+
 /// Writes the queued AI answers (outside any event's transaction), sends what is ready, and
-/// downloads the files leads sent.
+/// downloads (and hears) the files leads sent.
 async fn deliver(pool: &PgPool, services: &Services) -> Result<usize, sqlx::Error> {
     super::answers::write_pending(pool, &services.ai, &services.transport).await?;
     let sent = send_pending(pool, &services.transport).await?;
-    super::media::fetch_pending(pool, &services.transport).await?;
+    hear_voice_notes(pool, services).await?;
     Ok(sent)
 }
 

@@ -24,6 +24,8 @@ fn graph(url: &str) -> Services {
         }),
         ai: AiProvider::BuiltIn,
         public_url: None,
+        transcriber: None,
+        sandbox_media: None,
     }
 }
 

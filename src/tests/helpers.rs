@@ -299,6 +299,8 @@ pub fn graph_services(url: &str) -> consultor::jobs::Services {
         }),
         ai: consultor::ai::AiProvider::BuiltIn,
         public_url: None,
+        transcriber: None,
+        sandbox_media: None,
     }
 }
 

@@ -52,5 +52,6 @@ mod support;
 mod temperature;
 mod templates;
 mod two_factor;
+mod voice_notes;
 mod webhooks;
 mod whatsapp_connect;

@@ -61,7 +61,7 @@ impl TurnDecision {
 
 pub fn decide(input: TurnInput<'_>) -> TurnDecision {
     let keyword = match input.inbound {
-        Inbound::Text(t) => consent::keyword(t),
+        Inbound::Text(t) | Inbound::Spoken(t) => consent::keyword(t),
         _ => None,
     };
     // Consent first: a lead who asked the bot to stop gets one confirmation, then silence
@@ -131,7 +131,7 @@ pub fn decide(input: TurnInput<'_>) -> TurnDecision {
         .iter()
         .any(|e| matches!(e, Effect::Completed { .. }));
     let later_question = match input.inbound {
-        Inbound::Text(t)
+        Inbound::Text(t) | Inbound::Spoken(t)
             if !input.is_new
                 && step.state.completed
                 && !step.state.handed_off
@@ -142,6 +142,18 @@ pub fn decide(input: TurnInput<'_>) -> TurnDecision {
         }
         _ => None,
     };
+    // A voice note after the flow that could not be heard: the AI has nothing to read, and
+    // the lead is asked to write it instead of being left unanswered.
+    if *input.inbound == Inbound::Unheard
+        && !input.is_new
+        && step.state.completed
+        && !step.state.handed_off
+        && step.messages.is_empty()
+    {
+        step.messages.push(Outgoing::Text {
+            body: flow::UNHEARD.into(),
+        });
+    }
     let ai_answer = (completed_now || later_question.is_some()).then(|| AnswerContext {
         vertical: input.consultant.vertical,
         consultant_name: input.consultant.name.clone(),
@@ -254,6 +266,41 @@ mod tests {
         let mut taken = t.step.state;
         taken.handed_off = true;
         assert!(decide(input(&d, taken, &q, false, &c)).ai_answer.is_none());
+    }
+
+    #[test]
+    fn after_the_flow_a_heard_voice_note_is_a_question_and_one_not_heard_asks_to_write() {
+        let (d, c) = (def(), consultant());
+        let hi = Inbound::Text("Oi".into());
+        let first = decide(input(&d, Default::default(), &hi, true, &c));
+        let name = Inbound::Spoken("Maria".into());
+        let done = decide(input(&d, first.step.state, &name, false, &c));
+        assert!(done.completed());
+        let q = Inbound::Spoken("E a carência?".into());
+        let later = decide(input(&d, done.step.state.clone(), &q, false, &c));
+        assert_eq!(
+            later.ai_answer.unwrap().question.as_deref(),
+            Some("E a carência?")
+        );
+        let unheard = decide(input(
+            &d,
+            done.step.state.clone(),
+            &Inbound::Unheard,
+            false,
+            &c,
+        ));
+        assert!(unheard.ai_answer.is_none());
+        assert_eq!(unheard.step.messages.len(), 1);
+        assert_eq!(unheard.step.messages[0].as_text(), flow::UNHEARD);
+        // A spoken SAIR stops the bot as a typed one does.
+        let stop = decide(input(
+            &d,
+            done.step.state,
+            &Inbound::Spoken("Sair.".into()),
+            false,
+            &c,
+        ));
+        assert_eq!(stop.consent, Some(Keyword::Stop));
     }
 
     #[test]

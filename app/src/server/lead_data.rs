@@ -34,13 +34,18 @@ pub async fn gather(
                        select jsonb_agg(jsonb_build_object(
                                   'em', m.created_at, 'direcao', m.direction,
                                   'texto', m.content, 'situacao', m.status,
-                                  'arquivada', m.archived)
+                                  'arquivada', m.archived, 'arquivo', mm.kind,
+                                  'transcricao', case mm.transcript_status
+                                      when 'transcrito' then 'texto transcrito do áudio'
+                                      when 'falhou' then 'não transcrito: ' || mm.transcript_error
+                                      when 'pendente' then 'transcrição pendente' end)
                                   order by m.created_at, m.reply_seq)
-                         from (select conversation_id, created_at, direction, content, status,
+                         from (select id, conversation_id, created_at, direction, content, status,
                                       reply_seq, false as archived from messages
                                union all
-                               select conversation_id, created_at, direction, content, status,
+                               select id, conversation_id, created_at, direction, content, status,
                                       reply_seq, true from messages_archive) m
+                         left join message_media mm on mm.message_id = m.id
                          join conversations c on c.id = m.conversation_id
                         where c.lead_id = l.id), '[]'::jsonb),
                    'eventos_enviados_a_meta', coalesce((

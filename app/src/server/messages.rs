@@ -29,6 +29,10 @@ pub struct MessageRow {
     pub media_kind: Option<String>,
     pub media_stored: Option<bool>,
     pub media_error: Option<String>,
+    /// An audio's transcription: 'pendente', 'transcrito' (the text is the transcript) or
+    /// 'falhou' (why in `transcript_error`).
+    pub transcript_status: Option<String>,
+    pub transcript_error: Option<String>,
     /// Older than two years: moved to `messages_archive` by the retention job.
     pub archived: bool,
 }
@@ -50,6 +54,7 @@ pub async fn page(
                   by_consultant as "by_consultant!", by_phone as "by_phone!", ai_passed as "ai_passed?",
                   ai_flags as "ai_flags?", media_kind as "media_kind?",
                   media_stored as "media_stored?", media_error as "media_error?",
+                  transcript_status as "transcript_status?", transcript_error as "transcript_error?",
                   archived as "archived!"
              from ((select m.id, m.direction, m.content, coalesce(m.message_type, 'text') as message_type,
                            m.payload, coalesce(m.status, 'sent') as status, m.error_message,
@@ -59,7 +64,8 @@ pub async fn page(
                            coalesce(m.payload->>'by' = 'phone', false) as by_phone,
                            a.compliance_check_passed as ai_passed, a.compliance_flags as ai_flags,
                            mm.kind as media_kind, (mm.bytes is not null) as media_stored,
-                           mm.fetch_error as media_error, false as archived
+                           mm.fetch_error as media_error, mm.transcript_status,
+                           mm.transcript_error, false as archived
                       from messages m
                       left join ai_responses a on a.id = m.ai_response_id
                       left join message_media mm on mm.message_id = m.id
@@ -74,7 +80,7 @@ pub async fn page(
                            false, coalesce(x.payload->>'by' = 'consultant', false),
                            coalesce(x.payload->>'by' = 'phone', false),
                            a.compliance_check_passed, a.compliance_flags,
-                           null::varchar, null::boolean, null::text, true
+                           null::varchar, null::boolean, null::text, null::varchar, null::text, true
                       from messages_archive x
                       left join ai_responses a on a.id = x.ai_response_id
                      where x.consultant_id = $1

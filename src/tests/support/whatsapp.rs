@@ -26,6 +26,8 @@ pub fn sandbox() -> Services {
         transport: Transport::Sandbox,
         ai: AiProvider::BuiltIn,
         public_url: None,
+        transcriber: None,
+        sandbox_media: None,
     }
 }
 

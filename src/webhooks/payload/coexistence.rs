@@ -114,8 +114,9 @@ pub struct ContactSync {
 
 fn text_of(m: &Message) -> String {
     let text = match m.content() {
-        Content::Text(t) => t,
+        Content::Text(t) | Content::Spoken(t) => t,
         Content::Reply { title, .. } => title,
+        Content::Unheard => "[áudio]".into(),
         Content::Unsupported { description } => match m.media().and_then(|x| x.caption) {
             Some(caption) => format!("{description} {caption}"),
             None => description,

@@ -150,20 +150,39 @@ fn chat_message(m: crate::server::messages::MessageRow, lead: uuid::Uuid) -> Cha
                 "sticker" => "figurinha",
                 _ => "documento",
             };
-            match (m.media_stored, &m.media_error) {
-                (Some(true), _) => MediaLink {
-                    href: Some(format!("/leads/{lead}/midia/{}", m.id)),
-                    label: format!("Abrir {what}"),
-                },
-                (_, Some(e)) => MediaLink {
-                    href: None,
-                    label: format!("Arquivo indisponível: {e}"),
-                },
-                _ => MediaLink {
-                    href: None,
-                    label: "Arquivo ainda não baixado do WhatsApp.".into(),
-                },
+            let (href, label) = match (m.media_stored, &m.media_error) {
+                (Some(true), _) => (
+                    Some(format!("/leads/{lead}/midia/{}", m.id)),
+                    if kind == "audio" {
+                        "Baixar áudio".to_string()
+                    } else {
+                        format!("Abrir {what}")
+                    },
+                ),
+                (_, Some(e)) => (None, format!("Arquivo indisponível: {e}")),
+                _ => (None, "Arquivo ainda não baixado do WhatsApp.".into()),
+            };
+            MediaLink {
+                href,
+                label,
+                audio: kind == "audio",
+                transcript: transcript_note(
+                    m.transcript_status.as_deref(),
+                    m.transcript_error.as_deref(),
+                ),
             }
         }),
     }
+}
+
+/// Whether an audio was heard, in words (`None`: not an audio).
+fn transcript_note(status: Option<&str>, error: Option<&str>) -> Option<String> {
+    Some(match status? {
+        "transcrito" => "Transcrição automática do áudio".to_string(),
+        "falhou" => match error {
+            Some(e) => format!("Áudio não transcrito: {e}"),
+            None => "Áudio não transcrito".to_string(),
+        },
+        _ => "Transcrevendo o áudio…".to_string(),
+    })
 }

@@ -44,6 +44,11 @@ pub struct MediaLink {
     /// Where the file is served; `None` when it is not here.
     pub href: Option<String>,
     pub label: String,
+    /// An audio: played in the page.
+    pub audio: bool,
+    /// For an audio, whether it was heard: "Transcrição automática", "Não transcrito: …",
+    /// "Transcrevendo…".
+    pub transcript: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -36,9 +36,17 @@ pub fn ChatBubble(m: ChatMessage) -> impl IntoView {
                 {m.archived.then_some(" · arquivada")}
                 {(!m.inbound && !m.note).then(|| view! { " · " <span class=format!("msg-status msg-{}", m.status)>{m.status_label.clone()}</span> })}
             </span>
-            {m.media.clone().map(|media| match media.href {
-                Some(href) => view! { <p class="small"><a href=href target="_blank" rel="noopener">{media.label}</a></p> }.into_any(),
-                None => view! { <p class="small muted">{media.label}</p> }.into_any(),
+            {m.media.clone().map(|media| view! {
+                {media.transcript.clone().map(|t| view! { <p class="small transcript-note">{t}</p> })}
+                {match (media.href, media.audio) {
+                    // Plays without JavaScript; the link is for saving it (and old browsers).
+                    (Some(href), true) => view! {
+                        <audio class="bubble-audio" controls preload="none" src=href.clone() aria-label="Áudio do lead"></audio>
+                        <p class="small"><a href=href download="">{media.label}</a></p>
+                    }.into_any(),
+                    (Some(href), false) => view! { <p class="small"><a href=href target="_blank" rel="noopener">{media.label}</a></p> }.into_any(),
+                    (None, _) => view! { <p class="small muted">{media.label}</p> }.into_any(),
+                }}
             })}
             {m.error.clone().map(|e| view! { <p class="small field-error">{e}</p> })}
         </li>

@@ -36,7 +36,13 @@ pub enum Inbound {
         id: String,
         title: String,
     },
-    /// Image, audio, sticker...: described, never interpreted.
+    /// What a voice note said, as its transcription heard it: a text step takes it as typed
+    /// text; a choice step takes the one option it names (`answer::by_speech`).
+    Spoken(String),
+    /// A voice note that could not be heard (no transcription configured, the file or the
+    /// provider failed): the lead is asked to write instead.
+    Unheard,
+    /// Image, sticker, video...: described, never interpreted.
     Unsupported {
         description: String,
     },
@@ -156,6 +162,13 @@ const NOT_UNDERSTOOD: &str =
     "Não entendi sua resposta. Toque em uma das opções ou responda com o número dela.";
 const TEXT_ONLY: &str =
     "Por enquanto só consigo ler mensagens de texto. Pode escrever sua resposta, por favor?";
+/// What a lead whose voice note could not be heard is told (before the question again, or
+/// alone once the flow is done).
+pub const UNHEARD: &str =
+    "Desculpe, não consegui ouvir seu áudio. Pode escrever sua resposta, por favor?";
+/// A voice note heard, but naming no single option.
+const NOT_UNDERSTOOD_SPOKEN: &str = "Ouvi seu áudio, mas não consegui saber qual opção você \
+     escolheu. Toque em uma das opções ou responda com o número dela.";
 const HAND_OFF: &str =
     "Vou chamar um especialista para continuar o atendimento com você. É só aguardar um pouquinho!";
 
@@ -202,10 +215,13 @@ pub fn handle(
         return fresh;
     };
 
-    if let Inbound::Unsupported { .. } = inbound {
-        result.messages.push(Outgoing::Text {
-            body: TEXT_ONLY.into(),
-        });
+    if let Inbound::Unsupported { .. } | Inbound::Unheard = inbound {
+        let body = if *inbound == Inbound::Unheard {
+            UNHEARD
+        } else {
+            TEXT_ONLY
+        };
+        result.messages.push(Outgoing::Text { body: body.into() });
         result.messages.push(question(&step, &result.state));
         result.state.asked_at = Some(now);
         return result;
@@ -218,7 +234,8 @@ pub fn handle(
                     answer::by_id(&step, id).or_else(|| answer::by_text(&step, title))
                 }
                 Inbound::Text(t) => answer::by_text(&step, t),
-                Inbound::Unsupported { .. } => None,
+                Inbound::Spoken(t) => answer::by_speech(&step, t),
+                Inbound::Unheard | Inbound::Unsupported { .. } => None,
             };
             match chosen {
                 Some(c) => {
@@ -228,14 +245,17 @@ pub fn handle(
                         None => finish(&mut result, &step.id),
                     }
                 }
+                None if matches!(inbound, Inbound::Spoken(_)) => {
+                    wrong(&mut result, &step, NOT_UNDERSTOOD_SPOKEN, now)
+                }
                 None => wrong(&mut result, &step, NOT_UNDERSTOOD, now),
             }
         }
         StepKind::Texto => {
             let text = match inbound {
-                Inbound::Text(t) => t.clone(),
+                Inbound::Text(t) | Inbound::Spoken(t) => t.clone(),
                 Inbound::Reply { title, .. } => title.clone(),
-                Inbound::Unsupported { .. } => String::new(),
+                Inbound::Unheard | Inbound::Unsupported { .. } => String::new(),
             };
             let checked = match step.validacao {
                 Some(v) => v.check(&text),

@@ -14,7 +14,7 @@ pub use definition::{Choice, FlowDefinition, Step, StepKind};
 pub use edit::{placeholders, rename_step, value_from_label, EditOp};
 pub use engine::{
     default_invalid_message, handle, preview, start, ConversationState, Effect, HandOffReason,
-    Inbound, Outgoing, StepResult, MAX_WRONG_ANSWERS,
+    Inbound, Outgoing, StepResult, MAX_WRONG_ANSWERS, UNHEARD,
 };
 pub use form::{form_fields, from_form};
 pub use validate::{parse_and_validate, validate, FlowIssue, WhatsAppLimits};

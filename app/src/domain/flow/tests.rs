@@ -526,3 +526,7 @@ fn a_step_s_own_invalid_answer_message_replaces_the_default() {
         "Não entendi sua resposta. Toque em uma das opções ou responda com o número dela."
     );
 }
+
+/// Voice notes: a transcript answers as typed text would; one that cannot be heard asks the
+/// lead to write.
+mod spoken;
