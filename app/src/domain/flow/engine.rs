@@ -2,6 +2,9 @@
 
 use super::answer;
 use super::definition::{Choice, FlowDefinition, Step, StepKind};
+use super::replies::{
+    EMPTY_TEXT, HAND_OFF, NOT_UNDERSTOOD, NOT_UNDERSTOOD_SPOKEN, TEXT_ONLY, UNHEARD,
+};
 use super::validate::WhatsAppLimits;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -146,31 +149,6 @@ pub struct StepResult {
     pub messages: Vec<Outgoing>,
     pub effects: Vec<Effect>,
 }
-
-/// What the lead is told when an answer does not fit `step`, unless the step says otherwise
-/// (`invalida`); the editor shows it as the field's default.
-pub fn default_invalid_message(step: &Step) -> &'static str {
-    match (step.tipo, step.validacao) {
-        (StepKind::Texto, Some(v)) => v.default_hint(),
-        (StepKind::Texto, None) => EMPTY_TEXT,
-        _ => NOT_UNDERSTOOD,
-    }
-}
-
-const EMPTY_TEXT: &str = "Pode escrever sua resposta, por favor?";
-const NOT_UNDERSTOOD: &str =
-    "Não entendi sua resposta. Toque em uma das opções ou responda com o número dela.";
-const TEXT_ONLY: &str =
-    "Por enquanto só consigo ler mensagens de texto. Pode escrever sua resposta, por favor?";
-/// What a lead whose voice note could not be heard is told (before the question again, or
-/// alone once the flow is done).
-pub const UNHEARD: &str =
-    "Desculpe, não consegui ouvir seu áudio. Pode escrever sua resposta, por favor?";
-/// A voice note heard, but naming no single option.
-const NOT_UNDERSTOOD_SPOKEN: &str = "Ouvi seu áudio, mas não consegui saber qual opção você \
-     escolheu. Toque em uma das opções ou responda com o número dela.";
-const HAND_OFF: &str =
-    "Vou chamar um especialista para continuar o atendimento com você. É só aguardar um pouquinho!";
 
 /// Starts a conversation: everything up to the first question.
 pub fn start(def: &FlowDefinition, now: DateTime<Utc>) -> StepResult {

@@ -7,16 +7,18 @@ mod definition;
 mod edit;
 mod engine;
 mod form;
+mod replies;
 mod validate;
 
 pub use answer::normalise;
 pub use definition::{Choice, FlowDefinition, Step, StepKind};
 pub use edit::{placeholders, rename_step, value_from_label, EditOp};
 pub use engine::{
-    default_invalid_message, handle, preview, start, ConversationState, Effect, HandOffReason,
-    Inbound, Outgoing, StepResult, MAX_WRONG_ANSWERS, UNHEARD,
+    handle, preview, start, ConversationState, Effect, HandOffReason, Inbound, Outgoing,
+    StepResult, MAX_WRONG_ANSWERS,
 };
 pub use form::{form_fields, from_form};
+pub use replies::{default_invalid_message, UNHEARD};
 pub use validate::{parse_and_validate, validate, FlowIssue, WhatsAppLimits};
 
 #[cfg(test)]
