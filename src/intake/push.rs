@@ -19,7 +19,7 @@ pub enum Kind {
     HotLead,
     /// The lead wrote in a conversation the consultant took over.
     LeadReplied,
-    /// An appointment starts within the hour.
+    /// An appointment starts within the hour, or its lead asked to reschedule it.
     Appointment,
 }
 
@@ -133,6 +133,45 @@ pub async fn lead_replied(
         dedupe_key: format!("lead_respondeu:{message}"),
         title: format!("{name} respondeu"),
         body: app::domain::text::preview(what, 120),
+        url: format!("/leads/{lead}"),
+    };
+    queue(sys, consultant, &notice).await
+}
+
+/// The lead tapped "remarcar" on an appointment's reminder: the consultant's phone hears it
+/// at once (it was only on the board before), under the appointments switch. `None` when the
+/// appointment is not this lead's (nothing was recorded either).
+pub async fn reschedule_requested(
+    sys: &mut SystemTx<'_>,
+    consultant: Uuid,
+    lead: Uuid,
+    appointment: Uuid,
+    message: Uuid,
+) -> Result<u64, sqlx::Error> {
+    let db: &mut PgConnection = sys;
+    let row = sqlx::query!(
+        "select l.name, l.profile_name, a.starts_at as \"starts_at: chrono::DateTime<chrono::Utc>\"
+           from appointments a join leads l on l.id = a.lead_id and l.consultant_id = a.consultant_id
+          where a.id = $1 and a.lead_id = $2 and a.consultant_id = $3",
+        appointment,
+        lead,
+        consultant
+    )
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else {
+        return Ok(0);
+    };
+    let name = display_name(row.name, row.profile_name);
+    let notice = Notice {
+        kind: Kind::Appointment,
+        lead: Some(lead),
+        dedupe_key: format!("remarcar:{message}"),
+        title: format!("{name} pediu para remarcar"),
+        body: format!(
+            "O horário de {} não serve mais. Combine um novo pela conversa.",
+            app::domain::time::format_datetime(row.starts_at)
+        ),
         url: format!("/leads/{lead}"),
     };
     queue(sys, consultant, &notice).await

@@ -51,8 +51,9 @@ pub fn acknowledgement(answer: Answer, consultant: &str) -> String {
 /// Records the answer on the appointment, only if it is this lead's and this consultant's
 /// and still active, and queues the acknowledgement as the reply to the tap. The lead is
 /// already unread (the tap is an inbound message: `last_inbound_at`), so a request to
-/// reschedule reaches the consultant on the board as any message does. A tap on a stale or
-/// foreign appointment records nothing and is answered all the same: the lead did answer.
+/// reschedule reaches the consultant on the board as any message does, and their phone too
+/// (a push, under the appointments switch). A tap on a stale or foreign appointment records
+/// nothing and is answered all the same: the lead did answer.
 #[allow(clippy::too_many_arguments)]
 pub async fn apply(
     db: &mut SystemTx<'_>,
@@ -65,7 +66,7 @@ pub async fn apply(
     (answer, appointment): (Answer, Uuid),
 ) -> Result<(), sqlx::Error> {
     let conn: &mut PgConnection = db;
-    sqlx::query!(
+    let recorded = sqlx::query!(
         "update appointments set lead_answer = $4, answered_at = now()
           where id = $1 and consultant_id = $2 and lead_id = $3 and status = 'marcado'
             and lead_answer is distinct from $4",
@@ -75,7 +76,12 @@ pub async fn apply(
         answer.stored()
     )
     .execute(conn)
-    .await?;
+    .await?
+    .rows_affected();
+    if recorded == 1 && answer == Answer::Reschedule {
+        crate::intake::push::reschedule_requested(db, consultant, lead, appointment, inbound)
+            .await?;
+    }
     // The conversation's own `last_inbound_at` is left alone: it times the flow's "ainda
     // está por aí?" nudge, which a button tap must not set off.
     if opted_out {

@@ -259,8 +259,22 @@ async fn the_leads_answers_are_recorded_once_and_shown() {
         replies
     );
 
-    // Remarcar: the lead is unread again, and the lead page and the dashboard say it.
+    // Remarcar: the lead is unread again, the lead page and the dashboard say it, and the
+    // consultant's phone hears it (once they are no longer on the lead's page).
     app.get_html(&page).await;
+    sqlx::query(
+        "insert into push_subscriptions (consultant_id, endpoint, p256dh, auth, device)
+         select consultant_id, 'https://push.exemplo/1', repeat('k', 87), repeat('a', 22), 'Chrome'
+           from leads where id = $1",
+    )
+    .bind(lead_id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("update leads set viewed_until = null")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     send(
         &app,
         tap("wamid.tap.2", &format!("agenda:remarcar:{id}"), "Remarcar"),
@@ -278,6 +292,20 @@ async fn the_leads_answers_are_recorded_once_and_shown() {
     let upcoming = dashboard.split("Próximos agendamentos").nth(1).unwrap();
     assert!(upcoming.contains("Pediu para remarcar"), "{upcoming}");
     assert!(app.get_html(&page).await.contains("Pediu para remarcar"));
+    let (title, body): (String, String) =
+        sqlx::query_as("select title, body from push_messages where kind = 'agendamento'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(title, "Maria Souza pediu para remarcar");
+    assert!(body.starts_with("O horário de "), "{body}");
+    // Tapped again: recorded already, nothing new on the phone.
+    send(
+        &app,
+        tap("wamid.tap.2b", &format!("agenda:remarcar:{id}"), "Remarcar"),
+    )
+    .await;
+    assert_eq!(app.count("select count(*) from push_messages").await, 1);
 
     // Another lead's appointment, or a made-up one: nothing recorded.
     let other = Uuid::new_v4();

@@ -43,7 +43,7 @@ pub fn NotificationsSection(settings: NotificationPrefs, st: FormContext) -> imp
                 .collect_view();
             view! {
                 <p class="hint">
-                    "Um aviso no celular quando um lead fica quente, quando um lead responde uma conversa que você assumiu e 1 hora antes de um agendamento. "
+                    "Um aviso no celular quando um lead fica quente, quando um lead responde uma conversa que você assumiu, 1 hora antes de um agendamento e quando um lead pede para remarcar. "
                     "No celular, adicione o Consultor à tela de início (menu do navegador › “Adicionar à tela de início”); no iPhone, as notificações só funcionam assim."
                 </p>
                 <div id="push-aparelho" data-chave=key data-csrf=csrf.clone()>
@@ -58,7 +58,7 @@ pub fn NotificationsSection(settings: NotificationPrefs, st: FormContext) -> imp
                         <legend>"Avisar quando"</legend>
                         <label><input type="checkbox" name="lead_quente" value="1" checked=settings.hot_lead/>" um lead fica quente"</label>
                         <label><input type="checkbox" name="lead_respondeu" value="1" checked=settings.lead_replied/>" um lead responde uma conversa que você assumiu"</label>
-                        <label><input type="checkbox" name="agendamento" value="1" checked=settings.appointment/>" falta 1 hora para um agendamento"</label>
+                        <label><input type="checkbox" name="agendamento" value="1" checked=settings.appointment/>" falta 1 hora para um agendamento, ou o lead pede para remarcar"</label>
                     </fieldset>
                     <button type="submit">"Guardar preferências de aviso"</button>
                 </form>
