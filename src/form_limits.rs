@@ -14,8 +14,13 @@ use futures::StreamExt;
 /// few hundred KB), far less than memory should hold per request.
 pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 
-/// Paths that bound and read their bodies themselves.
-const OWN_BODIES: [&str; 2] = ["/webhooks/", "/configuracoes/foto"];
+/// Paths that bound and read their bodies themselves (the uploads: a photo, a file).
+const OWN_BODIES: [&str; 4] = [
+    "/webhooks/",
+    "/configuracoes/foto",
+    "/arquivos/enviar/",
+    "/arquivos/biblioteca",
+];
 
 /// Where the error pages find the app's stylesheet.
 #[derive(Clone)]

@@ -10,6 +10,7 @@ pub mod intake;
 pub mod jobs;
 pub mod load;
 pub mod mail;
+pub mod multipart;
 pub mod push;
 pub mod same_origin;
 pub mod security_headers;

@@ -102,7 +102,6 @@ fn clean(raw: &str) -> String {
 /// as the language (a short note is otherwise sometimes heard as Spanish), JSON back, and
 /// the file. Returns the content type with its boundary, and the body.
 fn multipart(model: &str, audio: &[u8], mime: &str) -> (String, Vec<u8>) {
-    let boundary = format!("consultor-{}", uuid::Uuid::new_v4().simple());
     let extension = match mime {
         "audio/mpeg" => "mp3",
         "audio/mp4" | "audio/aac" => "m4a",
@@ -111,29 +110,12 @@ fn multipart(model: &str, audio: &[u8], mime: &str) -> (String, Vec<u8>) {
         "audio/webm" => "webm",
         _ => "ogg",
     };
-    let mut body = Vec::with_capacity(audio.len() + 512);
-    for (name, value) in [
-        ("model", model),
-        ("language", "pt"),
-        ("response_format", "json"),
-    ] {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
-             filename=\"audio.{extension}\"\r\nContent-Type: {mime}\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(audio);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    crate::multipart::Form::new()
+        .text("model", model)
+        .text("language", "pt")
+        .text("response_format", "json")
+        .file("file", &format!("audio.{extension}"), mime, audio)
+        .finish()
 }
 
 #[cfg(test)]
@@ -151,19 +133,5 @@ mod tests {
             MAX_TRANSCRIPT_CHARS
         );
         assert_eq!(clean(" \t "), "");
-    }
-
-    #[test]
-    fn the_body_is_a_form_with_the_file_last() {
-        let (ct, body) = multipart("whisper-1", b"OggS...", "audio/ogg");
-        let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
-        let text = String::from_utf8(body).unwrap();
-        assert!(text.starts_with(&format!("--{boundary}\r\n")));
-        assert!(text.contains("name=\"model\"\r\n\r\nwhisper-1\r\n"));
-        assert!(text.contains("name=\"language\"\r\n\r\npt\r\n"));
-        assert!(
-            text.contains("filename=\"audio.ogg\"\r\nContent-Type: audio/ogg\r\n\r\nOggS...\r\n")
-        );
-        assert!(text.ends_with(&format!("--{boundary}--\r\n")));
     }
 }

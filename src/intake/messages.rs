@@ -95,6 +95,7 @@ pub async fn queue_bot_replies(
             Outgoing::Buttons { .. } => "button",
             Outgoing::List { .. } => "list",
             Outgoing::Image { .. } => "image",
+            Outgoing::File { .. } => "document",
             Outgoing::Template { .. } => "template",
         };
         rows.push((

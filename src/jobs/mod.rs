@@ -9,6 +9,7 @@ mod claims;
 mod coexistence;
 pub mod conversions;
 mod dead_claims;
+mod file_sends;
 mod inbound_content;
 pub mod media;
 pub mod metrics;

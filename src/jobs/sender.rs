@@ -133,7 +133,7 @@ async fn send_all(
                         }
                     }
                 }
-                let outcome = send_one(transport, &m).await;
+                let outcome = send_one(pool, transport, &m).await;
                 // Written at once, so that a crash later in the pass does not leave a send
                 // whose answer came back looking unknown; kept for the pass's record if the
                 // write fails.
@@ -260,7 +260,7 @@ async fn mark_attempt(pool: &PgPool, pass: Uuid, m: &Claimed) -> Result<bool, sq
     Ok(marked == 1)
 }
 
-async fn send_one(transport: &Transport, m: &Claimed) -> Outcome {
+async fn send_one(pool: &PgPool, transport: &Transport, m: &Claimed) -> Outcome {
     let client = match transport {
         Transport::Sandbox => return Outcome::Sent(format!("sandbox.{}", m.id)),
         Transport::Graph(client) => client,
@@ -275,6 +275,11 @@ async fn send_one(transport: &Transport, m: &Claimed) -> Outcome {
         .unwrap_or_else(|| Outgoing::Text {
             body: m.content.clone(),
         });
+    // A file goes up to Meta first (or is known there already).
+    let message = match super::file_sends::with_media_id(pool, client, pnid, token, message).await {
+        Ok(message) => message,
+        Err(reason) => return Outcome::Failed(reason),
+    };
     let digits: Option<String> = m
         .whatsapp_number
         .as_deref()

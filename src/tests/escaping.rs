@@ -203,6 +203,44 @@ async fn what_people_type_is_text_on_every_page() {
     .execute(&app.pool)
     .await
     .unwrap();
+    // A library file's name (Settings, the reply box's list), a voice note's failure (outside
+    // text), and a file sent with its name and caption.
+    let file: Uuid = sqlx::query_scalar(
+        "insert into consultant_files (consultant_id, name, mime_type, kind, size_bytes, bytes, in_library)
+         values ($1, $2, 'application/pdf', 'document', 5, '\\x255044462d', true) returning id",
+    )
+    .bind(me.0)
+    .bind(payload(24))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let audio: Uuid = sqlx::query_scalar(
+        "insert into messages (conversation_id, direction, content, status) values ($1, 'inbound', '[áudio]', 'delivered') returning id",
+    )
+    .bind(conversation)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into message_media (message_id, consultant_id, media_id, kind, transcript_status, transcript_error)
+         values ($1, $2, 'a', 'audio', 'falhou', $3)",
+    )
+    .bind(audio)
+    .bind(me.0)
+    .bind(payload(25))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into messages (conversation_id, direction, content, status, message_type, payload)
+         values ($1, 'outbound', 'x', 'sent', 'document', $2)",
+    )
+    .bind(conversation)
+    .bind(serde_json::json!({"kind": "file", "file": file.to_string(), "media": "document",
+                             "name": payload(26), "caption": payload(27), "by": "consultant"}))
+    .execute(&app.pool)
+    .await
+    .unwrap();
     sqlx::query("insert into lead_notes (consultant_id, lead_id, body) values ($1, $2, $3)")
         .bind(me.0)
         .bind(lead)
@@ -233,7 +271,7 @@ async fn what_people_type_is_text_on_every_page() {
     }
     // Each payload shows up as text where it belongs.
     let lead_page = app.get_html(&format!("/leads/{lead}")).await;
-    for n in [10, 12, 13, 14, 20, 21, 22] {
+    for n in [10, 12, 13, 14, 20, 21, 22, 24, 25, 26, 27] {
         assert!(
             lead_page.contains(&format!("&lt;script&gt;alert({n})&lt;/script&gt;")),
             "payload {n} on the lead page"
@@ -248,7 +286,7 @@ async fn what_people_type_is_text_on_every_page() {
     }
     // The text area gives back exactly what was saved.
     let settings = app.get_html("/configuracoes").await;
-    for n in [15, 16, 23] {
+    for n in [15, 16, 23, 24] {
         assert!(
             settings.contains(&format!("&lt;script&gt;alert({n})&lt;/script&gt;")),
             "Meta's text {n} on the settings page"

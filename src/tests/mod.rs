@@ -8,6 +8,7 @@ mod ai_answers;
 mod appointment_reminders;
 mod appointments;
 mod assets;
+mod attachments;
 mod backup;
 mod bulk_undo;
 mod coexistence;

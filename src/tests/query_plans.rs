@@ -79,6 +79,11 @@ async fn load(url: &str, big: Uuid, small: Uuid) {
         "insert into conversion_events (consultant_id, lead_id, trigger, event_name, ctwa_clid, status)
          select consultant_id, id, 'fechado', 'Purchase', 'clid-' || id, 'enviado'
            from leads where abs(hashtext(id::text)) % 5 = 0",
+        // Every consultant keeps a few files in the library and sent a few others.
+        "insert into consultant_files (consultant_id, name, mime_type, kind, size_bytes, bytes, in_library)
+         select id, 'arquivo-' || k || '.pdf', 'application/pdf', 'document', 1024,
+                '\\x255044462d', k <= 5
+           from consultants, generate_series(1, 10) k",
         // Every "agendado" lead has an active appointment, and every other lead an old one.
         "insert into appointments (consultant_id, lead_id, starts_at, place, status)
          select consultant_id, id, now() + make_interval(hours => (abs(hashtext(id::text)) % 2000)),

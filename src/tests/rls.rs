@@ -24,6 +24,7 @@ pub(super) const TENANT_TABLES: &[&str] = &[
     "push_subscriptions",
     "push_messages",
     "conversion_events",
+    "consultant_files",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -84,6 +84,29 @@ pub fn body(to: Recipient<'_>, message: &Outgoing) -> Value {
             }
             json!({"type": "image", "image": image})
         }
+        Outgoing::File {
+            file,
+            media,
+            name,
+            caption,
+        } => {
+            // Only a document carries its name; a caption is optional on both.
+            let mut object = json!({"id": file});
+            if media == "document" {
+                object["filename"] = json!(name);
+            }
+            if let Some(c) = caption {
+                object["caption"] = json!(c);
+            }
+            let kind = if media == "image" {
+                "image"
+            } else {
+                "document"
+            };
+            let mut v = json!({"type": kind});
+            v[kind] = object;
+            v
+        }
         Outgoing::Template {
             name,
             language,
@@ -236,6 +259,48 @@ impl GraphClient {
             Err(SendError::Exhausted(detail))
         } else {
             Err(SendError::Permanent(detail))
+        }
+    }
+
+    /// Uploads a file for sending: `POST {base}/{phone_number_id}/media` (a multipart form:
+    /// `messaging_product`, the type, the file). Returns Meta's media id (valid 30 days).
+    pub async fn upload_media(
+        &self,
+        phone_number_id: &str,
+        token: &Secret,
+        name: &str,
+        mime: &str,
+        bytes: &[u8],
+    ) -> Result<String, String> {
+        let (content_type, body) = crate::multipart::Form::new()
+            .text("messaging_product", "whatsapp")
+            .text("type", mime)
+            .file("file", name, mime, bytes)
+            .finish();
+        let res = self
+            .client
+            .post(self.url(&format!("{phone_number_id}/media")))
+            .bearer_auth(token.expose())
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| format!("sem resposta da API do WhatsApp ao enviar o arquivo: {e}"))?;
+        let status = res.status();
+        let answer: Value = res.json().await.unwrap_or(Value::Null);
+        match answer["id"].as_str() {
+            Some(id) if status.is_success() => Ok(id.to_string()),
+            _ => {
+                let e = &answer["error"];
+                let words = e["message"]
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| status.to_string());
+                Err(format!(
+                    "o WhatsApp recusou o arquivo: {}",
+                    app::domain::meta_error::describe(e["code"].as_i64(), &words)
+                ))
+            }
         }
     }
 

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod conversions;
 pub mod dashboard;
 pub mod feedback;
+pub mod files;
 pub mod flows;
 pub mod lead;
 pub mod lead_move;

@@ -3,6 +3,7 @@
 
 pub mod ai;
 pub mod appointment;
+pub mod attachment;
 pub mod attribution;
 pub mod bio;
 pub mod calendar;

@@ -61,6 +61,8 @@ pub async fn erase(Path(lead): Path<Uuid>, SignedInForm { who, fields }: SignedI
             ));
         }
         let mut tx = who.tenant().await?;
+        // Files sent only to this lead (not kept in the library) go with its messages.
+        crate::server::files::erase_sent_only_to(&mut tx, lead).await?;
         let erased = sqlx::query_scalar!(r#"select erase_lead($1) as "erased!""#, lead)
             .fetch_one(&mut *tx)
             .await?;

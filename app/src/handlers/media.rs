@@ -90,7 +90,7 @@ pub async fn serve(who: SignedIn, Path((lead, message)): Path<(Uuid, Uuid)>) -> 
 }
 
 /// A file name safe inside a quoted header value: ASCII letters, digits, `.`, `-`, `_`.
-fn download_name(filename: Option<&str>, kind: &str) -> String {
+pub(super) fn download_name(filename: Option<&str>, kind: &str) -> String {
     let cleaned: String = filename
         .unwrap_or(kind)
         .chars()

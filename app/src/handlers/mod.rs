@@ -11,6 +11,7 @@ pub mod appointment;
 pub mod conversions;
 pub mod deal_value;
 pub mod door;
+pub mod files;
 pub mod flow_actions;
 pub mod follow_ups;
 pub mod lead_bulk;
@@ -40,6 +41,16 @@ pub fn routes() -> Router<AppState> {
             post(photos::upload).layer(DefaultBodyLimit::max(photos::BODY_LIMIT)),
         )
         .route("/fotos/{id}", get(photos::serve))
+        .route(
+            "/arquivos/enviar/{lead}",
+            post(files::send).layer(DefaultBodyLimit::max(files::BODY_LIMIT)),
+        )
+        .route(
+            "/arquivos/biblioteca",
+            post(files::add).layer(DefaultBodyLimit::max(files::BODY_LIMIT)),
+        )
+        .route("/arquivos/excluir", post(files::remove))
+        .route("/arquivos/{id}", get(files::serve))
         .route("/leads/exportar.csv", get(lead_export::csv))
         .route("/leads/em-massa", post(lead_bulk::handle))
         .route("/fluxos/acao", post(flow_actions::handle))

@@ -180,7 +180,8 @@ fn Lead(
                     <div><Chat detail=detail.clone()/></div>
                 </div>
                 <ReplyBox detail=detail.clone() csrf=csrf.clone() replied=actions.replied back=actions.back
-                    stored=stored_for("resposta") stored_back=stored_for("robo") stored_template=stored_for("modelo")/>
+                    stored=stored_for("resposta") stored_back=stored_for("robo") stored_template=stored_for("modelo")
+                    stored_file=stored_for("arquivo")/>
                 <ScheduleBox detail=detail.clone() csrf=csrf.clone() stored=stored_for("agendar")/>
             </section>
             <aside class="lead-side">

@@ -1,5 +1,6 @@
 use crate::api::conversions::{conversion_settings, ConversionPrefs};
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
+use crate::api::files::{files_in_library, FileLibrary};
 use crate::api::lead_tabs::lead_tabs_by_name;
 use crate::api::notifications::{notification_settings, NotificationPrefs};
 use crate::api::password::{ChangePassword, CHANGED};
@@ -8,9 +9,9 @@ use crate::api::settings::{get_settings, Settings, UpdateSettings};
 use crate::api::two_factor::{two_factor_state, TwoFactorView};
 use crate::components::PageTitle;
 use crate::components::{
-    error_view, textarea_text, ConversionsSection, FormAlert, LeadTabsSection, Loading,
-    NotificationsSection, PublicLinkTools, SelectField, SessionsSection, SlugField, TextField,
-    TwoFactorSection,
+    error_view, textarea_text, ConversionsSection, FilesSection, FormAlert, LeadTabsSection,
+    Loading, NotificationsSection, PublicLinkTools, SelectField, SessionsSection, SlugField,
+    TextField, TwoFactorSection,
 };
 use crate::domain::{bio, Vertical};
 use crate::error::AppError;
@@ -35,6 +36,8 @@ struct SettingsForms {
     notifications_form: FormContext,
     conversions: ConversionPrefs,
     conversions_form: FormContext,
+    files: FileLibrary,
+    files_form: FormContext,
     close: FormContext,
 }
 
@@ -64,6 +67,8 @@ pub fn SettingsPage() -> impl IntoView {
                 notifications_form: form_state("notificacoes".into()).await?,
                 conversions: conversion_settings().await?,
                 conversions_form: form_state("conversoes".into()).await?,
+                files: files_in_library().await?,
+                files_form: form_state("arquivos".into()).await?,
                 close: form_state("encerrar".into()).await?,
             })
         },
@@ -90,6 +95,7 @@ fn SettingsContent(data: Resource<SettingsData>) -> impl IntoView {
                         <LeadTabsSection by_name=f.lead_tabs_by_name st=f.lead_tabs_form/>
                         <NotificationsSection settings=f.notifications st=f.notifications_form/>
                         <ConversionsSection prefs=f.conversions st=f.conversions_form/>
+                        <FilesSection library=f.files st=f.files_form/>
                         <SessionsSection sessions=f.sessions st=f.sessions_form/>
                         <CloseAccount st=f.close/>
                     }.into_any())

@@ -127,6 +127,38 @@ pub async fn queue_reply(
     .await
 }
 
+/// Queues one of the consultant's files (`Outgoing::File`) for the sender, as
+/// [`queue_reply`] does a text: `None` when this form's token was used already.
+pub async fn queue_file(
+    t: &mut TenantTx,
+    conversation: Uuid,
+    file: &crate::domain::flow::Outgoing,
+    form_token: Option<Uuid>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let (db, consultant) = t.split();
+    let mut payload = serde_json::to_value(file).unwrap_or_default();
+    payload["by"] = serde_json::json!("consultant");
+    let message_type = match file {
+        crate::domain::flow::Outgoing::File { media, .. } if media == "image" => "image",
+        _ => "document",
+    };
+    sqlx::query_scalar!(
+        "insert into messages (consultant_id, conversation_id, direction, content, message_type,
+                               status, payload, form_token)
+         values ($1, $2, 'outbound', $3, $4, 'pending', $5, $6)
+         on conflict (consultant_id, form_token) where form_token is not null do nothing
+         returning id",
+        consultant,
+        conversation,
+        file.as_text(),
+        message_type,
+        payload,
+        form_token
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// A cheap fingerprint of what the lead page shows, for the page's poll: it changes when a
 /// message arrives, a status moves (sent → delivered), an AI answer is written or the lead
 /// changes.

@@ -14,6 +14,7 @@ pub mod csrf;
 pub mod dashboard;
 pub mod db;
 pub mod error;
+pub mod files;
 pub mod flash;
 pub mod flow_drafts;
 pub mod flows;

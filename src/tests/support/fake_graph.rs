@@ -7,6 +7,8 @@
 //!   takes a message (`pausing`), and never answer the call for a given text (`hanging_on`).
 //! - `GET /v21.0/{media_id}` and `GET /files/{media_id}`: a file's details and its bytes
 //!   (`JPEG` for any id, but `media.big`, 40 MB, and `media.html`, a page).
+//! - `POST /v21.0/{phone_number_id}/media`: an upload, kept (phone number id and raw body),
+//!   answered with the media id `up.<n>`.
 
 use super::wait_until;
 use axum::extract::{Path, State};
@@ -48,6 +50,8 @@ struct Inner {
     /// (status, Meta's error code) of the next answers.
     script: Mutex<VecDeque<(u16, i64)>>,
     requests: Mutex<Vec<Request>>,
+    /// Uploads: (phone number id, raw multipart body).
+    uploads: Mutex<Vec<(String, Vec<u8>)>>,
     /// Template submissions: (business account id, body).
     templates: Mutex<Vec<(String, Value)>>,
     /// Read receipts (with or without the typing indicator): their bodies. Not messages.
@@ -68,6 +72,7 @@ impl FakeGraph {
         let router = Router::new()
             .route("/v21.0/{phone_number_id}/messages", post(messages))
             .route("/v21.0/{waba_id}/message_templates", post(create_template))
+            .route("/v21.0/{phone_number_id}/media", post(upload))
             .route("/v21.0/{media_id}", get(media_info))
             .route("/files/{media_id}", get(media_file))
             .with_state(inner.clone());
@@ -94,6 +99,17 @@ impl FakeGraph {
     /// The read receipts so far (bodies), in order.
     pub fn reads(&self) -> Vec<Value> {
         self.inner.reads.lock().unwrap().clone()
+    }
+
+    /// The uploads so far: (phone number id, body as text, lossy).
+    pub fn uploads(&self) -> Vec<(String, String)> {
+        self.inner
+            .uploads
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b).into_owned()))
+            .collect()
     }
 
     /// The template submissions so far: (business account id, body).
@@ -231,6 +247,19 @@ async fn create_template(
                          "error_user_msg": "O nome do modelo já existe neste idioma."}})
     };
     (StatusCode::from_u16(status).unwrap(), Json(reply))
+}
+
+async fn upload(
+    State(g): State<Arc<Inner>>,
+    Path(phone_number_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Json<Value> {
+    let n = {
+        let mut u = g.uploads.lock().unwrap();
+        u.push((phone_number_id, body.to_vec()));
+        u.len()
+    };
+    Json(json!({"id": format!("up.{n}")}))
 }
 
 async fn media_info(State(g): State<Arc<Inner>>, Path(id): Path<String>) -> Json<Value> {

@@ -24,7 +24,6 @@ pub async fn send_reply(
     let result: Result<(), AppError> = async {
         use crate::api::leads::parse_lead_id;
         use crate::domain::text::{printable, Lines};
-        use crate::domain::time::format_datetime;
         use crate::server::{conversations, leads, messages, Tenant};
         let id = parse_lead_id(&lead)?;
         let body = body.trim();
@@ -38,26 +37,7 @@ pub async fn send_reply(
             )));
         }
         let mut t = Tenant::begin_with_csrf(&csrf).await?;
-        if leads::find(&mut t.tx, id).await?.is_none() {
-            return Err(AppError::NotFound);
-        }
-        let Some((conversation, _, _)) = conversations::latest_for_update(&mut t.tx, id).await? else {
-            return Err(AppError::invalid(
-                "Este lead ainda não escreveu pelo WhatsApp: só é possível responder depois da primeira mensagem dele.",
-            ));
-        };
-        let last = conversations::last_inbound_at(&mut t.tx, id).await?;
-        let now = chrono::Utc::now();
-        match last {
-            Some(at) if now - at < chrono::Duration::hours(WINDOW_HOURS) => {}
-            Some(at) => {
-                return Err(AppError::invalid(format!(
-                    "A janela de 24 horas do WhatsApp fechou em {}: só é possível responder quando o lead escrever de novo.",
-                    format_datetime(at + chrono::Duration::hours(WINDOW_HOURS))
-                )))
-            }
-            None => return Err(AppError::invalid("O lead ainda não escreveu: não há janela de conversa aberta.")),
-        }
+        let conversation = open_conversation(&mut t.tx, id).await?;
         let token = envio
             .as_deref()
             .and_then(|t| uuid::Uuid::parse_str(t.trim()).ok());
@@ -80,6 +60,38 @@ pub async fn send_reply(
     .await;
     crate::server::flash::remember_at("resposta", "lead", values, "Mensagem enviada.", result).await
 }
+/// The lead's conversation, locked, when a consultant's own message may go into it: the lead
+/// is theirs, has written, and WhatsApp's 24-hour window is open (the same refusal, in the
+/// same words, for a text and a file).
+#[cfg(feature = "ssr")]
+pub async fn open_conversation(
+    t: &mut crate::server::db::TenantTx,
+    id: uuid::Uuid,
+) -> Result<uuid::Uuid, AppError> {
+    use crate::domain::time::format_datetime;
+    use crate::server::{conversations, leads};
+    if leads::find(t, id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let Some((conversation, _, _)) = conversations::latest_for_update(t, id).await? else {
+        return Err(AppError::invalid(
+            "Este lead ainda não escreveu pelo WhatsApp: só é possível responder depois da primeira mensagem dele.",
+        ));
+    };
+    match conversations::last_inbound_at(t, id).await? {
+        Some(at) if chrono::Utc::now() - at < chrono::Duration::hours(WINDOW_HOURS) => {
+            Ok(conversation)
+        }
+        Some(at) => Err(AppError::invalid(format!(
+            "A janela de 24 horas do WhatsApp fechou em {}: só é possível responder quando o lead escrever de novo.",
+            format_datetime(at + chrono::Duration::hours(WINDOW_HOURS))
+        ))),
+        None => Err(AppError::invalid(
+            "O lead ainda não escreveu: não há janela de conversa aberta.",
+        )),
+    }
+}
+
 /// The bot answers this lead again.
 #[server(prefix = "/api", endpoint = "devolver-ao-robo")]
 pub async fn hand_back(csrf: String, lead: String) -> Result<(), AppError> {

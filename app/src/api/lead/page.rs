@@ -92,6 +92,7 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
     } else {
         (None, None)
     };
+    let library = crate::server::files::library(&mut t.tx).await?;
     let state = t.commit().await?;
 
     let (row, meta) = (lead.row, lead.metadata);
@@ -201,6 +202,11 @@ pub async fn lead_detail(id: String, before: String) -> Result<LeadPageData, App
         appointment,
         reminders,
         form_token: uuid::Uuid::new_v4().to_string(),
+        file_token: uuid::Uuid::new_v4().to_string(),
+        library: library
+            .into_iter()
+            .map(|f| (f.id.to_string(), f.name))
+            .collect(),
         stored_name,
         deal_value,
         tab_title,

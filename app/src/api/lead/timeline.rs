@@ -78,6 +78,16 @@ fn chat_message(m: crate::server::messages::MessageRow, lead: uuid::Uuid) -> Cha
         .payload
         .clone()
         .and_then(|p| serde_json::from_value(p).ok());
+    // A file the consultant sent: opened from here, as the lead's files are.
+    let sent_file = match &outgoing {
+        Some(Outgoing::File { file, name, .. }) => Some(MediaLink {
+            href: Some(format!("/arquivos/{file}")),
+            label: format!("Abrir {name}"),
+            audio: false,
+            transcript: None,
+        }),
+        _ => None,
+    };
     let (text, choices) = match outgoing {
         Some(Outgoing::Buttons { body, buttons }) => {
             (body, buttons.into_iter().map(|b| b.title).collect())
@@ -86,6 +96,7 @@ fn chat_message(m: crate::server::messages::MessageRow, lead: uuid::Uuid) -> Cha
             (body, rows.into_iter().map(|r| r.title).collect())
         }
         Some(Outgoing::Image { link, caption }) => (caption.unwrap_or(link), Vec::new()),
+        Some(Outgoing::File { name, caption, .. }) => (caption.unwrap_or(name), Vec::new()),
         _ => (m.content.clone(), Vec::new()),
     };
     let status_label = match m.status.as_str() {
@@ -142,35 +153,37 @@ fn chat_message(m: crate::server::messages::MessageRow, lead: uuid::Uuid) -> Cha
         flags,
         archived: m.archived,
         note: false,
-        media: m.media_kind.as_deref().map(|kind| {
-            let what = match kind {
-                "image" => "imagem",
-                "audio" => "áudio",
-                "video" => "vídeo",
-                "sticker" => "figurinha",
-                _ => "documento",
-            };
-            let (href, label) = match (m.media_stored, &m.media_error) {
-                (Some(true), _) => (
-                    Some(format!("/leads/{lead}/midia/{}", m.id)),
-                    if kind == "audio" {
-                        "Baixar áudio".to_string()
-                    } else {
-                        format!("Abrir {what}")
-                    },
-                ),
-                (_, Some(e)) => (None, format!("Arquivo indisponível: {e}")),
-                _ => (None, "Arquivo ainda não baixado do WhatsApp.".into()),
-            };
-            MediaLink {
-                href,
-                label,
-                audio: kind == "audio",
-                transcript: transcript_note(
-                    m.transcript_status.as_deref(),
-                    m.transcript_error.as_deref(),
-                ),
-            }
+        media: sent_file.or_else(|| {
+            m.media_kind.as_deref().map(|kind| {
+                let what = match kind {
+                    "image" => "imagem",
+                    "audio" => "áudio",
+                    "video" => "vídeo",
+                    "sticker" => "figurinha",
+                    _ => "documento",
+                };
+                let (href, label) = match (m.media_stored, &m.media_error) {
+                    (Some(true), _) => (
+                        Some(format!("/leads/{lead}/midia/{}", m.id)),
+                        if kind == "audio" {
+                            "Baixar áudio".to_string()
+                        } else {
+                            format!("Abrir {what}")
+                        },
+                    ),
+                    (_, Some(e)) => (None, format!("Arquivo indisponível: {e}")),
+                    _ => (None, "Arquivo ainda não baixado do WhatsApp.".into()),
+                };
+                MediaLink {
+                    href,
+                    label,
+                    audio: kind == "audio",
+                    transcript: transcript_note(
+                        m.transcript_status.as_deref(),
+                        m.transcript_error.as_deref(),
+                    ),
+                }
+            })
         }),
     }
 }

@@ -134,6 +134,10 @@ pub struct LeadPageData {
     /// The identity of the reply and note forms as rendered now (a new one each rendering,
     /// and in the browser after each success): the same post twice creates one row.
     pub form_token: String,
+    /// The same, for the attachment form (a file and a text are different posts).
+    pub file_token: String,
+    /// The consultant's file library (id, name), for the reply box's list.
+    pub library: Vec<(String, String)>,
     /// Outside the window: the approved templates, their variables filled from this lead.
     pub templates: Vec<TemplateChoice>,
     /// The lead's scheduled messages (coming and past), and what a new one may use.

@@ -1,6 +1,7 @@
 //! The lead page's parts.
 
 mod appointment_section;
+mod attach_box;
 mod chat;
 mod chat_bubble;
 mod lead_notes;
@@ -10,6 +11,7 @@ mod submission;
 mod template_picker;
 
 pub use appointment_section::AppointmentSection;
+pub use attach_box::AttachBox;
 pub use chat::Chat;
 pub use chat_bubble::ChatBubble;
 pub use lead_notes::LeadNotes;

@@ -15,6 +15,8 @@ pub fn ReplyBox(
     stored_back: Option<FormFeedback>,
     /// Feedback of the template forms (outside the window).
     stored_template: Option<FormFeedback>,
+    /// Feedback of the attachment form.
+    stored_file: Option<FormFeedback>,
 ) -> impl IntoView {
     let errors = FormFeedback::error_signal(stored.clone(), move || replied.value().get());
     let success = FormFeedback::success_signal(
@@ -47,6 +49,7 @@ pub fn ReplyBox(
         ),
     };
     let lead = detail.card.id.clone();
+    let (attach_lead, attach_csrf) = (lead.clone(), csrf.clone());
     let area = NodeRef::<leptos::html::Textarea>::new();
     let token = super::submission::renew_after_success(
         detail.form_token.clone(),
@@ -97,6 +100,14 @@ pub fn ReplyBox(
                     {move || if replied.pending().get() { "Enviando…" } else { "Enviar" }}
                 </button>
             </ActionForm>
+            })}
+            // A file refused because the window closed meanwhile: said here, as the box is gone.
+            {(!open).then(|| stored_file.clone().and_then(|f| f.error)).flatten().map(|e| view! {
+                <div class="alert alert-error" role="alert">{e.to_string()}</div>
+            })}
+            {open.then(|| view! {
+                <super::AttachBox lead=attach_lead csrf=attach_csrf token=detail.file_token.clone()
+                    library=detail.library.clone() stored=stored_file.clone()/>
             })}
         </div>
     }

@@ -85,6 +85,15 @@ pub enum Outgoing {
         link: String,
         caption: Option<String>,
     },
+    /// A file of the consultant's (`consultant_files`): `file` is its id here, and Meta's
+    /// media id once the sender has uploaded it (`jobs::file_sends`). `media` is `image` or
+    /// `document`.
+    File {
+        file: String,
+        media: String,
+        name: String,
+        caption: Option<String>,
+    },
     /// A template Meta approved (the only message allowed outside the 24-hour window), with
     /// its variables filled.
     Template {
@@ -122,6 +131,10 @@ impl Outgoing {
                 format!("{body}\n{}", titles.join("\n"))
             }
             Outgoing::Image { caption, .. } => caption.clone().unwrap_or_else(|| "[imagem]".into()),
+            Outgoing::File { name, caption, .. } => match caption {
+                Some(c) => format!("[arquivo: {name}] {c}"),
+                None => format!("[arquivo: {name}]"),
+            },
             Outgoing::Template { text, .. } => text.clone(),
         }
     }
