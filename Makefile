@@ -36,7 +36,7 @@ export LEPTOS_OUTPUT_NAME := consultor
 export LEPTOS_SITE_ROOT := target/site
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test bench bench-pages bench-scheduler bench-smoke page-weight deps test-deps release-deps lint unit e2e build build-release db-up db-down test-db-up test-db-down sqlx-prepare
+.PHONY: run test bench bench-pages bench-scheduler bench-image bench-smoke page-weight deps test-deps release-deps lint unit e2e build build-release db-up db-down test-db-up test-db-down sqlx-prepare
 
 # Starts (initdb on first use) a private PostgreSQL cluster in $(1) on port $(2), with a
 # superuser "consultor" and a database "consultor", reachable only on 127.0.0.1; $(3) adds
@@ -107,6 +107,14 @@ bench-scheduler: deps
 	  BENCH_DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(TEST_PG_PORT)/consultor}" \
 	  RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo bench --bench scheduler
 
+## bench-image: the comparison image drawn (p50/p95) beside rasterising its SVG alone, and a
+## flow's last message end to end with and without the image.
+bench-image: deps
+	@$(MAKE) --no-print-directory test-db-up
+	@trap '$(MAKE) --no-print-directory test-db-down' EXIT; \
+	  BENCH_DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(TEST_PG_PORT)/consultor}" \
+	  RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo bench --bench comparison
+
 lint:
 	cargo fmt --all --check
 	RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo clippy --workspace --all-targets -- -D warnings
@@ -128,6 +136,8 @@ bench-smoke:
 	  RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo test --bench pages
 	BENCH_DATABASE_URL="$${TEST_DATABASE_URL}" BENCH_CONSULTANTS=20 BENCH_LEADS=5000 BENCH_DUE=500 \
 	  RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo test --bench scheduler
+	BENCH_DATABASE_URL="$${TEST_DATABASE_URL}" BENCH_RUNS=3 BENCH_LEADS=2 \
+	  RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo test --bench comparison
 
 # The site, as Leptos serves it: the browser half compiled to WebAssembly and bound to
 # JavaScript by wasm-bindgen (the file named as Leptos's hydration script asks for it), the

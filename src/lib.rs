@@ -4,6 +4,7 @@ pub mod ai;
 pub mod asset_cache;
 pub mod backup;
 pub mod cli;
+pub mod comparison;
 pub mod config;
 pub mod form_limits;
 pub mod intake;

@@ -205,6 +205,10 @@ impl Application {
             .route("/healthz", get(healthz))
             .merge(crate::web_app::routes())
             .merge(app::handlers::routes())
+            .route(
+                "/fluxos/{flow}/comparativo.png",
+                get(crate::comparison::preview::preview),
+            )
             .merge(crate::whatsapp::connect::routes(ConnectState {
                 app: state.clone(),
                 meta: config.meta_app().map(|config| {

@@ -4,6 +4,7 @@
 //! the `app` crate (the pages and their server functions) can reach these, since that crate
 //! does not depend on this one.
 
+pub mod comparisons;
 pub mod conversations;
 pub mod leads;
 pub mod messages;

@@ -99,6 +99,14 @@ pub(super) async fn take(
                 leads::request_summary(db, t.lead).await?;
                 app::server::conversions::queue(db, consultant.id, t.lead, "fluxo_concluido")
                     .await?;
+                crate::intake::comparisons::request(
+                    db,
+                    consultant.id,
+                    t.lead,
+                    conversation.id,
+                    conversation.flow_id,
+                )
+                .await?;
             }
             Effect::HandOff { .. } => conversations::mark_handed_off(db, conversation.id).await?,
         }

@@ -7,6 +7,7 @@ mod appointment_answers;
 mod bot_turn;
 mod claims;
 mod coexistence;
+pub mod comparisons;
 pub mod conversions;
 mod dead_claims;
 mod file_sends;

@@ -176,16 +176,19 @@ async fn mark_processed(
     Ok(())
 }
 
-/// Downloads the files leads sent, transcribes the voice notes among them, and takes the
-/// bot's turns that waited for them (then writes and sends what those queued).
+/// Downloads the files leads sent, transcribes the voice notes among them, takes the bot's
+/// turns that waited for them, and draws the comparison images completed flows owe (then
+/// writes and sends what all that queued).
 async fn hear_voice_notes(pool: &PgPool, services: &Services) -> Result<(), sqlx::Error> {
     super::media::fetch_pending(pool, services).await?;
     super::voice::transcribe_pending(pool, services).await?;
     let taken = super::pending_turns::take_ready(pool, services).await?;
-    if taken.turns > 0 {
-        if taken.ai_answers > 0 {
-            super::answers::write_pending(pool, &services.ai, &services.transport).await?;
-        }
+    if taken.ai_answers > 0 {
+        super::answers::write_pending(pool, &services.ai, &services.transport).await?;
+    }
+    // A flow completed now (or just above) may owe its lead a comparison image.
+    let drawn = super::comparisons::render_pending(pool).await?;
+    if taken.turns > 0 || drawn > 0 {
         send_pending(pool, &services.transport).await?;
     }
     Ok(())

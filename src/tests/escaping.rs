@@ -236,8 +236,10 @@ async fn what_people_type_is_text_on_every_page() {
          values ($1, 'outbound', 'x', 'sent', 'document', $2)",
     )
     .bind(conversation)
-    .bind(serde_json::json!({"kind": "file", "file": file.to_string(), "media": "document",
-                             "name": payload(26), "caption": payload(27), "by": "consultant"}))
+    .bind(
+        serde_json::json!({"kind": "file", "file": file.to_string(), "media": "document",
+                             "name": payload(26), "caption": payload(27), "by": "consultant"}),
+    )
     .execute(&app.pool)
     .await
     .unwrap();

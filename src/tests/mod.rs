@@ -12,6 +12,7 @@ mod attachments;
 mod backup;
 mod bulk_undo;
 mod coexistence;
+mod comparison_image;
 mod consent;
 mod conversation;
 mod conversions;

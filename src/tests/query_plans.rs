@@ -25,7 +25,7 @@ async fn load(url: &str, big: Uuid, small: Uuid) {
          select 'Fluxo ' || c.slug, 'health_plans', t.definition, false, c.id, true
            from consultants c,
                 (select definition from flows where is_template and vertical = 'health_plans' limit 1) t
-          where c.email like '%@carga.test'",
+          where c.email like '%@carga.test' or c.email like '%@exemplo.com'",
         "create temporary table sizes (consultant_id uuid, n int)",
         "insert into sizes select id, 20 from consultants where email like '%@carga.test'",
         "insert into leads (consultant_id, whatsapp_number, name, status, respostas, metadata,
@@ -84,6 +84,15 @@ async fn load(url: &str, big: Uuid, small: Uuid) {
          select id, 'arquivo-' || k || '.pdf', 'application/pdf', 'document', 1024,
                 '\\x255044462d', k <= 5
            from consultants, generate_series(1, 10) k",
+        // Every consultant has a profile photo (a 1×1 PNG), drawn in the comparison image.
+        "insert into consultant_photos (consultant_id, content_type, bytes)
+         select id, 'image/png',
+                '\\x89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63e02fcb0300018b00f43cc5202a0000000049454e44ae426082'
+           from consultants",
+        // Every own flow has offers for its comparison image.
+        "insert into comparison_offers (flow_id, consultant_id, title, offers)
+         select id, created_by, 'Opções', '[{\"nome\": \"A\", \"preco\": \"R$ 1\"}]'
+           from flows where created_by is not null and not coalesce(is_template, false)",
         // Every "agendado" lead has an active appointment, and every other lead an old one.
         "insert into appointments (consultant_id, lead_id, starts_at, place, status)
          select consultant_id, id, now() + make_interval(hours => (abs(hashtext(id::text)) % 2000)),
@@ -182,6 +191,23 @@ async fn exercise(app: &TestApp) {
         "/fluxos".into(),
         "/painel?periodo=90".into(),
         "/modelos".into(),
+    ] {
+        let res = app.get(&path).await;
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+        res.bytes().await.unwrap();
+    }
+    // The consultant's own flow in the editor: its comparison offers and the image's preview.
+    let flow: Uuid = {
+        let page = app.get_html("/fluxos").await;
+        let html = page.split("Meus fluxos").nth(1).expect("own flows listed");
+        html.match_indices("href=\"/fluxos/")
+            .filter_map(|(at, m)| html.get(at + m.len()..at + m.len() + 36))
+            .find_map(|id| id.parse().ok())
+            .expect("a flow of one's own")
+    };
+    for path in [
+        format!("/fluxos/{flow}"),
+        format!("/fluxos/{flow}/comparativo.png"),
     ] {
         let res = app.get(&path).await;
         assert!(res.status().is_success(), "{path}: {}", res.status());

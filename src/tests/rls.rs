@@ -25,6 +25,7 @@ pub(super) const TENANT_TABLES: &[&str] = &[
     "push_messages",
     "conversion_events",
     "consultant_files",
+    "comparison_offers",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,6 +2,7 @@
 //! with the browser; bodies run only on the server.
 
 pub mod auth;
+pub mod comparison;
 pub mod conversions;
 pub mod dashboard;
 pub mod feedback;

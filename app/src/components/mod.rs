@@ -2,6 +2,7 @@
 
 mod app_shell;
 pub mod chart_svg;
+mod comparison_section;
 mod conversions_section;
 mod costs;
 mod field;
@@ -28,6 +29,7 @@ mod upcoming;
 mod waiting;
 
 pub use app_shell::AppShell;
+pub use comparison_section::ComparisonSection;
 pub use conversions_section::ConversionsSection;
 pub use costs::{LeadCost, MonthCostCard};
 pub use field::{SelectField, TextField};

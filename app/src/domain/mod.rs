@@ -8,6 +8,7 @@ pub mod attribution;
 pub mod bio;
 pub mod calendar;
 pub mod chart;
+pub mod comparison;
 pub mod consent;
 pub mod cpf;
 pub mod cursor;

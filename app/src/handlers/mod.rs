@@ -8,6 +8,7 @@
 pub mod account_close;
 pub mod account_export;
 pub mod appointment;
+pub mod comparison;
 pub mod conversions;
 pub mod deal_value;
 pub mod door;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/leads/em-massa", post(lead_bulk::handle))
         .route("/fluxos/acao", post(flow_actions::handle))
         .route("/fluxos/simulador", post(simulator::handle))
+        .route("/fluxos/{flow}/comparativo", post(comparison::save))
         .route("/leads/{lead}/midia/{message}", get(media::serve))
         .route("/leads/{lead}/dados.json", get(lead_rights::export))
         .route("/leads/{lead}/excluir-dados", post(lead_rights::erase))

@@ -12,7 +12,15 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-type EditorData = Result<(FlowEditorData, FormContext, FormContext), AppError>;
+type EditorData = Result<
+    (
+        FlowEditorData,
+        FormContext,
+        FormContext,
+        crate::api::comparison::ComparisonSettings,
+    ),
+    AppError,
+>;
 
 #[component]
 pub fn FlowEditorPage() -> impl IntoView {
@@ -34,9 +42,12 @@ pub fn FlowEditorPage() -> impl IntoView {
         },
         |(id, _)| async move {
             Ok((
-                flow_editor(id).await?,
+                flow_editor(id.clone()).await?,
                 form_state("fluxo".into()).await?,
                 form_state("simulador".into()).await?,
+                // Read here, outside the Suspense (which may build its children twice on the
+                // server): the form's stored feedback is taken once.
+                crate::api::comparison::comparison_form(id).await?,
             ))
         },
     );
@@ -45,8 +56,9 @@ pub fn FlowEditorPage() -> impl IntoView {
         <p class="small"><a href="/fluxos">"← Fluxos"</a></p>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
-                data.await.map(|(f, st, sim)| view! {
+                data.await.map(|(f, st, sim, offers)| view! {
                     <Editor f=f.clone() st save unsaved pending/>
+                    <crate::components::ComparisonSection s=offers/>
                     <Simulator f sim unsaved/>
                 }.into_any()).unwrap_or_else(error_view)
             })}

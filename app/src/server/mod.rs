@@ -6,6 +6,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod bulk_undo;
+pub mod comparison_offers;
 pub mod content_policy;
 pub mod conversations;
 pub mod conversions;
