@@ -50,6 +50,8 @@ fn sample() -> svg::Comparison {
                 name: format!("Plano {n}"),
                 price: format!("R$ {n}89,90/mês"),
                 details: "Apartamento, rede nacional, coparticipação de 30% em consultas".into(),
+                photo: None,
+                photo_file: None,
             })
             .collect(),
     }

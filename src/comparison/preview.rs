@@ -50,15 +50,22 @@ pub async fn preview(who: SignedIn, Path(flow): Path<Uuid>) -> Response {
         title,
         lead_name: Some("Maria (exemplo)".into()),
         answers: answers.into_iter().map(|(_, a)| a).take(3).collect(),
-        offers: for_lead(&offers, &values)
-            .into_iter()
-            .map(|o| Offer {
-                name: o.nome.clone(),
-                price: o.preco.clone(),
-                details: o.detalhes.clone(),
-            })
-            .collect(),
+        offers: Vec::new(),
     };
+    let mut comparison = comparison;
+    for o in for_lead(&offers, &values) {
+        let photo = match o.foto.parse::<Uuid>() {
+            Ok(id) => read_photo(&who, id).await,
+            Err(_) => None,
+        };
+        comparison.offers.push(Offer {
+            name: o.nome.clone(),
+            price: o.preco.clone(),
+            details: o.detalhes.clone(),
+            photo_file: photo.as_ref().map(|_| o.foto.clone()),
+            photo,
+        });
+    }
     match tokio::task::spawn_blocking(move || render(&comparison)).await {
         Ok(Ok(image)) => (
             [
@@ -70,4 +77,14 @@ pub async fn preview(who: SignedIn, Path(flow): Path<Uuid>) -> Response {
             .into_response(),
         _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// A library image of the consultant's, as (type, bytes).
+async fn read_photo(who: &SignedIn, id: Uuid) -> Option<(String, Vec<u8>)> {
+    let mut tx = who.tenant().await.ok()?;
+    let found = app::server::files::read(&mut tx, id).await.ok()?;
+    tx.commit().await.ok()?;
+    found
+        .filter(|(_, mime, _)| mime.starts_with("image/"))
+        .map(|(_, mime, bytes)| (mime, bytes))
 }

@@ -18,6 +18,12 @@ pub struct Offer {
     pub name: String,
     pub price: String,
     pub details: String,
+    /// (MIME type, bytes) of the offer's photo (a property, a car).
+    #[serde(skip)]
+    pub photo: Option<(String, Vec<u8>)>,
+    /// Which library file it came from, for the record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photo_file: Option<String>,
 }
 
 /// What one image is made of (kept with it in `generated_images.template_data`, without the
@@ -188,11 +194,28 @@ pub fn svg(c: &Comparison) -> String {
             s,
             r##"<rect x="60" y="{y0}" width="960" height="{h}" rx="24" fill="#ffffff" stroke="#cbd5e1" stroke-width="3"/>"##
         );
+        // With a photo, it fills the card's left side and the text moves right.
+        let (x, per_line, name_chars) = match &offer.photo {
+            Some((mime, bytes)) => {
+                let _ = write!(
+                    s,
+                    r##"<clipPath id="oferta{i}"><rect x="72" y="{}" width="220" height="{}" rx="16"/></clipPath><image x="72" y="{}" width="220" height="{}" preserveAspectRatio="xMidYMid slice" clip-path="url(#oferta{i})" xlink:href="data:{};base64,{}"/>"##,
+                    y0 + 12,
+                    h - 24,
+                    y0 + 12,
+                    h - 24,
+                    esc(mime),
+                    base64(bytes)
+                );
+                (320, 36, 14)
+            }
+            None => (100, 52, 26),
+        };
         let _ = write!(
             s,
-            r##"<text x="100" y="{}" font-size="40" font-weight="bold" fill="#0f172a">{}</text>"##,
+            r##"<text x="{x}" y="{}" font-size="40" font-weight="bold" fill="#0f172a">{}</text>"##,
             y0 + 62,
-            esc(&cut(&offer.name, 26))
+            esc(&cut(&offer.name, name_chars))
         );
         let _ = write!(
             s,
@@ -201,10 +224,10 @@ pub fn svg(c: &Comparison) -> String {
             esc(&cut(&offer.price, 16))
         );
         let lines = ((h - 90) / 40).clamp(1, 3) as usize;
-        for (n, line) in wrap(&offer.details, 52, lines).iter().enumerate() {
+        for (n, line) in wrap(&offer.details, per_line, lines).iter().enumerate() {
             let _ = write!(
                 s,
-                r##"<text x="100" y="{}" font-size="30" fill="#475569">{}</text>"##,
+                r##"<text x="{x}" y="{}" font-size="30" fill="#475569">{}</text>"##,
                 y0 + 112 + n as i32 * 40,
                 esc(line)
             );
@@ -248,6 +271,8 @@ mod tests {
                 name: "A & B".into(),
                 price: "R$ 1,00".into(),
                 details: "x".into(),
+                photo: None,
+                photo_file: None,
             }],
         });
         assert!(!svg.contains("<script"));

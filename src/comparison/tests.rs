@@ -23,16 +23,22 @@ pub fn sample() -> Comparison {
                 price: "R$ 489,90/mês".into(),
                 details: "Enfermaria, rede regional, coparticipação de 30% em consultas e exames"
                     .into(),
+                photo: None,
+                photo_file: None,
             },
             Offer {
                 name: "Conforto".into(),
                 price: "R$ 712,00/mês".into(),
                 details: "Apartamento, rede nacional, sem coparticipação".into(),
+                photo: None,
+                photo_file: None,
             },
             Offer {
                 name: "Premium".into(),
                 price: "R$ 1.180,00/mês".into(),
                 details: "Apartamento, reembolso, cobertura internacional em urgências".into(),
+                photo: None,
+                photo_file: None,
             },
         ],
     }
@@ -78,4 +84,18 @@ fn the_image_for_a_fixed_input_matches_the_reference() {
         diff * 100 > all,
         "only {diff} pixels differ without the offers"
     );
+}
+
+#[test]
+fn an_offer_with_a_photo_draws_it_beside_its_text() {
+    let mut c = sample();
+    c.offers[0].photo = Some(("image/png".into(), vec![0x89, b'P', b'N', b'G']));
+    let text = svg::svg(&c);
+    assert!(text.contains("clip-path=\"url(#oferta0)\""));
+    assert!(text.contains("xlink:href=\"data:image/png;base64,iVBORw==\""));
+    assert!(
+        text.contains("<text x=\"320\""),
+        "the text moves right of the photo"
+    );
+    assert!(!text.contains("url(#oferta1)"), "only that offer has one");
 }

@@ -80,7 +80,7 @@ pub async fn render_pending(pool: &PgPool) -> Result<usize, sqlx::Error> {
 /// no offers any more).
 async fn inputs(pool: &PgPool, conversation: Uuid) -> Result<Option<Comparison>, sqlx::Error> {
     let r = sqlx::query!(
-        r#"select c.name as consultant_name, c.crm_number, p.content_type as "photo_type?",
+        r#"select c.id as consultant_id, c.name as consultant_name, c.crm_number, p.content_type as "photo_type?",
                   p.bytes as "photo?", o.title as "title?", o.offers as "offers?",
                   coalesce(l.name, l.profile_name) as lead_name, cv.state,
                   coalesce(v.definition, f.definition) as "definition!"
@@ -124,15 +124,40 @@ async fn inputs(pool: &PgPool, conversation: Uuid) -> Result<Option<Comparison>,
             .lead_name
             .map(|n| app::domain::person_name::first_name(&n).to_string()),
         answers,
-        offers: chosen
-            .into_iter()
-            .map(|o| Offer {
-                name: o.nome.clone(),
-                price: o.preco.clone(),
-                details: o.detalhes.clone(),
-            })
-            .collect(),
+        offers: with_photos(pool, r.consultant_id, chosen).await?,
     }))
+}
+
+/// The offers as drawn, each with its library photo's bytes (a photo taken out of the library
+/// since is simply not drawn).
+async fn with_photos(
+    pool: &PgPool,
+    consultant: Uuid,
+    chosen: Vec<&StoredOffer>,
+) -> Result<Vec<Offer>, sqlx::Error> {
+    let mut out = Vec::with_capacity(chosen.len());
+    for o in chosen {
+        let photo = match o.foto.parse::<Uuid>() {
+            Ok(id) => sqlx::query!(
+                "select mime_type, bytes from consultant_files
+                  where id = $1 and consultant_id = $2 and kind = 'image' and in_library",
+                id,
+                consultant
+            )
+            .fetch_optional(pool)
+            .await?
+            .map(|f| (f.mime_type, f.bytes)),
+            Err(_) => None,
+        };
+        out.push(Offer {
+            name: o.nome.clone(),
+            price: o.preco.clone(),
+            details: o.detalhes.clone(),
+            photo_file: photo.as_ref().map(|_| o.foto.clone()),
+            photo,
+        });
+    }
+    Ok(out)
 }
 
 /// A step's id as a short label: "faixa_etaria" → "Faixa etaria".

@@ -73,12 +73,40 @@ async fn a_completed_flow_gets_one_image_with_the_offers_that_fit_the_lead() {
     .await;
     assert!(html.contains("Opção 1: escreva o preço"), "{html}");
     assert!(html.contains("value=\"Essencial\""));
+    // A photo of the library goes with one offer; a file that is not there is refused.
+    let photo: Uuid = sqlx::query_scalar(
+        "insert into consultant_files (consultant_id, name, mime_type, kind, size_bytes, bytes, in_library)
+         values ($1, 'fachada.png', 'image/png', 'image', 69,
+                 '\\x89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63e02fcb0300018b00f43cc5202a0000000049454e44ae426082', true)
+         returning id",
+    )
+    .bind(me)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let stranger = Uuid::new_v4().to_string();
+    let html = set_offers(
+        &app,
+        flow,
+        &[
+            ("o1.nome", "A"),
+            ("o1.preco", "R$ 1"),
+            ("o1.foto", &stranger),
+        ],
+    )
+    .await;
+    assert!(
+        html.contains("a foto escolhida não está mais na sua biblioteca"),
+        "{html}"
+    );
+    let photo_id = photo.to_string();
     let html = set_offers(
         &app,
         flow,
         &[
             ("ativo", "1"),
             ("titulo", "Planos para você"),
+            ("o2.foto", &photo_id),
             ("o1.nome", "Empresarial"),
             ("o1.preco", "R$ 300,00/vida"),
             ("o1.para", "empresa"),
@@ -152,6 +180,8 @@ async fn a_completed_flow_gets_one_image_with_the_offers_that_fit_the_lead() {
         ["Família Plus", "Essencial"],
         "hers first, then everyone's; not the company's"
     );
+    assert_eq!(data["offers"][0]["photo_file"], photo_id.as_str());
+    assert!(data["offers"][1].get("photo_file").is_none());
     assert_eq!(data["lead_name"], "Maria");
 
     // Sent once, as an image uploaded to WhatsApp, with its caption.
@@ -193,7 +223,11 @@ async fn a_completed_flow_gets_one_image_with_the_offers_that_fit_the_lead() {
     )
     .await;
     assert_eq!(app.count("select count(*) from generated_images").await, 0);
-    assert_eq!(app.count("select count(*) from consultant_files").await, 0);
+    assert_eq!(
+        app.count("select count(*) from consultant_files").await,
+        1,
+        "only the library's photo is left"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -18,6 +18,8 @@ pub struct ComparisonSettings {
     pub rows: Vec<Offer>,
     /// (value, "step: option") of the flow's choices, for "só para quem respondeu".
     pub choices: Vec<(String, String)>,
+    /// (id, name) of the library's images, for an offer's photo.
+    pub photos: Vec<(String, String)>,
     pub csrf: String,
     pub feedback: Option<FormFeedback>,
     /// Changes when the offers do: the preview's address carries it.
@@ -38,6 +40,12 @@ pub async fn comparison_form(flow: String) -> Result<ComparisonSettings, AppErro
     let own = comparison_offers::own_flow(&mut t.tx, id).await?;
     let stored = comparison_offers::get(&mut t.tx, id).await?;
     let choices = comparison_offers::choices(&mut t.tx, id).await?;
+    let photos = crate::server::files::library(&mut t.tx)
+        .await?
+        .into_iter()
+        .filter(|f| f.kind == "image")
+        .map(|f| (f.id.to_string(), f.name))
+        .collect();
     t.commit().await?;
     let typed = feedback.as_ref().filter(|f| f.error.is_some());
     let (title, enabled, mut rows) = match (typed, stored) {
@@ -51,6 +59,7 @@ pub async fn comparison_form(flow: String) -> Result<ComparisonSettings, AppErro
                     preco: f.value(&format!("o{n}.preco")).unwrap_or_default(),
                     detalhes: f.value(&format!("o{n}.detalhes")).unwrap_or_default(),
                     para: f.value(&format!("o{n}.para")).unwrap_or_default(),
+                    foto: f.value(&format!("o{n}.foto")).unwrap_or_default(),
                 })
                 .collect(),
         ),
@@ -71,6 +80,7 @@ pub async fn comparison_form(flow: String) -> Result<ComparisonSettings, AppErro
         enabled,
         rows,
         choices,
+        photos,
         csrf: csrf::token(&session).await?,
         feedback,
         version,

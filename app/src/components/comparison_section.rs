@@ -20,6 +20,7 @@ pub fn ComparisonSection(s: ComparisonSettings) -> impl IntoView {
         .into_any();
     }
     let choices = s.choices.clone();
+    let photos = s.photos.clone();
     let rows = s
         .rows
         .iter()
@@ -29,6 +30,7 @@ pub fn ComparisonSection(s: ComparisonSettings) -> impl IntoView {
             let id = |part: &str| format!("oferta-{n}-{part}");
             let name = |part: &str| format!("o{n}.{part}");
             let para = o.para.clone();
+            let foto = o.foto.clone();
             view! {
                 <fieldset class="offer">
                     <legend>{format!("Opção {n}")}</legend>
@@ -54,6 +56,17 @@ pub fn ComparisonSection(s: ComparisonSettings) -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </div>
+                    {(!photos.is_empty()).then(|| view! {
+                        <div class="field">
+                            <label for=id("foto")>"Foto (da biblioteca)"</label>
+                            <select id=id("foto") name=name("foto")>
+                                <option value="" selected=foto.is_empty()>"Sem foto"</option>
+                                {photos.iter().map(|(v, label)| view! {
+                                    <option value=v.clone() selected=*v == foto>{label.clone()}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    })}
                 </fieldset>
             }
         })
@@ -64,7 +77,8 @@ pub fn ComparisonSection(s: ComparisonSettings) -> impl IntoView {
             {error.map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
             {success.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}
             <p class="hint">
-                "Quando um lead conclui este fluxo, o assistente envia a ele uma imagem com sua foto, nome e registro, as respostas dele e até três opções: primeiro as marcadas para a resposta dele, depois as de todos os leads."
+                "Quando um lead conclui este fluxo, o assistente envia a ele uma imagem com sua foto, nome e registro, as respostas dele e até três opções: primeiro as marcadas para a resposta dele, depois as de todos os leads. "
+                "Cada opção pode ter uma foto (um imóvel, um carro): guarde as imagens em Ajustes › Arquivos."
             </p>
             <img class="comparison-preview" src=format!("/fluxos/{}/comparativo.png?v={}", s.flow, s.version)
                 alt="Prévia da imagem comparativa" width="540" height="675" loading="lazy"/>

@@ -21,6 +21,9 @@ pub struct Offer {
     /// Only for leads who answered this option's value (empty: everyone).
     #[serde(default)]
     pub para: String,
+    /// A photo from the consultant's file library (its id; empty: none): a property, a car.
+    #[serde(default)]
+    pub foto: String,
 }
 
 /// An offer as typed in the editor; a row left blank is no offer.
@@ -30,6 +33,7 @@ pub fn check(n: usize, o: Offer) -> Result<Option<Offer>, String> {
         preco: o.preco.trim().to_string(),
         detalhes: o.detalhes.split_whitespace().collect::<Vec<_>>().join(" "),
         para: o.para.trim().to_string(),
+        foto: o.foto.trim().to_string(),
     };
     if o.nome.is_empty() && o.preco.is_empty() && o.detalhes.is_empty() {
         return Ok(None);
@@ -82,8 +86,8 @@ mod tests {
         Offer {
             nome: nome.into(),
             preco: "R$ 1".into(),
-            detalhes: String::new(),
             para: para.into(),
+            ..Default::default()
         }
     }
 
@@ -105,7 +109,7 @@ mod tests {
                 nome: " Plano ".into(),
                 preco: "R$ 9".into(),
                 detalhes: "a\n b".into(),
-                para: String::new(),
+                ..Default::default()
             },
         );
         assert_eq!(ok.unwrap().unwrap().detalhes, "a b");

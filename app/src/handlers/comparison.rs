@@ -18,7 +18,7 @@ pub async fn save(Path(flow): Path<Uuid>, SignedInForm { who, fields }: SignedIn
         ("ativo".to_string(), fields.get("ativo")),
     ];
     for n in 1..=MAX_OFFERS {
-        for part in ["nome", "preco", "detalhes", "para"] {
+        for part in ["nome", "preco", "detalhes", "para", "foto"] {
             let name = format!("o{n}.{part}");
             let v = fields.get(&name);
             values.push((name, v));
@@ -43,6 +43,7 @@ pub async fn save(Path(flow): Path<Uuid>, SignedInForm { who, fields }: SignedIn
                 preco: fields.get(&format!("o{n}.preco")),
                 detalhes: fields.get(&format!("o{n}.detalhes")),
                 para: fields.get(&format!("o{n}.para")),
+                foto: fields.get(&format!("o{n}.foto")),
             };
             offers.extend(check(n, row).map_err(AppError::invalid)?);
         }
@@ -63,6 +64,21 @@ pub async fn save(Path(flow): Path<Uuid>, SignedInForm { who, fields }: SignedIn
         {
             return Err(AppError::invalid(format!(
                 "\"{}\": a resposta escolhida em \"só para quem respondeu\" não existe mais neste fluxo.",
+                o.nome
+            )));
+        }
+        let photos: Vec<String> = crate::server::files::library(&mut tx)
+            .await?
+            .into_iter()
+            .filter(|f| f.kind == "image")
+            .map(|f| f.id.to_string())
+            .collect();
+        if let Some(o) = offers
+            .iter()
+            .find(|o| !o.foto.is_empty() && !photos.contains(&o.foto))
+        {
+            return Err(AppError::invalid(format!(
+                "\"{}\": a foto escolhida não está mais na sua biblioteca.",
                 o.nome
             )));
         }
