@@ -214,7 +214,7 @@ impl Application {
                 meta: config.meta_app().map(|config| {
                     Arc::new(MetaApp {
                         config,
-                        client: http_client(),
+                        client: crate::whatsapp::http_client(),
                     })
                 }),
             }))
@@ -341,51 +341,7 @@ impl Application {
 
 /// What background processing talks to, from the configuration.
 pub fn services(config: &Config, public_url: &str) -> jobs::Services {
-    jobs::Services {
-        public_url: Some(public_url.to_string()),
-        transport: transport(config),
-        ai: crate::ai::AiProvider::from_config(config),
-        transcriber: crate::speech::Transcriber::from_config(config),
-        sandbox_media: sandbox_media(config),
-    }
-}
-
-/// In the sandbox, a server standing in for Meta's media endpoints (a fake in the tests).
-fn sandbox_media(config: &Config) -> Option<crate::whatsapp::GraphClient> {
-    let url = config.sandbox_media_url.as_deref()?;
-    config
-        .meta_app()
-        .is_none()
-        .then(|| crate::whatsapp::GraphClient {
-            base_url: url.trim_end_matches('/').to_string(),
-            client: http_client(),
-            retry_delays: Vec::new(),
-        })
-}
-
-/// The Graph API when a Meta app is configured (each consultant's connection brings its
-/// token), else the sandbox.
-fn transport(config: &Config) -> jobs::Transport {
-    match config.meta_app() {
-        None => jobs::Transport::Sandbox,
-        Some(meta) => jobs::Transport::Graph(crate::whatsapp::GraphClient {
-            base_url: meta.graph_url,
-            client: http_client(),
-            retry_delays: vec![
-                Duration::from_millis(500),
-                Duration::from_secs(2),
-                Duration::from_secs(5),
-            ],
-        }),
-    }
-}
-
-/// Calls to Meta time out after 15 s (a send whose outcome is then unknown is not repeated).
-fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(15))
-        .build()
-        .expect("http client")
+    jobs::Services::from_config(config, public_url)
 }
 
 /// The page routes, computed once per process. While Leptos generates the list it suppresses

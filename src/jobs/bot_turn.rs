@@ -3,7 +3,7 @@
 //! temperature, the replies). Taken at once for most messages (`process`), and later for a
 //! voice note and what waited behind it (`pending_turns`).
 
-use super::process::ProcessError;
+use super::process_error::ProcessError;
 use super::routing::Consultant;
 use crate::intake::{conversations, leads, messages};
 use app::domain::flow::{self, Effect, Inbound};

@@ -17,11 +17,13 @@ pub mod metrics;
 mod outcome;
 pub mod pending_turns;
 mod process;
+mod process_error;
 pub mod reminders;
 pub mod rescoring;
 mod routing;
 pub mod scheduler;
 mod sender;
+mod services;
 pub mod summaries;
 pub mod supervisor;
 pub mod templates;
@@ -35,10 +37,11 @@ pub use claims::{
 pub use dead_claims::spawn_dead_claim_watcher;
 pub use process::{process_payload, Outcome, Routing};
 pub use sender::{send_pending, settle_abandoned, Transport};
+pub use services::Services;
 pub use templates::submit_templates;
 pub use worker::{
     replay, run_once, spawn_outbox_sender, spawn_pending_sweep, spawn_reminders, spawn_scheduler,
-    spawn_workers, Services, WorkerConfig, MAX_ATTEMPTS,
+    spawn_workers, WorkerConfig, MAX_ATTEMPTS,
 };
 
 /// The wait before trying again something sent to an outside service (a push, an event for

@@ -5,7 +5,7 @@
 //! conversation, with the conversation locked as for any message (`bot_turn`).
 
 use super::bot_turn::{self, LockedConversation, Turn};
-use super::process::ProcessError;
+use super::process_error::ProcessError;
 use super::routing::Consultant;
 use super::Services;
 use crate::intake::conversations;

@@ -7,6 +7,7 @@
 use super::process::{process_payload, ProcessError, Routing};
 use super::sender::{send_pending, settle_abandoned, Transport};
 use super::supervisor::Supervisor;
+use super::Services;
 
 use app::server::db::SystemTx;
 use sqlx::PgPool;
@@ -17,20 +18,6 @@ use uuid::Uuid;
 
 /// Attempts before an event is left failed for inspection (`consultor webhooks replay`).
 pub const MAX_ATTEMPTS: i32 = 5;
-
-/// What processing talks to besides the database.
-#[derive(Clone, Debug)]
-pub struct Services {
-    pub transport: Transport,
-    pub ai: crate::ai::AiProvider,
-    /// Where users reach the site: the privacy notice of a first reply links the
-    /// consultant's privacy page there (`None`: no notice; tests of other things).
-    pub public_url: Option<String>,
-    /// Hears voice notes (`None`: not configured; the bot asks the lead to write).
-    pub transcriber: Option<crate::speech::Transcriber>,
-    /// In the sandbox, where the files of simulated leads come from (`SANDBOX_MEDIA_URL`).
-    pub sandbox_media: Option<crate::whatsapp::GraphClient>,
-}
 
 #[derive(Clone)]
 pub struct WorkerConfig {

@@ -6,3 +6,11 @@ mod graph;
 pub mod signup;
 
 pub use graph::{body as graph_body, GraphClient, Recipient, SendError};
+
+/// Calls to Meta time out after 15 s (a send whose outcome is then unknown is not repeated).
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(15))
+        .build()
+        .expect("http client")
+}
