@@ -16,6 +16,7 @@
 //! Nothing here calls WhatsApp: the sender does, and never sends a message twice.
 
 mod decide;
+mod outreach;
 
 use app::domain::flow::{FlowDefinition, Outgoing};
 use app::domain::schedule::{day_start, QuietHours};
@@ -238,15 +239,11 @@ async fn deliver_batch(
         };
         match decide(&due, def, now) {
             Decision::Send(message) => {
-                let conversation = sqlx::query_scalar!(
-                    "select id from conversations where lead_id = $1
-                      order by started_at desc nulls last limit 1",
-                    due.lead_id
-                )
-                .fetch_optional(&mut *db)
-                .await?;
+                // A lead who never wrote gets a conversation now (a template reaches them).
+                let conversation =
+                    outreach::conversation_for(db, due.consultant_id, due.lead_id).await?;
                 let Some(conversation) = conversation else {
-                    skip(db, due.id, "o lead ainda não escreveu pelo WhatsApp").await?;
+                    skip(db, due.id, "nenhum fluxo ativo: ative um fluxo em Fluxos").await?;
                     skipped += 1;
                     continue;
                 };

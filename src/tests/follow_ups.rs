@@ -13,7 +13,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 /// A sandbox server whose scheduler runs only when a test says so, and Joana's account.
-async fn app() -> TestApp {
+pub(super) async fn app() -> TestApp {
     let app = TestApp::spawn_with(|c| {
         c.whatsapp_app_secret = Some(Secret::new(SECRET));
         c.webhook_workers = 1;
@@ -25,7 +25,12 @@ async fn app() -> TestApp {
     app
 }
 
-async fn post(app: &TestApp, path: &str, referer: &str, fields: &[(&str, &str)]) -> String {
+pub(super) async fn post(
+    app: &TestApp,
+    path: &str,
+    referer: &str,
+    fields: &[(&str, &str)],
+) -> String {
     let csrf = app.csrf_from(referer).await;
     let mut form = vec![("csrf", csrf.as_str())];
     form.extend_from_slice(fields);
@@ -35,7 +40,7 @@ async fn post(app: &TestApp, path: &str, referer: &str, fields: &[(&str, &str)])
 }
 
 /// An approved ready template (in the sandbox, at once); returns its id.
-async fn approved(app: &TestApp, key: &str) -> String {
+pub(super) async fn approved(app: &TestApp, key: &str) -> String {
     post(
         app,
         "/modelos/acao",
