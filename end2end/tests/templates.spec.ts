@@ -51,7 +51,11 @@ test('a template is written, previewed, approved and sent to a quiet lead at 375
   if (!(await choice.evaluate((d) => (d as HTMLDetailsElement).open))) await choice.locator('summary').click();
   const first = choice.getByLabel(/\{\{1\}\}/);
   await expect(first).toHaveValue('Patrícia');
+  const preview = choice.getByLabel('Pré-visualização no WhatsApp');
+  await expect(preview).toContainText('Olá Patrícia, aqui é');
   await first.fill('Paty');
+  // With JavaScript the preview follows the edit before anything is sent.
+  if (testInfo.project.name === 'js') await expect(preview).toContainText('Olá Paty, aqui é');
   await choice.getByRole('button', { name: 'Enviar modelo' }).click();
   await expect(page.getByText(`Modelo "${name}" enviado.`)).toBeVisible();
   await expect(page.locator('.chat-section').getByText(/Olá Paty, aqui é/).first()).toBeVisible();

@@ -326,6 +326,8 @@ fn template_choice(
             header.as_ref().map(|(_, v)| v.as_str()),
         ),
         header,
+        body: r.draft.body.clone(),
+        header_text: r.draft.header_text.clone(),
     }
 }
 

@@ -176,6 +176,10 @@ pub struct TemplateChoice {
     /// The header's variable, when it has one.
     pub header: Option<(String, String)>,
     pub preview: crate::api::templates::Preview,
+    /// The body and header as written, with their `{{n}}`: the preview follows the values as
+    /// they are edited.
+    pub body: String,
+    pub header_text: Option<String>,
 }
 
 /// One stored answer in the correction form: free text, or one of the step's options.

@@ -1,10 +1,13 @@
 //! Outside the 24-hour window: the approved templates, each one a small form with its
-//! variables already filled from the lead (editable) and its preview. A plain post to
-//! `/leads/{id}/modelo`, the same with or without JavaScript.
+//! variables already filled from the lead (editable) and its preview, which follows the
+//! values as they are edited (with JavaScript; without it, as they were rendered). A plain
+//! post to `/leads/{id}/modelo`, the same with or without JavaScript.
 
 use crate::api::feedback::FormFeedback;
 use crate::api::lead::TemplateChoice;
+use crate::api::templates::Preview;
 use crate::components::TemplatePreview;
+use crate::domain::template::render;
 use leptos::prelude::*;
 
 #[component]
@@ -44,30 +47,54 @@ pub fn TemplatePicker(
                                 .unwrap_or_else(|| filled.to_string())
                         };
                         let prefix = format!("modelo-{}", t.id);
+                        // What the inputs hold now, and the preview drawn from it.
+                        let values: Vec<RwSignal<String>> = t
+                            .variables
+                            .iter()
+                            .enumerate()
+                            .map(|(i, (_, value))| RwSignal::new(typed(&format!("v{}", i + 1), value)))
+                            .collect();
+                        let header_value = t
+                            .header
+                            .as_ref()
+                            .map(|(_, value)| RwSignal::new(typed("h1", value)));
+                        let (body, header_text, still) = (t.body.clone(), t.header_text.clone(), t.preview.clone());
+                        let inputs = values.clone();
+                        let live = move || Preview {
+                            header: header_text.as_ref().map(|h| match header_value {
+                                Some(v) => render(h, &[v.get()]),
+                                None => h.clone(),
+                            }),
+                            body: render(&body, &values.iter().map(|v| v.get()).collect::<Vec<_>>()),
+                            footer: still.footer.clone(),
+                            buttons: still.buttons.clone(),
+                        };
                         view! {
                             <details class="template-choice" open=open>
                                 <summary>{t.name.clone()} " · " <span class="muted">{t.category.clone()}</span></summary>
-                                <TemplatePreview preview=t.preview.clone()/>
+                                {move || view! { <TemplatePreview preview=live()/> }}
                                 <form method="post" action=format!("/leads/{lead}/modelo") class="stack">
                                     <input type="hidden" name="csrf" value=csrf.clone()/>
                                     <input type="hidden" name="modelo" value=t.id.clone()/>
                                     <input type="hidden" name="envio" value=form_token.clone()/>
-                                    {t.header.clone().map(|(label, value)| {
+                                    {t.header.clone().zip(header_value).map(|((label, _), value)| {
                                         let id = format!("{prefix}-h1");
                                         view! {
                                             <div class="field">
                                                 <label for=id.clone()>{format!("Cabeçalho · {label}")}</label>
-                                                <input id=id name="h1" required maxlength="200" value=typed("h1", &value)/>
+                                                <input id=id name="h1" required maxlength="200" value=value.get_untracked()
+                                                    on:input=move |ev| value.set(event_target_value(&ev))/>
                                             </div>
                                         }
                                     })}
-                                    {t.variables.iter().enumerate().map(|(i, (label, value))| {
+                                    {t.variables.iter().zip(inputs).enumerate().map(|(i, ((label, _), value))| {
                                         let n = i + 1;
                                         let id = format!("{prefix}-v{n}");
                                         view! {
                                             <div class="field">
                                                 <label for=id.clone()>{format!("{{{{{n}}}}} · {label}")}</label>
-                                                <input id=id name=format!("v{n}") required maxlength="200" value=typed(&format!("v{n}"), value)/>
+                                                <input id=id name=format!("v{n}") required maxlength="200" value=value.get_untracked()
+                                                    on:input=move |ev| value.set(event_target_value(&ev))/>
                                             </div>
                                         }
                                     }).collect_view()}
