@@ -262,7 +262,12 @@ async fn quiet_hours_wait_and_one_automatic_message_a_day() {
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    assert!(tomorrow > later + Duration::hours(12));
+    // On the next São Paulo day (not "12 hours later": that held only before 11h).
+    let next_day = app::domain::schedule::day_start(later) + Duration::days(1);
+    assert!(
+        tomorrow >= next_day,
+        "{tomorrow} is not on the day after {later}"
+    );
     let pass = scheduler::run(&app.pool, tomorrow).await.unwrap();
     assert_eq!(pass.queued, 1);
     assert_eq!(queued_templates(&app).await, 2);
