@@ -105,13 +105,26 @@ pub async fn open_for_outreach(t: &mut TenantTx, lead: Uuid) -> Result<Option<Uu
     let Some((flow, _)) = super::leads::current_flow(t).await? else {
         return Ok(None);
     };
+    let (db, consultant) = t.split();
+    insert_outreach(db, consultant, lead, flow).await?;
+    Ok(latest_for_update(t, lead).await?.map(|(id, _, _)| id))
+}
+
+/// The insert of [`open_for_outreach`], on whichever connection the caller holds: the lead
+/// page's tenant transaction, or the scheduler's system one (a message scheduled for a lead
+/// who never wrote). Nothing when the lead has an open conversation.
+pub async fn insert_outreach(
+    db: &mut sqlx::PgConnection,
+    consultant: Uuid,
+    lead: Uuid,
+    flow: Uuid,
+) -> Result<(), sqlx::Error> {
     // The whole state, as the engine reads it (a partial one would read as a fresh start).
     let state = serde_json::to_value(ConversationState {
         handed_off: true,
         ..ConversationState::default()
     })
     .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let (db, consultant) = t.split();
     sqlx::query!(
         r#"insert into conversations (consultant_id, lead_id, flow_id, flow_version, state,
                                       handed_off_at)
@@ -122,7 +135,7 @@ pub async fn open_for_outreach(t: &mut TenantTx, lead: Uuid) -> Result<Option<Uu
         flow,
         state
     )
-    .execute(&mut *db)
+    .execute(db)
     .await?;
-    Ok(latest_for_update(t, lead).await?.map(|(id, _, _)| id))
+    Ok(())
 }
