@@ -91,9 +91,9 @@ export async function consultant(page: Page, testInfo: TestInfo, tag: string) {
 }
 
 let counter = 0;
-/** A lead writes to the consultant's number (a signed webhook, as Meta sends it); with
- * `referral`, the message comes from a click-to-WhatsApp ad (Meta's referral object). */
-export async function leadWrites(page: Page, to: string, from: string, name: string, body: string, referral?: object) {
+/** A lead's message to the consultant's number, posted as Meta sends it (signed); `content`
+ * holds its `type` and the field named by it. */
+async function leadSends(page: Page, to: string, from: string, name: string, content: object) {
   counter += 1;
   const payload = JSON.stringify({
     object: 'whatsapp_business_account',
@@ -101,7 +101,7 @@ export async function leadWrites(page: Page, to: string, from: string, name: str
       messaging_product: 'whatsapp',
       metadata: { display_phone_number: to, phone_number_id: '000' },
       contacts: [{ profile: { name }, wa_id: from }],
-      messages: [{ from, id: `wamid.leads.${Date.now()}.${counter}.${Math.random()}`, timestamp: '1700000000', type: 'text', text: { body }, ...(referral ? { referral } : {}) }],
+      messages: [{ from, id: `wamid.leads.${Date.now()}.${counter}.${Math.random()}`, timestamp: '1700000000', ...content }],
     } }] }],
   });
   const signature = 'sha256=' + createHmac('sha256', SECRET).update(payload).digest('hex');
@@ -112,27 +112,17 @@ export async function leadWrites(page: Page, to: string, from: string, name: str
   expect(res.status()).toBe(200);
 }
 
+/** A lead writes to the consultant's number; with `referral`, the message comes from a
+ * click-to-WhatsApp ad (Meta's referral object). */
+export async function leadWrites(page: Page, to: string, from: string, name: string, body: string, referral?: object) {
+  await leadSends(page, to, from, name, { type: 'text', text: { body }, ...(referral ? { referral } : {}) });
+}
+
 /** A lead sends a voice note saying `words` (the test stand-ins hear exactly them; "FALHA":
  * the transcription fails). */
 export async function leadSpeaks(page: Page, to: string, from: string, name: string, words: string) {
-  counter += 1;
   const id = `voz-${Buffer.from(words, 'utf8').toString('base64url')}`;
-  const payload = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{ id: 'WABA', changes: [{ field: 'messages', value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: to, phone_number_id: '000' },
-      contacts: [{ profile: { name }, wa_id: from }],
-      messages: [{ from, id: `wamid.voz.${Date.now()}.${counter}.${Math.random()}`, timestamp: '1700000000', type: 'audio',
-        audio: { id, mime_type: 'audio/ogg; codecs=opus', voice: true } }],
-    } }] }],
-  });
-  const signature = 'sha256=' + createHmac('sha256', SECRET).update(payload).digest('hex');
-  const res = await page.request.post('/webhooks/whatsapp', {
-    data: payload,
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
-  });
-  expect(res.status()).toBe(200);
+  await leadSends(page, to, from, name, { type: 'audio', audio: { id, mime_type: 'audio/ogg; codecs=opus', voice: true } });
 }
 
 /** Opens the board until every name is on it (the worker processes webhooks a moment later). */

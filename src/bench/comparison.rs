@@ -34,31 +34,8 @@ fn percentiles(mut times: Vec<Duration>) -> (f64, f64) {
     (at(0.5), at(0.95))
 }
 
-fn sample() -> svg::Comparison {
-    svg::Comparison {
-        consultant_name: "Joana Conceição".into(),
-        registration: Some("SUSEP 10.2030.4050".into()),
-        photo: None,
-        title: "Planos para sua família".into(),
-        lead_name: Some("Maria".into()),
-        answers: vec![
-            ("Perfil".into(), "Família".into()),
-            ("Idade".into(), "31 a 45 anos".into()),
-        ],
-        offers: (1..=3)
-            .map(|n| svg::Offer {
-                name: format!("Plano {n}"),
-                price: format!("R$ {n}89,90/mês"),
-                details: "Apartamento, rede nacional, coparticipação de 30% em consultas".into(),
-                photo: None,
-                photo_file: None,
-            })
-            .collect(),
-    }
-}
-
 fn drawing(runs: usize) {
-    let input = sample();
+    let input = svg::example();
     let text = svg::svg(&input);
     let time = |f: &dyn Fn()| -> Vec<Duration> {
         (0..runs)

@@ -43,6 +43,46 @@ pub struct Comparison {
     pub offers: Vec<Offer>,
 }
 
+/// A fixed, full input (a health-plan consultant, two answers, three offers, accents, a detail
+/// that wraps): the reference image's (`tests.rs`) and the benchmark's.
+pub fn example() -> Comparison {
+    let offer = |name: &str, price: &str, details: &str| Offer {
+        name: name.into(),
+        price: price.into(),
+        details: details.into(),
+        photo: None,
+        photo_file: None,
+    };
+    Comparison {
+        consultant_name: "Joana Conceição".into(),
+        registration: Some("SUSEP 10.2030.4050".into()),
+        photo: None,
+        title: "Planos para sua família".into(),
+        lead_name: Some("Maria".into()),
+        answers: vec![
+            ("Para quem".into(), "Família".into()),
+            ("Faixa etária".into(), "31 a 45 anos".into()),
+        ],
+        offers: vec![
+            offer(
+                "Essencial",
+                "R$ 489,90/mês",
+                "Enfermaria, rede regional, coparticipação de 30% em consultas e exames",
+            ),
+            offer(
+                "Conforto",
+                "R$ 712,00/mês",
+                "Apartamento, rede nacional, sem coparticipação",
+            ),
+            offer(
+                "Premium",
+                "R$ 1.180,00/mês",
+                "Apartamento, reembolso, cobertura internacional em urgências",
+            ),
+        ],
+    }
+}
+
 /// XML text: the five characters that would end it, and control characters out.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -2,47 +2,9 @@
 //! a font) that changes the output fails here. `UPDATE_REFERENCE=1` writes a new reference,
 //! to be looked at before it is committed.
 
+use super::svg::example as sample;
 use super::*;
 use resvg::tiny_skia::Pixmap;
-
-/// A fixed input: every part of the layout, accents, a long detail that wraps.
-pub fn sample() -> Comparison {
-    Comparison {
-        consultant_name: "Joana Conceição".into(),
-        registration: Some("SUSEP 10.2030.4050".into()),
-        photo: None,
-        title: "Planos para sua família".into(),
-        lead_name: Some("Maria".into()),
-        answers: vec![
-            ("Para quem".into(), "Família".into()),
-            ("Faixa etária".into(), "31 a 45 anos".into()),
-        ],
-        offers: vec![
-            Offer {
-                name: "Essencial".into(),
-                price: "R$ 489,90/mês".into(),
-                details: "Enfermaria, rede regional, coparticipação de 30% em consultas e exames"
-                    .into(),
-                photo: None,
-                photo_file: None,
-            },
-            Offer {
-                name: "Conforto".into(),
-                price: "R$ 712,00/mês".into(),
-                details: "Apartamento, rede nacional, sem coparticipação".into(),
-                photo: None,
-                photo_file: None,
-            },
-            Offer {
-                name: "Premium".into(),
-                price: "R$ 1.180,00/mês".into(),
-                details: "Apartamento, reembolso, cobertura internacional em urgências".into(),
-                photo: None,
-                photo_file: None,
-            },
-        ],
-    }
-}
 
 /// Pixels whose colour differs by more than a few levels in some channel, and all pixels.
 fn differing(a: &Pixmap, b: &Pixmap) -> (usize, usize) {

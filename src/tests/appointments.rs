@@ -380,14 +380,7 @@ async fn leaving_agendado_keeps_the_appointment_as_history_only() {
     assert_eq!(data["agendamentos"][0]["situacao"], "encerrado");
     assert_eq!(data["agendamentos"][0]["local"], "Rua A");
     // Erasing the lead takes its appointments with it.
-    let page = format!("/leads/{l}");
-    let csrf = app.csrf_from(&page).await;
-    app.post_plain_form(
-        &format!("/leads/{l}/excluir-dados"),
-        &page,
-        &[("csrf", &csrf), ("confirmar", "sim")],
-    )
-    .await;
+    app.erase_lead(l).await;
     assert_eq!(app.count("select count(*) from appointments").await, 0);
 }
 

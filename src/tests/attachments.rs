@@ -4,12 +4,10 @@
 //! refused outside the window; erased with the lead they were sent to.
 
 use super::helpers::TestApp;
-use super::lead_replies::app_with_graph_and;
+use super::lead_replies::{all_sent, app_with_graph_and};
 use super::support::fake_graph::FakeGraph;
-use super::support::wait_until;
 use super::support::whatsapp::{post, text};
 use reqwest::multipart::{Form, Part};
-use std::time::Duration;
 use uuid::Uuid;
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
@@ -18,7 +16,7 @@ const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 async fn lead_writing(app: &TestApp, g: &FakeGraph) -> (Uuid, usize) {
     assert_eq!(post(app, &text("wamid.1", "Oi")).await, 200);
     g.wait_for_sent(1).await;
-    sends_done(app).await;
+    all_sent(app, g).await;
     let lead = sqlx::query_scalar("select id from leads")
         .fetch_one(&app.pool)
         .await
@@ -60,18 +58,6 @@ async fn to_library(app: &TestApp, name: &str, bytes: Vec<u8>) -> reqwest::Respo
         .send()
         .await
         .unwrap()
-}
-
-async fn sends_done(app: &TestApp) {
-    wait_until("files sent", Duration::from_secs(10), || async {
-        app.count(
-            "select (select count(*) from messages where direction = 'outbound' and status = 'pending')
-                  + (select count(*) from send_claims)",
-        )
-        .await
-            == 0
-    })
-    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -117,8 +103,7 @@ async fn a_pdf_is_uploaded_and_sent_once_with_its_caption_and_opened_by_its_cons
     )
     .await;
     assert_eq!(again.status(), 303);
-    sends_done(&app).await;
-    assert_eq!(g.sent(), before + 1);
+    assert_eq!(all_sent(&app, &g).await, before + 1);
     assert_eq!(app.count("select count(*) from consultant_files").await, 1);
 
     // The conversation shows it, its status, and opens it for this consultant only.
@@ -152,14 +137,7 @@ async fn a_pdf_is_uploaded_and_sent_once_with_its_caption_and_opened_by_its_cons
     );
 
     // Erased with the lead it was sent to (it was not kept in the library).
-    let page = format!("/leads/{lead}");
-    let csrf = app.csrf_from(&page).await;
-    app.post_plain_form(
-        &format!("/leads/{lead}/excluir-dados"),
-        &page,
-        &[("csrf", &csrf), ("confirmar", "sim")],
-    )
-    .await;
+    app.erase_lead(lead).await;
     assert_eq!(app.count("select count(*) from consultant_files").await, 0);
 }
 

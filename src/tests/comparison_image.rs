@@ -215,13 +215,7 @@ async fn a_completed_flow_gets_one_image_with_the_offers_that_fit_the_lead() {
     assert_eq!(res.headers()["content-type"], "image/png");
 
     // Erased with the lead: the row and the file.
-    let csrf = app.csrf_from(&format!("/leads/{lead}")).await;
-    app.post_plain_form(
-        &format!("/leads/{lead}/excluir-dados"),
-        &format!("/leads/{lead}"),
-        &[("csrf", &csrf), ("confirmar", "sim")],
-    )
-    .await;
+    app.erase_lead(lead).await;
     assert_eq!(app.count("select count(*) from generated_images").await, 0);
     assert_eq!(
         app.count("select count(*) from consultant_files").await,

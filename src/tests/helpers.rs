@@ -213,6 +213,20 @@ impl TestApp {
         .await
     }
 
+    /// Erases the lead from its page, confirmed, as the consultant does (LGPD).
+    pub async fn erase_lead(&self, lead: Uuid) {
+        let page = format!("/leads/{lead}");
+        let csrf = self.csrf_from(&page).await;
+        let res = self
+            .post_plain_form(
+                &format!("{page}/excluir-dados"),
+                &page,
+                &[("csrf", &csrf), ("confirmar", "sim")],
+            )
+            .await;
+        assert_eq!(res.headers()["location"], "/leads", "erased");
+    }
+
     /// A second browser: its own cookie jar, same server.
     pub fn other_browser(&self) -> TestApp {
         TestApp {

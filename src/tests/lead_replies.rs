@@ -44,7 +44,7 @@ async fn wait_sent(sent: &FakeGraph, n: usize) -> Vec<Value> {
 
 /// How many messages reached WhatsApp once nothing is left to send: no reply pending, and
 /// the pass that sent them over (its claims released).
-async fn all_sent(app: &TestApp, sent: &FakeGraph) -> usize {
+pub(super) async fn all_sent(app: &TestApp, sent: &FakeGraph) -> usize {
     wait_until("replies sent", Duration::from_secs(10), || async {
         app.count(
             "select (select count(*) from messages where direction = 'outbound' and status = 'pending')

@@ -128,14 +128,7 @@ async fn a_voice_note_answers_the_name_question_and_shows_with_its_transcript() 
         .expect("the transcript is exported");
     assert_eq!(heard["arquivo"], "audio");
     assert_eq!(heard["transcricao"], "texto transcrito do áudio");
-    let page = format!("/leads/{lead}");
-    let csrf = app.csrf_from(&page).await;
-    app.post_plain_form(
-        &format!("/leads/{lead}/excluir-dados"),
-        &page,
-        &[("csrf", &csrf), ("confirmar", "sim")],
-    )
-    .await;
+    app.erase_lead(lead).await;
     assert_eq!(app.count("select count(*) from message_media").await, 0);
     assert_eq!(
         app.count("select count(*) from messages where content like '%Ana Paula%'")

@@ -169,14 +169,7 @@ pub async fn add(who: SignedIn, multipart: Result<Multipart, MultipartRejection>
         Ok(format!("\"{}\" guardado na biblioteca.", kind.name))
     }
     .await;
-    flash::redirect_with(
-        &who.session,
-        "arquivos",
-        Vec::new(),
-        result,
-        "/configuracoes#arquivos",
-    )
-    .await
+    back_to_library(&who, result).await
 }
 
 /// `POST /arquivos/excluir` (`id`): out of the library.
@@ -196,6 +189,11 @@ pub async fn remove(SignedInForm { who, fields }: SignedInForm) -> Response {
         Ok("Arquivo retirado da biblioteca.".to_string())
     }
     .await;
+    back_to_library(&who, result).await
+}
+
+/// Settings › Arquivos, with the outcome of its form.
+async fn back_to_library(who: &SignedIn, result: Result<String, AppError>) -> Response {
     flash::redirect_with(
         &who.session,
         "arquivos",
