@@ -261,3 +261,5 @@ deps:
 ## downloads a browser of its own).
 test-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@# promtool checks and tests the alert rules (src/monitoring).
+	@command -v promtool >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends prometheus; }

@@ -38,6 +38,9 @@
 //! | `SMTP_URL` | unset | SMTP server for e-mail (password resets): `smtps://user:password@host:465`, or `smtp://user:password@host:587?tls=required` (STARTTLS); unset: messages are written to the server log |
 //! | `MAIL_FROM` | `Consultor <nao-responda@consultor.app>` | sender of those e-mails |
 //! | `WHATSAPP_PRICE_MARKETING`, `WHATSAPP_PRICE_UTILITY`, `WHATSAPP_PRICE_AUTHENTICATION`, `WHATSAPP_PRICE_SERVICE` | Meta's Brazil rate card (see `app::domain::pricing`) | the estimated price of one delivered message of that category, in reais (`0,3375`) |
+//! | `METRICS_TOKEN` | unset | the bearer token of `GET /metrics` (Prometheus' text format; see README "Monitoring"); unset: there is no such route |
+//! | `SLOW_QUERY_MS` | `1000` | a statement that takes this long is logged ("consulta lenta", with its name and duration, never its parameters) |
+//! | `DATABASE_DISK_BYTES` | unset | the size of the database's volume, for the disk alerts when PostgreSQL runs on another machine; unset: the filesystem of its data directory, read when it runs on this one |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | where the built CSS/JS/wasm are served from |
 //! | `LEPTOS_OUTPUT_NAME` | `consultor` | the name of the built JS/wasm bundle |
 
@@ -113,6 +116,9 @@ pub struct Config {
     /// The server's Web Push identity (VAPID), checked at start; `None`: no notifications on
     /// phones (Settings says so). `consultor push-keys` makes one.
     pub web_push: Option<WebPushKeys>,
+    pub metrics_token: Option<Secret>,
+    pub slow_query_ms: u64,
+    pub database_disk_bytes: Option<u64>,
 }
 
 pub use crate::push::keys::WebPushKeys;
@@ -285,6 +291,21 @@ impl Config {
                 get("WEB_PUSH_PRIVATE_KEY"),
                 get("WEB_PUSH_SUBJECT"),
             )?,
+            metrics_token: match get("METRICS_TOKEN") {
+                // A short token is guessed: Prometheus reads it from a file, length is free.
+                Some(token) if token.len() < 16 => {
+                    return Err(ConfigError::Invalid {
+                        name: "METRICS_TOKEN",
+                        value: format!("{} caracteres", token.len()),
+                        reason: "must have at least 16 characters".into(),
+                    })
+                }
+                token => token.map(Secret),
+            },
+            slow_query_ms: num("SLOW_QUERY_MS", "1000")?,
+            database_disk_bytes: get("DATABASE_DISK_BYTES")
+                .map(|v| parse_value("DATABASE_DISK_BYTES", &v))
+                .transpose()?,
         })
     }
 

@@ -11,6 +11,7 @@ pub mod intake;
 pub mod jobs;
 pub mod load;
 pub mod mail;
+pub mod monitoring;
 pub mod multipart;
 pub mod push;
 pub mod same_origin;

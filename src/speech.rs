@@ -52,6 +52,21 @@ impl Transcriber {
             .map(str::trim)
             .filter(|m| m.starts_with("audio/"))
             .unwrap_or("audio/ogg");
+        // A reply that says nothing is heard is the service working: only what failed to
+        // answer, or answered an error, counts as the service's error.
+        let started = std::time::Instant::now();
+        let answer = self.ask(audio, mime).await;
+        crate::monitoring::record_call("transcription", started, answer.is_ok());
+        let body = answer?;
+        let text = body["text"].as_str().map(clean).unwrap_or_default();
+        if text.is_empty() {
+            return Err("nenhuma fala reconhecida no áudio".into());
+        }
+        Ok(text)
+    }
+
+    /// The service's JSON answer about `audio`.
+    async fn ask(&self, audio: &[u8], mime: &str) -> Result<serde_json::Value, String> {
         let (content_type, body) = multipart(&self.model, audio, mime);
         let mut req = self
             .client
@@ -75,15 +90,9 @@ impl Transcriber {
                 status.as_u16()
             ));
         }
-        let body: serde_json::Value = res
-            .json()
+        res.json()
             .await
-            .map_err(|_| "a resposta da transcrição veio ilegível".to_string())?;
-        let text = body["text"].as_str().map(clean).unwrap_or_default();
-        if text.is_empty() {
-            return Err("nenhuma fala reconhecida no áudio".into());
-        }
-        Ok(text)
+            .map_err(|_| "a resposta da transcrição veio ilegível".to_string())
     }
 }
 

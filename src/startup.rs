@@ -147,6 +147,10 @@ impl Application {
         // SCHEDULER_ENABLED, METRICS_REFRESH_SECS): no intake workers no longer means that a
         // reply typed on the lead page is never sent.
         let mut jobs = jobs::supervisor::Supervisor::new();
+        let mut metrics_pools = crate::monitoring::database::Pools {
+            web: pool.clone(),
+            jobs: None,
+        };
         let sends = config.webhook_workers > 0 || config.sender_enabled || config.scheduler_enabled;
         if sends {
             let services = services(&config, &public_url);
@@ -154,6 +158,7 @@ impl Application {
             // Held before anything is claimed, so no claim of ours looks like a dead one's.
             jobs::hold_liveness(&jobs_pool).await?;
             jobs.releases_claims_on(jobs_pool.clone());
+            metrics_pools.jobs = Some(jobs_pool.clone());
             if config.webhook_workers > 0 {
                 jobs::spawn_workers(
                     &mut jobs,
@@ -199,10 +204,22 @@ impl Application {
                 jobs::spawn_pending_sweep(&mut jobs, jobs_pool, services);
             }
         }
+        crate::monitoring::queries::set_slow_threshold(Duration::from_millis(config.slow_query_ms));
+        if config.metrics_token.is_some() {
+            crate::monitoring::spawn_upkeep(&mut jobs);
+        }
         let context_state = state.clone();
         let shell_options = state.leptos_options.clone();
         let router = Router::new()
             .route("/healthz", get(healthz))
+            .merge(crate::monitoring::routes(
+                config.metrics_token.clone(),
+                metrics_pools,
+                match config.database_disk_bytes {
+                    Some(bytes) => crate::monitoring::database::Disk::Configured(bytes),
+                    None => crate::monitoring::database::Disk::Local,
+                },
+            ))
             .merge(crate::web_app::routes())
             .merge(app::handlers::routes())
             .route(
@@ -277,6 +294,9 @@ impl Application {
                     .compress_when(crate::asset_cache::worth_compressing),
             )
             .layer(TraceLayer::new_for_http())
+            // Counted and timed by route (`monitoring::http`): a layer of the router, so each
+            // request's matched route is known.
+            .layer(axum::middleware::from_fn(crate::monitoring::http::record))
             .with_state(state);
 
         app::server::password_hash::warm_up();

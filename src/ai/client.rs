@@ -51,7 +51,12 @@ impl AiProvider {
     pub async fn complete(&self, prompt: &Prompt) -> Option<Result<Completion, String>> {
         match self {
             AiProvider::BuiltIn => None,
-            AiProvider::OpenAi(p) => Some(p.complete(prompt).await),
+            AiProvider::OpenAi(p) => {
+                let started = std::time::Instant::now();
+                let answer = p.complete(prompt).await;
+                crate::monitoring::record_call("ai", started, answer.is_ok());
+                Some(answer)
+            }
         }
     }
 }

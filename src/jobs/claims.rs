@@ -135,6 +135,8 @@ async fn release_claims(pool: &PgPool, holder: Option<i64>) -> Result<i64, sqlx:
     )
     .fetch_one(pool)
     .await?;
+    metrics::counter!("consultor_sends_total", "outcome" => "unknown")
+        .increment(released.unknown as u64);
     if released.released > 0 {
         tracing::warn!(
             claims = released.released,

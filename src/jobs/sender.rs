@@ -328,7 +328,17 @@ async fn record_with_retries(
     let mut attempt = 0;
     loop {
         match record(db, pass, &outcomes).await {
-            Ok(()) => return Ok(()),
+            Ok(()) => {
+                for (_, outcome) in &outcomes {
+                    let label = match outcome {
+                        Outcome::Sent(_) => "sent",
+                        Outcome::Failed(_) => "failed",
+                        Outcome::Unknown(_) => "unknown",
+                    };
+                    metrics::counter!("consultor_sends_total", "outcome" => label).increment(1);
+                }
+                return Ok(());
+            }
             Err(e) if attempt < 3 => {
                 attempt += 1;
                 tracing::warn!(error = %e, attempt, "recording sends failed; trying again");

@@ -88,7 +88,7 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
         Transport::Graph(_) => Routing::Connected,
     };
     let mut savepoint = tx.savepoint().await?;
-    let (ai_answers, queued) = match process_payload(
+    let (handled, ai_answers, queued) = match process_payload(
         &mut savepoint,
         &event.payload,
         routing,
@@ -99,13 +99,13 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
         Ok(outcome) => {
             savepoint.commit().await?;
             mark_processed(&mut tx, id, outcome.note(), &outcome.consultants).await?;
-            (outcome.ai_answers, outcome.messages > 0)
+            ("processed", outcome.ai_answers, outcome.messages > 0)
         }
         Err(e @ ProcessError::Rejected(_)) => {
             savepoint.rollback().await?;
             tracing::warn!(event = %id, error = %e, "webhook event's message rejected");
             mark_processed(&mut tx, id, Some(e.to_string()), &[]).await?;
-            (0, false)
+            ("rejected", 0, false)
         }
         Err(e) => {
             savepoint.rollback().await?;
@@ -125,10 +125,11 @@ pub async fn run_once(pool: &PgPool, services: &Services) -> Result<bool, sqlx::
             )
             .execute(&mut *tx)
             .await?;
-            (0, false)
+            (if next.is_some() { "retry" } else { "given_up" }, 0, false)
         }
     };
     tx.commit().await?;
+    metrics::counter!("consultor_webhook_events_total", "outcome" => handled).increment(1);
     // Answers left behind by a crash or an error are picked up by the pending sweep.
     if ai_answers > 0 {
         super::answers::write_pending(pool, &services.ai, &services.transport).await?;

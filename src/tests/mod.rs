@@ -41,6 +41,7 @@ mod limits_and_reminders;
 mod logs;
 mod media;
 mod metrics;
+mod monitoring;
 mod outreach;
 mod pages;
 mod password_change;
