@@ -263,3 +263,5 @@ test-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 	@# promtool checks and tests the alert rules (src/monitoring).
 	@command -v promtool >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends prometheus; }
+	@# moto_server: an S3-compatible server on loopback for the backup tests (src/tests/support/fake_s3.rs).
+	@[ -x .venv/bin/moto_server ] || { python3 -m venv .venv && .venv/bin/pip install --quiet "moto[server]==5.2.6"; }

@@ -1,23 +1,36 @@
 //! `consultor [serve | migrate | seed-demo | seed-load | webhooks replay | backup | restore |
-//! push-keys]`.
+//! backup-keys | push-keys]`.
 
 use crate::config::Config;
 use crate::{load, seed, startup};
 
-const USAGE: &str = "uso: consultor [serve | migrate | seed-demo | seed-load | webhooks replay [ID] | backup --to ARQUIVO | restore --from ARQUIVO | push-keys]\n\
+const USAGE: &str = "uso: consultor [serve | migrate | seed-demo | seed-load | webhooks replay [ID] | backup [--to ARQUIVO | list | drill] | restore --from ARQUIVO | backup-keys | push-keys]\n\
   serve                   inicia o servidor (padrão)\n\
   migrate                 aplica as migrações do banco\n\
   seed-demo               cria a conta de demonstração com leads e conversas\n\
   seed-load               enche o banco com volume realista (LOAD_CONSULTANTS, LOAD_LEADS, LOAD_BIG)\n\
   webhooks replay [ID]    reprocessa os eventos que falharam (todos, ou só o ID)\n\
-  backup --to ARQUIVO     cópia consistente do banco inteiro (formato custom do pg_dump)\n\
-  restore --from ARQUIVO  restaura uma cópia num banco vazio (DATABASE_URL)\n\
+  backup                  cópia cifrada do banco inteiro agora, no BACKUP_STORE (manual/)\n\
+  backup --to ARQUIVO     a mesma cópia cifrada, num arquivo\n\
+  backup list             as cópias guardadas no BACKUP_STORE\n\
+  backup drill [--identity ARQUIVO]  restaura a última cópia num banco de ensaio e confere as linhas\n\
+  restore --from ARQUIVO|CHAVE [--identity ARQUIVO]  restaura uma cópia num banco vazio (DATABASE_URL)\n\
+  backup-keys             cria o par de chaves das cópias (BACKUP_RECIPIENTS e a chave privada)\n\
   push-keys               cria as chaves das notificações no celular (WEB_PUSH_PRIVATE_KEY)";
 
 pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
     let command = args.first().map(String::as_str).unwrap_or("serve");
     if matches!(command, "-h" | "--help" | "help") {
         println!("{USAGE}");
+        return Ok(());
+    }
+    if command == "backup-keys" {
+        // Needs no database: the operator keeps the private key, the server gets the public.
+        let (private, public) = crate::backup::keys::generate();
+        println!("# chave privada: guarde fora do servidor; só ela abre as cópias");
+        println!("{private}");
+        println!("# no servidor:");
+        println!("BACKUP_RECIPIENTS={public}");
         return Ok(());
     }
     if command == "push-keys" {
@@ -84,26 +97,8 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
                 crate::jobs::replay(&pool, &startup::services(&config, &public_url), id).await?;
             println!("{reset} evento(s) com falha voltaram para a fila; {processed} processado(s)");
         }
-        "backup" | "restore" => {
-            let flag = if command == "backup" {
-                "--to"
-            } else {
-                "--from"
-            };
-            let file = match (args.get(1).map(String::as_str), args.get(2)) {
-                (Some(f), Some(path)) if f == flag => std::path::PathBuf::from(path),
-                _ => anyhow::bail!("uso: consultor {command} {flag} ARQUIVO"),
-            };
-            let url = config.database_url.expose().to_string();
-            if command == "backup" {
-                crate::backup::backup(&url, &file)?;
-                println!("cópia gravada em {}", file.display());
-            } else {
-                let pool = startup::connect(&config).await?;
-                crate::backup::restore(&pool, &url, &file).await?;
-                println!("cópia restaurada de {}", file.display());
-            }
-        }
+        "backup" => crate::backup::commands::backup(&config, &args[1..]).await?,
+        "restore" => crate::backup::commands::restore(&config, &args[1..]).await?,
         other => anyhow::bail!("comando desconhecido: {other}\n{USAGE}"),
     }
     Ok(())

@@ -15,6 +15,7 @@ pub mod monitoring;
 pub mod multipart;
 pub mod push;
 pub mod same_origin;
+pub mod secret;
 pub mod security_headers;
 pub mod seed;
 pub mod speech;

@@ -201,6 +201,9 @@ impl Application {
                         crate::push::WebPush::new(keys),
                     );
                 }
+                if let Some(plan) = config.backup_plan()? {
+                    crate::backup::scheduled::spawn(&mut jobs, jobs_pool.clone(), plan);
+                }
                 jobs::spawn_pending_sweep(&mut jobs, jobs_pool, services);
             }
         }
@@ -215,9 +218,12 @@ impl Application {
             .merge(crate::monitoring::routes(
                 config.metrics_token.clone(),
                 metrics_pools,
-                match config.database_disk_bytes {
-                    Some(bytes) => crate::monitoring::database::Disk::Configured(bytes),
-                    None => crate::monitoring::database::Disk::Local,
+                crate::monitoring::database::Sources {
+                    disk: match config.database_disk_bytes {
+                        Some(bytes) => crate::monitoring::database::Disk::Configured(bytes),
+                        None => crate::monitoring::database::Disk::Local,
+                    },
+                    backups: config.backup_recipients.is_some() && config.scheduler_enabled,
                 },
             ))
             .merge(crate::web_app::routes())

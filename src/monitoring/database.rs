@@ -24,7 +24,15 @@ pub struct Pools {
     pub jobs: Option<PgPool>,
 }
 
-pub async fn collect(pools: &Pools, disk: Disk) -> Result<(), sqlx::Error> {
+/// What is read besides the pools: the disk, and whether this server makes backups (the
+/// age of the last one is exported only then).
+#[derive(Clone, Copy, Debug)]
+pub struct Sources {
+    pub disk: Disk,
+    pub backups: bool,
+}
+
+pub async fn collect(pools: &Pools, sources: Sources) -> Result<(), sqlx::Error> {
     pool_gauges("web", &pools.web);
     if let Some(jobs) = &pools.jobs {
         pool_gauges("jobs", jobs);
@@ -44,7 +52,17 @@ pub async fn collect(pools: &Pools, disk: Disk) -> Result<(), sqlx::Error> {
         .absolute(stats.rollbacks as u64);
     metrics::counter!("consultor_db_deadlocks_total").absolute(stats.deadlocks as u64);
     metrics::gauge!("consultor_db_size_bytes").set(stats.bytes as f64);
-    disk_gauges(db, disk, stats.bytes as u64).await?;
+    disk_gauges(db, sources.disk, stats.bytes as u64).await?;
+    if sources.backups {
+        // `idx_backups_finished`. Never made: 0, which the alert reads as long ago.
+        let last = sqlx::query_scalar!(
+            r#"select coalesce(extract(epoch from max(finished_at)), 0)::float8 as "last!"
+                 from backups where error is null"#
+        )
+        .fetch_one(db)
+        .await?;
+        metrics::gauge!("consultor_backup_last_success_timestamp_seconds").set(last);
+    }
 
     // The queue: the unprocessed rows (`idx_webhook_events_processed`: processed ones are
     // most of the table), due or given up and left for inspection.

@@ -62,6 +62,9 @@ fn start_at_zero() {
             .increment(0);
     }
     metrics::counter!("consultor_metrics_collection_errors_total").increment(0);
+    for outcome in ["made", "failed"] {
+        metrics::counter!("consultor_backups_total", "outcome" => outcome).increment(0);
+    }
     describe();
     metrics::gauge!("consultor_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
 }
@@ -183,14 +186,14 @@ pub struct MetricsState {
     handle: PrometheusHandle,
     token: Arc<Secret>,
     pools: database::Pools,
-    disk: database::Disk,
+    sources: database::Sources,
 }
 
 /// The `/metrics` route, when a token is configured; with none, nothing is added.
 pub fn routes<S: Clone + Send + Sync + 'static>(
     token: Option<Secret>,
     pools: database::Pools,
-    disk: database::Disk,
+    sources: database::Sources,
 ) -> Router<S> {
     let Some(token) = token else {
         return Router::new();
@@ -201,7 +204,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
             handle: recorder(),
             token: Arc::new(token),
             pools,
-            disk,
+            sources,
         })
 }
 
@@ -238,7 +241,7 @@ async fn scrape(State(state): State<MetricsState>, headers: HeaderMap) -> Respon
     // itself tells the operator something is wrong (the counter, and the log).
     let collected = tokio::time::timeout(
         Duration::from_secs(5),
-        database::collect(&state.pools, state.disk),
+        database::collect(&state.pools, state.sources),
     )
     .await;
     if !matches!(collected, Ok(Ok(()))) {

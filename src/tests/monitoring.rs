@@ -106,6 +106,8 @@ async fn metrics_need_the_token_cover_the_rules_and_move_with_the_work() {
         l.local_addr().unwrap().port()
     };
     let log_path = std::env::temp_dir().join(format!("consultor-metrics-{port}.log"));
+    let backups = std::env::temp_dir().join(format!("consultor-metrics-backups-{port}"));
+    let (_, public) = consultor::backup::keys::generate();
     let log_file = std::fs::File::create(&log_path).unwrap();
     let mut server = Command::new(env!("CARGO_BIN_EXE_consultor"))
         .arg("serve")
@@ -114,6 +116,10 @@ async fn metrics_need_the_token_cover_the_rules_and_move_with_the_work() {
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("WHATSAPP_APP_SECRET", SECRET)
         .env("METRICS_TOKEN", TOKEN)
+        // Backups on (the age of the last one is exported), due from midnight.
+        .env("BACKUP_RECIPIENTS", &public)
+        .env("BACKUP_STORE", &backups)
+        .env("BACKUP_HOUR", "0")
         // Every statement counts as slow: the log shows what a slow one's line holds.
         .env("SLOW_QUERY_MS", "0")
         .env("LEPTOS_OUTPUT_NAME", "consultor")
@@ -196,6 +202,14 @@ async fn metrics_need_the_token_cover_the_rules_and_move_with_the_work() {
             > 0
     })
     .await;
+    wait_until("the day's backup", Duration::from_secs(30), || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from backups where error is null")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            == 1
+    })
+    .await;
     let after = scrape().await;
 
     let entrar = r#"consultor_http_requests_total{route="/entrar",method="GET",status="200"}"#;
@@ -234,6 +248,15 @@ async fn metrics_need_the_token_cover_the_rules_and_move_with_the_work() {
         value(&after, "consultor_db_disk_free_bytes"),
     );
     assert!(total > 0.0 && free > 0.0 && free <= total);
+    let backed_up = value(&after, "consultor_backup_last_success_timestamp_seconds");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    assert!(
+        (now - backed_up).abs() < 120.0,
+        "the backup's time: {backed_up}"
+    );
 
     // Every metric an alert rule reads is exported by the running server.
     let missing: Vec<String> = metrics_the_rules_read()
@@ -250,6 +273,7 @@ async fn metrics_need_the_token_cover_the_rules_and_move_with_the_work() {
     server.wait().ok();
     let log = std::fs::read_to_string(&log_path).unwrap();
     std::fs::remove_file(&log_path).ok();
+    std::fs::remove_dir_all(&backups).ok();
     // Slow statements: the name and the time, never what the statement was given.
     let slow: Vec<&str> = log
         .lines()

@@ -3,6 +3,7 @@
 //! condition instead of sleeping.
 
 pub mod fake_graph;
+pub mod fake_s3;
 pub mod fake_speech;
 pub mod whatsapp;
 

@@ -41,31 +41,21 @@
 //! | `METRICS_TOKEN` | unset | the bearer token of `GET /metrics` (Prometheus' text format; see README "Monitoring"); unset: there is no such route |
 //! | `SLOW_QUERY_MS` | `1000` | a statement that takes this long is logged ("consulta lenta", with its name and duration, never its parameters) |
 //! | `DATABASE_DISK_BYTES` | unset | the size of the database's volume, for the disk alerts when PostgreSQL runs on another machine; unset: the filesystem of its data directory, read when it runs on this one |
+//! | `BACKUP_RECIPIENTS` | unset | age public keys (`age1…`, comma-separated) every backup is encrypted to; unset: no scheduled backups (and `consultor backup` refuses) |
+//! | `BACKUP_STORE` | `backups` | where backups go: a directory, or `s3://bucket[/prefix]` |
+//! | `BACKUP_S3_ENDPOINT` | unset (AWS) | an S3-compatible server's address (`https://…`; `http://` only on loopback) |
+//! | `BACKUP_S3_REGION` | `us-east-1` | the bucket's region |
+//! | `BACKUP_S3_ACCESS_KEY_ID`, `BACKUP_S3_SECRET_ACCESS_KEY` | unset | the store's credentials |
+//! | `BACKUP_HOUR` | `3` | São Paulo's hour from which the day's backup is made (0–23) |
+//! | `BACKUP_DAILY_KEEP_DAYS` | `30` | daily backups are deleted after this many days |
+//! | `BACKUP_WEEKLY_KEEP_WEEKS` | `52` | Sunday's copies, kept this many weeks (0: for ever) |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | where the built CSS/JS/wasm are served from |
 //! | `LEPTOS_OUTPUT_NAME` | `consultor` | the name of the built JS/wasm bundle |
 
 use std::fmt;
 use std::net::SocketAddr;
 
-/// A value that must not appear in logs.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
+pub use crate::secret::Secret;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -119,6 +109,11 @@ pub struct Config {
     pub metrics_token: Option<Secret>,
     pub slow_query_ms: u64,
     pub database_disk_bytes: Option<u64>,
+    pub backup_recipients: Option<crate::backup::keys::Recipients>,
+    pub backup_store: crate::backup::store::StoreConfig,
+    pub backup_hour: u32,
+    pub backup_daily_keep_days: u32,
+    pub backup_weekly_keep_weeks: u32,
 }
 
 pub use crate::push::keys::WebPushKeys;
@@ -206,7 +201,7 @@ impl Config {
             Ok(v)
         };
         Ok(Self {
-            database_url: Secret(database_url),
+            database_url: Secret::new(database_url),
             database_max_connections: num32("DATABASE_MAX_CONNECTIONS", "10")?,
             bind_addr,
             public_url,
@@ -224,8 +219,8 @@ impl Config {
             login_backstop_window_secs: at_most_a_day("LOGIN_BACKSTOP_WINDOW_SECS", "86400")?,
             known_device_days: num32("KNOWN_DEVICE_DAYS", "180")?,
             metrics_refresh_secs: num("METRICS_REFRESH_SECS", "300")?,
-            whatsapp_verify_token: get("WHATSAPP_VERIFY_TOKEN").map(Secret),
-            whatsapp_app_secret: get("WHATSAPP_APP_SECRET").map(Secret),
+            whatsapp_verify_token: get("WHATSAPP_VERIFY_TOKEN").map(Secret::new),
+            whatsapp_app_secret: get("WHATSAPP_APP_SECRET").map(Secret::new),
             webhook_max_body_bytes: parse_value(
                 "WEBHOOK_MAX_BODY_BYTES",
                 &get("WEBHOOK_MAX_BODY_BYTES").unwrap_or_else(|| "1048576".into()),
@@ -248,11 +243,11 @@ impl Config {
             whatsapp_dialog_url: get("WHATSAPP_DIALOG_URL")
                 .unwrap_or_else(|| "https://www.facebook.com/v21.0/dialog/oauth".into()),
             ai_base_url: get("AI_BASE_URL"),
-            ai_api_key: get("AI_API_KEY").map(Secret),
+            ai_api_key: get("AI_API_KEY").map(Secret::new),
             ai_model: get("AI_MODEL").unwrap_or_else(|| "llama-3.1-8b-instant".into()),
             ai_timeout_ms: num("AI_TIMEOUT_MS", "10000")?,
             transcription_base_url: get("TRANSCRIPTION_BASE_URL"),
-            transcription_api_key: get("TRANSCRIPTION_API_KEY").map(Secret),
+            transcription_api_key: get("TRANSCRIPTION_API_KEY").map(Secret::new),
             transcription_model: get("TRANSCRIPTION_MODEL")
                 .unwrap_or_else(|| "whisper-large-v3-turbo".into()),
             transcription_timeout_ms: num("TRANSCRIPTION_TIMEOUT_MS", "30000")?,
@@ -265,7 +260,7 @@ impl Config {
                         reason: "must start with smtp:// or smtps://".into(),
                     })
                 }
-                url => url.map(Secret),
+                url => url.map(Secret::new),
             },
             mail_from: get("MAIL_FROM")
                 .unwrap_or_else(|| "Consultor <nao-responda@consultor.app>".into()),
@@ -300,12 +295,71 @@ impl Config {
                         reason: "must have at least 16 characters".into(),
                     })
                 }
-                token => token.map(Secret),
+                token => token.map(Secret::new),
             },
             slow_query_ms: num("SLOW_QUERY_MS", "1000")?,
             database_disk_bytes: get("DATABASE_DISK_BYTES")
                 .map(|v| parse_value("DATABASE_DISK_BYTES", &v))
                 .transpose()?,
+            backup_recipients: get("BACKUP_RECIPIENTS")
+                .map(|list| {
+                    crate::backup::keys::Recipients::parse(&list).map_err(|e| {
+                        ConfigError::Invalid {
+                            name: "BACKUP_RECIPIENTS",
+                            value: "(oculto)".into(),
+                            reason: e.to_string(),
+                        }
+                    })
+                })
+                .transpose()?,
+            backup_store: crate::backup::store::StoreConfig {
+                location: get("BACKUP_STORE").unwrap_or_else(|| "backups".into()),
+                s3_endpoint: match get("BACKUP_S3_ENDPOINT") {
+                    // Plain HTTP would carry the store's credentials in the clear: only to a
+                    // server on this machine.
+                    Some(url)
+                        if url.starts_with("http://")
+                            && !["http://127.0.0.1", "http://localhost", "http://[::1]"]
+                                .iter()
+                                .any(|l| {
+                                    url == *l
+                                        || url.starts_with(&format!("{l}:"))
+                                        || url.starts_with(&format!("{l}/"))
+                                }) =>
+                    {
+                        return Err(ConfigError::Invalid {
+                            name: "BACKUP_S3_ENDPOINT",
+                            value: url,
+                            reason: "https:// (http:// only for a server on loopback)".into(),
+                        })
+                    }
+                    url => url,
+                },
+                s3_region: get("BACKUP_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+                s3_access_key_id: get("BACKUP_S3_ACCESS_KEY_ID"),
+                s3_secret_access_key: get("BACKUP_S3_SECRET_ACCESS_KEY").map(Secret::new),
+            },
+            backup_hour: match num32("BACKUP_HOUR", "3")? {
+                h if h < 24 => h,
+                h => {
+                    return Err(ConfigError::Invalid {
+                        name: "BACKUP_HOUR",
+                        value: h.to_string(),
+                        reason: "an hour of the day, 0 to 23".into(),
+                    })
+                }
+            },
+            backup_daily_keep_days: match num32("BACKUP_DAILY_KEEP_DAYS", "30")? {
+                0 => {
+                    return Err(ConfigError::Invalid {
+                        name: "BACKUP_DAILY_KEEP_DAYS",
+                        value: "0".into(),
+                        reason: "at least 1 (today's copy)".into(),
+                    })
+                }
+                d => d,
+            },
+            backup_weekly_keep_weeks: num32("BACKUP_WEEKLY_KEEP_WEEKS", "52")?,
         })
     }
 
@@ -322,6 +376,23 @@ impl Config {
     }
 
     /// Cookies get `Secure` when users reach us over https.
+    /// The backup schedule, when keys to encrypt to are configured.
+    pub fn backup_plan(
+        &self,
+    ) -> Result<Option<crate::backup::scheduled::BackupPlan>, crate::backup::BackupError> {
+        let Some(recipients) = &self.backup_recipients else {
+            return Ok(None);
+        };
+        Ok(Some(crate::backup::scheduled::BackupPlan {
+            database_url: self.database_url.clone(),
+            recipients: recipients.clone(),
+            store: crate::backup::store::BackupStore::open(&self.backup_store)?,
+            hour: self.backup_hour,
+            daily_keep_days: self.backup_daily_keep_days,
+            weekly_keep_weeks: self.backup_weekly_keep_weeks,
+        }))
+    }
+
     pub fn cookies_secure(&self) -> bool {
         self.public_url
             .as_deref()
@@ -343,109 +414,4 @@ where
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |k| map.get(k).cloned()
-    }
-
-    #[test]
-    fn names_the_missing_variable() {
-        let err = Config::from_lookup(lookup(&[])).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "missing required environment variable DATABASE_URL"
-        );
-    }
-
-    #[test]
-    fn defaults_and_overrides() {
-        let c = Config::from_lookup(lookup(&[("DATABASE_URL", "postgres://x")])).unwrap();
-        assert_eq!(c.bind_addr.to_string(), "127.0.0.1:3000");
-        assert_eq!(c.public_url, None);
-        assert!(!c.cookies_secure());
-        assert_eq!(format!("{:?}", c.database_url), "Secret(***)");
-        let c = Config::from_lookup(lookup(&[
-            ("DATABASE_URL", "postgres://x"),
-            ("PUBLIC_URL", "https://consultor.example"),
-            ("LOGIN_MAX_FAILURES_PER_ACCOUNT", "3"),
-        ]))
-        .unwrap();
-        assert!(c.cookies_secure());
-        assert_eq!(c.login_max_failures_per_account, 3);
-        let err = Config::from_lookup(lookup(&[("DATABASE_URL", "x"), ("BIND_ADDR", "nope")]))
-            .unwrap_err();
-        assert!(err.to_string().contains("BIND_ADDR"));
-    }
-
-    #[test]
-    fn counts_are_unsigned_and_named_when_wrong() {
-        let base = ("DATABASE_URL", "postgres://x");
-        for name in [
-            "LOGIN_MAX_FAILURES_PER_ACCOUNT",
-            "LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES",
-            "LOGIN_MAX_FAILURES_PER_IP",
-            "LOGIN_WINDOW_SECS",
-            "KNOWN_DEVICE_DAYS",
-            "WEBHOOK_WORKERS",
-            "DATABASE_MAX_CONNECTIONS",
-            "SHUTDOWN_GRACE_SECS",
-        ] {
-            let err = Config::from_lookup(lookup(&[base, (name, "-1")])).unwrap_err();
-            assert!(err.to_string().contains(name), "{err}");
-        }
-        let err = Config::from_lookup(lookup(&[base, ("LOGIN_BACKSTOP_WINDOW_SECS", "172800")]))
-            .unwrap_err();
-        assert!(
-            err.to_string().contains("LOGIN_BACKSTOP_WINDOW_SECS"),
-            "{err}"
-        );
-        let c = Config::from_lookup(lookup(&[base])).unwrap();
-        assert_eq!(
-            (
-                c.login_max_failures_per_account,
-                c.login_max_failures_per_account_all_addresses,
-                c.login_max_failures_per_ip,
-                c.login_window_secs,
-                c.login_backstop_window_secs,
-                c.known_device_days
-            ),
-            (5, 100, 20, 900, 86_400, 180)
-        );
-    }
-
-    #[test]
-    fn a_meta_app_needs_all_three_values() {
-        let base = [("DATABASE_URL", "x"), ("WHATSAPP_APP_ID", "123")];
-        let err = Config::from_lookup(lookup(&base)).unwrap_err();
-        assert!(err.to_string().contains("WHATSAPP_APP_SECRET"), "{err}");
-        let err = Config::from_lookup(lookup(&[base[0], base[1], ("WHATSAPP_APP_SECRET", "s")]))
-            .unwrap_err();
-        assert!(
-            err.to_string().contains("WHATSAPP_SIGNUP_CONFIG_ID"),
-            "{err}"
-        );
-        let c = Config::from_lookup(lookup(&[
-            base[0],
-            base[1],
-            ("WHATSAPP_APP_SECRET", "s"),
-            ("WHATSAPP_SIGNUP_CONFIG_ID", "cfg"),
-        ]))
-        .unwrap();
-        assert_eq!(c.meta_app().unwrap().config_id, "cfg");
-        assert!(Config::from_lookup(lookup(&[base[0]]))
-            .unwrap()
-            .meta_app()
-            .is_none());
-        // The old single token is refused by name rather than silently ignored.
-        let err =
-            Config::from_lookup(lookup(&[base[0], ("WHATSAPP_ACCESS_TOKEN", "EAAG")])).unwrap_err();
-        assert!(err.to_string().contains("Embedded Signup"), "{err}");
-    }
-}
+mod tests;
