@@ -15,6 +15,9 @@ const USAGE: &str = "uso: consultor [serve | migrate | seed-demo | seed-load | w
   backup list             as cópias guardadas no BACKUP_STORE\n\
   backup drill [--identity ARQUIVO]  restaura a última cópia num banco de ensaio e confere as linhas\n\
   restore --from ARQUIVO|CHAVE [--identity ARQUIVO]  restaura uma cópia num banco vazio (DATABASE_URL)\n\
+  backup base             cópia base cifrada (recuperação a um momento; BACKUP_BASE)\n\
+  restore --to-time MOMENTO --data-dir DIRETÓRIO [--identity ARQUIVO]  prepara um diretório que se recupera até MOMENTO\n\
+  wal-archive / wal-fetch o archive_command e o restore_command do PostgreSQL (veja o README)\n\
   backup-keys             cria o par de chaves das cópias (BACKUP_RECIPIENTS e a chave privada)\n\
   push-keys               cria as chaves das notificações no celular (WEB_PUSH_PRIVATE_KEY)";
 
@@ -42,6 +45,9 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
             vapid.public_base64url()
         );
         return Ok(());
+    }
+    if let Some(done) = crate::backup::commands::without_database(command, &args[1..]).await {
+        return done;
     }
     let config = Config::from_env()?;
     match command {

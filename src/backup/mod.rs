@@ -11,6 +11,7 @@ pub mod drill;
 pub mod keys;
 pub mod scheduled;
 pub mod store;
+pub mod wal;
 
 use keys::{KeyError, Recipients};
 use sqlx::PgPool;

@@ -28,6 +28,8 @@ pub struct BackupPlan {
     pub daily_keep_days: u32,
     /// 0: weeklies are kept for ever.
     pub weekly_keep_weeks: u32,
+    /// The database archives its WAL into the store: a base backup with each daily copy.
+    pub base_backups: bool,
 }
 
 /// A copy made.
@@ -91,8 +93,15 @@ pub async fn run_due(pool: &PgPool, plan: &BackupPlan) -> Result<Option<Made>, B
         if now.sunday {
             kinds.push(("weekly", format!("weekly/{}.dump.age", now.day)));
         }
-        let made = make(pool, plan, now.day, &kinds).await?;
+        let mut made = make(pool, plan, now.day, &kinds).await?;
         prune(&plan.store, now.day, plan).await?;
+        if plan.base_backups {
+            let base =
+                super::wal::base_backup(plan.database_url.expose(), &plan.recipients, &plan.store)
+                    .await?;
+            made.keys.push(base);
+            super::wal::prune(&plan.store, chrono::Utc::now()).await?;
+        }
         Ok(Some(made))
     }
     .await;

@@ -1,7 +1,8 @@
 //! Where backups are kept: a local directory (one machine) or an S3-compatible bucket
 //! (`BACKUP_STORE=s3://bucket/prefix`, with `BACKUP_S3_*`), behind one interface
 //! (`object_store`). Objects are `daily/YYYY-MM-DD.dump.age`, `weekly/YYYY-MM-DD.dump.age`
-//! and `manual/<timestamp>.dump.age`; the date is São Paulo's.
+//! and `manual/<timestamp>.dump.age` (the date is São Paulo's); for point-in-time recovery,
+//! `base/<UTC time>.tar.age` and `wal/<segment>.age` (`wal`).
 
 use crate::secret::Secret;
 use futures::TryStreamExt;
@@ -118,6 +119,14 @@ impl BackupStore {
         }
         writer.shutdown().await.map_err(|e| generic(e.into()))?;
         Ok(total)
+    }
+
+    /// Stores `bytes` as `key` at once (a WAL segment: 16 MB).
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), object_store::Error> {
+        self.store
+            .put(&self.path(key), object_store::PutPayload::from(bytes))
+            .await?;
+        Ok(())
     }
 
     /// Downloads `key` into the file at `to`.

@@ -46,6 +46,7 @@
 //! | `BACKUP_S3_ENDPOINT` | unset (AWS) | an S3-compatible server's address (`https://…`; `http://` only on loopback) |
 //! | `BACKUP_S3_REGION` | `us-east-1` | the bucket's region |
 //! | `BACKUP_S3_ACCESS_KEY_ID`, `BACKUP_S3_SECRET_ACCESS_KEY` | unset | the store's credentials |
+//! | `BACKUP_BASE` | `false` | the database archives its WAL into the store (`consultor wal-archive`, see README): make a base backup with each daily copy, and keep 7 days of point-in-time recovery |
 //! | `BACKUP_HOUR` | `3` | São Paulo's hour from which the day's backup is made (0–23) |
 //! | `BACKUP_DAILY_KEEP_DAYS` | `30` | daily backups are deleted after this many days |
 //! | `BACKUP_WEEKLY_KEEP_WEEKS` | `52` | Sunday's copies, kept this many weeks (0: for ever) |
@@ -54,6 +55,8 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+
+pub mod backup;
 
 pub use crate::secret::Secret;
 
@@ -111,6 +114,9 @@ pub struct Config {
     pub database_disk_bytes: Option<u64>,
     pub backup_recipients: Option<crate::backup::keys::Recipients>,
     pub backup_store: crate::backup::store::StoreConfig,
+    /// The database archives its WAL into the store: a base backup a day, 7 days of
+    /// point-in-time recovery.
+    pub backup_base: bool,
     pub backup_hour: u32,
     pub backup_daily_keep_days: u32,
     pub backup_weekly_keep_weeks: u32,
@@ -301,44 +307,12 @@ impl Config {
             database_disk_bytes: get("DATABASE_DISK_BYTES")
                 .map(|v| parse_value("DATABASE_DISK_BYTES", &v))
                 .transpose()?,
-            backup_recipients: get("BACKUP_RECIPIENTS")
-                .map(|list| {
-                    crate::backup::keys::Recipients::parse(&list).map_err(|e| {
-                        ConfigError::Invalid {
-                            name: "BACKUP_RECIPIENTS",
-                            value: "(oculto)".into(),
-                            reason: e.to_string(),
-                        }
-                    })
-                })
-                .transpose()?,
-            backup_store: crate::backup::store::StoreConfig {
-                location: get("BACKUP_STORE").unwrap_or_else(|| "backups".into()),
-                s3_endpoint: match get("BACKUP_S3_ENDPOINT") {
-                    // Plain HTTP would carry the store's credentials in the clear: only to a
-                    // server on this machine.
-                    Some(url)
-                        if url.starts_with("http://")
-                            && !["http://127.0.0.1", "http://localhost", "http://[::1]"]
-                                .iter()
-                                .any(|l| {
-                                    url == *l
-                                        || url.starts_with(&format!("{l}:"))
-                                        || url.starts_with(&format!("{l}/"))
-                                }) =>
-                    {
-                        return Err(ConfigError::Invalid {
-                            name: "BACKUP_S3_ENDPOINT",
-                            value: url,
-                            reason: "https:// (http:// only for a server on loopback)".into(),
-                        })
-                    }
-                    url => url,
-                },
-                s3_region: get("BACKUP_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
-                s3_access_key_id: get("BACKUP_S3_ACCESS_KEY_ID"),
-                s3_secret_access_key: get("BACKUP_S3_SECRET_ACCESS_KEY").map(Secret::new),
-            },
+            backup_recipients: backup::recipients(&get)?,
+            backup_store: backup::store(&get)?,
+            backup_base: parse_value(
+                "BACKUP_BASE",
+                &get("BACKUP_BASE").unwrap_or_else(|| "false".into()),
+            )?,
             backup_hour: match num32("BACKUP_HOUR", "3")? {
                 h if h < 24 => h,
                 h => {
@@ -390,6 +364,7 @@ impl Config {
             hour: self.backup_hour,
             daily_keep_days: self.backup_daily_keep_days,
             weekly_keep_weeks: self.backup_weekly_keep_weeks,
+            base_backups: self.backup_base,
         }))
     }
 

@@ -264,6 +264,7 @@ async fn the_server_backs_up_to_s3_on_its_own_prunes_old_copies_and_the_drill_re
         hour: 0,
         daily_keep_days: 30,
         weekly_keep_weeks: 0,
+        base_backups: false,
     };
     assert!(consultor::backup::scheduled::run_due(&pool, &plan)
         .await

@@ -49,6 +49,7 @@ mod password_reset;
 mod public_link;
 mod push;
 mod query_plans;
+mod recovery;
 mod rls;
 mod sessions;
 mod settings;
