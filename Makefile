@@ -263,5 +263,7 @@ test-deps:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 	@# promtool checks and tests the alert rules (src/monitoring).
 	@command -v promtool >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends prometheus; }
+	@# PgBouncer: the web requests through a transaction pooler (src/tests/pooler.rs).
+	@[ -x /usr/sbin/pgbouncer ] || command -v pgbouncer >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends pgbouncer; }
 	@# moto_server: an S3-compatible server on loopback for the backup tests (src/tests/support/fake_s3.rs).
 	@[ -x .venv/bin/moto_server ] || { python3 -m venv .venv && .venv/bin/pip install --quiet "moto[server]==5.2.6"; }

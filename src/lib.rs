@@ -6,6 +6,7 @@ pub mod backup;
 pub mod cli;
 pub mod comparison;
 pub mod config;
+pub mod database;
 pub mod form_limits;
 pub mod intake;
 pub mod jobs;

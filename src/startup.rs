@@ -2,6 +2,8 @@
 //! in tests), exposes `port()`, and serves until stopped.
 
 use crate::config::Config;
+use crate::database;
+pub use crate::database::{connect, migrate, with_timeouts, DbPools};
 use crate::jobs;
 use crate::same_origin::AppOrigin;
 use crate::webhooks::{self, WebhookState};
@@ -17,10 +19,8 @@ use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::Connection;
+use sqlx::postgres::PgPool;
 use std::net::SocketAddr;
-use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -44,57 +44,25 @@ pub struct Application {
     terminate: tokio::signal::unix::Signal,
 }
 
-pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
-    let options = with_timeouts(PgConnectOptions::from_str(config.database_url.expose())?);
-    let pool = PgPoolOptions::new()
-        .max_connections(config.database_max_connections)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options)
-        .await?;
-    Ok(pool)
-}
-
-/// Every connection the server opens: a statement that runs away, or a transaction left open
-/// by a bug, is ended by PostgreSQL instead of holding a connection (and its locks) forever.
-pub fn with_timeouts(options: PgConnectOptions) -> PgConnectOptions {
-    options.options([
-        ("statement_timeout", "30s"),
-        ("idle_in_transaction_session_timeout", "60s"),
-    ])
-}
-
-/// The background jobs' own pool (webhook workers, sender, minute jobs), on the same database
-/// as `pool`: however busy they are, they cannot take the connections web requests need.
-fn jobs_pool(pool: &PgPool, workers: usize) -> PgPool {
-    PgPoolOptions::new()
-        // A connection each for the workers, the outbox sender, the reminders, the pending
-        // sweep and the dead claims' watcher (the liveness lock has a connection of its own,
-        // outside the pool).
-        .max_connections(workers as u32 + 4)
-        .acquire_timeout(Duration::from_secs(30))
-        .connect_lazy_with((*pool.connect_options()).clone())
-}
-
-/// Applies our migrations and the session store's table. On a connection of its own without
-/// the statement timeout: building an index on a large table may take longer.
-pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
-    let mut conn = pool.acquire().await?.detach();
-    sqlx::query("set statement_timeout = 0")
-        .execute(&mut conn)
-        .await?;
-    sqlx::migrate!("./migrations").run(&mut conn).await?;
-    conn.close().await?;
-    PostgresStore::new(pool.clone()).migrate().await?;
-    Ok(())
-}
-
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let pool = connect(&config).await?;
-        Self::build_with_pool(config, pool).await
+        let pools = database::connect_pools(&config).await?;
+        Self::build_with_pools(config, pools).await
     }
 
+    /// On one pool for everything (the tests' usual case).
     pub async fn build_with_pool(config: Config, pool: PgPool) -> anyhow::Result<Self> {
+        let pools = DbPools {
+            web: pool.clone(),
+            direct: pool,
+        };
+        Self::build_with_pools(config, pools).await
+    }
+
+    pub async fn build_with_pools(config: Config, pools: DbPools) -> anyhow::Result<Self> {
+        // Web requests' transactions go through `pool` (a PgBouncer, maybe); everything that
+        // holds a session (advisory locks, the session store, the jobs) through `direct`.
+        let (pool, direct) = (pools.web, pools.direct);
         let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
         let port = listener.local_addr()?.port();
 
@@ -129,7 +97,7 @@ impl Application {
             leptos_options,
         };
 
-        let store = PostgresStore::new(pool.clone());
+        let store = PostgresStore::new(direct.clone());
         let sessions = SessionManagerLayer::new(store)
             .with_name("consultor_sessao")
             .with_http_only(true)
@@ -149,12 +117,13 @@ impl Application {
         let mut jobs = jobs::supervisor::Supervisor::new();
         let mut metrics_pools = crate::monitoring::database::Pools {
             web: pool.clone(),
+            direct: direct.clone(),
             jobs: None,
         };
         let sends = config.webhook_workers > 0 || config.sender_enabled || config.scheduler_enabled;
         if sends {
             let services = services(&config, &public_url);
-            let jobs_pool = jobs_pool(&pool, config.webhook_workers);
+            let jobs_pool = database::jobs_pool(&direct, config.webhook_workers);
             // Held before anything is claimed, so no claim of ours looks like a dead one's.
             jobs::hold_liveness(&jobs_pool).await?;
             jobs.releases_claims_on(jobs_pool.clone());
@@ -312,13 +281,13 @@ impl Application {
             let every = Duration::from_secs(config.metrics_refresh_secs.min(60));
             jobs::metrics::spawn_refresher(
                 &mut jobs,
-                pool.clone(),
+                direct.clone(),
                 every,
                 Duration::from_secs(config.metrics_refresh_secs.max(60) * 12),
             );
             spawn_maintenance(
                 &mut jobs,
-                pool,
+                direct,
                 Duration::from_secs(config.metrics_refresh_secs),
             );
         }
@@ -381,7 +350,12 @@ fn route_list() -> Vec<AxumRouteListing> {
 
 /// 200 when the database answers, 503 otherwise.
 async fn healthz(State(state): State<AppState>) -> StatusCode {
-    match sqlx::query!("select 1 as one").fetch_one(&state.pool).await {
+    let answered = async {
+        let mut tx = state.pool.begin().await?;
+        sqlx::query!("select 1 as one").fetch_one(&mut *tx).await?;
+        tx.commit().await
+    };
+    match answered.await {
         Ok(_) => StatusCode::OK,
         Err(e) => {
             tracing::warn!(error = %e, "health check failed");

@@ -4,6 +4,8 @@
 //! |---|---|---|
 //! | `DATABASE_URL` | required | PostgreSQL URL; the role must be superuser or BYPASSRLS (see README) |
 //! | `DATABASE_MAX_CONNECTIONS` | `10` | pool size |
+//! | `DATABASE_POOLER_URL` | unset | web requests' transactions through PgBouncer in transaction pooling (README "PgBouncer"); `DATABASE_URL` stays the direct door |
+//! | `DATABASE_DIRECT_MAX_CONNECTIONS` | `5` | with a pooler: the direct pool's size (session store, monitoring) |
 //! | `BIND_ADDR` | `LEPTOS_SITE_ADDR`, else `127.0.0.1:3000` | where the server listens (port 0: any free port) |
 //! | `PUBLIC_URL` | `http://` + the bound address | the address users reach; `https://…` turns on `Secure` cookies |
 //! | `TRUST_PROXY_HEADERS` | `false` | take the client IP from `X-Forwarded-For` |
@@ -64,6 +66,8 @@ pub use crate::secret::Secret;
 pub struct Config {
     pub database_url: Secret,
     pub database_max_connections: u32,
+    pub database_pooler_url: Option<Secret>,
+    pub database_direct_max_connections: u32,
     pub bind_addr: SocketAddr,
     /// `None`: `http://` + the address actually bound (known only after binding port 0).
     pub public_url: Option<String>,
@@ -209,6 +213,8 @@ impl Config {
         Ok(Self {
             database_url: Secret::new(database_url),
             database_max_connections: num32("DATABASE_MAX_CONNECTIONS", "10")?,
+            database_pooler_url: get("DATABASE_POOLER_URL").map(Secret::new),
+            database_direct_max_connections: num32("DATABASE_DIRECT_MAX_CONNECTIONS", "5")?,
             bind_addr,
             public_url,
             trust_proxy_headers: parse_value(

@@ -22,6 +22,8 @@ pub enum Disk {
 pub struct Pools {
     pub web: PgPool,
     pub jobs: Option<PgPool>,
+    /// Where the figures are read: plain statements, so not through a transaction pooler.
+    pub direct: PgPool,
 }
 
 /// What is read besides the pools: the disk, and whether this server makes backups (the
@@ -37,7 +39,7 @@ pub async fn collect(pools: &Pools, sources: Sources) -> Result<(), sqlx::Error>
     if let Some(jobs) = &pools.jobs {
         pool_gauges("jobs", jobs);
     }
-    let db = &pools.web;
+    let db = &pools.direct;
 
     let stats = sqlx::query!(
         r#"select xact_commit as "commits!", xact_rollback as "rollbacks!",

@@ -229,18 +229,18 @@ async fn the_server_backs_up_to_s3_on_its_own_prunes_old_copies_and_the_drill_re
         counts["leads"].as_i64().unwrap() > 0,
         "counted in the copy's snapshot"
     );
-    let daily: Vec<String> = store
-        .list("daily")
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
-    assert_eq!(
-        daily,
-        vec![key.clone()],
-        "today's copy, and the old one pruned"
-    );
+    // Pruning follows the copy's record: waited for, not raced.
+    wait_until("the old daily pruned", Duration::from_secs(20), || async {
+        let daily: Vec<String> = store
+            .list("daily")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        daily == vec![key.clone()]
+    })
+    .await;
     let weekly: Vec<String> = store
         .list("weekly")
         .await

@@ -111,6 +111,17 @@ impl TestApp {
 
     /// Another server on an existing database (a restart, or a second instance).
     pub async fn spawn_on(pool: PgPool, tweak: impl FnOnce(&mut Config)) -> Self {
+        let pools = startup::DbPools {
+            web: pool.clone(),
+            direct: pool,
+        };
+        Self::spawn_on_pools(pools, tweak).await
+    }
+
+    /// A server whose web requests use `pools.web` (a PgBouncer, say) and everything else
+    /// `pools.direct`; `pool` (for the test's own queries) is the direct one.
+    pub async fn spawn_on_pools(pools: startup::DbPools, tweak: impl FnOnce(&mut Config)) -> Self {
+        let pool = pools.direct.clone();
         if std::env::var("LEPTOS_OUTPUT_NAME").is_err() {
             std::env::set_var("LEPTOS_OUTPUT_NAME", "consultor");
         }
@@ -122,7 +133,7 @@ impl TestApp {
         })
         .expect("config");
         tweak(&mut config);
-        let app = Application::build_with_pool(config, pool.clone())
+        let app = Application::build_with_pools(config, pools)
             .await
             .expect("build app");
         let addr = format!("http://127.0.0.1:{}", app.port());

@@ -46,6 +46,7 @@ mod outreach;
 mod pages;
 mod password_change;
 mod password_reset;
+mod pooler;
 mod public_link;
 mod push;
 mod query_plans;

@@ -323,17 +323,23 @@ async fn row_count(pool: &PgPool, table: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
     let pool = fresh_db().await;
-    let a = insert_consultant(&pool, "a@exemplo.com", "Ana").await;
-    let b = insert_consultant(&pool, "b@exemplo.com", "Bia").await;
-    let rows = seed_tenant(&pool, a).await;
+    b_can_neither_see_nor_touch_a(&pool, &pool).await;
+}
+
+/// Rows seeded and checked on `pool`; every tenant transaction opened on `app` (the same
+/// pool, or one through PgBouncer: `tests::pooler`).
+pub async fn b_can_neither_see_nor_touch_a(pool: &PgPool, app: &PgPool) {
+    let a = insert_consultant(pool, "a@exemplo.com", "Ana").await;
+    let b = insert_consultant(pool, "b@exemplo.com", "Bia").await;
+    let rows = seed_tenant(pool, a).await;
     let mut snapshot = Vec::new();
     for (table, id) in &rows {
-        snapshot.push(row_json(&pool, table, *id).await);
+        snapshot.push(row_json(pool, table, *id).await);
     }
     let counts_before: Vec<i64> = {
         let mut v = Vec::new();
         for t in TENANT_TABLES {
-            v.push(row_count(&pool, t).await);
+            v.push(row_count(pool, t).await);
         }
         v
     };
@@ -341,7 +347,7 @@ async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
     for (table, id) in &rows {
         let key = key_column(table);
         // A sees the row: proves the queries below could find it if RLS allowed.
-        let mut tx = tenant_tx(&pool, a).await.unwrap();
+        let mut tx = tenant_tx(app, a).await.unwrap();
         let seen_by_a: i64 =
             sqlx::query_scalar(&format!("select count(*) from {table} where {key} = $1"))
                 .bind(id)
@@ -352,7 +358,7 @@ async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
         tx.rollback().await.unwrap();
 
         // SELECT as B.
-        let mut tx = tenant_tx(&pool, b).await.unwrap();
+        let mut tx = tenant_tx(app, b).await.unwrap();
         let seen: i64 =
             sqlx::query_scalar(&format!("select count(*) from {table} where {key} = $1"))
                 .bind(id)
@@ -363,7 +369,7 @@ async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
         tx.rollback().await.unwrap();
 
         // UPDATE as B: either refused outright or zero rows; committed to prove nothing stuck.
-        let mut tx = tenant_tx(&pool, b).await.unwrap();
+        let mut tx = tenant_tx(app, b).await.unwrap();
         match sqlx::query(&update_sql(table))
             .bind(id)
             .execute(&mut *tx)
@@ -377,7 +383,7 @@ async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
         }
 
         // DELETE as B.
-        let mut tx = tenant_tx(&pool, b).await.unwrap();
+        let mut tx = tenant_tx(app, b).await.unwrap();
         match sqlx::query(&format!("delete from {table} where {key} = $1"))
             .bind(id)
             .execute(&mut *tx)
@@ -392,7 +398,7 @@ async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
 
         // INSERT a row for A, as B: must be refused.
         let (sql, bind) = insert_for_a(table, &rows);
-        let mut tx = tenant_tx(&pool, b).await.unwrap();
+        let mut tx = tenant_tx(app, b).await.unwrap();
         let inserted = sqlx::query(&sql).bind(bind).execute(&mut *tx).await;
         assert!(inserted.is_err(), "B inserted a {table} row for A");
         tx.rollback().await.unwrap();
@@ -401,22 +407,27 @@ async fn consultant_b_can_neither_see_nor_touch_consultant_a_rows() {
     // Nothing of A's changed, and no row was added anywhere.
     for ((table, id), before) in rows.iter().zip(&snapshot) {
         assert_eq!(
-            &row_json(&pool, table, *id).await,
+            &row_json(pool, table, *id).await,
             before,
             "{table} row changed"
         );
     }
     for (t, before) in TENANT_TABLES.iter().zip(&counts_before) {
-        assert_eq!(row_count(&pool, t).await, *before, "{t} row count changed");
+        assert_eq!(row_count(pool, t).await, *before, "{t} row count changed");
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_no_consultant_set_nothing_is_visible() {
     let pool = fresh_db().await;
-    let a = insert_consultant(&pool, "a@exemplo.com", "Ana").await;
-    seed_tenant(&pool, a).await;
-    let mut tx = pool.begin().await.unwrap();
+    nothing_is_visible_without_a_consultant(&pool, &pool).await;
+}
+
+/// Seeded on `pool`; read on `app` as the application role with no consultant set.
+pub async fn nothing_is_visible_without_a_consultant(pool: &PgPool, app: &PgPool) {
+    let a = insert_consultant(pool, "a@exemplo.com", "Ana").await;
+    seed_tenant(pool, a).await;
+    let mut tx = app.begin().await.unwrap();
     sqlx::query("set local role consultor_app")
         .execute(&mut *tx)
         .await

@@ -72,15 +72,22 @@ async fn receive(State(state): State<WebhookState>, headers: HeaderMap, body: By
         return StatusCode::BAD_REQUEST.into_response();
     };
     let event_type = event_type(&payload);
-    let stored = sqlx::query!(
-        "insert into webhook_events (event_type, payload, signature, raw_body)
-         values ($1, $2, $3, $4)",
-        event_type,
-        &payload,
-        header,
-        &body[..]
-    )
-    .execute(&state.pool)
+    // In a transaction of its own, like every statement of a web request: through a
+    // transaction-pooling PgBouncer only a transaction keeps one server connection (README).
+    let stored = async {
+        let mut tx = state.pool.begin().await?;
+        sqlx::query!(
+            "insert into webhook_events (event_type, payload, signature, raw_body)
+             values ($1, $2, $3, $4)",
+            event_type,
+            &payload,
+            header,
+            &body[..]
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
     .await;
     match stored {
         Ok(_) => {

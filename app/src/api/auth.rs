@@ -85,7 +85,12 @@ pub async fn login(csrf: String, email: String, password: String) -> Result<(), 
 
         let cfg = &state.config;
         let token = known_device::current_token();
-        let device = known_device::lookup(&state.pool, cfg, &email, token.as_deref()).await?;
+        let device = {
+            let mut tx = db::system_tx(&state.pool).await?;
+            let device = known_device::lookup(&mut *tx, cfg, &email, token.as_deref()).await?;
+            tx.commit().await?;
+            device
+        };
         let asker = password_attempts::Asker {
             email: &email,
             ip: meta.throttle_key(),
@@ -96,13 +101,18 @@ pub async fn login(csrf: String, email: String, password: String) -> Result<(), 
             Err(limit) => return Err(password_attempts::refusal(cfg, limit, "de entrada")),
         };
 
-        let account = sqlx::query!(
-            "select id, password_hash from consultants where email = $1 and is_active",
-            &email
-        )
-        .fetch_optional(&state.pool)
-        .await?
-        .map(|a| (a.id, a.password_hash));
+        let account = {
+            let mut tx = db::system_tx(&state.pool).await?;
+            let account = sqlx::query!(
+                "select id, password_hash from consultants where email = $1 and is_active",
+                &email
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|a| (a.id, a.password_hash));
+            tx.commit().await?;
+            account
+        };
         // argon2 runs with no transaction open, behind the hasher's own concurrency limit.
         let ok = password_hash::verify(password, account.as_ref().map(|a| a.1.clone())).await;
         let signed_in = account.filter(|_| ok).map(|(id, _)| id);
@@ -198,7 +208,13 @@ pub async fn signup(
             return Err(AppError::Internal);
         };
 
-        if number_taken(&state.pool, whatsapp.as_str(), None).await? {
+        let taken = {
+            let mut tx = db::system_tx(&state.pool).await?;
+            let taken = number_taken(&mut *tx, whatsapp.as_str(), None).await?;
+            tx.commit().await?;
+            taken
+        };
+        if taken {
             return Err(number_taken_error());
         }
         let hash = password_hash::hash(password.expose().to_string())
@@ -244,7 +260,10 @@ pub async fn signup(
         };
         auth::sign_in(&session, &state.pool, id, &meta).await?;
         // The browser that made the account is one of its known devices.
-        if let Some(cookie) = known_device::remember(&state.pool, &state.config, id, None).await? {
+        let mut tx = db::system_tx(&state.pool).await?;
+        let cookie = known_device::remember(&mut *tx, &state.config, id, None).await?;
+        tx.commit().await?;
+        if let Some(cookie) = cookie {
             known_device::set_cookie(&cookie);
         }
         leptos_axum::redirect("/painel");
@@ -261,14 +280,16 @@ pub async fn logout(csrf: String) -> Result<(), AppError> {
     let session = auth::session().await?;
     csrf_check::verify(&session, &csrf).await?;
     if let Some(id) = auth::consultant_id_of(&session).await? {
+        let mut tx = state.pool.begin().await?;
         audit::record(
-            &state.pool,
+            &mut *tx,
             Some(id),
             "logout",
             serde_json::json!({}),
             &RequestMeta::current(),
         )
         .await?;
+        tx.commit().await?;
     }
     auth::sign_out(&session).await?;
     leptos_axum::redirect("/entrar");

@@ -172,14 +172,17 @@ pub async fn reset_link_valid(token: String) -> Result<bool, AppError> {
     if token.len() != 64 {
         return Ok(false);
     }
-    Ok(sqlx::query_scalar!(
+    let mut tx = crate::server::db::system_tx(&state.pool).await?;
+    let valid = sqlx::query_scalar!(
         r#"select exists (select 1 from password_resets
                            where token_hash = $1 and used_at is null and expires_at > now())
                   as "valid!""#,
         token_hash(&token)
     )
-    .fetch_one(&state.pool)
-    .await?)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(valid)
 }
 
 #[server(prefix = "/api", endpoint = "redefinir-senha")]

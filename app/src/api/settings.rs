@@ -198,14 +198,16 @@ pub async fn update_settings(
             return Err(AppError::Unauthenticated);
         }
         tx.commit().await?;
+        let mut tx = state.pool.begin().await?;
         audit::record(
-            &state.pool,
+            &mut *tx,
             Some(id),
             "settings_updated",
             serde_json::json!({}),
             &RequestMeta::current(),
         )
         .await?;
+        tx.commit().await?;
         Ok(())
     }
     .await;

@@ -66,12 +66,13 @@ pub async fn sign_in(
     let id = session.id().ok_or(AppError::Internal)?.to_string();
     // Notes of this consultant's sessions that have since ended (logout, expiry) go first;
     // run-time checked, as the store's table is not ours (see `end_other_sessions`).
+    let mut tx = pool.begin().await?;
     sqlx::query(
         "delete from consultant_sessions c where consultant_id = $1
             and not exists (select 1 from tower_sessions.session s where s.id = c.session_id)",
     )
     .bind(consultant_id)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
     sqlx::query!(
         "insert into consultant_sessions (session_id, consultant_id, user_agent, ip_address)
@@ -84,8 +85,9 @@ pub async fn sign_in(
         meta.user_agent.as_deref(),
         meta.ip.map(|ip| ip.to_string())
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 

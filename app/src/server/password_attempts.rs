@@ -198,8 +198,13 @@ pub async fn check_again(
         row.ok_or(AppError::Unauthenticated)?
     };
     let cfg = &state.config;
-    let device =
-        super::known_device::lookup(&state.pool, cfg, &account.email, device_token).await?;
+    let device = {
+        let mut tx = state.pool.begin().await?;
+        let device =
+            super::known_device::lookup(&mut *tx, cfg, &account.email, device_token).await?;
+        tx.commit().await?;
+        device
+    };
     let asker = Asker {
         email: &account.email,
         ip: meta.throttle_key(),
@@ -209,10 +214,11 @@ pub async fn check_again(
         .await?
         .map_err(|limit| refusal(cfg, limit, "de senha"))?;
     let ok = super::password_hash::verify(password.to_string(), Some(account.password_hash)).await;
-    settle(&state.pool, attempt, ok).await?;
+    let mut tx = state.pool.begin().await?;
+    settle(&mut *tx, attempt, ok).await?;
     if !ok {
         super::audit::record(
-            &state.pool,
+            &mut *tx,
             Some(consultant),
             "password_check_failed",
             serde_json::json!({ "form": form }),
@@ -220,6 +226,7 @@ pub async fn check_again(
         )
         .await?;
     }
+    tx.commit().await?;
     Ok(Checked { ok, device })
 }
 

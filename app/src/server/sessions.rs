@@ -28,7 +28,8 @@ pub async fn list(
     consultant: Uuid,
     current: Option<&str>,
 ) -> Result<Vec<SessionRow>, AppError> {
-    Ok(sqlx::query_as(
+    let mut tx = pool.begin().await?;
+    let rows = sqlx::query_as(
         "select c.id, c.user_agent, host(c.ip_address) as ip, c.created_at as since,
                 s.expiry_date - make_interval(days => $3) as last_used,
                 c.session_id = $2 as current
@@ -40,6 +41,8 @@ pub async fn list(
     .bind(consultant)
     .bind(current.unwrap_or(""))
     .bind(auth::SESSION_INACTIVITY_DAYS as i32)
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows)
 }

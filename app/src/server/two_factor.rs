@@ -181,6 +181,7 @@ pub async fn state(
     session: &Session,
     consultant: Uuid,
 ) -> Result<TwoFactorState, AppError> {
+    let mut tx = pool.begin().await?;
     let row = sqlx::query!(
         r#"select email, totp_enabled_at as "totp_enabled_at: chrono::DateTime<chrono::Utc>",
                   (select count(*) from recovery_codes r
@@ -188,8 +189,9 @@ pub async fn state(
              from consultants c where id = $1"#,
         consultant
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
     let setup_key: Option<String> = session
         .get(SETUP_KEY)
         .await

@@ -5,6 +5,7 @@
 pub mod fake_graph;
 pub mod fake_s3;
 pub mod fake_speech;
+pub mod pgbouncer;
 pub mod whatsapp;
 
 use std::future::Future;
