@@ -1,7 +1,8 @@
 //! The backup settings, read apart from the rest: `wal-archive`, `wal-fetch` and
 //! `restore --to-time` need them without a database (PostgreSQL runs the first two).
 
-use super::{ConfigError, Secret};
+use super::error::ConfigError;
+use crate::secret::Secret;
 use crate::backup::keys::Recipients;
 use crate::backup::store::StoreConfig;
 

@@ -59,8 +59,10 @@ use std::fmt;
 use std::net::SocketAddr;
 
 pub mod backup;
+pub mod error;
 
 pub use crate::secret::Secret;
+pub use error::ConfigError;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -136,18 +138,6 @@ pub struct MetaAppConfig {
     pub config_id: String,
     pub graph_url: String,
     pub dialog_url: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("missing required environment variable {0}")]
-    Missing(&'static str),
-    #[error("environment variable {name} has an invalid value {value:?}: {reason}")]
-    Invalid {
-        name: &'static str,
-        value: String,
-        reason: String,
-    },
 }
 
 impl Config {

@@ -3,7 +3,7 @@
 //! one) and the contact the push services may write to (`WEB_PUSH_SUBJECT`).
 
 use super::crypto::Vapid;
-use crate::config::ConfigError;
+use crate::config::error::ConfigError;
 use std::sync::Arc;
 
 #[derive(Clone)]
