@@ -72,6 +72,7 @@ run: deps release-deps build-release
 	@if [ -z "$${DATABASE_URL:-}" ]; then $(MAKE) --no-print-directory db-up; fi
 	@export DATABASE_URL="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(DEV_PG_PORT)/consultor}" \
 	  LEPTOS_SITE_ROOT=$(RELEASE_SITE) LEPTOS_HASH_FILES=true; \
+	  if [ "$(PITR)" = 1 ]; then export BACKUP_STORE="$(PITR_STORE)"; fi; \
 	  $(RELEASE_BIN) migrate && $(RELEASE_BIN) seed-demo && exec $(RELEASE_BIN) serve
 
 ## test: lints, unit and integration tests on a throwaway cluster, Playwright with JS on and off.
@@ -235,8 +236,29 @@ sqlx-prepare:
 	  cargo sqlx migrate run --source migrations --database-url "$$url"; \
 	  DATABASE_URL="$$url" SQLX_OFFLINE=false RUSTFLAGS="$(LEPTOS_DEV_RUSTFLAGS)" cargo sqlx prepare --workspace -- --all-targets
 
+# `make run PITR=1` (or `make db-up PITR=1`): the private cluster archives its WAL for
+# point-in-time recovery (README "Point-in-time recovery"): `consultor wal-archive`, copied
+# where the postgres user can run it, encrypts each segment to BACKUP_RECIPIENTS (required)
+# into BACKUP_STORE (default: a directory beside the cluster's data), and the server makes a
+# base backup with each daily copy. archive_mode needs a restart: `make db-down` first.
+PITR ?=
+PITR_BIN ?= $(RELEASE_BIN)
+PITR_STORE = $${BACKUP_STORE:-$(PG_DATA)/backups}
+ifeq ($(PITR),1)
+DEV_PG_OPTIONS := -c wal_level=replica -c archive_mode=on -c archive_timeout=60 \
+  -c archive_command='$(PG_DATA)/consultor wal-archive --settings $(PG_DATA)/backup.env %p %f'
+export BACKUP_BASE := true
+endif
+
 db-up:
-	@$(call pg_up,$(DEV_PG_DIR),$(DEV_PG_PORT))
+	@if [ "$(PITR)" = 1 ]; then \
+	  [ -n "$${BACKUP_RECIPIENTS:-}" ] || { echo "PITR=1 needs BACKUP_RECIPIENTS (consultor backup-keys)" >&2; exit 1; }; \
+	  mkdir -p "$(PG_DATA)" "$(PITR_STORE)"; cp "$(PITR_BIN)" "$(PG_DATA)/consultor"; \
+	  printf 'BACKUP_STORE=%s\nBACKUP_RECIPIENTS=%s\n' "$(PITR_STORE)" "$$BACKUP_RECIPIENTS" > "$(PG_DATA)/backup.env"; \
+	  if [ "$$(id -u)" -eq 0 ]; then chown postgres: "$(PG_DATA)" "$(PG_DATA)/consultor" "$(PG_DATA)/backup.env" "$(PITR_STORE)"; fi; \
+	  chmod 600 "$(PG_DATA)/backup.env"; \
+	fi
+	@$(call pg_up,$(DEV_PG_DIR),$(DEV_PG_PORT),$(DEV_PG_OPTIONS))
 	@echo "PostgreSQL: postgres://consultor@127.0.0.1:$(DEV_PG_PORT)/consultor"
 
 db-down:
