@@ -182,7 +182,15 @@ pub async fn without_database(command: &str, args: &[String]) -> Option<anyhow::
     if !(matches!(command, "wal-archive" | "wal-fetch") || to_time) {
         return None;
     }
-    Some(run_without_database(command, args, to_time).await)
+    let result = run_without_database(command, args, to_time).await;
+    if let (Err(e), "wal-fetch") = (&result, command) {
+        // Exit 1 tells PostgreSQL the segment is not archived (the end of the archive). A
+        // failure (the store unreachable, the wrong key) must not look like that: above 125
+        // PostgreSQL stops the recovery instead of ending it early.
+        eprintln!("wal-fetch: {e:#}");
+        std::process::exit(126);
+    }
+    Some(result)
 }
 
 async fn run_without_database(command: &str, args: &[String], to_time: bool) -> anyhow::Result<()> {

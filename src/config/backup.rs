@@ -2,9 +2,9 @@
 //! `restore --to-time` need them without a database (PostgreSQL runs the first two).
 
 use super::error::ConfigError;
-use crate::secret::Secret;
 use crate::backup::keys::Recipients;
 use crate::backup::store::StoreConfig;
+use crate::secret::Secret;
 
 pub fn recipients(
     get: &impl Fn(&str) -> Option<String>,

@@ -302,5 +302,40 @@ async fn a_fresh_cluster_recovers_to_the_noted_second() {
     drop(db);
     drop(recovered);
     drop(cluster);
+
+    // wal-fetch, as PostgreSQL reads it: a segment not archived is exit 1 (the end of the
+    // archive); a segment it cannot open (another key) is above 125, which stops a recovery
+    // instead of ending it early.
+    let (other_private, _) = consultor::backup::keys::generate();
+    let other_key = root.join("other-key.txt");
+    std::fs::write(&other_key, format!("{other_private}\n")).unwrap();
+    let fetch = |name: &str, key: &Path| {
+        let settings = root.join("fetch.env");
+        std::fs::write(
+            &settings,
+            format!(
+                "BACKUP_STORE={}\nBACKUP_IDENTITY_FILE={}\n",
+                store.display(),
+                key.display()
+            ),
+        )
+        .unwrap();
+        let to = root.join("fetched");
+        consultor(
+            &[
+                "wal-fetch",
+                "--settings",
+                settings.to_str().unwrap(),
+                name,
+                to.to_str().unwrap(),
+            ],
+            &[],
+        )
+        .status
+        .code()
+    };
+    assert_eq!(fetch(&last, &key), Some(0));
+    assert_eq!(fetch("0000000100000000000000FF", &key), Some(1));
+    assert_eq!(fetch(&last, &other_key), Some(126));
     std::fs::remove_dir_all(&root).ok();
 }
