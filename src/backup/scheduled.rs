@@ -9,7 +9,7 @@ use super::keys::Recipients;
 use super::store::BackupStore;
 use super::BackupError;
 use crate::secret::Secret;
-use chrono::{Duration as Days, NaiveDate};
+use chrono::{Datelike, Duration as Days, NaiveDate};
 use sqlx::{Connection, PgPool};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -62,16 +62,35 @@ pub fn spawn(jobs: &mut crate::jobs::supervisor::Supervisor, pool: PgPool, plan:
     });
 }
 
+/// São Paulo's day and hour, as the schedule reads them.
+#[derive(Clone, Copy, Debug)]
+pub struct Moment {
+    pub day: NaiveDate,
+    pub hour: u32,
+}
+
 /// Makes today's copy if it is due and not made yet (by this instance or another).
 pub async fn run_due(pool: &PgPool, plan: &BackupPlan) -> Result<Option<Made>, BackupError> {
     let now = sqlx::query!(
         r#"select (now() at time zone 'America/Sao_Paulo')::date as "day!: NaiveDate",
-                  extract(hour from now() at time zone 'America/Sao_Paulo')::int4 as "hour!",
-                  extract(isodow from now() at time zone 'America/Sao_Paulo')::int4 = 7 as "sunday!""#
+                  extract(hour from now() at time zone 'America/Sao_Paulo')::int4 as "hour!""#
     )
     .fetch_one(pool)
     .await?;
-    if (now.hour as u32) < plan.hour || made_on(pool, "daily", now.day).await? {
+    let now = Moment {
+        day: now.day,
+        hour: now.hour as u32,
+    };
+    run_due_at(pool, plan, now).await
+}
+
+/// As [`run_due`], at `now` (the tests' Sunday).
+pub async fn run_due_at(
+    pool: &PgPool,
+    plan: &BackupPlan,
+    now: Moment,
+) -> Result<Option<Made>, BackupError> {
+    if now.hour < plan.hour || made_on(pool, "daily", now.day).await? {
         return Ok(None);
     }
     // A session lock, on a connection of its own (it outlives any transaction; through a
@@ -90,7 +109,7 @@ pub async fn run_due(pool: &PgPool, plan: &BackupPlan) -> Result<Option<Made>, B
             return Ok(None);
         }
         let mut kinds = vec![("daily", format!("daily/{}.dump.age", now.day))];
-        if now.sunday {
+        if now.day.weekday() == chrono::Weekday::Sun {
             kinds.push(("weekly", format!("weekly/{}.dump.age", now.day)));
         }
         let mut made = make(pool, plan, now.day, &kinds).await?;

@@ -271,7 +271,70 @@ async fn the_server_backs_up_to_s3_on_its_own_prunes_old_copies_and_the_drill_re
         .unwrap()
         .is_none());
 
-    // The drill: the latest copy, restored into a scratch database, every table's rows.
+    // A Sunday (a past one: never the day the suite runs): the day's copy is also the
+    // week's, and weeklies past their keeping go.
+    use consultor::backup::scheduled::{run_due_at, BackupPlan, Moment};
+    let sunday = chrono::NaiveDate::from_ymd_opt(2025, 12, 7).unwrap();
+    let keep_a_week = BackupPlan {
+        weekly_keep_weeks: 1,
+        ..plan.clone()
+    };
+    let from_3h = BackupPlan {
+        hour: 3,
+        ..keep_a_week.clone()
+    };
+    let early = Moment {
+        day: sunday,
+        hour: 2,
+    };
+    assert!(
+        run_due_at(&pool, &from_3h, early).await.unwrap().is_none(),
+        "not before 3h"
+    );
+    let made = run_due_at(
+        &pool,
+        &keep_a_week,
+        Moment {
+            day: sunday,
+            hour: 5,
+        },
+    )
+    .await
+    .unwrap()
+    .expect("Sunday's copy");
+    assert_eq!(
+        made.keys,
+        vec!["daily/2025-12-07.dump.age", "weekly/2025-12-07.dump.age"]
+    );
+    let keys = |folder: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .list(folder)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect::<Vec<String>>()
+        }
+    };
+    assert_eq!(
+        keys("weekly").await,
+        vec!["weekly/2025-12-07.dump.age"],
+        "2020's pruned"
+    );
+    assert_eq!(
+        keys("daily").await,
+        vec!["daily/2025-12-07.dump.age".to_string(), key.clone()]
+    );
+    assert_eq!(
+        app.count("select count(*) from backups where day = '2025-12-07' and error is null")
+            .await,
+        2,
+        "both recorded"
+    );
+
+    // The drill: the latest copy (Sunday's), restored into a scratch database, every table's rows.
     let mut env = s3.env("producao");
     env.push(("BACKUP_RECIPIENTS", public));
     let out = consultor(
@@ -286,7 +349,7 @@ async fn the_server_backs_up_to_s3_on_its_own_prunes_old_copies_and_the_drill_re
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        said.contains("ensaio de restauração ok") && said.contains(&key),
+        said.contains("ensaio de restauração ok") && said.contains("2025-12-07.dump.age"),
         "{said}"
     );
     let scratch: i64 = sqlx::query_scalar(
