@@ -116,15 +116,21 @@ pub fn backup(
     let out = private_file(file)?;
     let mut encrypted = recipients.encrypt(std::io::BufWriter::new(out))?;
     let copied = std::io::copy(child.stdout.as_mut().expect("piped"), &mut encrypted);
+    if copied.is_err() {
+        // Nothing reads pg_dump's output any more (a full disk, say): stopped, not waited on
+        // for ever.
+        let _ = child.kill();
+    }
     let status = child.wait()?;
     let stderr = errors.join().unwrap_or_default();
+    // The write's own error first: "no space left on device" says more than a killed tool.
+    copied?;
     if !status.success() {
         return Err(BackupError::ToolFailed {
             tool: "pg_dump",
             stderr: stderr.trim().to_string(),
         });
     }
-    copied?;
     let mut out = encrypted.finish()?;
     out.flush()?;
     out.into_inner().map_err(|e| e.into_error())?.sync_all()?;

@@ -110,15 +110,20 @@ pub async fn base_backup(
         let out = std::fs::File::create(&path)?;
         let mut sealed = recipients.encrypt(std::io::BufWriter::new(out))?;
         let copied = std::io::copy(child.stdout.as_mut().expect("piped"), &mut sealed);
+        if copied.is_err() {
+            // Nothing reads its output any more: stopped, not waited on for ever.
+            let _ = child.kill();
+        }
         let status = child.wait()?;
         let stderr = errors.join().unwrap_or_default();
+        // The write's own error first: "no space left on device" says more than a killed tool.
+        copied?;
         if !status.success() {
             return Err(BackupError::ToolFailed {
                 tool: "pg_basebackup",
                 stderr: stderr.trim().to_string(),
             });
         }
-        copied?;
         sealed.finish()?.flush()?;
         Ok(())
     })

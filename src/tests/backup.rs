@@ -83,6 +83,36 @@ async fn an_encrypted_backup_hides_every_row_and_restores_with_its_key_only() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("BACKUP_RECIPIENTS"));
 
     let recipients = [("BACKUP_RECIPIENTS", public.clone())];
+    // A disk that fills mid-copy: the command ends with the disk's error (pg_dump, whose
+    // output nobody reads any more, is stopped rather than waited on for ever).
+    let mut full = Command::new(env!("CARGO_BIN_EXE_consultor"))
+        .args(["backup", "--to", "/dev/full"])
+        .env("DATABASE_URL", &url)
+        .env("BACKUP_RECIPIENTS", &public)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = full.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "backup to a full disk hangs"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let mut said = String::new();
+    full.stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut said)
+        .unwrap();
+    assert!(!status.success());
+    assert!(said.contains("No space left"), "{said}");
     let out = consultor(
         &["backup", "--to", file.to_str().unwrap()],
         &url,
