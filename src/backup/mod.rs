@@ -100,14 +100,25 @@ pub fn backup(
     if let Some(snapshot) = snapshot {
         cmd.arg(format!("--snapshot={snapshot}"));
     }
-    cmd.arg("--dbname")
-        .arg(database_url)
-        .stdin(Stdio::null())
+    cmd.arg("--dbname").arg(database_url);
+    encrypted_output("pg_dump", cmd, recipients, file)
+}
+
+/// Runs `cmd`, a PostgreSQL tool writing to its standard output, and encrypts what it writes
+/// to `recipients` into `file` (created, readable by its owner only, synced). Returns the
+/// file's size. pg_dump and pg_basebackup both go through here.
+pub(crate) fn encrypted_output(
+    tool_name: &'static str,
+    mut cmd: Command,
+    recipients: &Recipients,
+    file: &Path,
+) -> Result<u64, BackupError> {
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn()?;
     let mut stderr = child.stderr.take().expect("piped");
-    // Read aside, so a chatty pg_dump never blocks on a full pipe.
+    // Read aside, so a chatty tool never blocks on a full pipe.
     let errors = std::thread::spawn(move || {
         let mut text = String::new();
         let _ = stderr.read_to_string(&mut text);
@@ -117,8 +128,8 @@ pub fn backup(
     let mut encrypted = recipients.encrypt(std::io::BufWriter::new(out))?;
     let copied = std::io::copy(child.stdout.as_mut().expect("piped"), &mut encrypted);
     if copied.is_err() {
-        // Nothing reads pg_dump's output any more (a full disk, say): stopped, not waited on
-        // for ever.
+        // Nothing reads the tool's output any more (a full disk, say): stopped, not waited
+        // on for ever.
         let _ = child.kill();
     }
     let status = child.wait()?;
@@ -127,7 +138,7 @@ pub fn backup(
     copied?;
     if !status.success() {
         return Err(BackupError::ToolFailed {
-            tool: "pg_dump",
+            tool: tool_name,
             stderr: stderr.trim().to_string(),
         });
     }

@@ -87,7 +87,7 @@ pub async fn base_backup(
     let key = format!("base/{}.tar.age", Utc::now().format("%Y%m%dT%H%M%SZ"));
     let file = std::env::temp_dir().join(format!("consultor-base-{}.age", uuid::Uuid::new_v4()));
     let (url, path, recipients) = (database_url.to_string(), file.clone(), recipients.clone());
-    let made = tokio::task::spawn_blocking(move || -> Result<(), BackupError> {
+    let made = tokio::task::spawn_blocking(move || -> Result<u64, BackupError> {
         let mut cmd = Command::new(tool("pg_basebackup")?);
         cmd.args([
             "--pgdata=-",
@@ -96,41 +96,13 @@ pub async fn base_backup(
             "--checkpoint=fast",
         ])
         .arg("--dbname")
-        .arg(&url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-        let mut child = cmd.spawn()?;
-        let mut stderr = child.stderr.take().expect("piped");
-        let errors = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text);
-            text
-        });
-        let out = std::fs::File::create(&path)?;
-        let mut sealed = recipients.encrypt(std::io::BufWriter::new(out))?;
-        let copied = std::io::copy(child.stdout.as_mut().expect("piped"), &mut sealed);
-        if copied.is_err() {
-            // Nothing reads its output any more: stopped, not waited on for ever.
-            let _ = child.kill();
-        }
-        let status = child.wait()?;
-        let stderr = errors.join().unwrap_or_default();
-        // The write's own error first: "no space left on device" says more than a killed tool.
-        copied?;
-        if !status.success() {
-            return Err(BackupError::ToolFailed {
-                tool: "pg_basebackup",
-                stderr: stderr.trim().to_string(),
-            });
-        }
-        sealed.finish()?.flush()?;
-        Ok(())
+        .arg(&url);
+        super::encrypted_output("pg_basebackup", cmd, &recipients, &path)
     })
     .await
     .map_err(|e| std::io::Error::other(e.to_string()))?;
     let uploaded = match made {
-        Ok(()) => store.upload(&file, &key).await.map_err(BackupError::from),
+        Ok(_) => store.upload(&file, &key).await.map_err(BackupError::from),
         Err(e) => Err(e),
     };
     std::fs::remove_file(&file).ok();
