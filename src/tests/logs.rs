@@ -4,8 +4,7 @@
 
 use super::helpers::{fresh_db_with_url, hidden_csrf};
 use super::support::wait_until;
-use super::support::whatsapp::{lead, SECRET};
-use consultor::webhooks::signature;
+use super::support::whatsapp::{lead, post_to, SECRET};
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -112,18 +111,7 @@ async fn the_log_holds_no_number_email_or_message_text() {
             .to("1065", "5511977773141")
             .text(&format!("wamid.log.{n}"), body)
             .to_string();
-        let res = client
-            .post(format!("{base}/webhooks/whatsapp"))
-            .header("content-type", "application/json")
-            .header(
-                "x-hub-signature-256",
-                signature::sign(SECRET.as_bytes(), payload.as_bytes()),
-            )
-            .body(payload)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
+        assert_eq!(post_to(&client, &base, payload.as_bytes()).await, 200);
         // One at a time, as a person writes.
         wait_until(
             "the conversation going on",

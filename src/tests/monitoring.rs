@@ -5,8 +5,7 @@
 
 use super::helpers::{fresh_db_with_url, insert_consultant, TestApp};
 use super::support::wait_until;
-use super::support::whatsapp::{lead, CONSULTANT_NUMBER, PHONE_NUMBER_ID, SECRET};
-use consultor::webhooks::signature;
+use super::support::whatsapp::{lead, post_to, CONSULTANT_NUMBER, PHONE_NUMBER_ID, SECRET};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -180,18 +179,7 @@ async fn metrics_need_the_token_cover_the_rules_and_move_with_the_work() {
         .to(PHONE_NUMBER_ID, CONSULTANT_NUMBER)
         .text("wamid.metrics.1", LEAD_TEXT)
         .to_string();
-    let res = client
-        .post(format!("{base}/webhooks/whatsapp"))
-        .header("content-type", "application/json")
-        .header(
-            "x-hub-signature-256",
-            signature::sign(SECRET.as_bytes(), payload.as_bytes()),
-        )
-        .body(payload)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    assert_eq!(post_to(&client, &base, payload.as_bytes()).await, 200);
     wait_until("the reply sent", Duration::from_secs(20), || async {
         sqlx::query_scalar::<_, i64>(
             "select count(*) from messages where direction = 'outbound' and status = 'sent'",

@@ -5,20 +5,11 @@
 //! replays the archive (through `consultor wal-fetch`) to that second: the rows are there,
 //! the destruction is not.
 
-use super::support::wait_until;
+use super::support::{as_root, wait_until};
 use sqlx::{Connection, PgConnection};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
-
-/// As root, PostgreSQL runs as `postgres` (initdb refuses root), as the Makefile does.
-fn as_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
 
 fn pg(tool: &'static str) -> Command {
     let path = consultor::backup::tool(tool).expect("PostgreSQL's server tools");

@@ -30,3 +30,13 @@ where
         tokio::time::sleep(POLL).await;
     }
 }
+
+/// Whether the tests run as root: then PostgreSQL and PgBouncer, which refuse root, run as
+/// the `postgres` user (as the Makefile's clusters do).
+pub fn as_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}

@@ -22,14 +22,6 @@ fn binary() -> PathBuf {
         .expect("pgbouncer not found: `make test-deps` installs Debian's package")
 }
 
-fn as_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
 impl PgBouncer {
     /// In front of the server `database_url` names (its host and port; every database).
     pub async fn start(database_url: &str) -> Self {
@@ -59,7 +51,7 @@ impl PgBouncer {
         )
         .unwrap();
         let mut cmd = Command::new(binary());
-        if as_root() {
+        if super::as_root() {
             // PgBouncer will not run as root.
             Command::new("chown")
                 .args(["-R", "postgres:"])

@@ -234,8 +234,13 @@ pub async fn post(app: &TestApp, payload: &Value) -> u16 {
 
 /// Posts these bytes to the webhook as they are (JSON or not), signed with `SECRET`.
 pub async fn post_raw(app: &TestApp, body: &[u8]) -> u16 {
-    app.client
-        .post(app.url("/webhooks/whatsapp"))
+    post_to(&app.client, &app.addr, body).await
+}
+
+/// As [`post_raw`], to the server at `base` (one run as its own process).
+pub async fn post_to(client: &reqwest::Client, base: &str, body: &[u8]) -> u16 {
+    client
+        .post(format!("{base}/webhooks/whatsapp"))
         .header("content-type", "application/json")
         .header(
             "x-hub-signature-256",
