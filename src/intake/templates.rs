@@ -83,9 +83,12 @@ pub async fn apply(sys: &mut SystemTx<'_>, u: &TemplateUpdate) -> Result<bool, s
             };
             let status = status_of(event);
             sqlx::query!(
+                // One being deleted stays so (the job's deletion decides what becomes of it).
                 "update message_templates
-                    set status = coalesce($2, status), status_reason = $3,
-                        meta_template_id = $4, submit_claimed_at = null
+                    set status = case when status = 'excluindo' then status
+                                      else coalesce($2, status) end,
+                        status_reason = $3, meta_template_id = $4,
+                        submit_claimed_at = case when status = 'excluindo' then submit_claimed_at end
                   where id = $1",
                 id,
                 status,

@@ -1,6 +1,7 @@
-//! A consultant's file on its way to a lead: uploaded to the Graph API's media endpoint just
-//! before its message is sent (no transaction open), and Meta's media id kept on the file for
-//! the next send of it on the same number while Meta keeps it (30 days; 29 to be safe).
+//! A consultant's file on its way to a lead (a file sent by itself, or a template's header
+//! image): uploaded to the Graph API's media endpoint just before its message is sent (no
+//! transaction open), and Meta's media id kept on the file for the next send of it on the
+//! same number while Meta keeps it (30 days; 29 to be safe).
 
 use crate::config::Secret;
 use crate::whatsapp::GraphClient;
@@ -8,8 +9,9 @@ use app::domain::flow::Outgoing;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-/// The message as WhatsApp takes it: a file's id replaced by Meta's media id (uploading it
-/// if needed). Other messages pass unchanged. `Err`: why it cannot be sent, in words.
+/// The message as WhatsApp takes it: a file's id (or a template's header image's) replaced
+/// by Meta's media id, uploading it if needed. Other messages pass unchanged. `Err`: why it
+/// cannot be sent, in words.
 pub(super) async fn with_media_id(
     pool: &PgPool,
     client: &GraphClient,
@@ -17,20 +19,54 @@ pub(super) async fn with_media_id(
     token: &Secret,
     message: Outgoing,
 ) -> Result<Outgoing, String> {
-    let Outgoing::File {
-        file,
-        media,
-        name,
-        caption,
-    } = message
-    else {
-        return Ok(message);
-    };
+    match message {
+        Outgoing::File {
+            file,
+            media,
+            name,
+            caption,
+        } => Ok(Outgoing::File {
+            file: media_id(pool, client, phone_number_id, token, &file).await?,
+            media,
+            name,
+            caption,
+        }),
+        Outgoing::Template {
+            header_image: Some(file),
+            name,
+            language,
+            header,
+            params,
+            buttons,
+            link,
+            text,
+        } => Ok(Outgoing::Template {
+            header_image: Some(media_id(pool, client, phone_number_id, token, &file).await?),
+            name,
+            language,
+            header,
+            params,
+            buttons,
+            link,
+            text,
+        }),
+        other => Ok(other),
+    }
+}
+
+/// Meta's media id for one of the consultant's files on this number.
+async fn media_id(
+    pool: &PgPool,
+    client: &GraphClient,
+    phone_number_id: &str,
+    token: &Secret,
+    file: &str,
+) -> Result<String, String> {
     let id: Uuid = file
         .parse()
         .map_err(|_| "o arquivo da mensagem não é válido".to_string())?;
     let stored = sqlx::query!(
-        r#"select mime_type, bytes,
+        r#"select name, mime_type, bytes,
                   case when wa_media_phone_id = $2
                         and wa_media_at > now() - interval '29 days'
                        then wa_media_id end as "reuse?"
@@ -42,39 +78,31 @@ pub(super) async fn with_media_id(
     .await
     .map_err(|e| format!("o arquivo não pôde ser lido: {e}"))?
     .ok_or_else(|| "o arquivo foi excluído antes do envio".to_string())?;
-    let media_id = match stored.reuse {
-        Some(known) => known,
-        None => {
-            let uploaded = client
-                .upload_media(
-                    phone_number_id,
-                    token,
-                    &name,
-                    &stored.mime_type,
-                    &stored.bytes,
-                )
-                .await?;
-            // Best effort: without it the next send uploads again.
-            if let Err(e) = sqlx::query!(
-                "update consultant_files
-                    set wa_media_id = $2, wa_media_phone_id = $3, wa_media_at = now()
-                  where id = $1",
-                id,
-                uploaded,
-                phone_number_id
-            )
-            .execute(pool)
-            .await
-            {
-                tracing::warn!(error = %e, "media id not kept");
-            }
-            uploaded
-        }
-    };
-    Ok(Outgoing::File {
-        file: media_id,
-        media,
-        name,
-        caption,
-    })
+    if let Some(known) = stored.reuse {
+        return Ok(known);
+    }
+    let uploaded = client
+        .upload_media(
+            phone_number_id,
+            token,
+            &stored.name,
+            &stored.mime_type,
+            &stored.bytes,
+        )
+        .await?;
+    // Best effort: without it the next send uploads again.
+    if let Err(e) = sqlx::query!(
+        "update consultant_files
+            set wa_media_id = $2, wa_media_phone_id = $3, wa_media_at = now()
+          where id = $1",
+        id,
+        uploaded,
+        phone_number_id
+    )
+    .execute(pool)
+    .await
+    {
+        tracing::warn!(error = %e, "media id not kept");
+    }
+    Ok(uploaded)
 }

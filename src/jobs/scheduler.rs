@@ -147,7 +147,7 @@ async fn deliver_batch(
                              and x.status = 'enviada' and x.sent_at >= $2::timestamptz) as "sent_today!",
                   t.name as "t_name?", t.category as "t_category?", t.status as "t_status?",
                   t.header_text, t.header_variable, t.body as "t_body?", t.footer_text,
-                  t.buttons as "t_buttons?", t.variables as "t_variables?",
+                  t.buttons as "t_buttons?", t.variables as "t_variables?", t.header_file_id,
                   s.appointment_id, a.status as "a_status?",
                   a.starts_at as "a_starts_at?: DateTime<Utc>"
              from scheduled_messages s
@@ -188,6 +188,7 @@ async fn deliver_batch(
                     r.footer_text,
                     r.t_buttons.unwrap_or_default(),
                     r.t_variables.unwrap_or_default(),
+                    r.header_file_id,
                 ),
             )),
             _ => None,

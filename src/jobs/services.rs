@@ -39,6 +39,7 @@ fn sandbox_media(config: &Config) -> Option<GraphClient> {
         base_url: url.trim_end_matches('/').to_string(),
         client: http_client(),
         retry_delays: Vec::new(),
+        app_id: None,
     })
 }
 
@@ -55,6 +56,7 @@ fn transport(config: &Config) -> Transport {
                 Duration::from_secs(2),
                 Duration::from_secs(5),
             ],
+            app_id: Some(meta.app_id),
         }),
     }
 }

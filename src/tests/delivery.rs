@@ -23,6 +23,7 @@ fn graph(url: &str, timeout: Duration) -> Transport {
         base_url: url.into(),
         client: reqwest::Client::builder().timeout(timeout).build().unwrap(),
         retry_delays: vec![],
+        app_id: None,
     })
 }
 

@@ -21,6 +21,7 @@ fn graph(url: &str) -> Services {
             base_url: url.into(),
             client: reqwest::Client::new(),
             retry_delays: vec![Duration::from_millis(10), Duration::from_millis(20)],
+            app_id: None,
         }),
         ai: AiProvider::BuiltIn,
         public_url: None,

@@ -321,6 +321,7 @@ pub fn graph_services(url: &str) -> consultor::jobs::Services {
             base_url: format!("{url}/v21.0"),
             client: reqwest::Client::new(),
             retry_delays: vec![std::time::Duration::from_millis(1)],
+            app_id: Some("app-1".into()),
         }),
         ai: consultor::ai::AiProvider::BuiltIn,
         public_url: None,

@@ -16,6 +16,8 @@ pub struct GraphClient {
     pub client: reqwest::Client,
     /// Waits before each retry of a 429/5xx; its length is the number of retries.
     pub retry_delays: Vec<Duration>,
+    /// The Meta app's id: uploads for a template's review are made to it.
+    pub app_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -113,6 +115,8 @@ pub fn body(to: Recipient<'_>, message: &Outgoing) -> Value {
             header,
             params,
             buttons,
+            header_image,
+            link,
             ..
         } => {
             let text = |values: &Vec<String>| -> Vec<Value> {
@@ -122,6 +126,11 @@ pub fn body(to: Recipient<'_>, message: &Outgoing) -> Value {
                     .collect()
             };
             let mut components = Vec::new();
+            if let Some(media) = header_image {
+                components.push(json!({"type": "header", "parameters": [
+                    {"type": "image", "image": {"id": media}}
+                ]}));
+            }
             if !header.is_empty() {
                 components.push(json!({"type": "header", "parameters": text(header)}));
             }
@@ -134,6 +143,12 @@ pub fn body(to: Recipient<'_>, message: &Outgoing) -> Value {
                 components.push(json!({
                     "type": "button", "sub_type": "quick_reply", "index": i.to_string(),
                     "parameters": [{"type": "payload", "payload": payload}]
+                }));
+            }
+            if let Some(l) = link {
+                components.push(json!({
+                    "type": "button", "sub_type": "url", "index": l.index.to_string(),
+                    "parameters": [{"type": "text", "text": l.value}]
                 }));
             }
             json!({"type": "template", "template": {
@@ -149,12 +164,12 @@ pub fn body(to: Recipient<'_>, message: &Outgoing) -> Value {
 }
 
 impl GraphClient {
-    fn url(&self, path: &str) -> String {
+    pub(super) fn url(&self, path: &str) -> String {
         format!("{}/{path}", self.base_url.trim_end_matches('/'))
     }
 
     /// One JSON call with the business token: Meta's status and answer (null when not JSON).
-    async fn post(
+    pub(super) async fn post(
         &self,
         path: &str,
         token: &Secret,
@@ -225,41 +240,6 @@ impl GraphClient {
             bytes.extend_from_slice(&chunk);
         }
         Ok((bytes, info["mime_type"].as_str().map(str::to_string)))
-    }
-
-    /// Submits a template for review: `POST {base}/{waba_id}/message_templates`. Returns
-    /// Meta's id for it and the status it answered (`PENDING`, or `APPROVED` at once).
-    /// A refusal is `Permanent` with Meta's own words for the person (`error_user_msg`).
-    pub async fn create_template(
-        &self,
-        waba_id: &str,
-        token: &Secret,
-        body: &Value,
-    ) -> Result<(String, String), SendError> {
-        let (status, payload) = self
-            .post(&format!("{waba_id}/message_templates"), token, body)
-            .await
-            .map_err(|e| SendError::Unknown(format!("sem resposta da API do WhatsApp: {e}")))?;
-        if status.is_success() {
-            let id = payload["id"]
-                .as_str()
-                .map(str::to_string)
-                .ok_or_else(|| SendError::Unknown("resposta sem id do modelo".into()))?;
-            let state = payload["status"].as_str().unwrap_or("PENDING").to_string();
-            return Ok((id, state));
-        }
-        let e = &payload["error"];
-        let words = e["error_user_msg"]
-            .as_str()
-            .or(e["message"].as_str())
-            .map(str::to_string)
-            .unwrap_or_else(|| status.to_string());
-        let detail = app::domain::meta_error::describe(e["code"].as_i64(), &words);
-        if status.as_u16() == 429 || status.is_server_error() {
-            Err(SendError::Exhausted(detail))
-        } else {
-            Err(SendError::Permanent(detail))
-        }
     }
 
     /// Uploads a file for sending: `POST {base}/{phone_number_id}/media` (a multipart form:
@@ -378,71 +358,4 @@ impl GraphClient {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use app::domain::flow::Outgoing;
-
-    #[test]
-    fn builds_cloud_api_bodies() {
-        let b = body(
-            Recipient::Number("5521999990001"),
-            &Outgoing::Text { body: "Oi".into() },
-        );
-        assert_eq!(b["type"], "text");
-        assert_eq!(b["text"]["body"], "Oi");
-        assert_eq!(b["to"], "5521999990001");
-        let by_user = body(
-            Recipient::User("BR.1234567890"),
-            &Outgoing::Text { body: "Oi".into() },
-        );
-        assert_eq!(by_user["recipient"], "BR.1234567890");
-        assert!(by_user.get("to").is_none());
-        let img = body(
-            Recipient::Number("55"),
-            &Outgoing::Image {
-                link: "https://x/y.png".into(),
-                caption: Some("Comparativo".into()),
-            },
-        );
-        assert_eq!(img["type"], "image");
-        assert_eq!(img["image"]["link"], "https://x/y.png");
-        assert_eq!(img["image"]["caption"], "Comparativo");
-    }
-
-    #[test]
-    fn a_template_carries_its_values_and_button_payloads() {
-        let b = body(
-            Recipient::Number("5521999990001"),
-            &Outgoing::Template {
-                name: "lembrete_agendamento".into(),
-                language: "pt_BR".into(),
-                header: Vec::new(),
-                params: vec!["Maria".into(), "amanhã, qui. 10/12 às 14:30".into()],
-                buttons: vec!["agenda:confirmar:1".into(), "agenda:remarcar:1".into()],
-                text: "…".into(),
-            },
-        );
-        assert_eq!(b["type"], "template");
-        let t = &b["template"];
-        assert_eq!(t["name"], "lembrete_agendamento");
-        assert_eq!(t["language"]["code"], "pt_BR");
-        let c = t["components"].as_array().unwrap();
-        assert_eq!(c.len(), 3, "no header values: body and two buttons");
-        assert_eq!(c[0]["type"], "body");
-        assert_eq!(c[0]["parameters"][1]["text"], "amanhã, qui. 10/12 às 14:30");
-        for (i, what) in ["confirmar", "remarcar"].iter().enumerate() {
-            assert_eq!(
-                c[i + 1],
-                serde_json::json!({"type": "button", "sub_type": "quick_reply", "index": i.to_string(),
-                    "parameters": [{"type": "payload", "payload": format!("agenda:{what}:1")}]})
-            );
-        }
-        // A row stored before the buttons existed still reads, without button components.
-        let old: Outgoing = serde_json::from_value(serde_json::json!({
-            "kind": "template", "name": "x", "language": "pt_BR", "text": "t"
-        }))
-        .unwrap();
-        let b = body(Recipient::Number("55"), &old);
-        assert_eq!(b["template"]["components"], serde_json::json!([]));
-    }
-}
+mod tests;

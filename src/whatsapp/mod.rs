@@ -4,6 +4,7 @@
 pub mod connect;
 mod graph;
 pub mod signup;
+mod template_calls;
 
 pub use graph::{body as graph_body, GraphClient, Recipient, SendError};
 

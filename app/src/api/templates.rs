@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 /// A template as WhatsApp shows it: bold header, body, grey footer, buttons under it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preview {
+    /// The header image's address (the consultant's file), instead of a header text.
+    pub image: Option<String>,
     pub header: Option<String>,
     pub body: String,
     pub footer: Option<String>,
@@ -22,6 +24,7 @@ impl Preview {
     pub fn of(d: &TemplateDraft, values: &[String], header_value: Option<&str>) -> Self {
         use crate::domain::template::render;
         Preview {
+            image: d.header_image.as_ref().map(|f| format!("/arquivos/{f}")),
             header: d.header_text.as_ref().map(|h| match header_value {
                 Some(v) => render(h, &[v.to_string()]),
                 None => h.clone(),
@@ -59,6 +62,7 @@ pub struct TemplateItem {
     pub preview: Preview,
     pub can_delete: bool,
     pub can_retry: bool,
+    pub can_edit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,6 +91,18 @@ pub struct TemplatesData {
     pub quiet: (i16, i16),
     /// An appointment's second reminder, hours before (the first is 24 h before).
     pub reminder_hours: i16,
+    /// The library's images a header may show: (id, name).
+    pub images: Vec<(String, String)>,
+    /// The template being changed (`/modelos?alterar=<id>`), its form's values.
+    pub editing: Option<Editing>,
+}
+
+/// A template opened for a change: the creation form, filled with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Editing {
+    pub id: String,
+    pub name: String,
+    pub values: Vec<(String, String)>,
 }
 
 /// A follow-up rule as `/modelos` lists it.
@@ -118,6 +134,7 @@ pub fn status_label(status: &str) -> &'static str {
         "rejeitado" => "Rejeitado",
         "pausado" => "Pausado pela Meta",
         "desativado" => "Desativado pela Meta",
+        "excluindo" => "Excluindo na Meta",
         _ => "Erro no envio",
     }
 }
@@ -133,8 +150,9 @@ fn quality_label(q: &str) -> Option<String> {
 }
 
 #[server(prefix = "/api", endpoint = "modelos")]
-pub async fn templates_page() -> Result<TemplatesData, AppError> {
+pub async fn templates_page(alterar: Option<String>) -> Result<TemplatesData, AppError> {
     use crate::domain::flow::FlowDefinition;
+    use crate::domain::template::changes::{delete_refusal, edit_refusal};
     use crate::domain::template::VariableSource;
     use crate::domain::template_library;
     use crate::domain::time::format_datetime;
@@ -147,6 +165,7 @@ pub async fn templates_page() -> Result<TemplatesData, AppError> {
     let rules = crate::server::scheduled::rules(&mut t.tx).await?;
     let quiet = crate::server::scheduled::quiet_hours(&mut t.tx).await?;
     let reminder_hours = crate::server::appointment_reminders::hours_before(&mut t.tx).await?;
+    let images = crate::server::template_changes::header_images(&mut t.tx).await?;
     let flow = {
         let (db, consultant) = t.tx.split();
         shared_reads::live_flow(db, consultant).await?
@@ -183,6 +202,15 @@ pub async fn templates_page() -> Result<TemplatesData, AppError> {
             ));
         }
     }
+    let now = chrono::Utc::now();
+    let editing = alterar
+        .and_then(|id| rows.iter().find(|r| r.id.to_string() == id))
+        .filter(|r| edit_refusal(&r.status, &r.edits, now).is_none())
+        .map(|r| Editing {
+            id: r.id.to_string(),
+            name: r.draft.name.clone(),
+            values: form_values(&r.draft),
+        });
     let items = rows
         .into_iter()
         .map(|r| TemplateItem {
@@ -190,8 +218,9 @@ pub async fn templates_page() -> Result<TemplatesData, AppError> {
             name: r.draft.name.clone(),
             category: r.draft.category.label().into(),
             status_label: status_label(&r.status).into(),
-            can_delete: matches!(r.status.as_str(), "rejeitado" | "erro"),
+            can_delete: delete_refusal(&r.status).is_none(),
             can_retry: r.status == "erro",
+            can_edit: edit_refusal(&r.status, &r.edits, now).is_none(),
             status: r.status,
             reason: r.status_reason,
             quality: r.quality.as_deref().and_then(quality_label),
@@ -221,6 +250,11 @@ pub async fn templates_page() -> Result<TemplatesData, AppError> {
             .collect(),
         quiet,
         reminder_hours,
+        images: images
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect(),
+        editing,
     })
 }
 
@@ -232,6 +266,7 @@ pub fn form_fields() -> Vec<String> {
         "cabecalho",
         "cabecalho_fonte",
         "cabecalho_exemplo",
+        "cabecalho_imagem",
         "corpo",
         "rodape",
         "resposta1",
@@ -239,6 +274,9 @@ pub fn form_fields() -> Vec<String> {
         "resposta3",
         "link_texto",
         "link_url",
+        "link_fonte",
+        "link_exemplo",
+        "id",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -303,7 +341,18 @@ pub fn draft_from_form(get: &dyn Fn(&str) -> String) -> (TemplateDraft, Vec<Stri
         .map(|text| Button::QuickReply { text })
         .collect();
     match (text("link_texto"), text("link_url")) {
-        (Some(text), Some(url)) => buttons.push(Button::Url { text, url }),
+        (Some(text), Some(url)) => {
+            // The address's `{{1}}` (if any) takes its value from the chosen origin.
+            let variable = url.contains("{{").then(|| Variable {
+                source: VariableSource::parse(&get("link_fonte")).unwrap_or(VariableSource::Typed),
+                example: get("link_exemplo").trim().to_string(),
+            });
+            buttons.push(Button::Url {
+                text,
+                url,
+                variable,
+            })
+        }
         (None, None) => {}
         _ => problems.push("O botão de link precisa de um texto e de um endereço.".into()),
     }
@@ -312,10 +361,60 @@ pub fn draft_from_form(get: &dyn Fn(&str) -> String) -> (TemplateDraft, Vec<Stri
         category,
         header_text,
         header_variable,
+        header_image: text("cabecalho_imagem"),
         body,
         footer_text: text("rodape"),
         buttons,
         variables,
     };
     (draft, problems)
+}
+
+/// A stored draft as the creation form's values (the inverse of [`draft_from_form`]), to
+/// change it.
+pub fn form_values(d: &TemplateDraft) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = vec![
+        ("nome".into(), d.name.clone()),
+        ("categoria".into(), d.category.as_str().into()),
+        (
+            "cabecalho".into(),
+            d.header_text.clone().unwrap_or_default(),
+        ),
+        (
+            "cabecalho_imagem".into(),
+            d.header_image.clone().unwrap_or_default(),
+        ),
+        ("corpo".into(), d.body.clone()),
+        ("rodape".into(), d.footer_text.clone().unwrap_or_default()),
+    ];
+    if let Some(h) = &d.header_variable {
+        v.push(("cabecalho_fonte".into(), h.source.form_value()));
+        v.push(("cabecalho_exemplo".into(), h.example.clone()));
+    }
+    for (i, var) in d.variables.iter().enumerate() {
+        v.push((format!("var{}_fonte", i + 1), var.source.form_value()));
+        v.push((format!("var{}_exemplo", i + 1), var.example.clone()));
+    }
+    let mut quick = 0;
+    for b in &d.buttons {
+        match b {
+            Button::QuickReply { text } => {
+                quick += 1;
+                v.push((format!("resposta{quick}"), text.clone()));
+            }
+            Button::Url {
+                text,
+                url,
+                variable,
+            } => {
+                v.push(("link_texto".into(), text.clone()));
+                v.push(("link_url".into(), url.clone()));
+                if let Some(var) = variable {
+                    v.push(("link_fonte".into(), var.source.form_value()));
+                    v.push(("link_exemplo".into(), var.example.clone()));
+                }
+            }
+        }
+    }
+    v
 }

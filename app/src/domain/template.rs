@@ -119,8 +119,28 @@ pub struct Variable {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Button {
-    QuickReply { text: String },
-    Url { text: String, url: String },
+    QuickReply {
+        text: String,
+    },
+    /// A link; its address may end in `{{1}}`, filled per lead (a listing's page, a quote's
+    /// code) from `variable`. Rows stored before it have none.
+    Url {
+        text: String,
+        url: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        variable: Option<Variable>,
+    },
+}
+
+impl Button {
+    /// A link button with an address of its own (no variable).
+    pub fn link(text: &str, url: &str) -> Self {
+        Button::Url {
+            text: text.into(),
+            url: url.into(),
+            variable: None,
+        }
+    }
 }
 
 /// A template as written: what is submitted to Meta and shown in previews.
@@ -130,6 +150,10 @@ pub struct TemplateDraft {
     pub category: Category,
     pub header_text: Option<String>,
     pub header_variable: Option<Variable>,
+    /// An image instead of a header text: the id of one of the consultant's files (an image
+    /// of their library, kept while a template shows it). Meta reviews it with the text.
+    #[serde(default)]
+    pub header_image: Option<String>,
     pub body: String,
     pub footer_text: Option<String>,
     pub buttons: Vec<Button>,
@@ -218,6 +242,29 @@ fn bad_chars(s: &str, lines: bool) -> bool {
         .any(|c| (c.is_control() && !(lines && (c == '\n' || c == '\r'))) || c == '\u{0}')
 }
 
+/// What Meta refuses in a link button's address: only `https://`, no spaces, and a variable
+/// only as its very end (`https://site/imovel/{{1}}`), with an example of that end.
+fn link_problems(url: &str, variable: Option<&Variable>) -> Vec<String> {
+    let mut p = Vec::new();
+    let found = placeholders(url).unwrap_or_else(|_| vec![0]);
+    match (found.as_slice(), variable) {
+        ([], None) => {}
+        ([1], Some(v)) if url.ends_with("{{1}}") => {
+            let ex = v.example.trim();
+            if ex.is_empty() || chars(ex) > MAX_VALUE || ex.contains(char::is_whitespace) {
+                p.push("Dê um exemplo do final do link (sem espaços), como a Meta pede: por exemplo, o código de um imóvel.".into());
+            }
+        }
+        ([], Some(_)) => {
+            p.push("Para um link que muda por lead, termine o endereço com {{1}}.".into())
+        }
+        _ => p.push(
+            "O link pode ter uma variável só, {{1}}, no fim do endereço (regra da Meta).".into(),
+        ),
+    }
+    p
+}
+
 impl TemplateDraft {
     /// Every problem at once, each a sentence in Portuguese (empty: ready to submit).
     pub fn problems(&self) -> Vec<String> {
@@ -302,6 +349,14 @@ impl TemplateDraft {
                 Ok(_) => {}
             }
         }
+        if let Some(image) = &self.header_image {
+            if self.header_text.is_some() {
+                p.push("O cabeçalho pode ser um texto ou uma imagem, não os dois.".into());
+            }
+            if uuid::Uuid::parse_str(image).is_err() {
+                p.push("A imagem do cabeçalho não foi encontrada: escolha outra.".into());
+            }
+        }
         if let Some(f) = &self.footer_text {
             if chars(f) > MAX_FOOTER {
                 p.push(format!("O rodapé pode ter até {MAX_FOOTER} caracteres."));
@@ -324,7 +379,14 @@ impl TemplateDraft {
         for b in &self.buttons {
             let (text, url) = match b {
                 Button::QuickReply { text } => (text, None),
-                Button::Url { text, url } => (text, Some(url)),
+                Button::Url {
+                    text,
+                    url,
+                    variable,
+                } => {
+                    p.extend(link_problems(url, variable.as_ref()));
+                    (text, Some(url))
+                }
             };
             if text.trim().is_empty() || chars(text) > MAX_BUTTON_TEXT || bad_chars(text, false) {
                 p.push(format!(
@@ -344,6 +406,17 @@ impl TemplateDraft {
         p
     }
 
+    /// The link button's variable and its index among the buttons (Meta's `index` when
+    /// sending), if its address has one.
+    pub fn link_variable(&self) -> Option<(usize, &Variable)> {
+        self.buttons.iter().enumerate().find_map(|(i, b)| match b {
+            Button::Url {
+                variable: Some(v), ..
+            } => Some((i, v)),
+            _ => None,
+        })
+    }
+
     /// The body as the lead will read it, with `values` in its variables.
     pub fn body_with(&self, values: &[String]) -> String {
         render(&self.body, values)
@@ -354,10 +427,15 @@ impl TemplateDraft {
         self.variables.iter().map(|v| v.example.clone()).collect()
     }
 
-    /// The `components` of Meta's template creation call.
-    pub fn meta_components(&self) -> serde_json::Value {
+    /// The `components` of Meta's template creation (and edit) call; `image_handle` is the
+    /// header image's handle from Meta's upload (its example for the review).
+    pub fn meta_components(&self, image_handle: Option<&str>) -> serde_json::Value {
         use serde_json::json;
         let mut components = Vec::new();
+        if let Some(handle) = image_handle.filter(|_| self.header_image.is_some()) {
+            components.push(json!({"type": "HEADER", "format": "IMAGE",
+                                   "example": {"header_handle": [handle]}}));
+        }
         if let Some(h) = &self.header_text {
             let mut header = json!({"type": "HEADER", "format": "TEXT", "text": h});
             if let Some(v) = &self.header_variable {
@@ -379,7 +457,18 @@ impl TemplateDraft {
                 .iter()
                 .map(|b| match b {
                     Button::QuickReply { text } => json!({"type": "QUICK_REPLY", "text": text}),
-                    Button::Url { text, url } => json!({"type": "URL", "text": text, "url": url}),
+                    Button::Url {
+                        text,
+                        url,
+                        variable,
+                    } => {
+                        let mut button = json!({"type": "URL", "text": text, "url": url});
+                        if let Some(v) = variable {
+                            button["example"] =
+                                json!([render(url, std::slice::from_ref(&v.example))]);
+                        }
+                        button
+                    }
                 })
                 .collect();
             components.push(json!({"type": "BUTTONS", "buttons": buttons}));
@@ -388,8 +477,9 @@ impl TemplateDraft {
     }
 }
 
+pub mod changes;
 mod sending;
-pub use sending::{check_values, value_for, LeadFacts};
+pub use sending::{check_link_value, check_values, history_text, value_for, LeadFacts};
 
 #[cfg(test)]
 mod tests;

@@ -1,11 +1,11 @@
 //! `POST /leads/{lead}/modelo`: an approved template, its variables as the consultant left
-//! them (`v1`…, `h1` for the header), sent to a lead outside the 24-hour window. Like a reply,
+//! them (`v1`…, `h1` for the header, `u1` for the link's end), sent to a lead outside the 24-hour window. Like a reply,
 //! it takes the conversation over from the bot, and the form's token (`envio`) makes a second
 //! post (a double tap, the back button) send nothing more.
 
 use super::door::SignedInForm;
-use crate::domain::flow::Outgoing;
-use crate::domain::template::{check_values, MAX_BODY};
+use crate::domain::flow::{LinkValue, Outgoing};
+use crate::domain::template::{check_link_value, check_values, history_text, MAX_BODY};
 use crate::error::AppError;
 use crate::server::{conversations, flash, leads, messages, templates, tenant};
 use axum::extract::Path;
@@ -44,6 +44,14 @@ pub async fn send(Path(lead): Path<Uuid>, SignedInForm { who, fields }: SignedIn
             None => Vec::new(),
         };
         check_values(&header).map_err(|e| AppError::invalid(format!("Cabeçalho: {e}")))?;
+        let link = match t.draft.link_variable() {
+            Some((index, _)) => {
+                let value = fields.get("u1").trim().to_string();
+                check_link_value(&value).map_err(AppError::invalid)?;
+                Some(LinkValue { index, value })
+            }
+            None => None,
+        };
         let body = t.draft.body_with(&values);
         if body.chars().count() > MAX_BODY {
             return Err(AppError::invalid(format!(
@@ -64,16 +72,15 @@ pub async fn send(Path(lead): Path<Uuid>, SignedInForm { who, fields }: SignedIn
             .header_text
             .as_deref()
             .map(|h| crate::domain::template::render(h, &header));
-        let text = match header_line {
-            Some(h) => format!("*{h}*\n{body}"),
-            None => body,
-        };
+        let text = history_text(&t.draft, header_line.as_deref(), &body);
         let message = Outgoing::Template {
             name: t.draft.name.clone(),
             language: "pt_BR".into(),
             header,
             params: values,
             buttons: Vec::new(),
+            header_image: t.draft.header_image.clone(),
+            link,
             text,
         };
         let token = fields.get("envio").trim().parse::<Uuid>().ok();
@@ -102,6 +109,7 @@ pub async fn send(Path(lead): Path<Uuid>, SignedInForm { who, fields }: SignedIn
         ("origem".to_string(), "modelo".to_string()),
         ("modelo".to_string(), chosen.clone()),
         ("h1".to_string(), fields.get("h1")),
+        ("u1".to_string(), fields.get("u1")),
     ];
     for n in 1..=crate::domain::template::MAX_VARIABLES {
         let name = format!("v{n}");

@@ -5,17 +5,20 @@
 
 use crate::api::feedback::FormFeedback;
 use crate::api::templates::{
-    draft_from_form, templates_page, LibraryItem, Preview, TemplateItem, TemplatesData,
+    draft_from_form, templates_page, Editing, LibraryItem, Preview, TemplateItem, TemplatesData,
 };
 use crate::components::{
     error_view, textarea_text, FollowUpRules, Loading, PageTitle, TemplatePreview,
 };
 use crate::domain::template::{MAX_BODY, MAX_BUTTON_TEXT, MAX_FOOTER, MAX_HEADER, MAX_VARIABLES};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| templates_page());
+    // `?alterar=<id>` opens that template in the form, to change it.
+    let query = use_query_map();
+    let data = Resource::new(move || query.with(|q| q.get("alterar")), templates_page);
     view! {
         <PageTitle text="Modelos de mensagem | Consultor"/>
         <h1>"Modelos de mensagem"</h1>
@@ -75,7 +78,7 @@ fn Templates(page: TemplatesData) -> impl IntoView {
                 {page.library.into_iter().map(|l| view! { <Ready l csrf=csrf.clone()/> }).collect_view()}
             </ul>
         </section>
-        <NewTemplate csrf=csrf.clone() sources=page.sources feedback/>
+        <NewTemplate csrf=csrf.clone() sources=page.sources images=page.images editing=page.editing feedback/>
         <FollowUpRules csrf=csrf.clone() rules=page.rules approved quiet=page.quiet reminder_hours=page.reminder_hours/>
     }
 }
@@ -107,6 +110,10 @@ fn Item(t: TemplateItem, csrf: String) -> impl IntoView {
             <TemplatePreview preview=t.preview.clone()/>
             <div class="actions">
                 {t.can_retry.then(|| action("reenviar", "Enviar de novo", false))}
+                {t.can_edit.then(|| view! {
+                    <a href=format!("/modelos?alterar={}#novo-modelo", t.id) class="button button-small button-secondary"
+                        aria-label=format!("Alterar o modelo {}", t.name)>"Alterar"</a>
+                })}
                 {t.can_delete.then(|| action("excluir", "Excluir", true))}
             </div>
         </li>
@@ -142,24 +149,49 @@ fn Ready(l: LibraryItem, csrf: String) -> impl IntoView {
 fn NewTemplate(
     csrf: String,
     sources: Vec<(String, String)>,
+    images: Vec<(String, String)>,
+    editing: Option<Editing>,
     feedback: Option<FormFeedback>,
 ) -> impl IntoView {
     let typed = feedback.clone().filter(|f| {
-        matches!(f.value("acao").as_deref(), Some("previa" | "criar")) && f.values.len() > 1
+        matches!(
+            f.value("acao").as_deref(),
+            Some("previa" | "criar" | "alterar")
+        ) && f.values.len() > 1
+    });
+    // A refused change comes back as a change of the same template.
+    let editing = editing.or_else(|| {
+        let f = typed.as_ref()?;
+        let id = f.value("id").filter(|id| !id.is_empty())?;
+        Some(Editing {
+            id,
+            name: f.value("nome").unwrap_or_default(),
+            values: Vec::new(),
+        })
     });
     let val = {
-        let typed = typed.clone();
-        move |name: &str| {
-            typed
-                .as_ref()
-                .and_then(|f| f.value(name))
-                .unwrap_or_default()
+        let (typed, editing) = (typed.clone(), editing.clone());
+        move |name: &str| -> String {
+            match &typed {
+                Some(f) => f.value(name).unwrap_or_default(),
+                None => editing
+                    .as_ref()
+                    .and_then(|e| e.values.iter().find(|(n, _)| n == name))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+            }
         }
     };
-    let preview = typed.as_ref().map(|f| {
-        let (draft, _) = draft_from_form(&|n| f.value(n).unwrap_or_default());
+    let shown = typed.is_some() || editing.is_some();
+    let preview = shown.then(|| {
+        let (draft, _) = draft_from_form(&|n| val(n));
         Preview::example(&draft)
     });
+    let chosen_image = val("cabecalho_imagem");
+    let mut images = images;
+    if !chosen_image.is_empty() && !images.iter().any(|(id, _)| *id == chosen_image) {
+        images.insert(0, (chosen_image.clone(), "Imagem atual".into()));
+    }
     let select = |id: String, chosen: String| {
         let sources = sources.clone();
         view! {
@@ -172,9 +204,16 @@ fn NewTemplate(
         }
     };
     let category = val("categoria");
+    let title = match &editing {
+        Some(e) => format!("Alterar o modelo {}", e.name),
+        None => "Novo modelo".to_string(),
+    };
     view! {
         <section aria-labelledby="novo-modelo-titulo" id="novo-modelo">
-            <h2 id="novo-modelo-titulo">"Novo modelo"</h2>
+            <h2 id="novo-modelo-titulo">{title}</h2>
+            {editing.is_some().then(|| view! {
+                <p class="hint">"A alteração volta para a análise da Meta; até a resposta, o modelo não é enviado. A Meta permite alterar um modelo aprovado uma vez por dia."</p>
+            })}
             {preview.map(|p| view! {
                 <div class="template-preview-box">
                     <h3>"Como o lead recebe"</h3>
@@ -183,10 +222,16 @@ fn NewTemplate(
             })}
             <form method="post" action="/modelos/acao" class="stack template-form">
                 <input type="hidden" name="csrf" value=csrf/>
+                <input type="hidden" name="id" value=editing.as_ref().map(|e| e.id.clone()).unwrap_or_default()/>
                 <div class="field">
                     <label for="modelo-nome">"Nome"</label>
-                    <input id="modelo-nome" name="nome" required maxlength="100" value=val("nome") aria-describedby="modelo-nome-dica" autocomplete="off"/>
-                    <p class="hint" id="modelo-nome-dica">"Só para você e para a Meta: vira letras minúsculas e _ (ex.: lembrete_visita)."</p>
+                    <input id="modelo-nome" name="nome" required maxlength="100" value=val("nome") aria-describedby="modelo-nome-dica" autocomplete="off"
+                        readonly=editing.is_some()/>
+                    <p class="hint" id="modelo-nome-dica">{if editing.is_some() {
+                        "O nome de um modelo não muda."
+                    } else {
+                        "Só para você e para a Meta: vira letras minúsculas e _ (ex.: lembrete_visita)."
+                    }}</p>
                 </div>
                 <div class="field">
                     <label for="modelo-categoria">"Categoria"</label>
@@ -199,6 +244,21 @@ fn NewTemplate(
                 <div class="field">
                     <label for="modelo-cabecalho">"Cabeçalho (opcional)"</label>
                     <input id="modelo-cabecalho" name="cabecalho" maxlength=MAX_HEADER.to_string() value=val("cabecalho")/>
+                </div>
+                <div class="field">
+                    <label for="modelo-imagem">"Ou uma imagem no cabeçalho (opcional)"</label>
+                    <select id="modelo-imagem" name="cabecalho_imagem" aria-describedby="modelo-imagem-dica">
+                        <option value="" selected=chosen_image.is_empty()>"Sem imagem"</option>
+                        {images.into_iter().map(|(id, name)| {
+                            let selected = id == chosen_image;
+                            view! { <option value=id selected=selected>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="hint" id="modelo-imagem-dica">
+                        "Uma foto do imóvel, do carro, do seu cartão: escolha entre as imagens da sua "
+                        <a href="/configuracoes#arquivos">"biblioteca de arquivos"</a>
+                        " (JPEG ou PNG até 5 MB). O cabeçalho é um texto ou uma imagem, não os dois."
+                    </p>
                 </div>
                 <div class="field">
                     <label for="modelo-corpo">"Texto da mensagem"</label>
@@ -239,11 +299,24 @@ fn NewTemplate(
                     <label for="link_texto">"Botão de link: texto"</label>
                     <input id="link_texto" name="link_texto" maxlength=MAX_BUTTON_TEXT.to_string() value=val("link_texto")/>
                     <label for="link_url">"Botão de link: endereço (https://…)"</label>
-                    <input id="link_url" name="link_url" type="url" maxlength="2000" value=val("link_url") placeholder="https://"/>
+                    <input id="link_url" name="link_url" type="url" maxlength="2000" value=val("link_url") placeholder="https://"
+                        aria-describedby="link-dica"/>
+                    <p class="hint" id="link-dica">"Para um link que muda por lead (a página de um imóvel, uma cotação), termine o endereço com {{1}} e diga de onde vem o final:"</p>
+                    <label for="link_fonte">"Final do link: origem"</label>
+                    {select("link_fonte".into(), val("link_fonte"))}
+                    <label for="link_exemplo">"Final do link: exemplo"</label>
+                    <input id="link_exemplo" name="link_exemplo" maxlength="200" value=val("link_exemplo") placeholder="apto-302"/>
                 </fieldset>
                 <div class="actions">
                     <button type="submit" name="acao" value="previa" class="button-secondary" formnovalidate>"Pré-visualizar"</button>
-                    <button type="submit" name="acao" value="criar">"Enviar para aprovação"</button>
+                    {if editing.is_some() {
+                        view! {
+                            <button type="submit" name="acao" value="alterar">"Enviar alteração para análise"</button>
+                            <a href="/modelos" class="button button-secondary">"Cancelar"</a>
+                        }.into_any()
+                    } else {
+                        view! { <button type="submit" name="acao" value="criar">"Enviar para aprovação"</button> }.into_any()
+                    }}
                 </div>
             </form>
         </section>

@@ -104,14 +104,17 @@ pub async fn insert(
 }
 
 /// Takes a file out of the library. One that went to leads stays for their conversations
-/// (and its space counts) until they are erased; one that never went anywhere is deleted.
+/// (and its space counts) until they are erased, one a template's header shows stays while
+/// it does; one that never went anywhere is deleted.
 /// `false`: not the consultant's.
 pub async fn remove_from_library(t: &mut TenantTx, id: Uuid) -> Result<bool, sqlx::Error> {
     let (db, consultant) = t.split();
     let sent = sqlx::query_scalar!(
         r#"select exists (select 1 from messages
                            where consultant_id = $2 and payload->>'kind' = 'file'
-                             and payload->>'file' = $1::uuid::text) as "sent!""#,
+                             and payload->>'file' = $1::uuid::text)
+                  or exists (select 1 from message_templates
+                              where consultant_id = $2 and header_file_id = $1) as "sent!""#,
         id,
         consultant
     )

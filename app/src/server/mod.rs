@@ -38,6 +38,7 @@ pub mod scheduled;
 pub mod sessions;
 pub mod shared_reads;
 pub mod state;
+pub mod template_changes;
 pub mod templates;
 pub mod tenant;
 pub mod totp;

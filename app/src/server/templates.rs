@@ -15,6 +15,11 @@ pub struct TemplateRow {
     pub status_reason: Option<String>,
     pub quality: Option<String>,
     pub updated_at: DateTime<Utc>,
+    /// When it was changed (newest first, the last ten): Meta's limit on approved ones.
+    pub edits: Vec<DateTime<Utc>>,
+    /// Meta knows it (its id came back): a change edits it there, a deletion deletes it there.
+    pub on_meta: bool,
+    pub library_key: Option<String>,
 }
 
 /// Said of a template approved at once on a server without a Meta app.
@@ -31,10 +36,14 @@ struct Raw {
     footer_text: Option<String>,
     buttons: serde_json::Value,
     variables: serde_json::Value,
+    header_file_id: Option<Uuid>,
     status: String,
     status_reason: Option<String>,
     quality: Option<String>,
     updated_at: DateTime<Utc>,
+    edits: Vec<DateTime<Utc>>,
+    on_meta: bool,
+    library_key: Option<String>,
 }
 
 /// A stored template's columns as the draft they were written from (the submission job
@@ -49,12 +58,14 @@ pub fn draft_of(
     footer_text: Option<String>,
     buttons: serde_json::Value,
     variables: serde_json::Value,
+    header_file: Option<Uuid>,
 ) -> TemplateDraft {
     TemplateDraft {
         name,
         category: Category::parse(category).unwrap_or(Category::Marketing),
         header_text,
         header_variable: header_variable.and_then(|v| serde_json::from_value::<Variable>(v).ok()),
+        header_image: header_file.map(|f| f.to_string()),
         body,
         footer_text,
         buttons: serde_json::from_value::<Vec<Button>>(buttons).unwrap_or_default(),
@@ -75,11 +86,15 @@ impl Raw {
                 self.footer_text,
                 self.buttons,
                 self.variables,
+                self.header_file_id,
             ),
             status: self.status,
             status_reason: self.status_reason,
             quality: self.quality,
             updated_at: self.updated_at,
+            edits: self.edits,
+            on_meta: self.on_meta,
+            library_key: self.library_key,
         }
     }
 }
@@ -90,8 +105,10 @@ pub async fn list(t: &mut TenantTx, approved: bool) -> Result<Vec<TemplateRow>, 
     let rows = sqlx::query_as!(
         Raw,
         r#"select id, name, category, header_text, header_variable, body, footer_text, buttons,
-                  variables, status, status_reason, quality,
-                  updated_at as "updated_at: DateTime<Utc>"
+                  variables, header_file_id, status, status_reason, quality,
+                  updated_at as "updated_at: DateTime<Utc>",
+                  edits as "edits: Vec<DateTime<Utc>>",
+                  meta_template_id is not null as "on_meta!", library_key
              from message_templates
             where consultant_id = $1 and (not $2 or status = 'aprovado')
             order by created_at desc
@@ -109,8 +126,10 @@ pub async fn find(t: &mut TenantTx, id: Uuid) -> Result<Option<TemplateRow>, sql
     let row = sqlx::query_as!(
         Raw,
         r#"select id, name, category, header_text, header_variable, body, footer_text, buttons,
-                  variables, status, status_reason, quality,
-                  updated_at as "updated_at: DateTime<Utc>"
+                  variables, header_file_id, status, status_reason, quality,
+                  updated_at as "updated_at: DateTime<Utc>",
+                  edits as "edits: Vec<DateTime<Utc>>",
+                  meta_template_id is not null as "on_meta!", library_key
              from message_templates
             where consultant_id = $1 and id = $2"#,
         consultant,
@@ -119,6 +138,14 @@ pub async fn find(t: &mut TenantTx, id: Uuid) -> Result<Option<TemplateRow>, sql
     .fetch_optional(db)
     .await?;
     Ok(row.map(Raw::row))
+}
+
+/// The header image's file, as stored (a draft's checks refuse one that is not an id).
+pub fn header_file(draft: &TemplateDraft) -> Option<Uuid> {
+    draft
+        .header_image
+        .as_deref()
+        .and_then(|f| Uuid::parse_str(f).ok())
 }
 
 /// Stores a checked draft: waiting for the job to submit it to Meta, or, on a server without
@@ -140,8 +167,8 @@ pub async fn create(
     sqlx::query_scalar!(
         "insert into message_templates (consultant_id, name, language, category, header_text,
                                         header_variable, body, footer_text, buttons, variables,
-                                        status, status_reason, library_key)
-         values ($1, $2, 'pt_BR', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                        status, status_reason, library_key, header_file_id)
+         values ($1, $2, 'pt_BR', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          returning id",
         consultant,
         draft.name,
@@ -158,26 +185,11 @@ pub async fn create(
         json(serde_json::to_value(&draft.variables))?,
         status,
         reason,
-        library_key
+        library_key,
+        header_file(draft)
     )
     .fetch_one(db)
     .await
-}
-
-/// Deletes a template that was never approved (refused, failed): it is not on Meta's side
-/// to be used. Returns whether one went.
-pub async fn delete_unused(t: &mut TenantTx, id: Uuid) -> Result<bool, sqlx::Error> {
-    let (db, consultant) = t.split();
-    Ok(sqlx::query!(
-        "delete from message_templates
-          where consultant_id = $1 and id = $2 and status in ('rejeitado', 'erro')",
-        consultant,
-        id
-    )
-    .execute(db)
-    .await?
-    .rows_affected()
-        == 1)
 }
 
 /// Submits a failed template again.

@@ -2,11 +2,12 @@
 //! (`tests.rs`); the pass in `scheduler.rs` reads the rows and applies the decisions.
 
 use app::domain::appointment::in_words;
-use app::domain::flow::{FlowDefinition, Outgoing};
+use app::domain::flow::{FlowDefinition, LinkValue, Outgoing};
 use app::domain::lead_answers;
 use app::domain::schedule::{day_start, QuietHours};
 use app::domain::template::{
-    check_values, value_for, Button, Category, LeadFacts, Variable, VariableSource, MAX_BODY,
+    check_link_value, check_values, history_text, value_for, Button, Category, LeadFacts, Variable,
+    VariableSource, MAX_BODY,
 };
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
@@ -125,17 +126,25 @@ pub(super) fn decide(d: &Due, def: Option<&FlowDefinition>, now: DateTime<Utc>) 
                     "o lead desativou as mensagens de marketing no WhatsApp".into(),
                 );
             }
+            let answers: Vec<(String, String)> =
+                lead_answers::labelled(def, &lead_answers::from_json(&d.answers))
+                    .into_iter()
+                    .map(|a| (a.step, a.label))
+                    .collect();
+            let facts = LeadFacts {
+                name: d.name.as_deref(),
+                consultant: &d.consultant_name,
+                answers: &answers,
+            };
+            // The link's end is the lead's own (a scheduled send keeps no value for it).
+            let link = draft.link_variable().map(|(index, v)| LinkValue {
+                index,
+                value: value_for(v, &facts),
+            });
+            if let Some(Err(e)) = link.as_ref().map(|l| check_link_value(&l.value)) {
+                return Decision::Skip(format!("o link ficou sem valor para este lead ({e})"));
+            }
             let (params, header) = if d.automatic && d.params.is_empty() {
-                let answers: Vec<(String, String)> =
-                    lead_answers::labelled(def, &lead_answers::from_json(&d.answers))
-                        .into_iter()
-                        .map(|a| (a.step, a.label))
-                        .collect();
-                let facts = LeadFacts {
-                    name: d.name.as_deref(),
-                    consultant: &d.consultant_name,
-                    answers: &answers,
-                };
                 // A reminder's typed value is the appointment's time, in words.
                 let value = |v: &Variable| match (&d.reminder, &v.source) {
                     (Some(r), VariableSource::Typed) => in_words(r.starts_at, now),
@@ -157,10 +166,11 @@ pub(super) fn decide(d: &Due, def: Option<&FlowDefinition>, now: DateTime<Utc>) 
             if body.chars().count() > MAX_BODY {
                 return Decision::Skip("o texto com as variáveis passa do limite da Meta".into());
             }
-            let text = match draft.header_text.as_deref() {
-                Some(h) => format!("*{}*\n{body}", app::domain::template::render(h, &header)),
-                None => body,
-            };
+            let header_line = draft
+                .header_text
+                .as_deref()
+                .map(|h| app::domain::template::render(h, &header));
+            let text = history_text(draft, header_line.as_deref(), &body);
             Decision::Send(Outgoing::Template {
                 name: name.clone(),
                 language: "pt_BR".into(),
@@ -171,6 +181,8 @@ pub(super) fn decide(d: &Due, def: Option<&FlowDefinition>, now: DateTime<Utc>) 
                     .as_ref()
                     .map(|r| payloads(&draft.buttons, r.appointment))
                     .unwrap_or_default(),
+                header_image: draft.header_image.clone(),
+                link,
                 text,
             })
         }

@@ -15,6 +15,7 @@ fn template(category: Category) -> (String, TemplateDraft) {
             category,
             header_text: None,
             header_variable: None,
+            header_image: None,
             body: "Olá {{1}}, podemos retomar?".into(),
             footer_text: None,
             buttons: Vec::new(),

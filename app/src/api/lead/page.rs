@@ -326,6 +326,10 @@ fn template_choice(
             header.as_ref().map(|(_, v)| v.as_str()),
         ),
         header,
+        link: r
+            .draft
+            .link_variable()
+            .map(|(_, v)| (v.source.label(), value_for(v, facts))),
         body: r.draft.body.clone(),
         header_text: r.draft.header_text.clone(),
     }

@@ -175,6 +175,8 @@ pub struct TemplateChoice {
     pub variables: Vec<(String, String)>,
     /// The header's variable, when it has one.
     pub header: Option<(String, String)>,
+    /// The link button's `{{1}}` (the end of its address), when it has one.
+    pub link: Option<(String, String)>,
     pub preview: crate::api::templates::Preview,
     /// The body and header as written, with their `{{n}}`: the preview follows the values as
     /// they are edited.

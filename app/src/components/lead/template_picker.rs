@@ -61,6 +61,7 @@ pub fn TemplatePicker(
                         let (body, header_text, still) = (t.body.clone(), t.header_text.clone(), t.preview.clone());
                         let inputs = values.clone();
                         let live = move || Preview {
+                            image: still.image.clone(),
                             header: header_text.as_ref().map(|h| match header_value {
                                 Some(v) => render(h, &[v.get()]),
                                 None => h.clone(),
@@ -84,6 +85,15 @@ pub fn TemplatePicker(
                                                 <label for=id.clone()>{format!("Cabeçalho · {label}")}</label>
                                                 <input id=id name="h1" required maxlength="200" value=value.get_untracked()
                                                     on:input=move |ev| value.set(event_target_value(&ev))/>
+                                            </div>
+                                        }
+                                    })}
+                                    {t.link.clone().map(|(label, value)| {
+                                        let id = format!("{prefix}-u1");
+                                        view! {
+                                            <div class="field">
+                                                <label for=id.clone()>{format!("Final do link · {label}")}</label>
+                                                <input id=id name="u1" required maxlength="200" value=typed("u1", &value)/>
                                             </div>
                                         }
                                     })}

@@ -108,9 +108,23 @@ pub enum Outgoing {
         /// buttons keep Meta's default (their text). Rows stored before it parse as empty.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         buttons: Vec<String>,
+        /// The header's image: the consultant's file id here; the sender puts Meta's media
+        /// id in its place just before the call.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        header_image: Option<String>,
+        /// The link button's `{{1}}` value, with the button's index.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link: Option<LinkValue>,
         /// The text as the lead reads it, for the history.
         text: String,
     },
+}
+
+/// The end of a link button's address for one lead (`https://site/imovel/{{1}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkValue {
+    pub index: usize,
+    pub value: String,
 }
 
 impl Outgoing {

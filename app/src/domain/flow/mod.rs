@@ -14,7 +14,7 @@ pub use answer::normalise;
 pub use definition::{Choice, FlowDefinition, Step, StepKind};
 pub use edit::{placeholders, rename_step, value_from_label, EditOp};
 pub use engine::{
-    handle, preview, start, ConversationState, Effect, HandOffReason, Inbound, Outgoing,
+    handle, preview, start, ConversationState, Effect, HandOffReason, Inbound, LinkValue, Outgoing,
     StepResult, MAX_WRONG_ANSWERS,
 };
 pub use form::{form_fields, from_form};

@@ -1,7 +1,7 @@
 //! A template on its way to a lead: the values of its variables, read from the lead (and
 //! editable before sending), and checked as Meta checks them.
 
-use super::{bad_chars, chars, Variable, VariableSource, MAX_VALUE};
+use super::{bad_chars, chars, TemplateDraft, Variable, VariableSource, MAX_VALUE};
 
 /// Checks the values typed for a send (Meta refuses the whole message otherwise): each one
 /// filled, on one line, without runs of spaces, short.
@@ -52,4 +52,35 @@ pub fn value_for(v: &Variable, facts: &LeadFacts<'_>) -> String {
             .unwrap_or_default(),
         VariableSource::Typed => v.example.clone(),
     }
+}
+
+/// Checks the end of a link button's address for a send: filled, short, without spaces
+/// (it becomes part of the address).
+pub fn check_link_value(value: &str) -> Result<(), String> {
+    if value.trim().is_empty() {
+        return Err("Preencha o final do link.".into());
+    }
+    if value.contains(char::is_whitespace) || bad_chars(value, false) {
+        return Err("O final do link não pode ter espaços.".into());
+    }
+    if chars(value) > MAX_VALUE {
+        return Err(format!(
+            "O final do link pode ter até {MAX_VALUE} caracteres."
+        ));
+    }
+    Ok(())
+}
+
+/// A sent template as the conversation's history shows it: the header (its image said in
+/// words, its text in bold), then the body as the lead read it.
+pub fn history_text(draft: &TemplateDraft, header_line: Option<&str>, body: &str) -> String {
+    let mut out = String::new();
+    if draft.header_image.is_some() {
+        out.push_str("[imagem]\n");
+    }
+    if let Some(h) = header_line {
+        out.push_str(&format!("*{h}*\n"));
+    }
+    out.push_str(body);
+    out
 }

@@ -6,6 +6,7 @@ fn draft(body: &str, variables: &[(&str, &str)]) -> TemplateDraft {
         category: Category::Utility,
         header_text: None,
         header_variable: None,
+        header_image: None,
         body: body.into(),
         footer_text: None,
         buttons: Vec::new(),
@@ -17,6 +18,14 @@ fn draft(body: &str, variables: &[(&str, &str)]) -> TemplateDraft {
             })
             .collect(),
     }
+}
+
+fn problem(d: &TemplateDraft, needle: &str) {
+    let p = d.problems();
+    assert!(
+        p.iter().any(|m| m.contains(needle)),
+        "{needle:?} not in {p:?}"
+    );
 }
 
 #[test]
@@ -61,13 +70,10 @@ fn a_good_template_has_no_problems_and_builds_meta_components() {
         Button::QuickReply {
             text: "Quero retomar".into(),
         },
-        Button::Url {
-            text: "Ver planos".into(),
-            url: "https://exemplo.com.br/planos".into(),
-        },
+        Button::link("Ver planos", "https://exemplo.com.br/planos"),
     ];
     assert_eq!(d.problems(), Vec::<String>::new());
-    let c = d.meta_components();
+    let c = d.meta_components(None);
     assert_eq!(c[0]["type"], "HEADER");
     assert_eq!(c[1]["type"], "BODY");
     assert_eq!(c[1]["example"]["body_text"][0][1], "Joana");
@@ -81,13 +87,6 @@ fn a_good_template_has_no_problems_and_builds_meta_components() {
 
 #[test]
 fn meta_limits_are_refused_in_words() {
-    let problem = |d: &TemplateDraft, needle: &str| {
-        let p = d.problems();
-        assert!(
-            p.iter().any(|m| m.contains(needle)),
-            "{needle:?} not in {p:?}"
-        );
-    };
     problem(
         &draft("{{1}}, olá tudo bem com você hoje?", &[("nome", "Ana")]),
         "começa ou termina",
@@ -136,10 +135,7 @@ fn meta_limits_are_refused_in_words() {
         Button::QuickReply { text: "d".into() },
     ];
     problem(&d, "até 3 botões");
-    d.buttons = vec![Button::Url {
-        text: "Ver".into(),
-        url: "http://x.com".into(),
-    }];
+    d.buttons = vec![Button::link("Ver", "http://x.com")];
     problem(&d, "https://");
     d.buttons = vec![Button::QuickReply {
         text: "x".repeat(26),
@@ -205,4 +201,78 @@ fn variables_are_filled_from_the_lead() {
         answers: &[],
     };
     assert_eq!(value_for(&v("primeiro_nome"), &nameless), "");
+}
+
+#[test]
+fn a_header_image_goes_to_meta_as_its_handle_and_is_text_or_image_not_both() {
+    let mut d = draft(
+        "Olá {{1}}, veja o apartamento que separei.",
+        &[("primeiro_nome", "Ana")],
+    );
+    d.header_image = Some("4b2f0f57-0c1c-4b43-a7a4-6a4f8f8e2d11".into());
+    assert_eq!(d.problems(), Vec::<String>::new());
+    let c = d.meta_components(Some("4::aW1hZ2U="));
+    assert_eq!(
+        c[0],
+        serde_json::json!({"type": "HEADER", "format": "IMAGE",
+                           "example": {"header_handle": ["4::aW1hZ2U="]}})
+    );
+    assert_eq!(c[1]["type"], "BODY");
+    // Without a handle (nothing uploaded yet) no header is claimed.
+    assert_eq!(d.meta_components(None)[0]["type"], "BODY");
+    d.header_text = Some("Oferta".into());
+    problem(&d, "texto ou uma imagem");
+    d.header_text = None;
+    d.header_image = Some("../etc/passwd".into());
+    problem(&d, "imagem do cabeçalho não foi encontrada");
+}
+
+#[test]
+fn a_link_may_end_in_one_variable_with_an_example() {
+    let mut d = draft(
+        "Olá {{1}}, o imóvel que você pediu está no link.",
+        &[("primeiro_nome", "Ana")],
+    );
+    let link = |url: &str, example: Option<&str>| Button::Url {
+        text: "Ver imóvel".into(),
+        url: url.into(),
+        variable: example.map(|e| Variable {
+            source: VariableSource::Typed,
+            example: e.into(),
+        }),
+    };
+    d.buttons = vec![
+        Button::QuickReply {
+            text: "Quero visitar".into(),
+        },
+        link("https://imob.com.br/imovel/{{1}}", Some("apto-302")),
+    ];
+    assert_eq!(d.problems(), Vec::<String>::new());
+    let (index, v) = d.link_variable().unwrap();
+    assert_eq!((index, v.example.as_str()), (1, "apto-302"));
+    let c = d.meta_components(None);
+    let buttons = &c.as_array().unwrap().last().unwrap()["buttons"];
+    assert_eq!(
+        buttons[1],
+        serde_json::json!({"type": "URL", "text": "Ver imóvel",
+                           "url": "https://imob.com.br/imovel/{{1}}",
+                           "example": ["https://imob.com.br/imovel/apto-302"]})
+    );
+    d.buttons = vec![link("https://imob.com.br/{{1}}/fotos", Some("a"))];
+    problem(&d, "no fim do endereço");
+    d.buttons = vec![link("https://imob.com.br/{{1}}/{{2}}", Some("a"))];
+    problem(&d, "uma variável só");
+    d.buttons = vec![link("https://imob.com.br/imovel/{{1}}", Some("apto 302"))];
+    problem(&d, "exemplo do final do link");
+    d.buttons = vec![link("https://imob.com.br/imovel", Some("x"))];
+    problem(&d, "termine o endereço com {{1}}");
+    // A stored link of before has no variable and reads as it was.
+    let old: Button = serde_json::from_value(serde_json::json!(
+        {"kind": "url", "text": "Ver", "url": "https://x.com.br"}
+    ))
+    .unwrap();
+    assert_eq!(old, Button::link("Ver", "https://x.com.br"));
+    assert_eq!(check_link_value("apto-302"), Ok(()));
+    assert!(check_link_value("apto 302").is_err());
+    assert!(check_link_value(" ").is_err());
 }
