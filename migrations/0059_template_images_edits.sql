@@ -30,3 +30,9 @@ create index idx_message_templates_to_delete on message_templates (updated_at)
 grant update (category, header_text, header_variable, header_file_id, body, footer_text,
               buttons, variables, edits, previous_status)
     on message_templates to consultor_app;
+
+-- Whether a template is in use (a deletion asks first), and the foreign keys' own work when
+-- one is deleted, by index rather than by reading every consultant's rules and sends.
+create index idx_follow_up_rules_template on follow_up_rules (consultant_id, template_id);
+create index idx_scheduled_template on scheduled_messages (template_id)
+    where template_id is not null;

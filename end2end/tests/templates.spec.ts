@@ -61,3 +61,35 @@ test('a template is written, previewed, approved and sent to a quiet lead at 375
   await expect(page.locator('.chat-section').getByText(/Olá Paty, aqui é/).first()).toBeVisible();
   expect(await sidewaysOverflow(page, testInfo)).toBeLessThanOrEqual(0);
 });
+
+// A template is changed (the form opens filled with it, its name fixed) and then deleted,
+// on a phone, JavaScript on and off. The sandbox approves a change at once.
+test('a template is changed and deleted at 375 px', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  await login(page, testInfo, DEMO.email, DEMO.password);
+  await page.goto('/modelos');
+  await ready(page, testInfo);
+  const name = `mudar_${testInfo.project.name.replace('-', '_')}_${Date.now()}`;
+  await page.getByLabel('Nome', { exact: true }).fill(name);
+  await page.getByLabel('Texto da mensagem').fill('Olá, sua cotação ficou pronta e já está no seu e-mail.');
+  await page.getByRole('button', { name: 'Enviar para aprovação' }).last().click();
+  await expect(page.getByText(`Modelo "${name}" aprovado (modo de teste, sem a Meta).`)).toBeVisible();
+
+  await page.getByRole('link', { name: `Alterar o modelo ${name}` }).click();
+  await expect(page.getByRole('heading', { name: `Alterar o modelo ${name}` })).toBeVisible();
+  await ready(page, testInfo);
+  await expect(page.getByLabel('Nome', { exact: true })).toHaveValue(name);
+  await expect(page.getByLabel('Texto da mensagem')).toHaveValue('Olá, sua cotação ficou pronta e já está no seu e-mail.');
+  await page.getByLabel('Texto da mensagem').fill('Olá, sua cotação ficou pronta: veja no seu e-mail e me chame aqui.');
+  await page.getByRole('button', { name: 'Enviar alteração para análise' }).click();
+  await expect(page.getByText(`Modelo "${name}" alterado e aprovado (modo de teste, sem a Meta).`)).toBeVisible();
+  const mine = page.locator('.template-item', { hasText: name });
+  await expect(mine.locator('.wa-body')).toHaveText('Olá, sua cotação ficou pronta: veja no seu e-mail e me chame aqui.');
+  await expect(page.getByRole('heading', { name: 'Novo modelo' })).toBeVisible();
+  expect(await sidewaysOverflow(page, testInfo)).toBeLessThanOrEqual(0);
+
+  await ready(page, testInfo);
+  await mine.getByRole('button', { name: 'Excluir' }).click();
+  await expect(page.getByText(`Modelo "${name}" excluído.`)).toBeVisible();
+  await expect(page.locator('.template-item', { hasText: name })).toHaveCount(0);
+});

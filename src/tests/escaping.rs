@@ -243,6 +243,26 @@ async fn what_people_type_is_text_on_every_page() {
     .execute(&app.pool)
     .await
     .unwrap();
+    // An image of the library (offered for a template's header) and a template opened for a
+    // change (its text back in the form's text area).
+    sqlx::query(
+        "insert into consultant_files (consultant_id, name, mime_type, kind, size_bytes, bytes, in_library)
+         values ($1, $2, 'image/png', 'image', 4, '\\x89504e47', true)",
+    )
+    .bind(me.0)
+    .bind(payload(28))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let template: Uuid = sqlx::query_scalar(
+        "insert into message_templates (consultant_id, name, category, body, status)
+         values ($1, 'modelo_hostil', 'utility', $2, 'aprovado') returning id",
+    )
+    .bind(me.0)
+    .bind(format!("Olá, {} e {IN_TEXTAREA} fim", payload(29)))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     sqlx::query("insert into lead_notes (consultant_id, lead_id, body) values ($1, $2, $3)")
         .bind(me.0)
         .bind(lead)
@@ -262,6 +282,8 @@ async fn what_people_type_is_text_on_every_page() {
         format!("/leads/{lead}/dados"),
         "/fluxos".to_string(),
         format!("/fluxos/{flow}"),
+        "/modelos".to_string(),
+        format!("/modelos?alterar={template}"),
     ];
     for page in &pages {
         let res = app.get(page).await;
@@ -286,6 +308,17 @@ async fn what_people_type_is_text_on_every_page() {
             "flow text {n} on the dashboard"
         );
     }
+    let editing = app.get_html(&format!("/modelos?alterar={template}")).await;
+    for n in [28, 29] {
+        assert!(
+            editing.contains(&format!("&lt;script&gt;alert({n})&lt;/script&gt;")),
+            "payload {n} on the templates page"
+        );
+    }
+    let doc = scraper::Html::parse_document(&editing);
+    let body = scraper::Selector::parse("#modelo-corpo").unwrap();
+    let shown: String = doc.select(&body).next().unwrap().text().collect();
+    assert_eq!(shown, format!("Olá, {} e {IN_TEXTAREA} fim", payload(29)));
     // The text area gives back exactly what was saved.
     let settings = app.get_html("/configuracoes").await;
     for n in [15, 16, 23, 24] {

@@ -56,6 +56,7 @@ mod sessions;
 mod settings;
 mod support;
 mod temperature;
+mod template_changes;
 mod templates;
 mod two_factor;
 mod voice_notes;

@@ -316,6 +316,30 @@ async fn exercise(app: &TestApp) {
         )
         .await;
     assert!(res.status().is_redirection(), "lembrete: {}", res.status());
+    // A template opened for a change, and one in use (a follow-up rule) refused deletion.
+    let used: Option<Uuid> = sqlx::query_scalar(
+        "select r.template_id from follow_up_rules r join leads l on l.consultant_id = r.consultant_id
+          where l.id = $1 limit 1",
+    )
+    .bind(lead)
+    .fetch_optional(&app.pool)
+    .await
+    .unwrap();
+    if let Some(used) = used {
+        app.get_html(&format!("/modelos?alterar={used}")).await;
+        let res = app
+            .post_plain_form(
+                "/modelos/acao",
+                "/modelos",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("acao", "excluir"),
+                    ("id", used.to_string().as_str()),
+                ],
+            )
+            .await;
+        assert!(res.status().is_redirection(), "excluir: {}", res.status());
+    }
     // Booked with a move: an "em contato" lead to "agendado".
     let contato: Option<Uuid> = {
         let html = app.get_html("/leads?status=em_contato").await;

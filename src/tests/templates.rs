@@ -14,13 +14,13 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use uuid::Uuid;
 
-async fn app_with_graph() -> (TestApp, FakeGraph) {
+pub(super) async fn app_with_graph() -> (TestApp, FakeGraph) {
     let (app, g, _) = super::lead_replies::app_with_graph_and(|_| {}).await;
     (app, g)
 }
 
 /// Posts the templates page's form as a browser without JavaScript; returns the page after.
-async fn act(app: &TestApp, fields: &[(&str, &str)]) -> String {
+pub(super) async fn act(app: &TestApp, fields: &[(&str, &str)]) -> String {
     let csrf = app.csrf_from("/modelos").await;
     let mut form = vec![("csrf", csrf.as_str())];
     form.extend_from_slice(fields);
@@ -31,7 +31,7 @@ async fn act(app: &TestApp, fields: &[(&str, &str)]) -> String {
     app.get_html("/modelos").await
 }
 
-const FOLLOW_UP: &[(&str, &str)] = &[
+pub(super) const FOLLOW_UP: &[(&str, &str)] = &[
     ("acao", "criar"),
     ("nome", "Retomar Conversa"),
     ("categoria", "marketing"),
@@ -47,7 +47,10 @@ const FOLLOW_UP: &[(&str, &str)] = &[
     ("rodape", "Responda SAIR para não receber mais"),
 ];
 
-async fn status_of(app: &TestApp, name: &str) -> (String, Option<String>, Option<String>) {
+pub(super) async fn status_of(
+    app: &TestApp,
+    name: &str,
+) -> (String, Option<String>, Option<String>) {
     sqlx::query_as(
         "select status, status_reason, meta_template_id from message_templates where name = $1",
     )
@@ -57,7 +60,7 @@ async fn status_of(app: &TestApp, name: &str) -> (String, Option<String>, Option
     .unwrap()
 }
 
-async fn wait_status(app: &TestApp, name: &str, want: &str) {
+pub(super) async fn wait_status(app: &TestApp, name: &str, want: &str) {
     let what = format!("{name} {want}");
     wait_until(&what, Duration::from_secs(15), || async {
         status_of(app, name).await.0 == want
@@ -66,13 +69,13 @@ async fn wait_status(app: &TestApp, name: &str, want: &str) {
 }
 
 /// A template webhook as Meta sends it (the entry names the business account, `77` here).
-fn review(field: &str, value: Value) -> Value {
+pub(super) fn review(field: &str, value: Value) -> Value {
     json!({"object": "whatsapp_business_account",
            "entry": [{"id": "77", "time": 1700000000, "changes": [{"field": field, "value": value}]}]})
 }
 
 /// A lead who wrote 25 hours ago: the window is closed.
-async fn quiet_lead(app: &TestApp) -> Uuid {
+pub(super) async fn quiet_lead(app: &TestApp) -> Uuid {
     send(
         app,
         lead("5521999990001")
@@ -92,7 +95,7 @@ async fn quiet_lead(app: &TestApp) -> Uuid {
         .unwrap()
 }
 
-async fn send_template(
+pub(super) async fn send_template(
     app: &TestApp,
     lead: Uuid,
     template: &str,

@@ -9,6 +9,11 @@
 //!   (`JPEG` for any id, but `media.big`, 40 MB, and `media.html`, a page).
 //! - `POST /v21.0/{phone_number_id}/media`: an upload, kept (phone number id and raw body),
 //!   answered with the media id `up.<n>`.
+//! - Templates: `POST /v21.0/{waba_id}/message_templates` (created, id `1000 + n`), `POST
+//!   /v21.0/{app_id}/uploads` and `POST /v21.0/upload:<n>` (a header image's handle,
+//!   `4::handle.<n>`), `POST /v21.0/{template_id}` (an edit), `DELETE
+//!   /v21.0/{waba_id}/message_templates` (a deletion); each kept (`template_calls`), and
+//!   answered with the next scripted refusal if any.
 
 use super::wait_until;
 use axum::extract::{Path, State};
@@ -54,6 +59,8 @@ struct Inner {
     uploads: Mutex<Vec<(String, Vec<u8>)>>,
     /// Template submissions: (business account id, body).
     templates: Mutex<Vec<(String, Value)>>,
+    /// Other template calls: (what, its details).
+    template_calls: Mutex<Vec<(String, Value)>>,
     /// Read receipts (with or without the typing indicator): their bodies. Not messages.
     reads: Mutex<Vec<Value>>,
     hang_on: Mutex<Vec<String>>,
@@ -71,9 +78,13 @@ impl FakeGraph {
         let inner = Arc::new(Inner::default());
         let router = Router::new()
             .route("/v21.0/{phone_number_id}/messages", post(messages))
-            .route("/v21.0/{waba_id}/message_templates", post(create_template))
+            .route(
+                "/v21.0/{waba_id}/message_templates",
+                post(create_template).delete(delete_template),
+            )
             .route("/v21.0/{phone_number_id}/media", post(upload))
-            .route("/v21.0/{media_id}", get(media_info))
+            .route("/v21.0/{app_id}/uploads", post(upload_session))
+            .route("/v21.0/{media_id}", get(media_info).post(upload_or_edit))
             .route("/files/{media_id}", get(media_file))
             .with_state(inner.clone());
         let root = crate::helpers::serve_fake(router).await;
@@ -115,6 +126,13 @@ impl FakeGraph {
     /// The template submissions so far: (business account id, body).
     pub fn templates(&self) -> Vec<(String, Value)> {
         self.inner.templates.lock().unwrap().clone()
+    }
+
+    /// The template calls other than creations, in order: ("upload_session", its query),
+    /// ("upload", authorization, file_offset, size), ("edit", id, body), ("delete", waba id,
+    /// query).
+    pub fn template_calls(&self) -> Vec<(String, Value)> {
+        self.inner.template_calls.lock().unwrap().clone()
     }
 
     /// Never answers a call that sends `text` (the caller is killed, or gives up, meanwhile).
@@ -279,4 +297,67 @@ async fn media_file(Path(id): Path<String>) -> Vec<u8> {
         "media.html" => b"<script>alert(1)</script>".to_vec(),
         _ => JPEG.to_vec(),
     }
+}
+
+/// The next scripted answer of a template call: `ok`, or a refusal in Meta's shape.
+fn scripted(g: &Inner, ok: Value) -> (StatusCode, Json<Value>) {
+    let (status, code) = g.script.lock().unwrap().pop_front().unwrap_or((200, 0));
+    if status == 200 {
+        return (StatusCode::OK, Json(ok));
+    }
+    let reply = json!({"error": {"message": "Invalid parameter", "code": code,
+                                 "error_user_msg": format!("recusado ({status})")}});
+    (StatusCode::from_u16(status).unwrap(), Json(reply))
+}
+
+fn keep(g: &Inner, what: &str, details: Value) -> usize {
+    let mut calls = g.template_calls.lock().unwrap();
+    calls.push((what.to_string(), details));
+    calls.len()
+}
+
+async fn upload_session(
+    State(g): State<Arc<Inner>>,
+    Path(app_id): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> (StatusCode, Json<Value>) {
+    let n = keep(&g, "upload_session", json!({"app": app_id, "query": query}));
+    (StatusCode::OK, Json(json!({"id": format!("upload:{n}")})))
+}
+
+/// `POST /{id}`: the bytes of an upload session (`upload:<n>`), or a template's edit.
+async fn upload_or_edit(
+    State(g): State<Arc<Inner>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> (StatusCode, Json<Value>) {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    if id.starts_with("upload:") {
+        let n = keep(
+            &g,
+            "upload",
+            json!({"session": id, "authorization": header("authorization"),
+                   "file_offset": header("file_offset"), "size": body.len()}),
+        );
+        return (StatusCode::OK, Json(json!({"h": format!("4::handle.{n}")})));
+    }
+    let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    keep(&g, "edit", json!({"id": id, "body": parsed}));
+    scripted(&g, json!({"success": true}))
+}
+
+async fn delete_template(
+    State(g): State<Arc<Inner>>,
+    Path(waba_id): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> (StatusCode, Json<Value>) {
+    keep(&g, "delete", json!({"waba": waba_id, "query": query}));
+    scripted(&g, json!({"success": true}))
 }
