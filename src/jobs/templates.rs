@@ -222,7 +222,7 @@ async fn delete(pool: &PgPool, client: &GraphClient) -> Result<usize, sqlx::Erro
                             limit 20
                               for update skip locked)
         returning t.id, t.consultant_id, t.name, t.meta_template_id as "meta_template_id!",
-                  w.waba_id, w.access_token"#,
+                  t.previous_status, w.waba_id, w.access_token"#,
         LEASE_SECONDS
     )
     .fetch_all(pool)
@@ -230,15 +230,25 @@ async fn delete(pool: &PgPool, client: &GraphClient) -> Result<usize, sqlx::Erro
     let count = claimed.len();
     for t in claimed {
         let token = Secret::new(t.access_token);
-        match client
+        let answer = client
             .delete_template(&t.waba_id, &token, &t.meta_template_id, &t.name)
-            .await
-        {
-            Ok(()) => {
-                let mut tx = TenantTx::begin(pool, t.consultant_id).await?;
-                finish_delete(&mut tx, t.id).await?;
-                tx.commit().await?;
-            }
+            .await;
+        // One Meta had disabled (or deleted, which its webhook says the same way) cannot be
+        // used again: a refusal to delete it there does not keep it here.
+        let dead = t.previous_status.as_deref() == Some("desativado");
+        let gone = match &answer {
+            Ok(()) => true,
+            Err(SendError::Permanent(_)) => dead,
+            Err(_) => false,
+        };
+        if gone {
+            let mut tx = TenantTx::begin(pool, t.consultant_id).await?;
+            finish_delete(&mut tx, t.id).await?;
+            tx.commit().await?;
+            continue;
+        }
+        match answer {
+            Ok(()) => {}
             Err(SendError::Permanent(reason)) => {
                 sqlx::query!(
                     "update message_templates

@@ -363,6 +363,23 @@ async fn a_template_in_use_is_not_deleted_and_meta_refusing_a_deletion_keeps_it(
         "{html}"
     );
     assert_eq!(calls(&g, "delete").len(), deletions);
+
+    // One Meta disabled (or deleted elsewhere): its refusal to delete it does not keep it.
+    let mut other = FOLLOW_UP.to_vec();
+    other[1] = ("nome", "oferta_antiga");
+    act(&app, &other).await;
+    wait_status(&app, "oferta_antiga", "em_analise").await;
+    meta_says(&app, "oferta_antiga", "DISABLED").await;
+    assert_eq!(status_of(&app, "oferta_antiga").await.0, "desativado");
+    let old = template_id(&app, "oferta_antiga").await.to_string();
+    g.refuse_next(400, 100);
+    act(&app, &[("acao", "excluir"), ("id", old.as_str())]).await;
+    wait_until(
+        "the disabled template gone",
+        Duration::from_secs(15),
+        || async { app.count("select count(*) from message_templates").await == 0 },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
