@@ -157,6 +157,14 @@ pub(super) fn decide(d: &Due, def: Option<&FlowDefinition>, now: DateTime<Utc>) 
             } else {
                 (d.params.clone(), d.header_params.clone())
             };
+            // Values kept when it was scheduled no longer fit a template changed since.
+            if params.len() != draft.variables.len()
+                || header.len() != usize::from(draft.header_variable.is_some())
+            {
+                return Decision::Skip(format!(
+                    "o modelo \"{name}\" mudou depois do agendamento: agende de novo"
+                ));
+            }
             if let Err(e) = check_values(&params).and(check_values(&header)) {
                 return Decision::Skip(format!(
                     "uma variável ficou sem valor para este lead ({e})"

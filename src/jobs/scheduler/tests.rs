@@ -67,6 +67,35 @@ fn a_follow_up_is_filled_from_the_lead_and_sent() {
 }
 
 #[test]
+fn a_scheduled_template_changed_since_is_skipped_and_its_link_comes_from_the_lead() {
+    let now = sp("2026-12-08T10:00");
+    let mut d = follow_up(now);
+    d.automatic = false;
+    d.params = vec!["Maria".into(), "Ana".into()];
+    assert!(
+        matches!(decide(&d, None, now), Decision::Skip(why) if why.contains("mudou depois do agendamento"))
+    );
+    d.params = vec!["Maria".into()];
+    if let Some((_, draft)) = d.template.as_mut() {
+        draft.buttons = vec![Button::Url {
+            text: "Ver".into(),
+            url: "https://imob.com.br/{{1}}".into(),
+            variable: Some(Variable {
+                source: VariableSource::FirstName,
+                example: "ana".into(),
+            }),
+        }];
+    }
+    match decide(&d, None, now) {
+        Decision::Send(Outgoing::Template { link, .. }) => {
+            let link = link.unwrap();
+            assert_eq!((link.index, link.value.as_str()), (0, "Maria"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn a_follow_up_stops_or_waits_as_the_rules_say() {
     let now = sp("2026-12-08T10:00");
     let skipped = |d: Due| matches!(decide(&d, None, now), Decision::Skip(_));
