@@ -13,6 +13,7 @@ pub mod lead_move;
 pub mod lead_tabs;
 pub mod leads;
 pub mod notifications;
+pub mod page_data;
 pub mod password;
 pub mod password_reset;
 pub mod profile;

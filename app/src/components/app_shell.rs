@@ -5,6 +5,7 @@
 
 use crate::api::auth::{current_consultant, Logout};
 use crate::api::feedback::form_state;
+use crate::api::page_data::page_resource;
 use crate::components::RedirectTo;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -15,7 +16,7 @@ pub fn AppShell() -> impl IntoView {
     // Read again on each move to another page: the count of unread leads follows the leads
     // the consultant opens (the header stays on screen meanwhile: a Transition).
     let path = leptos_router::hooks::use_location().pathname;
-    let data = Resource::new(
+    let data = page_resource(
         move || path.get(),
         |_| async {
             let me = current_consultant().await?;

@@ -3,6 +3,7 @@
 //! table behind "Ver tabela", which needs no JavaScript).
 
 use crate::api::dashboard::{dashboard, Compared, DashboardData, GettingStarted};
+use crate::api::page_data::{page_resource, PageResource};
 use crate::components::chart_svg::{self as chart, BarRow};
 use crate::components::PageTitle;
 use crate::components::{error_view, Loading, MonthCostCard, PublicLinkTools, Upcoming, Waiting};
@@ -22,7 +23,7 @@ pub fn DashboardPage() -> impl IntoView {
     let location = use_location();
     // Outside the shell's Suspense, which may build its children more than once on the
     // server: one resource, one query.
-    let data = Resource::new(
+    let data = page_resource(
         move || query_value(&location.search.get(), "periodo").unwrap_or_default(),
         dashboard,
     );
@@ -152,7 +153,7 @@ fn Start(start: GettingStarted) -> impl IntoView {
 }
 
 #[component]
-fn DashboardContent(data: Resource<Result<DashboardData, AppError>>) -> impl IntoView {
+fn DashboardContent(data: PageResource<Result<DashboardData, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

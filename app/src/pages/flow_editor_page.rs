@@ -6,6 +6,7 @@
 
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::flows::{flow_editor, previews, FlowEditorData, SaveFlow};
+use crate::api::page_data::{page_resource, PageResource};
 use crate::components::{error_view, textarea_text, FormAlert, Loading, PageTitle};
 use crate::components::{flow_action_fields, StepEditor, StepPreviews, Unsaved};
 use crate::error::AppError;
@@ -33,7 +34,7 @@ pub fn FlowEditorPage() -> impl IntoView {
     let pending = save.pending();
     #[cfg(feature = "hydrate")]
     crate::components::guard_leaving(unsaved);
-    let data: Resource<EditorData> = Resource::new(
+    let data: PageResource<EditorData> = page_resource(
         move || {
             (
                 params.read().get("id").unwrap_or_default(),

@@ -4,6 +4,7 @@
 
 use crate::api::feedback::{form_state, FormContext};
 use crate::api::flows::{flows_list, FlowItem};
+use crate::api::page_data::{page_resource, PageResource};
 use crate::components::PageTitle;
 use crate::components::{error_view, Loading};
 use crate::error::AppError;
@@ -13,7 +14,7 @@ type FlowsData = Result<(Vec<FlowItem>, FormContext), AppError>;
 
 #[component]
 pub fn FlowsPage() -> impl IntoView {
-    let data: Resource<FlowsData> = Resource::new(
+    let data: PageResource<FlowsData> = page_resource(
         || (),
         |_| async { Ok((flows_list().await?, form_state("fluxos".into()).await?)) },
     );

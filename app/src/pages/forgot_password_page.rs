@@ -1,13 +1,14 @@
 //! `/esqueci-senha`: asks for the e-mail and sends a link to choose a new password.
 
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
+use crate::api::page_data::page_resource;
 use crate::api::password_reset::RequestPasswordReset;
 use crate::components::{error_view, FormAlert, Loading, PageTitle, TextField};
 use leptos::prelude::*;
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    let state = Resource::new(|| (), |_| form_state("esqueci".into()));
+    let state = page_resource(|| (), |_| form_state("esqueci".into()));
     view! {
         <PageTitle text="Esqueci minha senha | Consultor"/>
         <main class="narrow">

@@ -2,6 +2,7 @@
 //! (the LGPD's right of access), beside the JSON file of the same data.
 
 use crate::api::lead::lead_data;
+use crate::api::page_data::page_resource;
 use crate::components::PageTitle;
 use crate::components::{error_view, Loading};
 use crate::domain::time::format_datetime;
@@ -12,7 +13,7 @@ use serde_json::Value;
 #[component]
 pub fn LeadDataPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
+    let data = page_resource(
         move || params.read().get("id").unwrap_or_default(),
         lead_data,
     );

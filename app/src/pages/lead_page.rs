@@ -9,6 +9,7 @@
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::lead::{lead_detail, lead_version, AddNote, HandBack, LeadPageData, SendReply};
 use crate::api::leads::MoveLead;
+use crate::api::page_data::{page_resource, PageResource};
 use crate::components::lead::{AppointmentSection, Chat, LeadNotes, ReplyBox, ScheduleBox};
 use crate::components::PageTitle;
 use crate::components::{error_view, remember_moves, FormAlert, LeadCost, Loading, MoveForm};
@@ -41,7 +42,7 @@ pub fn LeadPage() -> impl IntoView {
     };
     remember_moves(actions.moved);
     let refresh = RwSignal::new(0u32);
-    let data: Resource<LeadData> = Resource::new(
+    let data: PageResource<LeadData> = page_resource(
         move || {
             (
                 params.read().get("id").unwrap_or_default(),

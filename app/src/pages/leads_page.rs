@@ -5,6 +5,7 @@ use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::leads::{
     lead_board, lead_column, lead_list, BoardColumn, BoardData, LeadCard, ListPage, MoveLead,
 };
+use crate::api::page_data::{page_resource, PageResource};
 use crate::components::PageTitle;
 use crate::components::{
     error_view, question_label, remember_moves, FormAlert, LeadCardView, LeadFilters, Loading,
@@ -29,7 +30,7 @@ pub fn LeadsPage() -> impl IntoView {
     let moved = ServerAction::<MoveLead>::new();
     remember_moves(moved);
     // At page level, outside the shell's Suspense (see SettingsPage): one resource, one query.
-    let data: Resource<LeadsData> = Resource::new(
+    let data: PageResource<LeadsData> = page_resource(
         move || (location.search.get(), moved.version().get()),
         |(query, _)| async move {
             let list = query_value(&query, "vista").as_deref() == Some("lista");

@@ -2,6 +2,7 @@
 //! (`POST /entrar/verificar-codigo`), the same with or without JavaScript.
 
 use crate::api::feedback::form_state;
+use crate::api::page_data::page_resource;
 use crate::api::two_factor::login_code_pending;
 use crate::components::{error_view, Loading, PageTitle, RedirectTo};
 use crate::error::AppError;
@@ -9,7 +10,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
-    let state = Resource::new(
+    let state = page_resource(
         || (),
         |_| async {
             let pending = login_code_pending().await?;

@@ -1,3 +1,4 @@
+use crate::api::page_data::page_resource;
 use crate::api::profile::{public_profile, ProfileView};
 use crate::components::PageTitle;
 use crate::components::{error_view, Loading};
@@ -17,7 +18,7 @@ pub fn PublicProfilePage() -> impl IntoView {
 #[component]
 pub fn BySlug(render: fn(ProfileView) -> AnyView) -> impl IntoView {
     let params = use_params_map();
-    let profile = Resource::new(
+    let profile = page_resource(
         move || params.read().get("slug").unwrap_or_default(),
         public_profile,
     );

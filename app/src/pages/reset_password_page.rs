@@ -1,6 +1,7 @@
 //! `/redefinir-senha?t=…`: the link from the e-mail; chooses the new password (once).
 
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
+use crate::api::page_data::page_resource;
 use crate::api::password_reset::{reset_link_valid, ResetPassword};
 use crate::components::{error_view, FormAlert, Loading, PageTitle, TextField};
 use crate::error::AppError;
@@ -11,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 pub fn ResetPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("t").unwrap_or_default();
-    let state = Resource::new(token, |t| async move {
+    let state = page_resource(token, |t| async move {
         let form = form_state("redefinir".into()).await?;
         // After a plain post the link is used: the stored outcome is what to show.
         let valid = form.feedback.is_some() || reset_link_valid(t.clone()).await?;

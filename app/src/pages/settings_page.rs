@@ -3,6 +3,7 @@ use crate::api::feedback::{form_state, FormContext, FormFeedback};
 use crate::api::files::{files_in_library, FileLibrary};
 use crate::api::lead_tabs::lead_tabs_by_name;
 use crate::api::notifications::{notification_settings, NotificationPrefs};
+use crate::api::page_data::{page_resource, PageResource};
 use crate::api::password::{ChangePassword, CHANGED};
 use crate::api::sessions::{open_sessions, OpenSession};
 use crate::api::settings::{get_settings, Settings, UpdateSettings};
@@ -48,7 +49,7 @@ pub fn SettingsPage() -> impl IntoView {
     // Created here, outside the shell's Suspense: on the server that Suspense may build its
     // children more than once, and a second copy of this resource would take (and lose) the
     // feedback a JavaScript-off save left in the session.
-    let data: Resource<SettingsData> = Resource::new(
+    let data: PageResource<SettingsData> = page_resource(
         || (),
         |_| async {
             Ok(SettingsForms {
@@ -80,7 +81,7 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn SettingsContent(data: Resource<SettingsData>) -> impl IntoView {
+fn SettingsContent(data: PageResource<SettingsData>) -> impl IntoView {
     view! {
         <h1>"Configurações"</h1>
         <Suspense fallback=Loading>

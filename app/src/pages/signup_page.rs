@@ -1,5 +1,6 @@
 use crate::api::auth::{current_consultant, Signup};
 use crate::api::feedback::{form_state, FormContext, FormFeedback};
+use crate::api::page_data::page_resource;
 use crate::components::PageTitle;
 use crate::components::{
     error_view, FormAlert, Loading, RedirectTo, SelectField, SlugField, TextField,
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 #[component]
 pub fn SignupPage() -> impl IntoView {
     // Someone already signed in has nothing to do here: straight to the dashboard.
-    let state = Resource::new(
+    let state = page_resource(
         || (),
         |_| async {
             let me = current_consultant().await?;

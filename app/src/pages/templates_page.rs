@@ -4,6 +4,7 @@
 //! ready one, and follows Meta's verdict. Plain forms (`/modelos/acao`).
 
 use crate::api::feedback::FormFeedback;
+use crate::api::page_data::page_resource;
 use crate::api::templates::{
     draft_from_form, templates_page, Editing, LibraryItem, Preview, TemplateItem, TemplatesData,
 };
@@ -18,7 +19,7 @@ use leptos_router::hooks::use_query_map;
 pub fn TemplatesPage() -> impl IntoView {
     // `?alterar=<id>` opens that template in the form, to change it.
     let query = use_query_map();
-    let data = Resource::new(move || query.with(|q| q.get("alterar")), templates_page);
+    let data = page_resource(move || query.with(|q| q.get("alterar")), templates_page);
     view! {
         <PageTitle text="Modelos de mensagem | Consultor"/>
         <h1>"Modelos de mensagem"</h1>
