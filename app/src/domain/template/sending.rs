@@ -1,7 +1,8 @@
 //! A template on its way to a lead: the values of its variables, read from the lead (and
 //! editable before sending), and checked as Meta checks them.
 
-use super::{bad_chars, chars, TemplateDraft, Variable, VariableSource, MAX_VALUE};
+use super::checks::{bad_chars, chars};
+use super::{TemplateDraft, Variable, VariableSource, MAX_VALUE};
 
 /// Checks the values typed for a send (Meta refuses the whole message otherwise): each one
 /// filled, on one line, without runs of spaces, short.
