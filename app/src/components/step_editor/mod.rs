@@ -159,8 +159,9 @@ pub fn StepEditor(
                         prop:value=move || model.json.get()
                         on:input=move |ev| {
                             // JSON that reads as a flow redraws the cards; anything else waits
-                            // for "Salvar JSON", which says where it breaks.
-                            if let Ok(parsed) = serde_json::from_str::<FlowDefinition>(&event_target_value(&ev)) {
+                            // for "Salvar JSON", which says where it breaks. Read as bytes, as
+                            // the page's data is (one decoder in the bundle, `api::page_data`).
+                            if let Ok(parsed) = serde_json::from_slice::<FlowDefinition>(event_target_value(&ev).as_bytes()) {
                                 model.def.set(parsed);
                                 model.shape.update(|n| *n += 1);
                             }
