@@ -194,12 +194,13 @@ build-release:
 
 ## page-weight: the release build as a phone sees it: Lighthouse (mobile) on the public page,
 ## the board, a lead, the dashboard and the flow editor, with the demo data; prints each page's
-## scores and transfer sizes (end2end/perf/page-weight.mjs) and fails below the goals.
+## scores and transfer sizes (end2end/perf/page-weight.mjs) and fails below the goals. The
+## server stops before the database does (without it, its shutdown waits out its timeouts).
 PAGE_WEIGHT_PORT ?= 3400
 page-weight: deps test-deps release-deps build-release
 	@[ -d end2end/perf/node_modules/lighthouse ] || (cd end2end/perf && npm install --no-audit --no-fund)
 	@$(MAKE) --no-print-directory test-db-up
-	@trap '$(MAKE) --no-print-directory test-db-down; kill $$server 2>/dev/null || true' EXIT; \
+	@trap 'kill $$server 2>/dev/null && wait $$server; $(MAKE) --no-print-directory test-db-down' EXIT; \
 	  base="$${DATABASE_URL:-postgres://consultor@127.0.0.1:$(TEST_PG_PORT)/consultor}"; \
 	  url="$${base%/*}/consultor_weight"; \
 	  "$(PG_BIN)/psql" "$$base" -qc "drop database if exists consultor_weight with (force)" -c "create database consultor_weight"; \
