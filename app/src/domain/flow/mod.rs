@@ -7,6 +7,7 @@ mod definition;
 mod edit;
 mod engine;
 mod form;
+mod outgoing;
 mod replies;
 mod validate;
 
@@ -14,10 +15,11 @@ pub use answer::normalise;
 pub use definition::{Choice, FlowDefinition, Step, StepKind};
 pub use edit::{placeholders, rename_step, value_from_label, EditOp};
 pub use engine::{
-    handle, preview, start, ConversationState, Effect, HandOffReason, Inbound, LinkValue, Outgoing,
-    StepResult, MAX_WRONG_ANSWERS,
+    handle, preview, start, ConversationState, Effect, HandOffReason, Inbound, StepResult,
+    MAX_WRONG_ANSWERS,
 };
 pub use form::{form_fields, from_form};
+pub use outgoing::{LinkValue, Outgoing};
 pub use replies::{default_invalid_message, UNHEARD};
 pub use validate::{parse_and_validate, validate, FlowIssue, WhatsAppLimits};
 
