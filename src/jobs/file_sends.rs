@@ -17,41 +17,17 @@ pub(super) async fn with_media_id(
     client: &GraphClient,
     phone_number_id: &str,
     token: &Secret,
-    message: Outgoing,
+    mut message: Outgoing,
 ) -> Result<Outgoing, String> {
-    match message {
-        Outgoing::File {
-            file,
-            media,
-            name,
-            caption,
-        } => Ok(Outgoing::File {
-            file: media_id(pool, client, phone_number_id, token, &file).await?,
-            media,
-            name,
-            caption,
-        }),
-        Outgoing::Template {
+    match &mut message {
+        Outgoing::File { file, .. }
+        | Outgoing::Template {
             header_image: Some(file),
-            name,
-            language,
-            header,
-            params,
-            buttons,
-            link,
-            text,
-        } => Ok(Outgoing::Template {
-            header_image: Some(media_id(pool, client, phone_number_id, token, &file).await?),
-            name,
-            language,
-            header,
-            params,
-            buttons,
-            link,
-            text,
-        }),
-        other => Ok(other),
+            ..
+        } => *file = media_id(pool, client, phone_number_id, token, file).await?,
+        _ => {}
     }
+    Ok(message)
 }
 
 /// Meta's media id for one of the consultant's files on this number.
