@@ -3,7 +3,7 @@
 //! templates job (`consultor::jobs::templates`), never inside a transaction: here it is only
 //! marked (`enviando` with Meta's id kept, or `excluindo`).
 
-use super::templates::{header_file, SANDBOX_APPROVAL};
+use super::templates::{header_file, json_columns, SANDBOX_APPROVAL};
 use crate::domain::template::TemplateDraft;
 use crate::server::db::TenantTx;
 use uuid::Uuid;
@@ -22,8 +22,7 @@ pub async fn edit(
     sandbox: bool,
 ) -> Result<bool, sqlx::Error> {
     let (db, consultant) = t.split();
-    let json =
-        |v: serde_json::Result<serde_json::Value>| v.map_err(|e| sqlx::Error::Encode(Box::new(e)));
+    let columns = json_columns(draft)?;
     let old_file = sqlx::query_scalar!(
         "select header_file_id from message_templates where consultant_id = $1 and id = $2",
         consultant,
@@ -47,16 +46,12 @@ pub async fn edit(
         id,
         draft.category.as_str(),
         draft.header_text,
-        draft
-            .header_variable
-            .as_ref()
-            .map(|v| json(serde_json::to_value(v)))
-            .transpose()?,
+        columns.header_variable,
         header_file(draft),
         draft.body,
         draft.footer_text,
-        json(serde_json::to_value(&draft.buttons))?,
-        json(serde_json::to_value(&draft.variables))?,
+        columns.buttons,
+        columns.variables,
         sandbox,
         SANDBOX_APPROVAL
     )

@@ -148,6 +148,27 @@ pub fn header_file(draft: &TemplateDraft) -> Option<Uuid> {
         .and_then(|f| Uuid::parse_str(f).ok())
 }
 
+/// A draft's JSON columns as stored: the header's variable, the buttons, the variables.
+pub struct JsonColumns {
+    pub header_variable: Option<serde_json::Value>,
+    pub buttons: serde_json::Value,
+    pub variables: serde_json::Value,
+}
+
+pub fn json_columns(draft: &TemplateDraft) -> Result<JsonColumns, sqlx::Error> {
+    let encode = |e: serde_json::Error| sqlx::Error::Encode(Box::new(e));
+    Ok(JsonColumns {
+        header_variable: draft
+            .header_variable
+            .as_ref()
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(encode)?,
+        buttons: serde_json::to_value(&draft.buttons).map_err(encode)?,
+        variables: serde_json::to_value(&draft.variables).map_err(encode)?,
+    })
+}
+
 /// Stores a checked draft: waiting for the job to submit it to Meta, or, on a server without
 /// a Meta app, approved at once.
 pub async fn create(
@@ -157,8 +178,7 @@ pub async fn create(
     sandbox: bool,
 ) -> Result<Uuid, sqlx::Error> {
     let (db, consultant) = t.split();
-    let json =
-        |v: serde_json::Result<serde_json::Value>| v.map_err(|e| sqlx::Error::Encode(Box::new(e)));
+    let columns = json_columns(draft)?;
     let (status, reason) = if sandbox {
         ("aprovado", Some(SANDBOX_APPROVAL))
     } else {
@@ -174,15 +194,11 @@ pub async fn create(
         draft.name,
         draft.category.as_str(),
         draft.header_text,
-        draft
-            .header_variable
-            .as_ref()
-            .map(|v| json(serde_json::to_value(v)))
-            .transpose()?,
+        columns.header_variable,
         draft.body,
         draft.footer_text,
-        json(serde_json::to_value(&draft.buttons))?,
-        json(serde_json::to_value(&draft.variables))?,
+        columns.buttons,
+        columns.variables,
         status,
         reason,
         library_key,
