@@ -6,10 +6,11 @@ test("a lead's rights from the lead page: opt-out warning, correction, printable
   const from = leadNumber();
   await leadWrites(page, to, from, 'Lia Direitos', 'Oi');
   await leadWrites(page, to, from, 'Lia Direitos', 'SAIR');
-  // The worker runs right after each webhook: wait for the lead and its opt-out.
+  // The worker runs right after each webhook: wait for the lead and its opt-out. The click
+  // waits for the lead page it opens, which a loaded run served in over 500 ms.
   await expect(async () => {
     await page.goto('/leads');
-    await page.getByText('Lia Direitos').first().click({ timeout: 500 });
+    await page.getByText('Lia Direitos').first().click({ timeout: 5_000 });
     await expect(page.getByText('Este lead pediu para não receber mensagens')).toBeVisible({ timeout: 500 });
   }).toPass({ timeout: 15_000 });
   await ready(page, testInfo);
